@@ -1,0 +1,126 @@
+"""The command line: parse, call a typed function of the API, render. Nothing else lives here."""
+
+from __future__ import annotations
+
+import json
+import sys
+from dataclasses import replace
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from storyline.config import DEFAULT_MAX_BYTES, FetchConfig, PipelineConfig, SourceConfig
+from storyline.errors import StorylineError
+
+app = typer.Typer(
+    add_completion=False,
+    no_args_is_help=True,
+    help="storyline: offline news intelligence. Ingest news, read it clean, see every change.",
+)
+
+DbOption = Annotated[
+    Path | None,
+    typer.Option("--db", help="SQLite file or database URL [default: $STORYLINE_DB or ./storyline.db]"),
+]
+JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]
+
+
+def _print_json(data: Any) -> None:
+    sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
+
+
+@app.command()
+def ingest(
+    paths: Annotated[list[str], typer.Argument(help="Files, folders, feed files, feed URLs or page URLs.")],
+    db: DbOption = None,
+    as_json: JsonOption = False,
+    allow_private: Annotated[
+        bool, typer.Option("--allow-private", help="Allow fetching from private and loopback addresses.")
+    ] = False,
+    max_bytes: Annotated[
+        int, typer.Option(help="Largest file or page accepted, in bytes.")
+    ] = DEFAULT_MAX_BYTES,
+    ignore_robots: Annotated[bool, typer.Option("--ignore-robots", help="Do not honour robots.txt.")] = False,
+) -> None:
+    """Ingest news: extract, remove furniture, repair, store. Re-running changes nothing."""
+    import storyline
+    from storyline.render import ingest_progress, print_ingest_report
+
+    config = PipelineConfig(
+        sources=SourceConfig(max_bytes=max_bytes),
+        fetch=replace(
+            FetchConfig(), allow_private=allow_private, respect_robots=not ignore_robots, max_bytes=max_bytes
+        ),
+    )
+    with ingest_progress(paths, config.sources, enabled=not as_json) as on_progress:
+        report = storyline.ingest(paths, db=db, config=config, on_progress=on_progress)
+    if as_json:
+        _print_json(report.to_dict())
+    else:
+        print_ingest_report(report)
+
+
+@app.command()
+def articles(
+    db: DbOption = None,
+    as_json: JsonOption = False,
+    outlet: Annotated[str | None, typer.Option(help="Only this outlet.")] = None,
+    all_revisions: Annotated[
+        bool, typer.Option("--all-revisions", help="Include superseded revisions.")
+    ] = False,
+    limit: Annotated[int | None, typer.Option(help="At most this many.")] = None,
+) -> None:
+    """List stored articles."""
+    import storyline
+    from storyline.render import print_articles
+
+    stored = storyline.articles(db, outlet=outlet, all_revisions=all_revisions, limit=limit)
+    if as_json:
+        _print_json([item.to_dict() for item in stored])
+    else:
+        print_articles(stored)
+
+
+@app.command()
+def show(
+    article_id: Annotated[int, typer.Argument(help="Article id, from `storyline articles`.")],
+    db: DbOption = None,
+    as_json: JsonOption = False,
+    removed: Annotated[bool, typer.Option("--removed", help="Also list the removed furniture.")] = False,
+    repairs: Annotated[bool, typer.Option("--repairs", help="Also list every repair.")] = False,
+) -> None:
+    """Print one article's clean text, with headings; optionally what was removed and repaired."""
+    import storyline
+    from storyline.render import print_article
+
+    stored = storyline.get_article(article_id, db)
+    if as_json:
+        _print_json(stored.to_dict())
+    else:
+        print_article(stored, show_removed=removed, show_repairs=repairs)
+
+
+@app.command()
+def skips(db: DbOption = None, as_json: JsonOption = False) -> None:
+    """List documents that were skipped, with the reason."""
+    import storyline
+    from storyline.render import print_skips
+
+    items = storyline.skips(db)
+    if as_json:
+        _print_json([{"locator": s.locator, "code": s.code, "message": s.message} for s in items])
+    else:
+        print_skips(items)
+
+
+def main() -> None:
+    try:
+        app()
+    except StorylineError as exc:
+        typer.echo(f"storyline: {exc}", err=True)
+        raise SystemExit(2) from exc
+
+
+if __name__ == "__main__":
+    main()

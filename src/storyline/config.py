@@ -1,0 +1,124 @@
+"""One frozen config per stage. Defaults are the embedded, offline ones: SQLite, no network beyond
+what the user names, no settings needed."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from enum import StrEnum
+from pathlib import Path
+
+DEFAULT_DB_ENV = "STORYLINE_DB"
+# A news page is rarely above 2 MB; 20 MB leaves room for inline images and feeds while a 200 MB
+# dump is refused before it is read into memory.
+DEFAULT_MAX_BYTES = 20 * 1024 * 1024
+
+
+def default_db_path() -> Path:
+    """``$STORYLINE_DB`` if set, else ``storyline.db`` in the working directory (visible, easy to delete)."""
+    return Path(os.environ.get(DEFAULT_DB_ENV, "storyline.db"))
+
+
+@dataclass(frozen=True, slots=True)
+class SourceConfig:
+    """Reading files and folders."""
+
+    max_bytes: int = DEFAULT_MAX_BYTES
+    # WARC files hold many pages, so they are streamed record by record and only capped per record.
+    include_hidden: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class FetchConfig:
+    """Polite HTTP: timeouts, a size cap, a User-Agent, robots.txt, no private addresses."""
+
+    timeout_s: float = 15.0
+    max_bytes: int = 10 * 1024 * 1024
+    max_redirects: int = 5
+    user_agent: str = "storyline/0.1 (+https://github.com/storyline-news/storyline; offline news reader)"
+    respect_robots: bool = True
+    allow_private: bool = False
+    # Feeds whose items carry only a teaser: fetch the linked page for the full text.
+    fetch_feed_links: bool = True
+
+
+class Favor(StrEnum):
+    BALANCED = "balanced"
+    PRECISION = "precision"
+    RECALL = "recall"
+
+
+@dataclass(frozen=True, slots=True)
+class ExtractConfig:
+    """HTML to article."""
+
+    favor: Favor = Favor.BALANCED
+    # Below this many words the page has no article (an index page, a login wall): a named skip.
+    min_words: int = 25
+    # Lines of the page outside the main text are recorded as removed, up to this many.
+    max_recorded_removals: int = 400
+
+
+@dataclass(frozen=True, slots=True)
+class FurnitureConfig:
+    """Site furniture: prompts, previous/next links, related lists, share and cookie notices."""
+
+    # Furniture is short; a long line that happens to contain "subscribe" is article text.
+    max_words: int = 14
+    # A short line seen on this many different pages of the same outlet is template, not news.
+    repeat_threshold: int = 3
+    # After "Previous Article"/"Next Article" the next short line is an unrelated headline.
+    drop_headline_after_link: bool = True
+
+
+class QuoteStyle(StrEnum):
+    AUTO = "auto"
+    SINGLE = "single"
+    DOUBLE = "double"
+
+
+@dataclass(frozen=True, slots=True)
+class RepairConfig:
+    """Encoding and text repairs."""
+
+    fix_classic_mojibake: bool = True
+    fix_lossy_mojibake: bool = True
+    split_merged_words: bool = True
+    normalize_whitespace: bool = True
+    # Lossy mojibake erased which quote it was; AUTO picks single quotes for British-spelled text
+    # (the house style of the British press) and double quotes otherwise.
+    quote_style: QuoteStyle = QuoteStyle.AUTO
+    # wordfreq Zipf frequencies: a merged token must be unknown (below ``unknown_zipf``) and both
+    # halves common (at least ``part_zipf`` beside a function word, ``content_part_zipf``
+    # for two content words) before it is split. Calibrated on the seeds and demo.
+    unknown_zipf: float = 1.5
+    part_zipf: float = 3.3
+    content_part_zipf: float = 5.0
+    min_merged_length: int = 7
+
+
+@dataclass(frozen=True, slots=True)
+class StoreConfig:
+    """Where articles live: a SQLAlchemy URL, or a SQLite file path."""
+
+    url: str = field(default_factory=lambda: f"sqlite:///{default_db_path()}")
+
+    @staticmethod
+    def for_path(path: str | Path | None) -> StoreConfig:
+        if path is None:
+            return StoreConfig()
+        text = str(path)
+        if "://" in text:
+            return StoreConfig(url=text)
+        return StoreConfig(url=f"sqlite:///{text}")
+
+
+@dataclass(frozen=True, slots=True)
+class PipelineConfig:
+    """Everything ``ingest`` needs, one frozen config per stage."""
+
+    sources: SourceConfig = field(default_factory=SourceConfig)
+    fetch: FetchConfig = field(default_factory=FetchConfig)
+    extract: ExtractConfig = field(default_factory=ExtractConfig)
+    furniture: FurnitureConfig = field(default_factory=FurnitureConfig)
+    repair: RepairConfig = field(default_factory=RepairConfig)

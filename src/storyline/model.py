@@ -1,0 +1,178 @@
+"""The one document model every stage reads and enriches.
+
+Objects are frozen: a stage returns a new object (``dataclasses.replace``) instead of mutating, so
+what was extracted, what was removed and what was repaired can always be traced back.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from enum import StrEnum
+from types import MappingProxyType
+from typing import Any
+
+BLOCK_SEPARATOR = "\n\n"
+
+
+class SourceKind(StrEnum):
+    """Where a raw document came from."""
+
+    FILE = "file"
+    URL = "url"
+    FEED = "feed"
+    JSONL = "jsonl"
+    WARC = "warc"
+
+
+class ContentKind(StrEnum):
+    """What the bytes are, sniffed from the content (not only the file name)."""
+
+    HTML = "html"
+    TEXT = "text"
+    FEED = "feed"
+    JSONL = "jsonl"
+    WARC = "warc"
+
+
+class BlockKind(StrEnum):
+    """Kinds of text block kept apart in an article body."""
+
+    HEADING = "heading"
+    PARAGRAPH = "paragraph"
+    LIST_ITEM = "list_item"
+    QUOTE = "quote"
+    CAPTION = "caption"
+
+
+def _frozen(mapping: Mapping[str, str] | None) -> Mapping[str, str]:
+    return MappingProxyType(dict(mapping or {}))
+
+
+@dataclass(frozen=True, slots=True)
+class RawDocument:
+    """Bytes plus where they came from, before any interpretation.
+
+    ``locator`` names the document uniquely and stably: a file path, a URL, or a container
+    path plus ``#`` and the entry key (a feed item's id, a JSON Lines line number).
+    ``hints`` carries metadata a container already gives (feed title, JSON ``published``...),
+    which extraction prefers to guessing.
+    """
+
+    locator: str
+    kind: SourceKind
+    content: bytes
+    fetched_at: datetime
+    url: str | None = None
+    content_type: str | None = None
+    hints: Mapping[str, str] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "hints", _frozen(self.hints))
+
+    @property
+    def content_hash(self) -> str:
+        return hashlib.sha256(self.content).hexdigest()
+
+
+@dataclass(frozen=True, slots=True)
+class Block:
+    """One paragraph, heading, list item, quote or caption of clean text."""
+
+    kind: BlockKind
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class Removal:
+    """A line that left the text, with the reason, so nothing is dropped silently."""
+
+    text: str
+    reason: str
+    stage: str
+
+
+@dataclass(frozen=True, slots=True)
+class Repair:
+    """One change to the text: ``offset`` is where ``after`` starts in the article's final ``text``."""
+
+    kind: str
+    before: str
+    after: str
+    offset: int
+
+
+@dataclass(frozen=True, slots=True)
+class Article:
+    """An article's metadata and clean body, with everything removed or repaired on the way."""
+
+    locator: str
+    content_hash: str
+    title: str | None
+    blocks: tuple[Block, ...]
+    url: str | None = None
+    outlet: str | None = None
+    byline: str | None = None
+    published: datetime | None = None
+    language: str | None = None
+    content_kind: ContentKind = ContentKind.HTML
+    removed: tuple[Removal, ...] = ()
+    repairs: tuple[Repair, ...] = ()
+
+    @property
+    def text(self) -> str:
+        return BLOCK_SEPARATOR.join(block.text for block in self.blocks)
+
+    @property
+    def word_count(self) -> int:
+        return sum(len(block.text.split()) for block in self.blocks)
+
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-ready view, the shape of ``storyline articles --json``."""
+        return {
+            "locator": self.locator,
+            "url": self.url,
+            "outlet": self.outlet,
+            "title": self.title,
+            "byline": self.byline,
+            "published": self.published.isoformat() if self.published else None,
+            "language": self.language,
+            "content_kind": self.content_kind.value,
+            "text": self.text,
+            "blocks": [{"kind": b.kind.value, "text": b.text} for b in self.blocks],
+            "removed": [{"text": r.text, "reason": r.reason, "stage": r.stage} for r in self.removed],
+            "repairs": [
+                {"kind": r.kind, "before": r.before, "after": r.after, "offset": r.offset}
+                for r in self.repairs
+            ],
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class Skip:
+    """A document that was not ingested, and why: a named, recorded outcome, never a crash."""
+
+    locator: str
+    code: str
+    message: str
+
+
+@dataclass(frozen=True, slots=True)
+class IngestReport:
+    """What one ``ingest`` call did."""
+
+    ingested: tuple[int, ...] = ()
+    unchanged: tuple[str, ...] = ()
+    skipped: tuple[Skip, ...] = ()
+    revised: tuple[int, ...] = ()
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "ingested": len(self.ingested),
+            "revised": len(self.revised),
+            "unchanged": len(self.unchanged),
+            "skipped": [{"locator": s.locator, "code": s.code, "message": s.message} for s in self.skipped],
+            "article_ids": list(self.ingested),
+        }

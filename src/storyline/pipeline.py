@@ -1,0 +1,126 @@
+"""The runner: wires sources, the text stages and the store. Stages know nothing of the database;
+this module is the only place that hands their results to it."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from storyline.config import PipelineConfig
+from storyline.errors import InputError
+from storyline.model import Article, IngestReport, RawDocument, Skip
+from storyline.sources import iter_documents
+from storyline.store import Store
+from storyline.text.extract import extract
+from storyline.text.furniture import OutletEvidence, candidate_lines, remove_furniture
+from storyline.text.lines import line_key
+from storyline.text.repair import repair
+
+log = logging.getLogger(__name__)
+
+# Called after each document with (locator, outcome) where outcome is ingested/revised/unchanged/skipped.
+ProgressHook = Callable[[str, str], None]
+
+
+def process(raw: RawDocument, config: PipelineConfig, evidence: OutletEvidence | None = None) -> Article:
+    """Raw document to clean article: extract, remove furniture, repair. Raises InputError to skip."""
+    return _finish(extract(raw, config.extract), config, evidence)
+
+
+def _finish(extracted: Article, config: PipelineConfig, evidence: OutletEvidence | None) -> Article:
+    return repair(remove_furniture(extracted, config.furniture, evidence), config.repair)
+
+
+@dataclass
+class _Tally:
+    ingested: list[int] = field(default_factory=list)
+    revised: list[int] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+    skipped: list[Skip] = field(default_factory=list)
+    outlets: set[str] = field(default_factory=set)
+
+    def report(self) -> IngestReport:
+        return IngestReport(
+            tuple(self.ingested), tuple(self.unchanged), tuple(self.skipped), tuple(self.revised)
+        )
+
+
+def ingest(
+    inputs: Iterable[str | Path],
+    store: Store,
+    config: PipelineConfig | None = None,
+    on_progress: ProgressHook | None = None,
+) -> IngestReport:
+    """Ingest every document ``inputs`` name into ``store``; bad input becomes a recorded skip."""
+    config = config or PipelineConfig()
+    tally = _Tally()
+    for item in iter_documents(inputs, config.sources, config.fetch):
+        try:
+            outcome = _ingest_one(item, store, config, tally)
+        except InputError:
+            raise
+        except Exception as exc:  # one document must never end a batch: record it and go on
+            log.exception("unexpected failure on %s", item.locator)
+            skip = Skip(item.locator, "internal-error", f"{type(exc).__name__}: {exc} (please report this)")
+            store.record_skip(skip)
+            tally.skipped.append(skip)
+            outcome = "skipped"
+        if on_progress is not None:
+            on_progress(item.locator, outcome)
+    for outlet in sorted(tally.outlets):
+        _apply_new_evidence(outlet, store, config)
+    return tally.report()
+
+
+def _ingest_one(item: RawDocument | Skip, store: Store, config: PipelineConfig, tally: _Tally) -> str:
+    if isinstance(item, Skip):
+        store.record_skip(item)
+        tally.skipped.append(item)
+        log.info("skipped %s: %s", item.locator, item.message)
+        return "skipped"
+    if store.is_known(item.locator, item.content_hash):
+        tally.unchanged.append(item.locator)
+        return "unchanged"
+    try:
+        extracted = extract(item, config.extract)
+    except InputError as exc:
+        skip = Skip(item.locator, exc.code, str(exc))
+        store.record_skip(skip)
+        tally.skipped.append(skip)
+        return "skipped"
+    keys = candidate_lines(extracted, config.furniture)
+    evidence = _evidence(store, extracted.outlet, keys)
+    article = _finish(extracted, config, evidence)
+    article_id, revision = store.save(item, article, keys)
+    (tally.revised if revision > 1 else tally.ingested).append(article_id)
+    if article.outlet:
+        tally.outlets.add(article.outlet)
+    return "revised" if revision > 1 else "ingested"
+
+
+def _evidence(store: Store, outlet: str | None, keys: set[str]) -> OutletEvidence:
+    # The page being ingested counts as one of the pages that carry each of its own lines.
+    counts = store.line_counts(outlet, keys)
+    return OutletEvidence(outlet, {key: counts.get(key, 0) + 1 for key in keys})
+
+
+def _apply_new_evidence(outlet: str, store: Store, config: PipelineConfig) -> None:
+    """Lines that became template furniture during this batch leave the articles stored before."""
+    frequent = store.frequent_lines(outlet, config.furniture.repeat_threshold)
+    if not frequent:
+        return
+    for article_id in store.article_ids_with_lines(outlet, list(frequent)):
+        stored = store.article(article_id)
+        if not any(line_key(block.text) in frequent for block in stored.article.blocks):
+            continue
+        raw = store.raw_document(article_id)
+        try:
+            extracted = extract(raw, config.extract)
+        except InputError:
+            continue
+        keys = candidate_lines(extracted, config.furniture)
+        counts = {key: frequent.get(key, 0) for key in keys}
+        article = _finish(extracted, config, OutletEvidence(outlet, counts))
+        store.replace_article(article_id, article)

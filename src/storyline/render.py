@@ -1,0 +1,146 @@
+"""Terminal rendering with rich: progress, tables, articles. Article text is printed as plain text
+(never interpreted as rich markup), since it is untrusted."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+
+from rich.console import Console
+from rich.markup import escape
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    SpinnerColumn,
+    TextColumn,
+    TimeElapsedColumn,
+)
+from rich.table import Table
+from rich.text import Text
+
+from storyline.config import SourceConfig
+from storyline.model import BlockKind, IngestReport, Skip
+from storyline.pipeline import ProgressHook
+from storyline.store import StoredArticle
+
+console = Console()
+errors = Console(stderr=True)
+
+
+@contextmanager
+def ingest_progress(
+    paths: Sequence[str | Path], sources: SourceConfig, *, enabled: bool
+) -> Iterator[ProgressHook]:
+    """A progress bar on a terminal (on stderr, so ``--json`` stays clean); silent elsewhere."""
+    if not enabled or not errors.is_terminal:
+        yield lambda _locator, _outcome: None
+        return
+    from storyline.sources import count_inputs
+
+    total = count_inputs(paths, sources)
+    columns = (
+        SpinnerColumn(),
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        TextColumn("{task.fields[current]}", style="dim"),
+    )
+    with Progress(*columns, console=errors, transient=False) as progress:
+        task = progress.add_task("ingesting", total=total, current="")
+
+        def hook(locator: str, outcome: str) -> None:
+            done = progress.tasks[0].completed + 1
+            # Feeds and archives hold many documents per file: let the total grow with them.
+            progress.update(task, advance=1, total=max(total, done), current=Path(locator).name[:40])
+
+        yield hook
+
+
+def print_ingest_report(report: IngestReport) -> None:
+    table = Table(title="Ingest summary", show_header=False)
+    table.add_row("ingested", str(len(report.ingested)))
+    table.add_row("new revisions", str(len(report.revised)))
+    table.add_row("unchanged", str(len(report.unchanged)))
+    table.add_row("skipped", str(len(report.skipped)))
+    console.print(table)
+    if report.skipped:
+        reasons = Counter(skip.code for skip in report.skipped)
+        console.print("Skipped, by reason: " + ", ".join(f"{code} {n}" for code, n in reasons.most_common()))
+        print_skips(report.skipped)
+
+
+def print_skips(items: Sequence[Skip]) -> None:
+    if not items:
+        console.print("No skipped documents.")
+        return
+    table = Table(title="Skipped")
+    table.add_column("document", overflow="fold")
+    table.add_column("reason")
+    table.add_column("message", overflow="fold")
+    for skip in items:
+        table.add_row(Text(skip.locator), skip.code, Text(skip.message))
+    console.print(table)
+
+
+def print_articles(items: Sequence[StoredArticle]) -> None:
+    table = Table(title=f"{len(items)} articles")
+    for name in ("id", "outlet", "published", "lang", "words", "title"):
+        table.add_column(name, overflow="fold")
+    for stored in items:
+        article = stored.article
+        table.add_row(
+            str(stored.id),
+            Text(article.outlet or "?"),
+            article.published.date().isoformat() if article.published else "",
+            article.language or "",
+            str(article.word_count),
+            Text(article.title or ""),
+        )
+    console.print(table)
+
+
+def print_article(stored: StoredArticle, *, show_removed: bool, show_repairs: bool) -> None:
+    article = stored.article
+    console.print(Text(article.title or "(untitled)", style="bold"))
+    meta = " · ".join(
+        part
+        for part in (
+            article.outlet,
+            article.byline,
+            article.published.isoformat() if article.published else None,
+            article.language,
+            article.url or article.locator,
+        )
+        if part
+    )
+    console.print(Text(meta, style="dim"))
+    console.print()
+    for block in article.blocks:
+        if block.kind is BlockKind.HEADING:
+            console.print(Text(block.text, style="bold underline"))
+        elif block.kind is BlockKind.LIST_ITEM:
+            console.print(Text("  • " + block.text))
+        elif block.kind is BlockKind.QUOTE:
+            console.print(Text("  > " + block.text, style="italic"))
+        else:
+            console.print(Text(block.text))
+        console.print()
+    if show_removed:
+        console.print(f"[bold]Removed ({len(article.removed)})[/bold]")
+        for removal in article.removed:
+            console.print(Text(f"  - [{removal.reason}] ", style="yellow") + Text(removal.text))
+    if show_repairs:
+        console.print(f"[bold]Repairs ({len(article.repairs)})[/bold]")
+        for fix in article.repairs:
+            console.print(
+                Text(f"  - {fix.kind} @{fix.offset}: ", style="cyan")
+                + Text(repr(fix.before))
+                + Text(" -> ")
+                + Text(repr(fix.after))
+            )
+    elif article.repairs:
+        console.print(escape(f"({len(article.repairs)} repairs; --repairs lists them)"), style="dim")

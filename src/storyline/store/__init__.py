@@ -1,0 +1,354 @@
+"""The one database gateway: every query storyline makes goes through :class:`Store`.
+
+SQLite by default (WAL, one writer inside ``BEGIN IMMEDIATE``), PostgreSQL by URL. Each document is
+saved in its own transaction, so a killed ingest loses at most the document in flight and a rerun
+resumes where it stopped.
+"""
+
+from __future__ import annotations
+
+import json
+import zlib
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine, and_, create_engine, delete, event, func, insert, select, update
+from sqlalchemy.engine import Connection, Row
+
+from storyline.config import StoreConfig
+from storyline.errors import NotFound
+from storyline.model import (
+    Article,
+    Block,
+    BlockKind,
+    ContentKind,
+    RawDocument,
+    Removal,
+    Repair,
+    Skip,
+    SourceKind,
+)
+from storyline.store.schema import articles, documents, migrate, outlet_lines, skips
+
+__all__ = ["Store", "StoredArticle"]
+
+
+@dataclass(frozen=True, slots=True)
+class StoredArticle:
+    """An article as stored: its id, revision and when it was ingested."""
+
+    id: int
+    revision: int
+    is_latest: bool
+    ingested_at: datetime
+    article: Article
+
+    def to_dict(self) -> dict[str, Any]:
+        data = self.article.to_dict()
+        return {"id": self.id, "revision": self.revision, "ingested_at": self.ingested_at.isoformat(), **data}
+
+
+class Store:
+    """Open with :meth:`open`; use as a context manager."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+
+    @classmethod
+    def open(cls, config: StoreConfig | None = None) -> Store:
+        config = config or StoreConfig()
+        url = config.url
+        if url.startswith("sqlite:///"):
+            Path(url.removeprefix("sqlite:///")).expanduser().parent.mkdir(parents=True, exist_ok=True)
+            engine = create_engine(url, connect_args={"timeout": 30})
+            _sqlite_pragmas(engine)
+        else:
+            engine = create_engine(url, pool_pre_ping=True)
+        with engine.begin() as connection:
+            migrate(connection)
+        return cls(engine)
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # --- writes ---------------------------------------------------------------------------------
+
+    def is_known(self, locator: str, content_hash: str) -> bool:
+        query = select(documents.c.id).where(
+            and_(documents.c.locator == locator, documents.c.content_hash == content_hash)
+        )
+        with self.engine.connect() as connection:
+            return connection.execute(query).first() is not None
+
+    def save(self, raw: RawDocument, article: Article, line_keys: Iterable[str]) -> tuple[int, int]:
+        """Store the raw document and its article; returns ``(article_id, revision)``."""
+        now = datetime.now(UTC)
+        with self.engine.begin() as connection:
+            document_id = connection.execute(
+                insert(documents)
+                .values(
+                    locator=raw.locator,
+                    content_hash=raw.content_hash,
+                    kind=raw.kind.value,
+                    url=raw.url,
+                    content_type=raw.content_type,
+                    hints=json.dumps(dict(raw.hints)),
+                    content=zlib.compress(raw.content, 6),
+                    fetched_at=raw.fetched_at,
+                    ingested_at=now,
+                )
+                .returning(documents.c.id)
+            ).scalar_one()
+            previous = connection.execute(
+                select(func.max(articles.c.revision)).where(articles.c.locator == raw.locator)
+            ).scalar()
+            revision = (previous or 0) + 1
+            connection.execute(
+                update(articles).where(articles.c.locator == raw.locator).values(is_latest=False)
+            )
+            article_id = connection.execute(
+                insert(articles)
+                .values(
+                    document_id=document_id,
+                    locator=raw.locator,
+                    revision=revision,
+                    is_latest=True,
+                    ingested_at=now,
+                    **_article_values(article, now),
+                )
+                .returning(articles.c.id)
+            ).scalar_one()
+            self._save_lines(connection, article.outlet, raw.locator, line_keys)
+            connection.execute(delete(skips).where(skips.c.locator == raw.locator))
+        return int(article_id), revision
+
+    def _save_lines(
+        self, connection: Connection, outlet: str | None, locator: str, keys: Iterable[str]
+    ) -> None:
+        if not outlet:
+            return
+        existing = set(
+            connection.execute(
+                select(outlet_lines.c.line_key).where(
+                    and_(outlet_lines.c.outlet == outlet, outlet_lines.c.locator == locator)
+                )
+            ).scalars()
+        )
+        rows = [{"outlet": outlet, "line_key": k, "locator": locator} for k in set(keys) - existing]
+        if rows:
+            connection.execute(insert(outlet_lines), rows)
+
+    def replace_article(self, article_id: int, article: Article) -> None:
+        """Re-processed text for the same document (e.g. after new furniture evidence)."""
+        with self.engine.begin() as connection:
+            connection.execute(
+                update(articles)
+                .where(articles.c.id == article_id)
+                .values(**_article_values(article, datetime.now(UTC)))
+            )
+
+    def record_skip(self, skip: Skip) -> None:
+        with self.engine.begin() as connection:
+            connection.execute(
+                delete(skips).where(and_(skips.c.locator == skip.locator, skips.c.code == skip.code))
+            )
+            connection.execute(
+                insert(skips).values(
+                    locator=skip.locator, code=skip.code, message=skip.message, at=datetime.now(UTC)
+                )
+            )
+
+    # --- reads ----------------------------------------------------------------------------------
+
+    def line_counts(self, outlet: str | None, keys: Iterable[str]) -> dict[str, int]:
+        """For each key, on how many stored pages of ``outlet`` the line appears."""
+        wanted = list(set(keys))
+        if not outlet or not wanted:
+            return {}
+        counts: dict[str, int] = {}
+        with self.engine.connect() as connection:
+            for start in range(0, len(wanted), 500):
+                chunk = wanted[start : start + 500]
+                query = (
+                    select(outlet_lines.c.line_key, func.count())
+                    .where(and_(outlet_lines.c.outlet == outlet, outlet_lines.c.line_key.in_(chunk)))
+                    .group_by(outlet_lines.c.line_key)
+                )
+                counts.update({key: int(count) for key, count in connection.execute(query)})
+        return counts
+
+    def frequent_lines(self, outlet: str, threshold: int) -> dict[str, int]:
+        query = (
+            select(outlet_lines.c.line_key, func.count())
+            .where(outlet_lines.c.outlet == outlet)
+            .group_by(outlet_lines.c.line_key)
+            .having(func.count() >= threshold)
+        )
+        with self.engine.connect() as connection:
+            return {key: int(count) for key, count in connection.execute(query)}
+
+    def articles(
+        self,
+        *,
+        outlet: str | None = None,
+        latest_only: bool = True,
+        limit: int | None = None,
+        offset: int = 0,
+    ) -> list[StoredArticle]:
+        query = select(articles).order_by(articles.c.id).offset(offset)
+        if latest_only:
+            query = query.where(articles.c.is_latest.is_(True))
+        if outlet is not None:
+            query = query.where(articles.c.outlet == outlet)
+        if limit is not None:
+            query = query.limit(limit)
+        with self.engine.connect() as connection:
+            return [_stored(row) for row in connection.execute(query)]
+
+    def iter_articles(self, batch: int = 500) -> Iterator[StoredArticle]:
+        """Every latest article, a batch at a time, for work over the whole store."""
+        offset = 0
+        while True:
+            page = self.articles(limit=batch, offset=offset)
+            if not page:
+                return
+            yield from page
+            offset += batch
+
+    def article(self, article_id: int) -> StoredArticle:
+        with self.engine.connect() as connection:
+            row = connection.execute(select(articles).where(articles.c.id == article_id)).first()
+        if row is None:
+            raise NotFound(f"no article with id {article_id}", remedy="list ids with `storyline articles`")
+        return _stored(row)
+
+    def raw_document(self, article_id: int) -> RawDocument:
+        query = (
+            select(documents)
+            .join(articles, articles.c.document_id == documents.c.id)
+            .where(articles.c.id == article_id)
+        )
+        with self.engine.connect() as connection:
+            row = connection.execute(query).first()
+        if row is None:
+            raise NotFound(f"no article with id {article_id}", remedy="list ids with `storyline articles`")
+        return RawDocument(
+            locator=row.locator,
+            kind=SourceKind(row.kind),
+            content=zlib.decompress(row.content),
+            fetched_at=_aware(row.fetched_at),
+            url=row.url,
+            content_type=row.content_type,
+            hints=json.loads(row.hints),
+        )
+
+    def article_ids_with_lines(self, outlet: str, keys: Sequence[str]) -> list[int]:
+        if not keys:
+            return []
+        query = (
+            select(articles.c.id)
+            .join(
+                outlet_lines,
+                and_(outlet_lines.c.locator == articles.c.locator, outlet_lines.c.outlet == outlet),
+            )
+            .where(and_(articles.c.is_latest.is_(True), outlet_lines.c.line_key.in_(list(keys))))
+            .distinct()
+        )
+        with self.engine.connect() as connection:
+            return [int(i) for i in connection.execute(query).scalars()]
+
+    def skips(self) -> list[Skip]:
+        with self.engine.connect() as connection:
+            rows = connection.execute(select(skips).order_by(skips.c.id))
+            return [Skip(row.locator, row.code, row.message) for row in rows]
+
+    def counts(self) -> dict[str, int]:
+        with self.engine.connect() as connection:
+            return {
+                "articles": int(
+                    connection.execute(
+                        select(func.count()).select_from(articles).where(articles.c.is_latest.is_(True))
+                    ).scalar_one()
+                ),
+                "revisions": int(connection.execute(select(func.count()).select_from(articles)).scalar_one()),
+                "documents": int(
+                    connection.execute(select(func.count()).select_from(documents)).scalar_one()
+                ),
+                "skips": int(connection.execute(select(func.count()).select_from(skips)).scalar_one()),
+            }
+
+
+def _sqlite_pragmas(engine: Engine) -> None:
+    # pysqlite's own transaction handling defers BEGIN; take control so writers use BEGIN IMMEDIATE
+    # (no lock upgrade deadlocks between two ingests) and readers work beside them under WAL.
+    @event.listens_for(engine, "connect")
+    def _connect(dbapi_connection: Any, _record: Any) -> None:
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _begin(connection: Connection) -> None:
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+def _article_values(article: Article, now: datetime) -> dict[str, Any]:
+    return {
+        "content_hash": article.content_hash,
+        "url": article.url,
+        "outlet": article.outlet,
+        "title": article.title,
+        "byline": article.byline,
+        "published": article.published,
+        "language": article.language,
+        "content_kind": article.content_kind.value,
+        "text": article.text,
+        "blocks": json.dumps([[b.kind.value, b.text] for b in article.blocks], ensure_ascii=False),
+        "removed": json.dumps([[r.text, r.reason, r.stage] for r in article.removed], ensure_ascii=False),
+        "repairs": json.dumps(
+            [[r.kind, r.before, r.after, r.offset] for r in article.repairs], ensure_ascii=False
+        ),
+        "word_count": article.word_count,
+        "updated_at": now,
+    }
+
+
+def _stored(row: Row[Any]) -> StoredArticle:
+    article = Article(
+        locator=row.locator,
+        content_hash=row.content_hash,
+        title=row.title,
+        blocks=tuple(Block(BlockKind(kind), text) for kind, text in json.loads(row.blocks)),
+        url=row.url,
+        outlet=row.outlet,
+        byline=row.byline,
+        published=_aware(row.published) if row.published else None,
+        language=row.language,
+        content_kind=ContentKind(row.content_kind),
+        removed=tuple(Removal(*item) for item in json.loads(row.removed)),
+        repairs=tuple(Repair(*item) for item in json.loads(row.repairs)),
+    )
+    return StoredArticle(
+        id=int(row.id),
+        revision=int(row.revision),
+        is_latest=bool(row.is_latest),
+        ingested_at=_aware(row.ingested_at),
+        article=article,
+    )
+
+
+def _aware(value: datetime) -> datetime:
+    # SQLite keeps no time zone; every time we store is UTC.
+    return value if value.tzinfo else value.replace(tzinfo=UTC)

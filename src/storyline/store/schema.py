@@ -1,0 +1,125 @@
+"""Tables and migrations. SQLAlchemy Core keeps one schema for SQLite and PostgreSQL.
+
+Migrations are an ordered list of functions, each run once inside a transaction and recorded in
+``schema_version``: the project has few tables and no models to autogenerate from, so Alembic's
+machinery would add more than it saves.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from sqlalchemy import (
+    Boolean,
+    Column,
+    Connection,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    MetaData,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+    insert,
+    select,
+)
+
+metadata = MetaData()
+
+schema_version = Table(
+    "schema_version",
+    metadata,
+    Column("version", Integer, primary_key=True),
+    Column("applied_at", DateTime(timezone=True), nullable=False),
+)
+
+documents = Table(
+    "documents",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("locator", Text, nullable=False),
+    Column("content_hash", String(64), nullable=False),
+    Column("kind", String(16), nullable=False),
+    Column("url", Text),
+    Column("content_type", Text),
+    Column("hints", Text, nullable=False, default="{}"),
+    Column("content", LargeBinary, nullable=False),  # zlib-compressed raw bytes, for re-processing
+    Column("fetched_at", DateTime(timezone=True), nullable=False),
+    Column("ingested_at", DateTime(timezone=True), nullable=False),
+    UniqueConstraint("locator", "content_hash", name="uq_documents_locator_hash"),
+)
+
+articles = Table(
+    "articles",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("document_id", Integer, ForeignKey("documents.id"), nullable=False, unique=True),
+    Column("locator", Text, nullable=False),
+    Column("content_hash", String(64), nullable=False),
+    Column("revision", Integer, nullable=False),
+    Column("is_latest", Boolean, nullable=False, default=True),
+    Column("url", Text),
+    Column("outlet", Text),
+    Column("title", Text),
+    Column("byline", Text),
+    Column("published", DateTime(timezone=True)),
+    Column("language", String(16)),
+    Column("content_kind", String(16), nullable=False),
+    Column("text", Text, nullable=False),
+    Column("blocks", Text, nullable=False),
+    Column("removed", Text, nullable=False),
+    Column("repairs", Text, nullable=False),
+    Column("word_count", Integer, nullable=False),
+    Column("ingested_at", DateTime(timezone=True), nullable=False),
+    Column("updated_at", DateTime(timezone=True), nullable=False),
+)
+Index("ix_articles_locator", articles.c.locator)
+Index("ix_articles_outlet", articles.c.outlet)
+
+skips = Table(
+    "skips",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("locator", Text, nullable=False),
+    Column("code", String(32), nullable=False),
+    Column("message", Text, nullable=False),
+    Column("at", DateTime(timezone=True), nullable=False),
+    UniqueConstraint("locator", "code", name="uq_skips_locator_code"),
+)
+
+# Short lines per outlet and page: the evidence that a line is template furniture.
+outlet_lines = Table(
+    "outlet_lines",
+    metadata,
+    Column("outlet", Text, nullable=False, primary_key=True),
+    Column("line_key", String(16), nullable=False, primary_key=True),
+    Column("locator", Text, nullable=False, primary_key=True),
+)
+
+
+def _v1(connection: Connection) -> None:
+    metadata.create_all(connection, tables=[documents, articles, skips, outlet_lines])
+
+
+MIGRATIONS: tuple[Callable[[Connection], None], ...] = (_v1,)
+
+
+def migrate(connection: Connection) -> int:
+    """Bring the schema up to date; returns the version now in force."""
+    from datetime import UTC, datetime
+
+    schema_version.create(connection, checkfirst=True)
+    current = connection.execute(
+        select(schema_version.c.version).order_by(schema_version.c.version.desc())
+    ).first()
+    done = current[0] if current else 0
+    for version, step in enumerate(MIGRATIONS, start=1):
+        if version <= done:
+            continue
+        step(connection)
+        connection.execute(insert(schema_version).values(version=version, applied_at=datetime.now(UTC)))
+        done = version
+    return done

@@ -1,0 +1,1 @@
+"""Text stages: extract, furniture, repair."""

@@ -1,0 +1,342 @@
+"""Raw document to article: metadata and the main text, with paragraphs, headings and list items
+kept apart, and every page line outside the main text recorded as removed.
+
+HTML goes through trafilatura (it won our extraction benchmark, ``bench/extraction.py``); plain
+text is split by hand, because no library knows the shape of scraped news text files.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, datetime
+from email.utils import parsedate_to_datetime
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+from storyline.config import ExtractConfig, Favor
+from storyline.errors import NoArticle
+from storyline.model import Article, Block, BlockKind, ContentKind, RawDocument, Removal
+from storyline.sources.sniff import decode, sniff
+from storyline.text.lines import classify_line, normalize_line
+
+STAGE = "extract"
+_BLOCK_TAGS = {"p": BlockKind.PARAGRAPH, "head": BlockKind.HEADING, "quote": BlockKind.QUOTE}
+_PAGE_BLOCKS = frozenset(
+    [
+        "p",
+        "li",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "div",
+        "td",
+        "th",
+        "dd",
+        "dt",
+        "figcaption",
+        "blockquote",
+        "section",
+        "header",
+        "footer",
+        "nav",
+        "aside",
+        "article",
+        "main",
+        "form",
+        "button",
+        "label",
+        "span",
+        "a",
+    ]
+)
+_BYLINE = re.compile(
+    r"^(by|from)\s+[A-Z][\w.'’-]+(\s+[A-Z][\w.'’-]+){0,3}(\s*(,|and|&)\s*.*)?$", re.IGNORECASE
+)
+_META_LINE = re.compile(r"^(published|updated|posted|date)\s*:?\s*(.+)$", re.IGNORECASE)
+_LIST_MARK = re.compile(r"^\s*(?:[-*•▪●]|\d{1,2}[.)])\s+")
+_SENTENCE_END = re.compile(r"[.!…:;,\"”’')\]]$")
+
+
+def extract(raw: RawDocument, config: ExtractConfig) -> Article:
+    """Turn one raw document into an :class:`Article`, or raise :class:`NoArticle` (a named skip)."""
+    kind = sniff(raw.content, raw.locator)
+    charset = _header_charset(raw.content_type)
+    text, _ = decode(raw.content, charset)
+    article = _from_html(raw, text, config) if kind is ContentKind.HTML else _from_text(raw, text)
+    if article.word_count < config.min_words:
+        raise NoArticle(
+            f"no article text found ({article.word_count} words)",
+            remedy="the page may be an index, a login wall or need JavaScript; save the article page itself",
+        )
+    return article
+
+
+def _header_charset(content_type: str | None) -> str | None:
+    if not content_type:
+        return None
+    match = re.search(r"charset=([\w.:-]+)", content_type, re.IGNORECASE)
+    return match.group(1) if match else None
+
+
+# --- HTML ---------------------------------------------------------------------------------------
+
+
+def _from_html(raw: RawDocument, html: str, config: ExtractConfig) -> Article:
+    import trafilatura
+    from trafilatura.settings import Document
+
+    document = trafilatura.bare_extraction(
+        html,
+        url=raw.url,
+        with_metadata=True,
+        include_comments=False,
+        include_tables=True,
+        favor_precision=config.favor is Favor.PRECISION,
+        favor_recall=config.favor is Favor.RECALL,
+        date_extraction_params={"original_date": True, "outputformat": "%Y-%m-%dT%H:%M:%S%z"},
+    )
+    if not isinstance(document, Document) or document.body is None:
+        raise NoArticle("no main text found in the page", remedy="check that the page is an article")
+    title = raw.hints.get("title") or _clean(document.title)
+    byline = raw.hints.get("author") or _clean(document.author)
+    blocks, removed = _body_blocks(document.body, title, byline)
+    removed.extend(_outside_lines(html, blocks, title, config.max_recorded_removals))
+    url = raw.url or raw.hints.get("url") or _clean(document.url)
+    return Article(
+        locator=raw.locator,
+        content_hash=raw.content_hash,
+        title=title,
+        blocks=tuple(blocks),
+        url=url,
+        outlet=raw.hints.get("outlet") or _clean(document.sitename) or _outlet_from(url, raw),
+        byline=byline,
+        published=_parse_date(raw.hints.get("published")) or _parse_date(document.date),
+        language=detect_language(" ".join(b.text for b in blocks)),
+        content_kind=ContentKind.HTML,
+        removed=tuple(removed),
+    )
+
+
+def _body_blocks(body: Any, title: str | None, byline: str | None) -> tuple[list[Block], list[Removal]]:
+    blocks: list[Block] = []
+    removed: list[Removal] = []
+    title_key = normalize_line(title or "")
+    for element in body:
+        tag = element.tag
+        if tag == "list":
+            for item in element.iter("item"):
+                text = _element_text(item)
+                if text:
+                    blocks.append(Block(BlockKind.LIST_ITEM, text))
+            continue
+        text = _element_text(element)
+        if not text:
+            continue
+        if title_key and normalize_line(text) == title_key and not blocks:
+            removed.append(Removal(text, "headline repeated in the body", STAGE))
+            continue
+        if len(text.split()) <= 8 and _BYLINE.match(text):
+            removed.append(Removal(text, "byline", STAGE))
+            continue
+        if tag == "table":
+            for row in element.iter("row"):
+                row_text = " | ".join(filter(None, (_element_text(cell) for cell in row.iter("cell"))))
+                if row_text:
+                    blocks.append(Block(BlockKind.PARAGRAPH, row_text))
+            continue
+        blocks.append(Block(_BLOCK_TAGS.get(tag, BlockKind.PARAGRAPH), text))
+    return blocks, removed
+
+
+def _element_text(element: Any) -> str:
+    return _squash("".join(element.itertext()))
+
+
+def _outside_lines(html: str, blocks: list[Block], title: str | None, limit: int) -> list[Removal]:
+    """Lines of the page that did not make it into the main text, each with a named reason."""
+    from lxml import html as lxml_html
+
+    try:
+        tree = lxml_html.document_fromstring(html)
+    except (ValueError, TypeError):
+        return []
+    for element in tree.iter("script", "style", "noscript", "template", "svg", "head"):
+        element.drop_tree()
+    kept = normalize_line(" ".join(b.text for b in blocks))
+    skip = {normalize_line(title or "")}
+    removed: list[Removal] = []
+    for element in tree.iter():
+        if not isinstance(element.tag, str) or element.tag not in _PAGE_BLOCKS:
+            continue
+        if any(
+            isinstance(child.tag, str) and child.tag in _PAGE_BLOCKS for child in element.iterdescendants()
+        ):
+            continue
+        text = _squash(element.text_content())
+        key = normalize_line(text)
+        if not key or key in skip or key in kept:
+            continue
+        skip.add(key)
+        reason = classify_line(text) or "outside the main text (page template)"
+        removed.append(Removal(text, reason, STAGE))
+        if len(removed) >= limit:
+            break
+    return removed
+
+
+# --- plain text ---------------------------------------------------------------------------------
+
+
+def _from_text(raw: RawDocument, text: str) -> Article:
+    lines = [line.strip() for line in text.replace("\r\n", "\n").replace("\r", "\n").split("\n")]
+    removed: list[Removal] = []
+    title = raw.hints.get("title")
+    byline = raw.hints.get("author")
+    published = _parse_date(raw.hints.get("published"))
+    chunks = _chunks(lines)
+    if title is None and chunks and _is_title(chunks[0][0]):
+        title = chunks[0].pop(0)
+        if not chunks[0]:
+            chunks.pop(0)
+    body: list[list[str]] = []
+    for chunk in chunks:
+        first = chunk[0]
+        if len(chunk) == 1 and (meta := _META_LINE.match(first)) and _parse_date(meta.group(2)):
+            published = published or _parse_date(meta.group(2))
+            removed.append(Removal(first, "publication date line", STAGE))
+            continue
+        if len(chunk) == 1 and len(first.split()) <= 8 and _BYLINE.match(first):
+            byline = byline or re.sub(r"^(by|from)\s+", "", first, flags=re.IGNORECASE)
+            removed.append(Removal(first, "byline", STAGE))
+            continue
+        body.append(chunk)
+    blocks = [block for chunk in body for block in _chunk_blocks(chunk)]
+    url = raw.url or raw.hints.get("url")
+    return Article(
+        locator=raw.locator,
+        content_hash=raw.content_hash,
+        title=title,
+        blocks=tuple(blocks),
+        url=url,
+        outlet=raw.hints.get("outlet") or _outlet_from(url, raw),
+        byline=byline,
+        published=published,
+        language=detect_language(" ".join(b.text for b in blocks)),
+        content_kind=ContentKind.TEXT,
+        removed=tuple(removed),
+    )
+
+
+def _chunks(lines: list[str]) -> list[list[str]]:
+    """Runs of non-blank lines. A run of hard-wrapped lines becomes one paragraph later."""
+    chunks: list[list[str]] = []
+    current: list[str] = []
+    for line in lines:
+        if line:
+            current.append(line)
+        elif current:
+            chunks.append(current)
+            current = []
+    if current:
+        chunks.append(current)
+    return chunks
+
+
+def _is_title(line: str) -> bool:
+    words = len(line.split())
+    return 2 <= words <= 25 and not line.endswith((".", "!")) and not _LIST_MARK.match(line)
+
+
+def _chunk_blocks(chunk: list[str]) -> list[Block]:
+    # Hard-wrapped text (every line but the last near one width, none a list item) is one paragraph;
+    # otherwise, as in most scraped news text, every line is its own block.
+    wrapped = (
+        len(chunk) > 1
+        and all(40 <= len(line) <= 100 for line in chunk[:-1])
+        and not any(_LIST_MARK.match(line) for line in chunk)
+    )
+    if wrapped:
+        return [Block(BlockKind.PARAGRAPH, _squash(" ".join(chunk)))]
+    blocks: list[Block] = []
+    for index, line in enumerate(chunk):
+        if _LIST_MARK.match(line):
+            blocks.append(Block(BlockKind.LIST_ITEM, _squash(_LIST_MARK.sub("", line))))
+            continue
+        next_line = chunk[index + 1] if index + 1 < len(chunk) else None
+        blocks.append(Block(_text_line_kind(line, next_line, len(chunk)), _squash(line)))
+    return blocks
+
+
+def _text_line_kind(line: str, next_line: str | None, chunk_size: int) -> BlockKind:
+    """A short line with no closing punctuation, standing alone or before more text, is a heading."""
+    words = len(line.split())
+    if words > 14:
+        return BlockKind.PARAGRAPH
+    if line.endswith("?") and words <= 12:
+        return BlockKind.HEADING
+    if not _SENTENCE_END.search(line) and (chunk_size == 1 or next_line is not None):
+        return BlockKind.HEADING
+    return BlockKind.PARAGRAPH
+
+
+# --- metadata helpers ---------------------------------------------------------------------------
+
+
+def detect_language(text: str) -> str | None:
+    """ISO 639-1 code of the text's language (py3langid), or None for too little text."""
+    if len(text.split()) < 5:
+        return None
+    import py3langid
+
+    code, _ = py3langid.classify(text[:5000])
+    return str(code)
+
+
+def _outlet_from(url: str | None, raw: RawDocument) -> str | None:
+    if url:
+        host = urlsplit(url).hostname or ""
+        return host.removeprefix("www.") or None
+    # Saved pages and text files are usually kept in one folder per site: the folder names the outlet.
+    parent = Path(raw.locator.split("#", 1)[0]).parent.name
+    return parent or None
+
+
+def _parse_date(value: str | None) -> datetime | None:
+    if not value:
+        return None
+    value = value.strip()
+    parsed: datetime | None
+    try:
+        parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        try:
+            parsed = parsedate_to_datetime(value)
+        except (TypeError, ValueError, IndexError):
+            parsed = _loose_date(value)
+    if parsed is None:
+        return None
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+
+
+def _loose_date(value: str) -> datetime | None:
+    for fmt in ("%B %d, %Y", "%d %B %Y", "%b %d, %Y", "%d %b %Y", "%Y/%m/%d", "%d/%m/%Y"):
+        try:
+            return datetime.strptime(value, fmt)
+        except ValueError:
+            continue
+    return None
+
+
+def _clean(value: object) -> str | None:
+    if value is None:
+        return None
+    text = _squash(str(value))
+    return text or None
+
+
+def _squash(text: str) -> str:
+    return re.sub(r"\s+", " ", text).strip()

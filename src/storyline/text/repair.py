@@ -1,0 +1,493 @@
+"""Text repair: classic mojibake (ftfy), the lossy kind ftfy cannot undo, merged words, whitespace.
+
+Every change is recorded as a :class:`Repair` with its offset in the article's final text.
+
+Lossy mojibake is UTF-8 read as Latin-1 with the C1 control characters then stripped: ``’`` is the
+bytes E2 80 99, read as ``â`` + two C1 controls, which are lost, leaving a bare ``â``. Which
+punctuation mark it was is gone from the bytes, so we restore it from context (what stands either
+side, open quotes, the text's spelling variety). No library does this; ftfy deliberately leaves it.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import difflib
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import lru_cache
+
+from storyline.config import QuoteStyle, RepairConfig
+from storyline.model import BLOCK_SEPARATOR, Article, Block, Repair
+
+
+@dataclass(frozen=True, slots=True)
+class Edit:
+    """One change inside a string: ``before`` at ``start`` became ``after``."""
+
+    kind: str
+    start: int
+    before: str
+    after: str
+
+
+@dataclass(frozen=True, slots=True)
+class TextRepair:
+    """A repaired string and the edits, positioned in the repaired string."""
+
+    text: str
+    edits: tuple[Edit, ...]
+
+
+def repair(article: Article, config: RepairConfig) -> Article:
+    """Repair the title and every block of ``article``; record each change with its final offset."""
+    english = article.language in (None, "en")
+    style = _quote_style(article.text + " " + (article.title or ""), config)
+    blocks: list[Block] = []
+    repairs: list[Repair] = []
+    offset = 0
+    for block in article.blocks:
+        fixed = repair_text(block.text, config, style=style, english=english)
+        blocks.append(dataclasses.replace(block, text=fixed.text))
+        repairs.extend(Repair(e.kind, e.before, e.after, offset + e.start) for e in fixed.edits)
+        offset += len(fixed.text) + len(BLOCK_SEPARATOR)
+    title = article.title
+    if title:
+        fixed_title = repair_text(title, config, style=style, english=english)
+        # The title is not part of the text: its repairs carry offset -1.
+        repairs.extend(Repair(f"title:{e.kind}", e.before, e.after, -1) for e in fixed_title.edits)
+        title = fixed_title.text
+    return dataclasses.replace(
+        article,
+        title=title,
+        blocks=tuple(blocks),
+        repairs=article.repairs + tuple(repairs),
+    )
+
+
+def repair_text(
+    text: str, config: RepairConfig, *, style: QuoteStyle | None = None, english: bool = True
+) -> TextRepair:
+    """All repairs on one string, in order; edit offsets are mapped into the final string."""
+    chosen = style or _quote_style(text, config)
+    passes: list[Callable[[str], list[Edit]]] = []
+    if config.fix_classic_mojibake:
+        passes.append(_classic)
+    if config.fix_lossy_mojibake:
+        passes.append(lambda s: _lossy(s, chosen))
+    if config.split_merged_words and english:
+        passes.append(lambda s: _merged(s, config))
+    if config.normalize_whitespace:
+        passes.append(_whitespace)
+    done: list[Edit] = []
+    for run in passes:
+        edits = run(text)
+        if not edits:
+            continue
+        text, done = _apply(text, edits, done)
+    return TextRepair(text, tuple(done))
+
+
+def _apply(text: str, edits: list[Edit], done: list[Edit]) -> tuple[str, list[Edit]]:
+    """Apply non-overlapping ``edits`` (input positions); shift earlier edits and place new ones."""
+    edits = sorted(edits, key=lambda e: e.start)
+    pieces: list[str] = []
+    cursor = 0
+    shift = 0
+    placed: list[Edit] = []
+    boundaries: list[tuple[int, int]] = []  # (input end of an edit, cumulative shift after it)
+    for edit in edits:
+        pieces.append(text[cursor : edit.start])
+        pieces.append(edit.after)
+        placed.append(dataclasses.replace(edit, start=edit.start + shift))
+        cursor = edit.start + len(edit.before)
+        shift += len(edit.after) - len(edit.before)
+        boundaries.append((cursor, shift))
+    pieces.append(text[cursor:])
+
+    def moved(position: int) -> int:
+        delta = 0
+        for end, total in boundaries:
+            if end <= position:
+                delta = total
+            else:
+                break
+        return position + delta
+
+    shifted = [dataclasses.replace(e, start=moved(e.start)) for e in done]
+    return "".join(pieces), sorted(shifted + placed, key=lambda e: e.start)
+
+
+# --- classic mojibake: ftfy ----------------------------------------------------------------------
+
+
+def _classic(text: str) -> list[Edit]:
+    import ftfy
+
+    # Keep the text's own quotes, ligatures and widths: we repair encodings, we do not restyle.
+    fixed = ftfy.fix_text(
+        text,
+        ftfy.TextFixerConfig(
+            uncurl_quotes=False,
+            fix_latin_ligatures=False,
+            fix_character_width=False,
+            unescape_html=False,
+            fix_line_breaks=False,
+            normalization=None,
+            explain=False,
+        ),
+    )
+    if fixed == text:
+        return []
+    return _diff_edits(text, fixed, "mojibake")
+
+
+def _diff_edits(before: str, after: str, kind: str) -> list[Edit]:
+    matcher = difflib.SequenceMatcher(None, before, after, autojunk=False)
+    return [
+        Edit(kind, i1, before[i1:i2], after[j1:j2])
+        for op, i1, i2, j1, j2 in matcher.get_opcodes()
+        if op != "equal"
+    ]
+
+
+# --- lossy mojibake ------------------------------------------------------------------------------
+
+# After ``â`` a Latin-1 symbol survives when the third UTF-8 byte was not a C1 control.
+_A_CIRC_SYMBOL = {
+    "¦": "…",
+    "¢": "•",
+    "¬": "€",
+    "°": "‰",
+    "¹": "‹",
+    "º": "›",
+    "²": "′",
+    "³": "″",
+    "\xa0": "\u2020",
+}
+_CONTRACTIONS = frozenset({"s", "t", "re", "ve", "ll", "d", "m"})
+# Languages whose words legitimately contain â (pâté, Câmara, România, hâlâ).
+_CIRCUMFLEX_LANGS = ("en", "fr", "pt", "ro", "tr", "vi", "it")
+_OPENERS = " \t\n([{/—–-\"'‘“"
+
+
+def _lossy(text: str, style: QuoteStyle) -> list[Edit]:
+    edits: list[Edit] = []
+    single = style is QuoteStyle.SINGLE
+    open_quote = ""
+    for match in re.finditer(r"Â(?=[\xa0-\xbf])|Ã(?![\x80-\xbf])|â", text):
+        index = match.start()
+        char = match.group()
+        if char == "Â":
+            edits.append(Edit("lossy-mojibake", index, "Â", ""))
+            continue
+        if char == "Ã":
+            fixed = _a_tilde(text, index)
+            if fixed:
+                edits.append(Edit("lossy-mojibake", index, "Ã", fixed))
+            continue
+        left = text[index - 1] if index > 0 else " "
+        right = text[index + 1] if index + 1 < len(text) else " "
+        if right in _A_CIRC_SYMBOL:
+            symbol = _A_CIRC_SYMBOL[right]
+            if right == "¢" and left.isalnum():
+                symbol = "™"
+            edits.append(Edit("lossy-mojibake", index, "â" + right, symbol))
+            continue
+        replacement, open_quote = _punctuation(text, index, left, right, single, open_quote)
+        if replacement:
+            edits.append(Edit("lossy-mojibake", index, "â", replacement))
+    return _drop_overlaps(edits)
+
+
+def _punctuation(
+    text: str, index: int, left: str, right: str, single: bool, open_quote: str
+) -> tuple[str | None, str]:
+    """Which punctuation a bare ``â`` stood for, and the quote left open after it."""
+    if left.isalnum() and right.isalnum():
+        word_start = index
+        while word_start > 0 and (text[word_start - 1].isalpha() or text[word_start - 1] == "â"):
+            word_start -= 1
+        word_end = index + 1
+        while word_end < len(text) and text[word_end].isalpha():
+            word_end += 1
+        if _is_circumflex_word(text[word_start:word_end]):
+            return None, open_quote
+        before, after = text[word_start:index], text[index + 1 : word_end]
+        if after.lower() in _CONTRACTIONS and (word_end == len(text) or not text[word_end].isalnum()):
+            return "’", open_quote
+        if before in ("O", "D", "L") and after[:1].isupper():
+            return "’", open_quote  # O’Brien, D’Angelo
+        if left.isdigit() and right.isdigit():
+            return "–", open_quote
+        if before[:1].isupper() and after[:1].isupper():
+            return "–", open_quote  # Russia–Iran, London–Paris
+        return "—", open_quote
+    if left.isspace() and right.isspace():
+        return ("–" if single else "—"), open_quote
+    if left in _OPENERS and not right.isspace():
+        quote = "‘" if single else "“"
+        return quote, quote
+    # A closing mark after a word or punctuation.
+    if open_quote == "“":
+        return "”", ""
+    if open_quote == "‘":
+        return "’", ""
+    if not single and left in ".,!?":
+        return "”", ""
+    return "’", open_quote
+
+
+def _is_circumflex_word(word: str) -> bool:
+    from wordfreq import zipf_frequency
+
+    lowered = word.lower()
+    return any(zipf_frequency(lowered, lang) >= 1.0 for lang in _CIRCUMFLEX_LANGS)
+
+
+def _a_tilde(text: str, index: int) -> str | None:
+    """``Ã`` whose second byte was lost: pick the capital letter that makes a known word."""
+    from wordfreq import zipf_frequency
+
+    start = index
+    while start > 0 and text[start - 1].isalpha():
+        start -= 1
+    end = index + 1
+    while end < len(text) and text[end].isalpha():
+        end += 1
+    word = text[start:end]
+    if len(word) < 2 or zipf_frequency(word.lower(), "pt") > 1.0:  # São, NÃO... are real words
+        return None
+    best, best_score = None, 1.0
+    for code in range(0x80, 0xA0):
+        candidate = bytes([0xC3, code]).decode("utf-8")
+        probe = (word[: index - start] + candidate + word[index - start + 1 :]).lower()
+        score = max(zipf_frequency(probe, lang) for lang in ("en", "de", "fr", "es", "sv", "da", "nb", "fi"))
+        if score > best_score:
+            best, best_score = candidate, score
+    return best
+
+
+def _drop_overlaps(edits: list[Edit]) -> list[Edit]:
+    kept: list[Edit] = []
+    end = -1
+    for edit in sorted(edits, key=lambda e: e.start):
+        if edit.start >= end:
+            kept.append(edit)
+            end = edit.start + len(edit.before)
+    return kept
+
+
+def _quote_style(text: str, config: RepairConfig) -> QuoteStyle:
+    if config.quote_style is not QuoteStyle.AUTO:
+        return config.quote_style
+    return QuoteStyle.SINGLE if spelling_variety(text) == "british" else QuoteStyle.DOUBLE
+
+
+_WORD = re.compile(r"[A-Za-z]{4,}")
+
+
+def spelling_variety(text: str) -> str | None:
+    """'british', 'american' or None, by votes of spelling pairs (colour/color, centre/center...)."""
+    # Besides spelling: "per cent", "£", titles without a full stop (Mr Smith) and quotes opened after
+    # a colon (said: 'We...') are house style of the British press; their counterparts American.
+    british = text.count("£") + len(re.findall(r"\bper cent\b|\b(?:Mr|Mrs|Ms|Dr) [A-Z]|\w: [‘â']", text))
+    american = len(re.findall(r"\bpercent\b|\b(?:Mr|Mrs|Ms|Dr)\. [A-Z]", text))
+    for word in _WORD.findall(text):
+        vote = _variety_vote(word.lower())
+        if vote > 0:
+            british += 1
+        elif vote < 0:
+            american += 1
+    if british == american:
+        return None
+    return "british" if british > american else "american"
+
+
+_SWAPS = (
+    ("our", "or", 6),
+    ("tre", "ter", 6),
+    ("ise", "ize", 7),
+    ("ised", "ized", 7),
+    ("ises", "izes", 7),
+    ("ising", "izing", 8),
+    ("isation", "ization", 9),
+    ("yse", "yze", 6),
+    ("ence", "ense", 7),
+    ("ogue", "og", 8),
+    ("ours", "ors", 7),
+    ("tres", "ters", 7),
+)
+
+
+@lru_cache(maxsize=65536)
+def _variety_vote(word: str) -> int:
+    """+1 British, -1 American, 0 neither: the spelling's counterpart must be a common English word."""
+    from wordfreq import zipf_frequency
+
+    for british, american, min_len in _SWAPS:
+        if len(word) < min_len:
+            continue
+        if word.endswith(british):
+            other = word[: -len(british)] + american
+            if zipf_frequency(other, "en") >= 2.5 and zipf_frequency(word, "en") >= 2.0:
+                return 1
+        elif word.endswith(american):
+            other = word[: -len(american)] + british
+            if zipf_frequency(other, "en") >= 2.5 and zipf_frequency(word, "en") >= 2.0:
+                return -1
+    return 0
+
+
+# --- merged words --------------------------------------------------------------------------------
+
+_FUNCTION_WORDS = frozenset(
+    [
+        "the",
+        "a",
+        "an",
+        "of",
+        "to",
+        "in",
+        "on",
+        "at",
+        "for",
+        "with",
+        "from",
+        "by",
+        "and",
+        "or",
+        "but",
+        "nor",
+        "beyond",
+        "about",
+        "above",
+        "across",
+        "after",
+        "against",
+        "along",
+        "among",
+        "around",
+        "before",
+        "behind",
+        "below",
+        "beneath",
+        "beside",
+        "between",
+        "during",
+        "into",
+        "near",
+        "over",
+        "since",
+        "than",
+        "that",
+        "this",
+        "these",
+        "those",
+        "through",
+        "toward",
+        "towards",
+        "under",
+        "until",
+        "upon",
+        "within",
+        "without",
+        "his",
+        "her",
+        "its",
+        "our",
+        "their",
+        "your",
+        "my",
+        "is",
+        "was",
+        "were",
+        "are",
+        "be",
+        "been",
+        "has",
+        "have",
+        "had",
+        "will",
+        "would",
+        "could",
+        "should",
+        "may",
+        "might",
+        "must",
+        "can",
+        "said",
+        "says",
+        "not",
+        "also",
+        "which",
+        "who",
+        "whom",
+        "whose",
+        "when",
+        "where",
+        "while",
+    ]
+)
+_TOKEN = re.compile(r"(?<![\w’'-])[A-Za-z]+(?![\w’'-])")
+
+
+def _merged(text: str, config: RepairConfig) -> list[Edit]:
+    """Split ``themoment`` and ``Beyondsectors``: an unknown token whose two halves are common words."""
+    edits: list[Edit] = []
+    for match in _TOKEN.finditer(text):
+        token = match.group()
+        split = _split_token(token, config, _sentence_start(text, match.start()))
+        if split:
+            edits.append(Edit("merged-words", match.start(), token, split))
+    return edits
+
+
+def _sentence_start(text: str, index: int) -> bool:
+    head = text[:index].rstrip(" \"“‘'(")
+    return not head or head[-1] in ".!?:\n"
+
+
+@lru_cache(maxsize=65536)
+def _split_token(token: str, config: RepairConfig, at_sentence_start: bool) -> str | None:
+    from wordfreq import zipf_frequency
+
+    if len(token) < config.min_merged_length or token.isupper() or any(c.isupper() for c in token[1:]):
+        return None
+    if token[0].isupper() and not at_sentence_start:
+        return None  # a capitalised word inside a sentence is a name we may not know (Sportsmail)
+    lowered = token.lower()
+    if zipf_frequency(lowered, "en") >= config.unknown_zipf:
+        return None
+    if lowered.endswith("s") and zipf_frequency(lowered[:-1], "en") >= 1.0:
+        return None  # the plural of a rare but real word (watchpoints)
+    # Closed compounds (watchpoints, flashpoints) are unknown too, so two content words must both be
+    # very common to be split; a function word on either side (themoment, Beyondsectors) is the
+    # typical scraping accident and needs only a common partner.
+    best, best_score = None, 0.0
+    for cut in range(2, len(token) - 1):
+        left, right = lowered[:cut], lowered[cut:]
+        score = min(zipf_frequency(left, "en"), zipf_frequency(right, "en"))
+        functional = left in _FUNCTION_WORDS or right in _FUNCTION_WORDS
+        needed = config.part_zipf if functional else config.content_part_zipf
+        if score >= needed and score > best_score:
+            best, best_score = cut, score
+    if best is None:
+        return None
+    return f"{token[:best]} {token[best:]}"
+
+
+# --- whitespace ----------------------------------------------------------------------------------
+
+_SPACES = re.compile(r"[ \t]{2,}|[\u200b\u200c\u200d\u2060\ufeff\u00ad]+|^[ \t]+|[ \t]+$")
+
+
+def _whitespace(text: str) -> list[Edit]:
+    edits: list[Edit] = []
+    for match in _SPACES.finditer(text):
+        value = match.group()
+        at_edge = match.start() == 0 or match.end() == len(text)
+        after = "" if at_edge or value.strip(" \t") else " "
+        if value != after:
+            edits.append(Edit("whitespace", match.start(), value, after))
+    return edits
