@@ -93,7 +93,7 @@ class RepairConfig:
     # for two content words) before it is split. Calibrated on the seeds and demo.
     unknown_zipf: float = 1.5
     part_zipf: float = 3.3
-    content_part_zipf: float = 5.0
+    content_part_zipf: float = 4.5
     min_merged_length: int = 7
 
 

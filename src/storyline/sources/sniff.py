@@ -153,8 +153,13 @@ def decode(content: bytes, http_charset: str | None = None) -> tuple[str, str]:
         pass
     from charset_normalizer import from_bytes
 
-    best = from_bytes(content[: 1 << 20]).best()
+    matches = from_bytes(content[: 1 << 20])
+    best = matches.best()
     charset = best.encoding if best is not None else "cp1252"
+    # Mostly-ASCII text fits several legacy code pages equally well (cp1250 ranks above cp1252 on
+    # coherence); like browsers, prefer Western windows-1252 unless it reads worse.
+    if best is not None and any(m.encoding == "cp1252" and m.chaos <= best.chaos for m in matches):
+        charset = "cp1252"
     if charset in ("latin_1", "iso8859_1", "ascii"):
         charset = "cp1252"
     return content.decode(charset, errors="replace"), charset

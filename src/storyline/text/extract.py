@@ -197,23 +197,29 @@ def _from_text(raw: RawDocument, text: str) -> Article:
     title = raw.hints.get("title")
     byline = raw.hints.get("author")
     published = _parse_date(raw.hints.get("published"))
+    # Date and byline lines sit near the top, alone on their line: take them out as metadata.
+    seen = 0
+    for index, line in enumerate(lines):
+        if not line:
+            continue
+        seen += 1
+        if seen > 8:
+            break
+        meta = _META_LINE.match(line)
+        if meta and (date := _parse_date(meta.group(2))):
+            published = published or date
+            removed.append(Removal(line, "publication date line", STAGE))
+            lines[index] = ""
+        elif len(line.split()) <= 8 and _BYLINE.match(line):
+            byline = byline or re.sub(r"^(by|from)\s+", "", line, flags=re.IGNORECASE)
+            removed.append(Removal(line, "byline", STAGE))
+            lines[index] = ""
     chunks = _chunks(lines)
     if title is None and chunks and _is_title(chunks[0][0]):
         title = chunks[0].pop(0)
         if not chunks[0]:
             chunks.pop(0)
-    body: list[list[str]] = []
-    for chunk in chunks:
-        first = chunk[0]
-        if len(chunk) == 1 and (meta := _META_LINE.match(first)) and _parse_date(meta.group(2)):
-            published = published or _parse_date(meta.group(2))
-            removed.append(Removal(first, "publication date line", STAGE))
-            continue
-        if len(chunk) == 1 and len(first.split()) <= 8 and _BYLINE.match(first):
-            byline = byline or re.sub(r"^(by|from)\s+", "", first, flags=re.IGNORECASE)
-            removed.append(Removal(first, "byline", STAGE))
-            continue
-        body.append(chunk)
+    body = chunks
     blocks = [block for chunk in body for block in _chunk_blocks(chunk)]
     url = raw.url or raw.hints.get("url")
     return Article(

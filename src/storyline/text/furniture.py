@@ -69,20 +69,30 @@ def remove_furniture(
     return dataclasses.replace(article, blocks=tuple(kept), removed=article.removed + tuple(removed))
 
 
-def _headline_like(block: Block) -> bool:
-    """A short line that reads as a headline: no final full stop, a few words, mostly capitalised."""
+def _headline_like(block: Block, *, in_context: bool = True) -> bool:
+    """A short line that reads as a headline: a few words, no final full stop.
+
+    Right after a previous/next link or inside a related list that is enough (headlines are often in
+    sentence case); elsewhere the line must also look like a title (a heading, or Title Case).
+    """
     text = block.text
     words = text.split()
     if not 2 <= len(words) <= 20 or text.endswith((".", ":", ";")):
         return False
+    if in_context:
+        return True
     return block.kind in (BlockKind.HEADING, BlockKind.LIST_ITEM) or sum(w[:1].isupper() for w in words) >= 2
 
 
 def _trailing_link_run(blocks: tuple[Block, ...], index: int, config: FurnitureConfig) -> bool:
     """A headline line just before a "Next Article" link at the very end is furniture too."""
-    if not config.drop_headline_after_link or index + 1 >= len(blocks) or not _headline_like(blocks[index]):
+    if (
+        not config.drop_headline_after_link
+        or index + 1 >= len(blocks)
+        or not _headline_like(blocks[index], in_context=False)
+    ):
         return False
     rest = blocks[index + 1 :]
-    return all(classify_line(b.text) == _LINK_REASON or _headline_like(b) for b in rest) and any(
+    return all(classify_line(b.text) == _LINK_REASON or _headline_like(b, in_context=False) for b in rest) and any(
         classify_line(b.text) == _LINK_REASON for b in rest
     )

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-import unicodedata
+from functools import lru_cache
 
 # Each pattern must match the WHOLE short line (after normalisation), so that an article sentence
 # that merely mentions a cookie or a subscription is never taken for furniture.
@@ -57,17 +57,16 @@ _FURNITURE: tuple[tuple[str, str], ...] = (
         r"(home|menu|search|skip to (main )?content|back to top|sign in|log in|log out|my account)",
     ),
 )
+_NON_WORD = re.compile(r"[^\w©]+")
 _COMPILED = tuple((reason, re.compile(rf"^(?:{pattern})$")) for reason, pattern in _FURNITURE)
 # Furniture lines are short: a cookie banner sentence may run long, the rest are a few words.
 _MAX_WORDS = {"cookie notice": 45, "subscription prompt": 20, "site footer": 20}
 
 
+@lru_cache(maxsize=32768)
 def normalize_line(text: str) -> str:
-    """Lower-case, accents and punctuation folded, whitespace collapsed: the key for comparing lines."""
-    folded = unicodedata.normalize("NFKD", text.casefold())
-    folded = "".join(ch for ch in folded if not unicodedata.combining(ch))
-    folded = re.sub(r"[^\w©]+", " ", folded)
-    return " ".join(folded.split())
+    """Lower-case, punctuation dropped, whitespace collapsed: the key for comparing lines."""
+    return " ".join(_NON_WORD.sub(" ", text.casefold()).split())
 
 
 def line_key(text: str) -> str:

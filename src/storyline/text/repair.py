@@ -42,7 +42,9 @@ class TextRepair:
 def repair(article: Article, config: RepairConfig) -> Article:
     """Repair the title and every block of ``article``; record each change with its final offset."""
     english = article.language in (None, "en")
-    style = _quote_style(article.text + " " + (article.title or ""), config)
+    whole = article.text + " " + (article.title or "")
+    # The house quote style is judged on the whole article, and only when there is mojibake to fix.
+    style = _quote_style(whole, config) if _SUSPICIOUS.search(whole) else None
     blocks: list[Block] = []
     repairs: list[Repair] = []
     offset = 0
@@ -69,11 +71,12 @@ def repair_text(
     text: str, config: RepairConfig, *, style: QuoteStyle | None = None, english: bool = True
 ) -> TextRepair:
     """All repairs on one string, in order; edit offsets are mapped into the final string."""
-    chosen = style or _quote_style(text, config)
     passes: list[Callable[[str], list[Edit]]] = []
-    if config.fix_classic_mojibake:
+    # ASCII text has no mojibake, and lossy mojibake always leaves a Latin-1 letter (â, Â, Ã).
+    if config.fix_classic_mojibake and not text.isascii():
         passes.append(_classic)
-    if config.fix_lossy_mojibake:
+    if config.fix_lossy_mojibake and _SUSPICIOUS.search(text) is not None:
+        chosen = style or _quote_style(text, config)
         passes.append(lambda s: _lossy(s, chosen))
     if config.split_merged_words and english:
         passes.append(lambda s: _merged(s, config))
@@ -86,6 +89,9 @@ def repair_text(
             continue
         text, done = _apply(text, edits, done)
     return TextRepair(text, tuple(done))
+
+
+_SUSPICIOUS = re.compile(r"[ÂÃâ]")
 
 
 def _apply(text: str, edits: list[Edit], done: list[Edit]) -> tuple[str, list[Edit]]:
@@ -165,6 +171,7 @@ _A_CIRC_SYMBOL = {
     "³": "″",
     "\xa0": "\u2020",
 }
+_CP1252_HIGH = frozenset(bytes(range(0x80, 0xA0)).decode("cp1252", errors="ignore"))
 _CONTRACTIONS = frozenset({"s", "t", "re", "ve", "ll", "d", "m"})
 # Languages whose words legitimately contain â (pâté, Câmara, România, hâlâ).
 _CIRCUMFLEX_LANGS = ("en", "fr", "pt", "ro", "tr", "vi", "it")
@@ -188,6 +195,8 @@ def _lossy(text: str, style: QuoteStyle) -> list[Edit]:
             continue
         left = text[index - 1] if index > 0 else " "
         right = text[index + 1] if index + 1 < len(text) else " "
+        if right in _CP1252_HIGH or left in _CP1252_HIGH or "\xa0" <= left <= "\xff":
+            continue  # windows-1252 mojibake (â€™) or a run of it: ftfy's to fix, or left by it on purpose
         if right in _A_CIRC_SYMBOL:
             symbol = _A_CIRC_SYMBOL[right]
             if right == "¢" and left.isalnum():
@@ -238,6 +247,7 @@ def _punctuation(
     return "’", open_quote
 
 
+@lru_cache(maxsize=8192)
 def _is_circumflex_word(word: str) -> bool:
     from wordfreq import zipf_frequency
 
@@ -452,8 +462,10 @@ def _sentence_start(text: str, index: int) -> bool:
 def _split_token(token: str, config: RepairConfig, at_sentence_start: bool) -> str | None:
     from wordfreq import zipf_frequency
 
-    if len(token) < config.min_merged_length or token.isupper() or any(c.isupper() for c in token[1:]):
+    if token.isupper() or any(c.isupper() for c in token[1:]) or len(token) < 4:
         return None
+    if len(token) < config.min_merged_length:
+        return _split_short(token)
     if token[0].isupper() and not at_sentence_start:
         return None  # a capitalised word inside a sentence is a name we may not know (Sportsmail)
     lowered = token.lower()
@@ -475,6 +487,20 @@ def _split_token(token: str, config: RepairConfig, at_sentence_start: bool) -> s
     if best is None:
         return None
     return f"{token[:best]} {token[best:]}"
+
+
+def _split_short(token: str) -> str | None:
+    """``tothe``, ``inan``: short tokens split only into two function words, and only when rare
+    themselves (``into``, ``onto`` and ``anon`` are common and stay)."""
+    from wordfreq import zipf_frequency
+
+    lowered = token.lower()
+    if zipf_frequency(lowered, "en") >= 2.5:
+        return None
+    for cut in range(2, len(token) - 1):
+        if lowered[:cut] in _FUNCTION_WORDS and lowered[cut:] in _FUNCTION_WORDS:
+            return f"{token[:cut]} {token[cut:]}"
+    return None
 
 
 # --- whitespace ----------------------------------------------------------------------------------

@@ -1,0 +1,76 @@
+"""Shared fixtures: the bundled demo corpus (always here) and ../shared (seeds and data sets, skipped
+cleanly when absent)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+import storyline
+from storyline.store import Store, StoredArticle
+
+ROOT = Path(__file__).resolve().parents[1]
+DEMO = ROOT / "demo" / "corpus"
+TRUTH = ROOT / "demo" / "truth.json"
+SHARED = ROOT.parent / "shared"
+SEEDS = SHARED / "seeds"
+DATASETS = SHARED / "datasets"
+
+
+def need(path: Path) -> Path:
+    if not path.exists():
+        pytest.skip(f"{path} is not here (../shared is beside the checkout in CI)")
+    return path
+
+
+@pytest.fixture(scope="session")
+def truth() -> dict[str, Any]:
+    return json.loads(TRUTH.read_text(encoding="utf-8"))
+
+
+@pytest.fixture(scope="session")
+def demo_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The demo corpus ingested once for the whole session (read-only for tests)."""
+    db = tmp_path_factory.mktemp("demo") / "demo.db"
+    storyline.ingest([DEMO], db=db)
+    return db
+
+
+@pytest.fixture(scope="session")
+def demo_articles(demo_db: Path, truth: dict[str, Any]) -> dict[str, StoredArticle]:
+    """Stored demo articles keyed by their path in truth.json (``file`` or ``file#url``)."""
+    by_key: dict[str, StoredArticle] = {}
+    stored = storyline.articles(db=demo_db)
+    for item in truth["articles"]:
+        path = item["path"]
+        file_part, _, fragment = path.partition("#")
+        for candidate in stored:
+            locator_file = candidate.article.locator.split("#", 1)[0]
+            if not locator_file.endswith(file_part):
+                continue
+            if fragment and candidate.article.url != fragment:
+                continue
+            by_key[path] = candidate
+    return by_key
+
+
+@pytest.fixture(scope="session")
+def seeds_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    need(SEEDS)
+    db = tmp_path_factory.mktemp("seeds") / "seeds.db"
+    storyline.ingest([SEEDS], db=db)
+    return db
+
+
+@pytest.fixture(scope="session")
+def seed_articles(seeds_db: Path) -> dict[str, StoredArticle]:
+    return {Path(s.article.locator).name[:3]: s for s in storyline.articles(db=seeds_db)}
+
+
+@pytest.fixture()
+def store(tmp_path: Path) -> Store:
+    with Store.open(storyline.StoreConfig.for_path(tmp_path / "t.db")) as opened:
+        yield opened
