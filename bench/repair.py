@@ -83,7 +83,9 @@ def ftfy_cases(folder: Path, system: Callable[[str], str]) -> dict[str, float]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--data", type=Path, default=SHARED / "mojibake-lossy.jsonl")
     parser.add_argument("--ftfy-cases", type=Path, default=SHARED / "mojibake-ftfy")
     parser.add_argument("--json", action="store_true")

@@ -10,7 +10,9 @@ from storyline.store import StoredArticle
 
 def _fold(text: str) -> str:
     """Lossy mojibake erased which quote or dash stood there: compare those glyphs as one."""
-    return text.translate(str.maketrans({"‘": "'", "’": "'", "“": "'", "”": "'", '"': "'", "–": "-", "—": "-"}))
+    return text.translate(
+        str.maketrans({"‘": "'", "’": "'", "“": "'", "”": "'", '"': "'", "–": "-", "—": "-"})
+    )
 
 
 def _source(path: str) -> str:
@@ -19,7 +21,9 @@ def _source(path: str) -> str:
     return (DEMO / path.split("#", 1)[0]).read_bytes().decode("utf-8", "replace")
 
 
-def test_every_demo_article_is_ingested(truth: dict[str, Any], demo_articles: dict[str, StoredArticle]) -> None:
+def test_every_demo_article_is_ingested(
+    truth: dict[str, Any], demo_articles: dict[str, StoredArticle]
+) -> None:
     missing = [item["path"] for item in truth["articles"] if item["path"] not in demo_articles]
     assert not missing, f"not ingested: {missing}"
 
@@ -35,7 +39,9 @@ def test_metadata_matches_truth(truth: dict[str, Any], demo_articles: dict[str, 
         assert article.published.date().isoformat() == item["published"][:10], item["path"]
 
 
-def test_outlet_names_from_site_metadata(truth: dict[str, Any], demo_articles: dict[str, StoredArticle]) -> None:
+def test_outlet_names_from_site_metadata(
+    truth: dict[str, Any], demo_articles: dict[str, StoredArticle]
+) -> None:
     outlets = {o["name"] for o in truth["outlets"]}
     for item in truth["articles"]:
         if item["path"].startswith(("pages/", "feeds/", "exports/")):

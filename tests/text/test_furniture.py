@@ -25,7 +25,9 @@ def test_seed_004_furniture_removed_and_reported(seed_articles: dict[str, Stored
     assert "Shoigu" in article.text and article.text.rstrip().endswith("world.")
 
 
-def test_demo_text_files_lose_their_furniture(truth: dict[str, Any], demo_articles: dict[str, StoredArticle]) -> None:
+def test_demo_text_files_lose_their_furniture(
+    truth: dict[str, Any], demo_articles: dict[str, StoredArticle]
+) -> None:
     for item in truth["articles"]:
         if not item["path"].startswith("text/"):
             continue
@@ -56,7 +58,9 @@ def test_lines_repeated_across_an_outlets_pages_are_furniture() -> None:
     assert template not in cleaned.text
     assert cleaned.removed[-1].reason == "repeated on 3 pages of Weekly Example"
     # Seen on only two pages: not yet evidence.
-    kept = remove_furniture(article, FurnitureConfig(), OutletEvidence("Weekly Example", {line_key(template): 2}))
+    kept = remove_furniture(
+        article, FurnitureConfig(), OutletEvidence("Weekly Example", {line_key(template): 2})
+    )
     assert template in kept.text
 
 

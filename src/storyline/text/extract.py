@@ -18,41 +18,11 @@ from storyline.config import ExtractConfig, Favor
 from storyline.errors import NoArticle
 from storyline.model import Article, Block, BlockKind, ContentKind, RawDocument, Removal
 from storyline.sources.sniff import decode, sniff
+from storyline.text import htmlmeta
 from storyline.text.lines import classify_line, normalize_line
 
 STAGE = "extract"
 _BLOCK_TAGS = {"p": BlockKind.PARAGRAPH, "head": BlockKind.HEADING, "quote": BlockKind.QUOTE}
-_PAGE_BLOCKS = frozenset(
-    [
-        "p",
-        "li",
-        "h1",
-        "h2",
-        "h3",
-        "h4",
-        "h5",
-        "h6",
-        "div",
-        "td",
-        "th",
-        "dd",
-        "dt",
-        "figcaption",
-        "blockquote",
-        "section",
-        "header",
-        "footer",
-        "nav",
-        "aside",
-        "article",
-        "main",
-        "form",
-        "button",
-        "label",
-        "span",
-        "a",
-    ]
-)
 _BYLINE = re.compile(
     r"^(by|from)\s+[A-Z][\w.'’-]+(\s+[A-Z][\w.'’-]+){0,3}(\s*(,|and|&)\s*.*)?$", re.IGNORECASE
 )
@@ -89,32 +59,38 @@ def _from_html(raw: RawDocument, html: str, config: ExtractConfig) -> Article:
     import trafilatura
     from trafilatura.settings import Document
 
+    tree = htmlmeta.parse(html)
+    page = htmlmeta.page_metadata(tree) if tree is not None else htmlmeta.PageMeta()
+    page_lines = list(htmlmeta.leaf_lines(tree)) if tree is not None else []
     document = trafilatura.bare_extraction(
         html,
         url=raw.url,
-        with_metadata=True,
+        with_metadata=False,
         include_comments=False,
         include_tables=True,
+        fast=config.fast,
         favor_precision=config.favor is Favor.PRECISION,
         favor_recall=config.favor is Favor.RECALL,
-        date_extraction_params={"original_date": True, "outputformat": "%Y-%m-%dT%H:%M:%S%z"},
     )
     if not isinstance(document, Document) or document.body is None:
         raise NoArticle("no main text found in the page", remedy="check that the page is an article")
-    title = raw.hints.get("title") or _clean(document.title)
-    byline = raw.hints.get("author") or _clean(document.author)
+    title = raw.hints.get("title") or _clean(page.title)
+    byline = raw.hints.get("author") or _clean(page.author)
     blocks, removed = _body_blocks(document.body, title, byline)
-    removed.extend(_outside_lines(html, blocks, title, config.max_recorded_removals))
-    url = raw.url or raw.hints.get("url") or _clean(document.url)
+    removed.extend(_outside_lines(page_lines, blocks, title, config.max_recorded_removals))
+    url = raw.url or raw.hints.get("url") or _clean(page.url)
+    published = _parse_date(raw.hints.get("published")) or _parse_date(page.published)
+    if published is None:
+        published = _parse_date(htmlmeta.find_date(html))
     return Article(
         locator=raw.locator,
         content_hash=raw.content_hash,
         title=title,
         blocks=tuple(blocks),
         url=url,
-        outlet=raw.hints.get("outlet") or _clean(document.sitename) or _outlet_from(url, raw),
+        outlet=raw.hints.get("outlet") or _clean(page.site_name) or _outlet_from(url, raw),
         byline=byline,
-        published=_parse_date(raw.hints.get("published")) or _parse_date(document.date),
+        published=published,
         language=detect_language(" ".join(b.text for b in blocks)),
         content_kind=ContentKind.HTML,
         removed=tuple(removed),
@@ -156,27 +132,14 @@ def _element_text(element: Any) -> str:
     return _squash("".join(element.itertext()))
 
 
-def _outside_lines(html: str, blocks: list[Block], title: str | None, limit: int) -> list[Removal]:
+def _outside_lines(
+    page_lines: list[str], blocks: list[Block], title: str | None, limit: int
+) -> list[Removal]:
     """Lines of the page that did not make it into the main text, each with a named reason."""
-    from lxml import html as lxml_html
-
-    try:
-        tree = lxml_html.document_fromstring(html)
-    except (ValueError, TypeError):
-        return []
-    for element in tree.iter("script", "style", "noscript", "template", "svg", "head"):
-        element.drop_tree()
     kept = normalize_line(" ".join(b.text for b in blocks))
     skip = {normalize_line(title or "")}
     removed: list[Removal] = []
-    for element in tree.iter():
-        if not isinstance(element.tag, str) or element.tag not in _PAGE_BLOCKS:
-            continue
-        if any(
-            isinstance(child.tag, str) and child.tag in _PAGE_BLOCKS for child in element.iterdescendants()
-        ):
-            continue
-        text = _squash(element.text_content())
+    for text in page_lines:
         key = normalize_line(text)
         if not key or key in skip or key in kept:
             continue
@@ -298,7 +261,7 @@ def detect_language(text: str) -> str | None:
         return None
     import py3langid
 
-    code, _ = py3langid.classify(text[:5000])
+    code, _ = py3langid.classify(text[:1000])
     return str(code)
 
 

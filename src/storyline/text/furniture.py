@@ -93,6 +93,6 @@ def _trailing_link_run(blocks: tuple[Block, ...], index: int, config: FurnitureC
     ):
         return False
     rest = blocks[index + 1 :]
-    return all(classify_line(b.text) == _LINK_REASON or _headline_like(b, in_context=False) for b in rest) and any(
-        classify_line(b.text) == _LINK_REASON for b in rest
-    )
+    return all(
+        classify_line(b.text) == _LINK_REASON or _headline_like(b, in_context=False) for b in rest
+    ) and any(classify_line(b.text) == _LINK_REASON for b in rest)

@@ -257,21 +257,25 @@ def _is_circumflex_word(word: str) -> bool:
 
 def _a_tilde(text: str, index: int) -> str | None:
     """``Ã`` whose second byte was lost: pick the capital letter that makes a known word."""
-    from wordfreq import zipf_frequency
-
     start = index
     while start > 0 and text[start - 1].isalpha():
         start -= 1
     end = index + 1
     while end < len(text) and text[end].isalpha():
         end += 1
-    word = text[start:end]
+    return _a_tilde_word(text[start:end], index - start)
+
+
+@lru_cache(maxsize=8192)
+def _a_tilde_word(word: str, at: int) -> str | None:
+    from wordfreq import zipf_frequency
+
     if len(word) < 2 or zipf_frequency(word.lower(), "pt") > 1.0:  # São, NÃO... are real words
         return None
     best, best_score = None, 1.0
     for code in range(0x80, 0xA0):
         candidate = bytes([0xC3, code]).decode("utf-8")
-        probe = (word[: index - start] + candidate + word[index - start + 1 :]).lower()
+        probe = (word[:at] + candidate + word[at + 1 :]).lower()
         score = max(zipf_frequency(probe, lang) for lang in ("en", "de", "fr", "es", "sv", "da", "nb", "fi"))
         if score > best_score:
             best, best_score = candidate, score
@@ -439,6 +443,9 @@ _FUNCTION_WORDS = frozenset(
         "while",
     ]
 )
+# Short merges (tothe, inan) collide with rare real words, and wordfreq knows some typos: a short
+# token is split only below this frequency, and only into two function words.
+_SHORT_UNKNOWN_ZIPF = 2.5
 _TOKEN = re.compile(r"(?<![\w’'-])[A-Za-z]+(?![\w’'-])")
 
 
@@ -447,14 +454,24 @@ def _merged(text: str, config: RepairConfig) -> list[Edit]:
     edits: list[Edit] = []
     for match in _TOKEN.finditer(text):
         token = match.group()
+        short = len(token) < config.min_merged_length
+        if len(token) < 4 or _is_common(token.lower(), _SHORT_UNKNOWN_ZIPF if short else config.unknown_zipf):
+            continue
         split = _split_token(token, config, _sentence_start(text, match.start()))
         if split:
             edits.append(Edit("merged-words", match.start(), token, split))
     return edits
 
 
+@lru_cache(maxsize=131072)
+def _is_common(word: str, threshold: float) -> bool:
+    from wordfreq import zipf_frequency
+
+    return bool(zipf_frequency(word, "en") >= threshold)
+
+
 def _sentence_start(text: str, index: int) -> bool:
-    head = text[:index].rstrip(" \"“‘'(")
+    head = text[max(0, index - 8) : index].rstrip(" \"“‘'(")
     return not head or head[-1] in ".!?:\n"
 
 
@@ -495,7 +512,7 @@ def _split_short(token: str) -> str | None:
     from wordfreq import zipf_frequency
 
     lowered = token.lower()
-    if zipf_frequency(lowered, "en") >= 2.5:
+    if zipf_frequency(lowered, "en") >= _SHORT_UNKNOWN_ZIPF:
         return None
     for cut in range(2, len(token) - 1):
         if lowered[:cut] in _FUNCTION_WORDS and lowered[cut:] in _FUNCTION_WORDS:
