@@ -213,6 +213,8 @@ def _punctuation(
     text: str, index: int, left: str, right: str, single: bool, open_quote: str
 ) -> tuple[str | None, str]:
     """Which punctuation a bare ``â`` stood for, and the quote left open after it."""
+    if left.isdigit() and right.isdigit():
+        return "–", open_quote  # 2010–2015
     if left.isalnum() and right.isalnum():
         word_start = index
         while word_start > 0 and (text[word_start - 1].isalpha() or text[word_start - 1] == "â"):
@@ -227,8 +229,6 @@ def _punctuation(
             return "’", open_quote
         if before in ("O", "D", "L") and after[:1].isupper():
             return "’", open_quote  # O’Brien, D’Angelo
-        if left.isdigit() and right.isdigit():
-            return "–", open_quote
         if before[:1].isupper() and after[:1].isupper():
             return "–", open_quote  # Russia–Iran, London–Paris
         return "—", open_quote

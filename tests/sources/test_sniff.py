@@ -1,0 +1,69 @@
+"""Type and charset are judged from the content, not the file name."""
+
+from __future__ import annotations
+
+import gzip
+from pathlib import Path
+
+import pytest
+
+from storyline.errors import BinaryInput, EmptyInput, UnsupportedInput
+from storyline.model import ContentKind
+from storyline.sources.sniff import decode, sniff
+from tests.conftest import DEMO
+
+
+@pytest.mark.parametrize(
+    ("path", "kind"),
+    [
+        ("pages/harbor-courier/kirkby-town-win-northern-cup.html", ContentKind.HTML),
+        ("text/lakeside-observer/rescuers-search-vietnam-landslide.txt", ContentKind.TEXT),
+        ("feeds/meridian-wire-rss.xml", ContentKind.FEED),
+        ("feeds/eastbridge-post-atom.xml", ContentKind.FEED),
+        ("exports/clippings.jsonl", ContentKind.JSONL),
+    ],
+)
+def test_demo_files_are_recognised(path: str, kind: ContentKind) -> None:
+    assert sniff((DEMO / path).read_bytes()) is kind
+
+
+def test_bad_files_are_named() -> None:
+    with pytest.raises(EmptyInput):
+        sniff((DEMO / "text/empty.txt").read_bytes())
+    with pytest.raises(BinaryInput, match="image/png"):
+        sniff((DEMO / "pages/chart.png").read_bytes())
+    with pytest.raises(BinaryInput):
+        sniff((DEMO / "pages/broken-upload.html").read_bytes())
+    with pytest.raises(UnsupportedInput):
+        sniff(b'<?xml version="1.0"?><invoice><total>3</total></invoice>')
+
+
+def test_content_wins_over_the_extension(tmp_path: Path) -> None:
+    page = (DEMO / "pages/harbor-courier/kirkby-town-win-northern-cup.html").read_bytes()
+    assert sniff(page, "saved.txt") is ContentKind.HTML
+    assert sniff(b"Just a line of text.\nAnd another one.", "story.html") is ContentKind.TEXT
+    assert sniff(b"WARC/1.0\r\nWARC-Type: warcinfo\r\n") is ContentKind.WARC
+
+
+def test_charsets() -> None:
+    declared = (DEMO / "pages/northgate-ledger/fernhall-breach-regulator-inquiry.html").read_bytes()
+    with pytest.raises(UnicodeDecodeError):
+        declared.decode("utf-8")
+    text, charset = decode(declared)
+    assert charset == "cp1252" and "£" in text
+    undeclared = (DEMO / "text/bayline-daily/fernhall-raises-hack-toll.txt").read_bytes()
+    text, charset = decode(undeclared)
+    assert charset == "cp1252" and "£40 account credit" in text
+    no_meta = (DEMO / "pages/capital-dispatch/eight-week-tb-regimen-matches-standard.html").read_bytes()
+    assert decode(no_meta)[1] == "utf-8"
+    assert decode("Grüße".encode("utf-16"))[0] == "Grüße"
+
+
+def test_gzipped_pages_are_read(tmp_path: Path) -> None:
+    import storyline
+
+    page = (DEMO / "pages/harbor-courier/kirkby-town-win-northern-cup.html").read_bytes()
+    (tmp_path / "page.html.gz").write_bytes(gzip.compress(page))
+    report = storyline.ingest([tmp_path / "page.html.gz"], db=tmp_path / "t.db")
+    assert len(report.ingested) == 1
+    assert "Kirkby" in (storyline.articles(db=tmp_path / "t.db")[0].article.title or "")
