@@ -32,7 +32,7 @@ def test_reingesting_changes_nothing(tmp_path: Path) -> None:
     before = {(s.id, s.article.text, s.article.removed) for s in storyline.articles(db=db)}
     second = storyline.ingest([DEMO], db=db)
     assert len(first.ingested) == 36 and not second.ingested and not second.revised
-    assert len(second.unchanged) == 36
+    assert second.unchanged == 36
     assert {(s.id, s.article.text, s.article.removed) for s in storyline.articles(db=db)} == before
     assert len(storyline.skips(db=db)) == 3  # the same skips, not twice as many
 
@@ -120,7 +120,7 @@ def test_kill_9_then_rerun_finishes_without_loss_or_duplicates(tmp_path: Path) -
     halfway = _count(db)
     assert 0 < halfway < 150, "the kill should land halfway through the batch"
     report = storyline.ingest([folder], db=db)
-    assert len(report.unchanged) == halfway
+    assert report.unchanged == halfway
     assert len(report.ingested) == 150 - halfway
     with sqlite3.connect(db) as connection:
         assert connection.execute("select count(*), count(distinct locator) from articles").fetchone() == (

@@ -164,7 +164,8 @@ class IngestReport:
     """What one ``ingest`` call did."""
 
     ingested: tuple[int, ...] = ()
-    unchanged: tuple[str, ...] = ()
+    # A count, not a list: re-running over a huge folder must not grow memory with every file.
+    unchanged: int = 0
     skipped: tuple[Skip, ...] = ()
     revised: tuple[int, ...] = ()
 
@@ -172,7 +173,7 @@ class IngestReport:
         return {
             "ingested": len(self.ingested),
             "revised": len(self.revised),
-            "unchanged": len(self.unchanged),
+            "unchanged": self.unchanged,
             "skipped": [{"locator": s.locator, "code": s.code, "message": s.message} for s in self.skipped],
             "article_ids": list(self.ingested),
         }

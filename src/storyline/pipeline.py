@@ -37,14 +37,12 @@ def _finish(extracted: Article, config: PipelineConfig, evidence: OutletEvidence
 class _Tally:
     ingested: list[int] = field(default_factory=list)
     revised: list[int] = field(default_factory=list)
-    unchanged: list[str] = field(default_factory=list)
+    unchanged: int = 0
     skipped: list[Skip] = field(default_factory=list)
     outlets: set[str] = field(default_factory=set)
 
     def report(self) -> IngestReport:
-        return IngestReport(
-            tuple(self.ingested), tuple(self.unchanged), tuple(self.skipped), tuple(self.revised)
-        )
+        return IngestReport(tuple(self.ingested), self.unchanged, tuple(self.skipped), tuple(self.revised))
 
 
 def ingest(
@@ -81,7 +79,7 @@ def _ingest_one(item: RawDocument | Skip, store: Store, config: PipelineConfig, 
         log.info("skipped %s: %s", item.locator, item.message)
         return "skipped"
     if store.is_known(item.locator, item.content_hash):
-        tally.unchanged.append(item.locator)
+        tally.unchanged += 1
         return "unchanged"
     try:
         extracted = extract(item, config.extract)

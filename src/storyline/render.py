@@ -64,7 +64,7 @@ def print_ingest_report(report: IngestReport) -> None:
     table = Table(title="Ingest summary", show_header=False)
     table.add_row("ingested", str(len(report.ingested)))
     table.add_row("new revisions", str(len(report.revised)))
-    table.add_row("unchanged", str(len(report.unchanged)))
+    table.add_row("unchanged", str(report.unchanged))
     table.add_row("skipped", str(len(report.skipped)))
     console.print(table)
     if report.skipped:

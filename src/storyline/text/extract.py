@@ -132,6 +132,12 @@ def _element_text(element: Any) -> str:
     return _squash("".join(element.itertext()))
 
 
+_CONTEXTS = {
+    "related-stories list": "headline in a related-stories list",
+    "comments prompt": "reader comment",
+}
+
+
 def _outside_lines(
     page_lines: list[str], blocks: list[Block], title: str | None, limit: int
 ) -> list[Removal]:
@@ -139,12 +145,18 @@ def _outside_lines(
     kept = normalize_line(" ".join(b.text for b in blocks))
     skip = {normalize_line(title or "")}
     removed: list[Removal] = []
+    context: str | None = None
     for text in page_lines:
         key = normalize_line(text)
         if not key or key in skip or key in kept:
             continue
         skip.add(key)
-        reason = classify_line(text) or "outside the main text (page template)"
+        named = classify_line(text)
+        # Lines under a "Related stories" or "3 comments" label belong to that list until the
+        # next named line: say so, rather than only "outside the main text".
+        if named is not None:
+            context = _CONTEXTS.get(named)
+        reason = named or context or "outside the main text (page template)"
         removed.append(Removal(text, reason, STAGE))
         if len(removed) >= limit:
             break
@@ -269,9 +281,14 @@ def _outlet_from(url: str | None, raw: RawDocument) -> str | None:
     if url:
         host = urlsplit(url).hostname or ""
         return host.removeprefix("www.") or None
-    # Saved pages and text files are usually kept in one folder per site: the folder names the outlet.
+    # Saved pages and text files are usually kept in one folder per site: the folder names the outlet
+    # (a slug such as ``lakeside-observer`` reads as "Lakeside Observer").
     parent = Path(raw.locator.split("#", 1)[0]).parent.name
-    return parent or None
+    if not parent:
+        return None
+    return " ".join(
+        word.capitalize() if word.islower() else word for word in re.split(r"[-_ ]+", parent) if word
+    )
 
 
 def _parse_date(value: str | None) -> datetime | None:
