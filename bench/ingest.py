@@ -76,6 +76,7 @@ def run(data: Path, files: int) -> dict[str, float]:
         "rss_mb_at_10pct": round(samples[0], 1) if samples else 0.0,
         "rss_mb_at_end": round(samples[-1], 1) if samples else 0.0,
         "rss_growth_mb": round(samples[-1] - samples[0], 1) if samples else 0.0,
+        "rss_mb_by_tenth": [round(x) for x in samples],  # type: ignore[dict-item]
     }
 
 
