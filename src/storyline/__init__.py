@@ -32,6 +32,7 @@ __all__ = [
     "RawDocument",
     "Skip",
     "StoreConfig",
+    "analyze",
     "articles",
     "get_article",
     "ingest",
@@ -76,6 +77,15 @@ def get_article(article_id: int, db: DbArg = None) -> StoredArticle:
 
     with Store.open(_store_config(db)) as store:
         return store.article(article_id)
+
+
+def analyze(db: DbArg = None, *, everything: bool = False, config: PipelineConfig | None = None) -> int:
+    """Analyse stored articles whose text has not been analysed (all with ``everything``)."""
+    from storyline.pipeline import analyze_pending
+    from storyline.store import Store
+
+    with Store.open(_store_config(db)) as store:
+        return analyze_pending(store, config, everything=everything)
 
 
 def skips(db: DbArg = None) -> list[Skip]:

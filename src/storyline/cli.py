@@ -102,6 +102,21 @@ def show(
 
 
 @app.command()
+def analyze(
+    db: DbOption = None,
+    everything: Annotated[
+        bool, typer.Option("--all", help="Re-analyse every article, not only new text.")
+    ] = False,
+) -> None:
+    """Run the understanding stage (sentences, hedges, genre) on stored articles."""
+    import storyline
+    from storyline.render import console
+
+    count = storyline.analyze(db, everything=everything)
+    console.print(f"analysed {count} articles")
+
+
+@app.command()
 def skips(db: DbOption = None, as_json: JsonOption = False) -> None:
     """List documents that were skipped, with the reason."""
     import storyline

@@ -101,6 +101,18 @@ class RepairConfig:
 
 
 @dataclass(frozen=True, slots=True)
+class AnalyzeConfig:
+    """The understanding stage: genre thresholds (checked on the seeds and the demo's truth)."""
+
+    # Share of a piece's sentences that are hedged above which it is speculation, not reporting.
+    speculation_share: float = 0.4
+    # Long, sectioned pieces are analysis.
+    analysis_min_words: int = 700
+    analysis_min_headings: int = 3
+    batch_size: int = 16
+
+
+@dataclass(frozen=True, slots=True)
 class StoreConfig:
     """Where articles live: a SQLAlchemy URL, or a SQLite file path."""
 
@@ -125,3 +137,6 @@ class PipelineConfig:
     extract: ExtractConfig = field(default_factory=ExtractConfig)
     furniture: FurnitureConfig = field(default_factory=FurnitureConfig)
     repair: RepairConfig = field(default_factory=RepairConfig)
+    analyze: AnalyzeConfig = field(default_factory=AnalyzeConfig)
+    # Understanding runs right after ingest; off, `storyline analyze` does it later.
+    analyze_on_ingest: bool = True

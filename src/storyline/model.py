@@ -177,3 +177,56 @@ class IngestReport:
             "skipped": [{"locator": s.locator, "code": s.code, "message": s.message} for s in self.skipped],
             "article_ids": list(self.ingested),
         }
+
+
+class Genre(StrEnum):
+    """What kind of piece an article is, judged from its hedging and its shape."""
+
+    REPORT = "report"
+    ANALYSIS = "analysis"
+    SPECULATION = "speculation"
+    OPINION = "opinion"
+
+
+@dataclass(frozen=True, slots=True)
+class Sentence:
+    """One sentence (or heading, list item, caption) of an article's clean text.
+
+    ``start``/``end`` are character offsets into :attr:`Article.text`; ``kind`` is the kind of block
+    it stands in, so headings and list items stay apart from running sentences.
+    """
+
+    start: int
+    end: int
+    text: str
+    kind: BlockKind
+    block: int
+    hedge: float = 0.0
+    cues: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Analysis:
+    """What the understanding stage adds to an article."""
+
+    content_hash: str
+    sentences: tuple[Sentence, ...]
+    genre: Genre
+    hedge_share: float
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "genre": self.genre.value,
+            "hedge_share": self.hedge_share,
+            "sentences": [
+                {
+                    "start": s.start,
+                    "end": s.end,
+                    "text": s.text,
+                    "kind": s.kind.value,
+                    "hedge": s.hedge,
+                    "cues": list(s.cues),
+                }
+                for s in self.sentences
+            ],
+        }

@@ -69,7 +69,34 @@ def ingest(
             on_progress(item.locator, outcome)
     for outlet in sorted(tally.outlets):
         _apply_new_evidence(outlet, store, config)
+    if config.analyze_on_ingest:
+        analyze_pending(store, config, on_progress=on_progress)
     return tally.report()
+
+
+def analyze_pending(
+    store: Store,
+    config: PipelineConfig | None = None,
+    *,
+    everything: bool = False,
+    on_progress: ProgressHook | None = None,
+) -> int:
+    """Run the understanding stage on articles whose text it has not seen; returns how many."""
+    from storyline.nlp.analyze import analyze_many
+
+    config = config or PipelineConfig()
+    ids = store.articles_needing_analysis(everything=everything)
+    # Chunks keep memory flat on a large store while letting spaCy batch its work.
+    chunk = config.analyze.batch_size * 4
+    for first in range(0, len(ids), chunk):
+        articles = [store.article(article_id) for article_id in ids[first : first + chunk]]
+        for stored, analysis in zip(
+            articles, analyze_many([a.article for a in articles], config.analyze), strict=True
+        ):
+            store.save_analysis(stored.id, stored.article.text, analysis)
+            if on_progress is not None:
+                on_progress(f"article {stored.id}", "analyzed")
+    return len(ids)
 
 
 def _ingest_one(item: RawDocument | Skip, store: Store, config: PipelineConfig, tally: _Tally) -> str:

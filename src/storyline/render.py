@@ -15,6 +15,7 @@ from rich.progress import (
     MofNCompleteColumn,
     Progress,
     SpinnerColumn,
+    TaskID,
     TextColumn,
     TimeElapsedColumn,
 )
@@ -51,8 +52,15 @@ def ingest_progress(
     )
     with Progress(*columns, console=errors, transient=False) as progress:
         task = progress.add_task("ingesting", total=total, current="")
+        analysing: list[TaskID] = []
 
         def hook(locator: str, outcome: str) -> None:
+            if outcome == "analyzed":
+                if not analysing:
+                    progress.update(task, total=progress.tasks[0].completed)
+                    analysing.append(progress.add_task("analysing", total=None, current=""))
+                progress.update(analysing[0], advance=1, current=locator)
+                return
             done = progress.tasks[0].completed + 1
             # Feeds and archives hold many documents per file: let the total grow with them.
             progress.update(task, advance=1, total=max(total, done), current=Path(locator).name[:40])
@@ -88,7 +96,7 @@ def print_skips(items: Sequence[Skip]) -> None:
 
 def print_articles(items: Sequence[StoredArticle]) -> None:
     table = Table(title=f"{len(items)} articles")
-    for name in ("id", "outlet", "published", "lang", "words", "title"):
+    for name in ("id", "outlet", "published", "lang", "words", "genre", "title"):
         table.add_column(name, overflow="fold")
     for stored in items:
         article = stored.article
@@ -98,9 +106,16 @@ def print_articles(items: Sequence[StoredArticle]) -> None:
             article.published.date().isoformat() if article.published else "",
             article.language or "",
             str(article.word_count),
-            Text(article.title or ""),
+            stored.analysis.genre.value if stored.analysis else "",
+            Text(article.title or _opening(article.text)),
         )
     console.print(table)
+
+
+def _opening(text: str, words: int = 10) -> str:
+    """For an article with no headline: its first words, marked as such."""
+    head = text.split()[:words]
+    return "(untitled) " + " ".join(head) + ("…" if len(text.split()) > words else "")
 
 
 def print_article(stored: StoredArticle, *, show_removed: bool, show_repairs: bool) -> None:
@@ -118,6 +133,15 @@ def print_article(stored: StoredArticle, *, show_removed: bool, show_repairs: bo
         if part
     )
     console.print(Text(meta, style="dim"))
+    if stored.analysis:
+        hedged = [s for s in stored.analysis.sentences if s.hedge >= 0.5]
+        console.print(
+            Text(
+                f"genre: {stored.analysis.genre.value} · {len(hedged)} of {len(stored.analysis.sentences)} "
+                f"sentences hedged ({stored.analysis.hedge_share:.0%} of claims)",
+                style="dim",
+            )
+        )
     console.print()
     for block in article.blocks:
         if block.kind is BlockKind.HEADING:

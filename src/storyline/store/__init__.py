@@ -7,10 +7,11 @@ resumes where it stopped.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import zlib
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -21,17 +22,20 @@ from sqlalchemy.engine import Connection, Row
 from storyline.config import StoreConfig
 from storyline.errors import NotFound
 from storyline.model import (
+    Analysis,
     Article,
     Block,
     BlockKind,
     ContentKind,
+    Genre,
     RawDocument,
     Removal,
     Repair,
+    Sentence,
     Skip,
     SourceKind,
 )
-from storyline.store.schema import articles, documents, migrate, outlet_lines, skips
+from storyline.store.schema import analyses, articles, documents, migrate, outlet_lines, skips
 
 __all__ = ["Store", "StoredArticle"]
 
@@ -45,10 +49,22 @@ class StoredArticle:
     is_latest: bool
     ingested_at: datetime
     article: Article
+    analysis: Analysis | None = None
 
     def to_dict(self) -> dict[str, Any]:
         data = self.article.to_dict()
-        return {"id": self.id, "revision": self.revision, "ingested_at": self.ingested_at.isoformat(), **data}
+        extra = (
+            self.analysis.to_dict()
+            if self.analysis
+            else {"genre": None, "hedge_share": None, "sentences": []}
+        )
+        return {
+            "id": self.id,
+            "revision": self.revision,
+            "ingested_at": self.ingested_at.isoformat(),
+            **data,
+            **extra,
+        }
 
 
 class Store:
@@ -212,7 +228,17 @@ class Store:
         if limit is not None:
             query = query.limit(limit)
         with self.engine.connect() as connection:
-            return [_stored(row) for row in connection.execute(query)]
+            stored = [_stored(row) for row in connection.execute(query)]
+        return self._with_analyses(stored)
+
+    def _with_analyses(self, stored: list[StoredArticle]) -> list[StoredArticle]:
+        ids = [item.id for item in stored]
+        found: dict[int, Analysis] = {}
+        with self.engine.connect() as connection:
+            for start in range(0, len(ids), 500):
+                query = select(analyses).where(analyses.c.article_id.in_(ids[start : start + 500]))
+                found.update({int(row.article_id): _analysis(row) for row in connection.execute(query)})
+        return [replace(item, analysis=found.get(item.id)) for item in stored]
 
     def iter_articles(self, batch: int = 500) -> Iterator[StoredArticle]:
         """Every latest article, a batch at a time, for work over the whole store."""
@@ -229,7 +255,7 @@ class Store:
             row = connection.execute(select(articles).where(articles.c.id == article_id)).first()
         if row is None:
             raise NotFound(f"no article with id {article_id}", remedy="list ids with `storyline articles`")
-        return _stored(row)
+        return self._with_analyses([_stored(row)])[0]
 
     def raw_document(self, article_id: int) -> RawDocument:
         query = (
@@ -266,6 +292,46 @@ class Store:
         with self.engine.connect() as connection:
             return [int(i) for i in connection.execute(query).scalars()]
 
+    # --- analyses -------------------------------------------------------------------------------
+
+    def save_analysis(self, article_id: int, text: str, analysis: Analysis) -> None:
+        values = {
+            "content_hash": analysis.content_hash,
+            "text_hash": text_hash(text),
+            "genre": analysis.genre.value,
+            "hedge_share": analysis.hedge_share,
+            "sentences": json.dumps(
+                [
+                    [s.start, s.end, s.text, s.kind.value, s.block, s.hedge, list(s.cues)]
+                    for s in analysis.sentences
+                ],
+                ensure_ascii=False,
+            ),
+            "analyzed_at": datetime.now(UTC),
+        }
+        with self.engine.begin() as connection:
+            connection.execute(delete(analyses).where(analyses.c.article_id == article_id))
+            connection.execute(insert(analyses).values(article_id=article_id, **values))
+
+    def analysis(self, article_id: int) -> Analysis | None:
+        with self.engine.connect() as connection:
+            row = connection.execute(select(analyses).where(analyses.c.article_id == article_id)).first()
+        return _analysis(row) if row is not None else None
+
+    def articles_needing_analysis(self, *, everything: bool = False) -> list[int]:
+        """Latest articles with no analysis, or one computed from other text."""
+        query = (
+            select(articles.c.id, articles.c.text, analyses.c.text_hash)
+            .outerjoin(analyses, analyses.c.article_id == articles.c.id)
+            .where(articles.c.is_latest.is_(True))
+            .order_by(articles.c.id)
+        )
+        with self.engine.connect() as connection:
+            rows = connection.execute(query).all()
+        return [
+            int(r.id) for r in rows if everything or r.text_hash is None or r.text_hash != text_hash(r.text)
+        ]
+
     def skips(self) -> list[Skip]:
         with self.engine.connect() as connection:
             rows = connection.execute(select(skips).order_by(skips.c.id))
@@ -285,6 +351,18 @@ class Store:
                 ),
                 "skips": int(connection.execute(select(func.count()).select_from(skips)).scalar_one()),
             }
+
+
+def _analysis(row: Row[Any]) -> Analysis:
+    sentences = tuple(
+        Sentence(start, end, text, BlockKind(kind), block, hedge, tuple(cues))
+        for start, end, text, kind, block, hedge, cues in json.loads(row.sentences)
+    )
+    return Analysis(row.content_hash, sentences, Genre(row.genre), float(row.hedge_share))
+
+
+def text_hash(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
 def _sqlite_pragmas(engine: Engine) -> None:

@@ -14,6 +14,7 @@ from sqlalchemy import (
     Column,
     Connection,
     DateTime,
+    Float,
     ForeignKey,
     Index,
     Integer,
@@ -100,11 +101,30 @@ outlet_lines = Table(
 )
 
 
+# What the understanding stage found, per article; ``content_hash`` says which text it was computed
+# from, so a re-processed article is analysed again and an unchanged one never is.
+analyses = Table(
+    "analyses",
+    metadata,
+    Column("article_id", Integer, ForeignKey("articles.id"), primary_key=True),
+    Column("content_hash", String(64), nullable=False),
+    Column("text_hash", String(64), nullable=False),
+    Column("genre", String(16), nullable=False),
+    Column("hedge_share", Float, nullable=False),
+    Column("sentences", Text, nullable=False),
+    Column("analyzed_at", DateTime(timezone=True), nullable=False),
+)
+
+
 def _v1(connection: Connection) -> None:
     metadata.create_all(connection, tables=[documents, articles, skips, outlet_lines])
 
 
-MIGRATIONS: tuple[Callable[[Connection], None], ...] = (_v1,)
+def _v2(connection: Connection) -> None:
+    metadata.create_all(connection, tables=[analyses])
+
+
+MIGRATIONS: tuple[Callable[[Connection], None], ...] = (_v1, _v2)
 
 
 def migrate(connection: Connection) -> int:

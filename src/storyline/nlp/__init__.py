@@ -1,0 +1,1 @@
+"""Understanding: sentences, hedges and genre, entities, events, embeddings."""

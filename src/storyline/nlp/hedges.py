@@ -1,0 +1,198 @@
+"""Hedges: how speculative a sentence is, and the cue words behind it.
+
+A logistic model over cue patterns (modal verbs, speculation verbs and adverbs, weasel quantifiers,
+unattributed "it is believed" constructions, news hedges such as "reportedly" or "analysts
+suggest") and sentence length. The cue list is written by hand; the weights are fitted by
+``bench/train_hedges.py`` on the CoNLL-2010 development set and shipped as ``hedge_weights.json``,
+so scoring needs no model at run time and every score can be explained by its cues. Cue weights are
+fitted with a floor of zero: a cue may only raise a sentence's speculation, never lower it, which
+keeps Wikipedia-specific correlations (where "may" co-occurs with plain facts) out of news scoring.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+
+# cue -> regex (word boundaries added). Keys are what users see as "cues".
+CUES: dict[str, str] = {
+    # modal and conditional
+    "may": r"may",
+    "might": r"might",
+    "could": r"could",
+    "would": r"would",
+    "should": r"should",
+    "can": r"can",
+    "must have": r"must have",
+    "if": r"if",
+    "unless": r"unless",
+    # speculation adverbs and adjectives
+    "possibly": r"possibly",
+    "possible": r"possible",
+    "probably": r"probably",
+    "probable": r"probable",
+    "likely": r"likely",
+    "unlikely": r"unlikely",
+    "perhaps": r"perhaps",
+    "maybe": r"maybe",
+    "presumably": r"presumably",
+    "apparently": r"apparently",
+    "seemingly": r"seemingly",
+    "potentially": r"potentially",
+    "potential": r"potential",
+    "reportedly": r"reportedly",
+    "allegedly": r"allegedly",
+    "alleged": r"alleged",
+    "supposedly": r"supposedly",
+    "arguably": r"arguably",
+    "unclear": r"unclear",
+    "uncertain": r"uncertain",
+    "unconfirmed": r"unconfirmed",
+    "whether": r"whether",
+    "rumoured": r"rumou?red",
+    "speculation": r"speculat\w*",
+    "expected to": r"expected to",
+    "approximately": r"approximately|roughly|around \d",
+    "about": r"about \d",
+    # speculation verbs
+    "suggest": r"suggest(s|ed|ing)?",
+    "appear": r"appear(s|ed)?",
+    "seem": r"seem(s|ed)?",
+    "believe": r"believe(s|d)?",
+    "think": r"think(s)?|thought",
+    "assume": r"assum(e|es|ed|ption)",
+    "indicate": r"indicat(e|es|ed|ing)",
+    "claim": r"claim(s|ed)?",
+    "argue": r"argu(e|es|ed)",
+    "speculate": r"speculat(e|es|ed)",
+    "estimate": r"estimat(e|es|ed)",
+    "consider": r"considered",
+    "regard": r"regarded",
+    "say": r"is said|are said|was said|were said",
+    "reported": r"reported",
+    "according to": r"according to",
+    "sources said": r"sources? (said|say|says|told)",
+    "analysts": r"analysts?|observers?|experts?|critics?|commentators?",
+    "it is": r"it is (believed|thought|said|claimed|considered|expected|likely|possible|unclear|understood)",
+    "remains to be seen": r"remains? to be seen|it remains unclear|remains unclear",
+    "revolve around": r"revolve around",
+    "signals": r"signal(s|ed)? that",
+    # weasel quantifiers and vague frequency
+    "some": r"some",
+    "many": r"many",
+    "several": r"several",
+    "various": r"various",
+    "others": r"others",
+    "most": r"most",
+    "few": r"(a )?few",
+    "often": r"often",
+    "generally": r"generally",
+    "usually": r"usually",
+    "typically": r"typically",
+    "widely": r"widely",
+    "commonly": r"commonly",
+    "largely": r"largely",
+    "mostly": r"mostly",
+    "frequently": r"frequently",
+    "sometimes": r"sometimes",
+    "certain": r"certain",
+    "somewhat": r"somewhat",
+    "relatively": r"relatively",
+    "fairly": r"fairly",
+    "rather": r"rather",
+    "well known": r"well[- ]known",
+    "famous": r"famous|notable|notably",
+    "important": r"important|significant",
+    "people": r"(some|many|most) (people|observers|scholars|historians|fans|critics)",
+    "although": r"although|though|however",
+    # peacock terms and unattributed praise (Wikipedia's weasel task counts them as unsupported claims)
+    "superlative": r"best|greatest|largest|biggest|finest|most (popular|important|famous|successful|influential)",
+    "one of the": r"one of the",
+    "acclaimed": r"popular|successful|influential|prominent|renowned|acclaimed|leading|legendary|iconic",
+    "there is": r"there (is|are|was|were|have been)",
+    "evidence": r"evidence|controversy|controversial|debate[ds]?",
+    "many of": r"(many|some|most) of (the|them|these|those|his|her|their)",
+    # questions
+    "question": r"\?$",
+}
+_COMPILED = {
+    cue: re.compile(rf"\b(?:{pattern})\b" if not pattern.endswith("$") else pattern, re.I)
+    for cue, pattern in CUES.items()
+}
+_LENGTH_BINS = ((4, "len<=4"), (9, "len<=9"), (20, "len<=20"), (10**9, "len>20"))
+THRESHOLD = 0.5
+# Strong hedges of news writing, each adding this much probability of speculation (see score_with).
+STRONG_HEDGES = (
+    "may",
+    "might",
+    "could",
+    "possibly",
+    "perhaps",
+    "maybe",
+    "reportedly",
+    "allegedly",
+    "supposedly",
+    "unconfirmed",
+    "remains to be seen",
+    "speculate",
+    "rumoured",
+    "revolve around",
+    "unclear",
+    "presumably",
+)
+STRONG_PRIOR = 0.35
+
+
+@dataclass(frozen=True, slots=True)
+class HedgeResult:
+    score: float
+    cues: tuple[str, ...]
+
+    @property
+    def hedged(self) -> bool:
+        return self.score >= THRESHOLD
+
+
+def features(sentence: str) -> dict[str, float]:
+    """Cue indicators and a length bin: the model's inputs (used by training and scoring alike)."""
+    found = {f"cue:{cue}": 1.0 for cue, pattern in _COMPILED.items() if pattern.search(sentence)}
+    words = len(sentence.split())
+    found[next(name for limit, name in _LENGTH_BINS if words <= limit)] = 1.0
+    return found
+
+
+@cache
+def _weights() -> tuple[float, dict[str, float]]:
+    data = json.loads(
+        resources.files("storyline.nlp").joinpath("hedge_weights.json").read_text(encoding="utf-8")
+    )
+    return float(data["bias"]), {str(k): float(v) for k, v in data["weights"].items()}
+
+
+def score(sentence: str) -> HedgeResult:
+    """Speculation score in [0, 1] and the cues that raised it, strongest first."""
+    bias, weights = _weights()
+    return score_with(bias, weights, sentence)
+
+
+def score_with(bias: float, weights: dict[str, float], sentence: str) -> HedgeResult:
+    """The score under given weights (training and cross-validation use this too).
+
+    The fitted model learned Wikipedia's weasel words; the strong epistemic hedges of news
+    (``may``, ``could``, ``reportedly``...) add a fixed, hand-set probability on top, combined as
+    independent evidence, so "the real discussion may revolve around" reads as speculation.
+    """
+    found = features(sentence)
+    total = bias + sum(weights.get(name, 0.0) * value for name, value in found.items())
+    model = 1.0 / (1.0 + math.exp(-total))
+    strong = [cue for cue in STRONG_HEDGES if f"cue:{cue}" in found]
+    probability = 1.0 - (1.0 - model) * (1.0 - STRONG_PRIOR) ** len(strong)
+    raising = {
+        name.removeprefix("cue:") for name in found if name.startswith("cue:") and weights.get(name, 0.0) > 0
+    }
+    cues = sorted(raising | set(strong), key=lambda cue: (cue not in strong, -weights.get(f"cue:{cue}", 0.0)))
+    return HedgeResult(round(probability, 4), tuple(cues))

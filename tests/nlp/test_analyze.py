@@ -1,0 +1,72 @@
+"""Understanding: sentences with offsets, headings apart, hedges with cues, genre per article."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import storyline
+from storyline.model import BlockKind, Genre
+from storyline.nlp.hedges import score
+from storyline.store import StoredArticle
+
+
+def test_seed_genres(seed_articles: dict[str, StoredArticle]) -> None:
+    genres = {key: stored.analysis.genre for key, stored in seed_articles.items() if stored.analysis}
+    assert genres == {"000": Genre.ANALYSIS, "003": Genre.SPECULATION, "004": Genre.REPORT}
+
+
+def test_seed_003_claims_are_hedged_with_their_cues(seed_articles: dict[str, StoredArticle]) -> None:
+    analysis = seed_articles["003"].analysis
+    assert analysis is not None and analysis.hedge_share >= 0.4
+    by_text = {s.text: s for s in analysis.sentences}
+    agenda = next(s for t, s in by_text.items() if t.startswith("Behind the official agenda"))
+    assert agenda.hedge >= 0.5 and {"may", "revolve around"} <= set(agenda.cues)
+    assert agenda.kind is BlockKind.LIST_ITEM
+
+
+def test_report_sentences_are_not_hedged() -> None:
+    for sentence in (
+        "The central bank cut its key rate by 25 basis points to 6.5% on Wednesday.",
+        "Rescue teams recovered two more bodies on Tuesday, the provincial government said.",
+    ):
+        assert score(sentence).score < 0.5, sentence
+    assert score("Analysts suggest the strike could possibly spread to other ports.").score >= 0.5
+
+
+def test_sentences_point_into_the_text_and_headings_stay_apart(
+    seed_articles: dict[str, StoredArticle],
+) -> None:
+    for stored in seed_articles.values():
+        assert stored.analysis is not None
+        text = stored.article.text
+        for sentence in stored.analysis.sentences:
+            assert text[sentence.start : sentence.end] == sentence.text
+        headings = [b.text for b in stored.article.blocks if b.kind is BlockKind.HEADING]
+        heading_sentences = [s.text for s in stored.analysis.sentences if s.kind is BlockKind.HEADING]
+        assert heading_sentences == headings  # one unit per heading, never merged with its paragraph
+
+
+def test_demo_genres_match_truth(truth: dict[str, Any], demo_articles: dict[str, StoredArticle]) -> None:
+    for item in truth["articles"]:
+        analysis = demo_articles[item["path"]].analysis
+        assert analysis is not None, item["path"]
+        assert analysis.genre.value == item["genre"], (item["path"], analysis.genre, analysis.hedge_share)
+
+
+def test_analysis_runs_once_per_text(tmp_path: Path) -> None:
+    from tests.conftest import DEMO
+
+    db = tmp_path / "t.db"
+    storyline.ingest([DEMO / "text/bayline-daily"], db=db)
+    assert all(s.analysis is not None for s in storyline.articles(db=db))
+    assert storyline.analyze(db) == 0  # nothing new to analyse
+    assert storyline.analyze(db, everything=True) == 5
+
+
+def test_json_carries_sentences_and_genre(demo_db: Path) -> None:
+    item = storyline.articles(db=demo_db)[0].to_dict()
+    assert item["genre"] in {g.value for g in Genre}
+    assert item["sentences"] and {"text", "start", "end", "kind", "hedge", "cues"} <= set(
+        item["sentences"][0]
+    )
