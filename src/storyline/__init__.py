@@ -22,6 +22,7 @@ from storyline.config import PipelineConfig, StoreConfig
 from storyline.model import Article, IngestReport, RawDocument, Skip
 
 if TYPE_CHECKING:
+    from storyline.nlp.entities import CanonicalEntity
     from storyline.pipeline import ProgressHook
     from storyline.store import StoredArticle
 
@@ -34,6 +35,7 @@ __all__ = [
     "StoreConfig",
     "analyze",
     "articles",
+    "entities",
     "get_article",
     "ingest",
     "skips",
@@ -86,6 +88,20 @@ def analyze(db: DbArg = None, *, everything: bool = False, config: PipelineConfi
 
     with Store.open(_store_config(db)) as store:
         return analyze_pending(store, config, everything=everything)
+
+
+def entities(db: DbArg = None) -> list[CanonicalEntity]:
+    """People, organisations, places and countries across all articles, with the titles each source gives."""
+    from storyline.nlp.entities import resolve
+    from storyline.store import Store
+
+    with Store.open(_store_config(db)) as store:
+        items = [
+            (s.id, s.article.outlet or s.article.locator, s.analysis.entities)
+            for s in store.iter_articles()
+            if s.analysis is not None
+        ]
+    return resolve(items)
 
 
 def skips(db: DbArg = None) -> list[Skip]:

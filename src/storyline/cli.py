@@ -117,6 +117,23 @@ def analyze(
 
 
 @app.command()
+def entities(
+    db: DbOption = None,
+    as_json: JsonOption = False,
+    kind: Annotated[str | None, typer.Option("--type", help="person, organisation, place or country")] = None,
+) -> None:
+    """People, organisations, places and countries across articles, with titles by source."""
+    import storyline
+    from storyline.render import print_entities
+
+    found = [e for e in storyline.entities(db) if kind is None or e.type.value == kind]
+    if as_json:
+        _print_json([e.to_dict() for e in found])
+    else:
+        print_entities(found)
+
+
+@app.command()
 def skips(db: DbOption = None, as_json: JsonOption = False) -> None:
     """List documents that were skipped, with the reason."""
     import storyline

@@ -213,11 +213,13 @@ class Analysis:
     sentences: tuple[Sentence, ...]
     genre: Genre
     hedge_share: float
+    entities: tuple[Entity, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
         return {
             "genre": self.genre.value,
             "hedge_share": self.hedge_share,
+            "entities": [entity.to_dict() for entity in self.entities],
             "sentences": [
                 {
                     "start": s.start,
@@ -229,4 +231,39 @@ class Analysis:
                 }
                 for s in self.sentences
             ],
+        }
+
+
+class EntityType(StrEnum):
+    PERSON = "person"
+    ORGANISATION = "organisation"
+    PLACE = "place"
+    COUNTRY = "country"
+
+
+@dataclass(frozen=True, slots=True)
+class Mention:
+    """Where an entity is named: character offsets into :attr:`Article.text`."""
+
+    text: str
+    start: int
+    end: int
+
+
+@dataclass(frozen=True, slots=True)
+class Entity:
+    """One person, organisation, place or country in one article, with every mention of it and
+    the titles or roles the article gives it ("Iran's Foreign Minister")."""
+
+    name: str
+    type: EntityType
+    mentions: tuple[Mention, ...]
+    titles: tuple[str, ...] = ()
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "name": self.name,
+            "type": self.type.value,
+            "titles": list(self.titles),
+            "mentions": [{"text": m.text, "start": m.start, "end": m.end} for m in self.mentions],
         }

@@ -24,6 +24,7 @@ from rich.text import Text
 
 from storyline.config import SourceConfig
 from storyline.model import BlockKind, IngestReport, Skip
+from storyline.nlp.entities import CanonicalEntity
 from storyline.pipeline import ProgressHook
 from storyline.store import StoredArticle
 
@@ -79,6 +80,24 @@ def print_ingest_report(report: IngestReport) -> None:
         reasons = Counter(skip.code for skip in report.skipped)
         console.print("Skipped, by reason: " + ", ".join(f"{code} {n}" for code, n in reasons.most_common()))
         print_skips(report.skipped)
+
+
+def print_entities(items: Sequence[CanonicalEntity]) -> None:
+    table = Table(title=f"{len(items)} entities")
+    for name in ("entity", "type", "articles", "titles by source", "also written"):
+        table.add_column(name, overflow="fold")
+    for entity in items:
+        titles = "; ".join(
+            f"{source}: {', '.join(found)}" for source, found in entity.titles_by_source.items()
+        )
+        table.add_row(
+            Text(entity.name),
+            entity.type.value,
+            str(len(entity.article_ids)),
+            Text(titles),
+            Text(", ".join(entity.aliases)),
+        )
+    console.print(table)
 
 
 def print_skips(items: Sequence[Skip]) -> None:

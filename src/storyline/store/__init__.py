@@ -27,7 +27,10 @@ from storyline.model import (
     Block,
     BlockKind,
     ContentKind,
+    Entity,
+    EntityType,
     Genre,
+    Mention,
     RawDocument,
     Removal,
     Repair,
@@ -307,6 +310,7 @@ class Store:
                 ],
                 ensure_ascii=False,
             ),
+            "entities": json.dumps([e.to_dict() for e in analysis.entities], ensure_ascii=False),
             "analyzed_at": datetime.now(UTC),
         }
         with self.engine.begin() as connection:
@@ -358,7 +362,16 @@ def _analysis(row: Row[Any]) -> Analysis:
         Sentence(start, end, text, BlockKind(kind), block, hedge, tuple(cues))
         for start, end, text, kind, block, hedge, cues in json.loads(row.sentences)
     )
-    return Analysis(row.content_hash, sentences, Genre(row.genre), float(row.hedge_share))
+    entities = tuple(
+        Entity(
+            item["name"],
+            EntityType(item["type"]),
+            tuple(Mention(m["text"], m["start"], m["end"]) for m in item["mentions"]),
+            tuple(item["titles"]),
+        )
+        for item in json.loads(row.entities)
+    )
+    return Analysis(row.content_hash, sentences, Genre(row.genre), float(row.hedge_share), entities)
 
 
 def text_hash(text: str) -> str:

@@ -112,6 +112,7 @@ analyses = Table(
     Column("genre", String(16), nullable=False),
     Column("hedge_share", Float, nullable=False),
     Column("sentences", Text, nullable=False),
+    Column("entities", Text, nullable=False, default="[]"),
     Column("analyzed_at", DateTime(timezone=True), nullable=False),
 )
 

@@ -1,0 +1,66 @@
+"""Entities on the seeds and the demo: names the small model misses, titles by source, one entity
+per person across spellings."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import storyline
+from storyline.model import Entity, EntityType, Mention
+from storyline.nlp.entities import resolve
+from storyline.store import StoredArticle
+
+
+def _entities(stored: StoredArticle) -> dict[str, Entity]:
+    assert stored.analysis is not None
+    return {e.name: e for e in stored.analysis.entities}
+
+
+def test_seed_004_people_places_and_titles(seed_articles: dict[str, StoredArticle]) -> None:
+    found = _entities(seed_articles["004"])
+    assert found["Ibrahim Raisi"].type is EntityType.PERSON
+    assert {m.text for m in found["Ibrahim Raisi"].mentions} == {"Ibrahim Raisi", "Raisi"}
+    assert found["Vladimir Putin"].type is EntityType.PERSON and len(found["Vladimir Putin"].mentions) >= 3
+    assert "Russian Defense Minister" in found["Sergei Shoigu"].titles
+    assert "Defense" not in found  # a title word, not an organisation
+    for place in ("Moscow", "Kremlin", "Gaza", "Riyadh"):
+        assert found[place].type is EntityType.PLACE, place
+    for country in ("Russia", "Iran", "United Arab Emirates"):
+        assert found[country].type is EntityType.COUNTRY, country
+
+
+def test_seed_araghchi_and_the_titles_each_source_gives(seed_articles: dict[str, StoredArticle]) -> None:
+    analysis = _entities(seed_articles["000"])["Seyed Abbas Araghchi"]
+    assert "Iran’s Foreign Minister" in analysis.titles
+    speculative = _entities(seed_articles["003"])["Abbas Araghchi"]
+    assert {m.text for m in speculative.mentions} >= {"Abbas Araghchi", "Araghchi"}
+    assert "former deputy foreign minister" in speculative.titles
+    assert "Russian President" in _entities(seed_articles["000"])["Vladimir Putin"].titles
+
+
+def test_one_person_across_spellings() -> None:
+    def person(name: str, *titles: str) -> Entity:
+        return Entity(name, EntityType.PERSON, (Mention(name, 0, len(name)),), titles)
+
+    merged = resolve(
+        [
+            (1, "A", (person("Ebrahim Raisi", "President"),)),
+            (2, "B", (person("Ibrahim Raisi", "Iran's president"), person("Raisi"))),
+            (3, "C", (person("Raisi"),)),
+            (4, "D", (person("Ahmad Raisi"),)),  # a different Raisi
+        ]
+    )
+    raisi = [e for e in merged if e.name.endswith("Raisi")]
+    assert len(raisi) == 2
+    main = max(raisi, key=lambda e: len(e.article_ids))
+    assert main.article_ids == (1, 2, 3)
+    assert set(main.aliases) | {main.name} == {"Ebrahim Raisi", "Ibrahim Raisi", "Raisi"}
+    assert main.titles_by_source == {"A": ("President",), "B": ("Iran's president",)}
+
+
+def test_demo_conflicting_titles_are_kept_by_source(demo_db: Path) -> None:
+    valadares = next(e for e in storyline.entities(demo_db) if e.name == "Rui Valadares")
+    titles = {t.lower() for found in valadares.titles_by_source.values() for t in found}
+    assert "former deputy foreign minister" in titles
+    assert any(t.endswith("foreign minister") and "former" not in t for t in titles)
+    assert len(valadares.article_ids) >= 5
