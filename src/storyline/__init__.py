@@ -36,6 +36,7 @@ __all__ = [
     "analyze",
     "articles",
     "entities",
+    "events",
     "get_article",
     "ingest",
     "skips",
@@ -102,6 +103,31 @@ def entities(db: DbArg = None) -> list[CanonicalEntity]:
             if s.analysis is not None
         ]
     return resolve(items)
+
+
+def events(db: DbArg = None) -> list[dict[str, object]]:
+    """Every event found, with the article, outlet and sentence it comes from (newest articles first)."""
+    from storyline.store import Store
+
+    found: list[dict[str, object]] = []
+    with Store.open(_store_config(db)) as store:
+        for stored in store.iter_articles():
+            if stored.analysis is None:
+                continue
+            for event in stored.analysis.events:
+                sentence = stored.analysis.sentences[event.sentence]
+                found.append(
+                    {
+                        **event.to_dict(),
+                        "article_id": stored.id,
+                        "outlet": stored.article.outlet,
+                        "published": stored.article.published.isoformat()
+                        if stored.article.published
+                        else None,
+                        "text": sentence.text,
+                    }
+                )
+    return sorted(found, key=lambda e: str(e["date"] or e["published"] or ""), reverse=True)
 
 
 def skips(db: DbArg = None) -> list[Skip]:

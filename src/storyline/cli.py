@@ -134,6 +134,26 @@ def entities(
 
 
 @app.command()
+def events(
+    db: DbOption = None,
+    as_json: JsonOption = False,
+    kind: Annotated[
+        str | None,
+        typer.Option("--kind", help="meeting, talks, visit, arrival, statement, agreement, attack"),
+    ] = None,
+) -> None:
+    """Who did what with whom, where and when, with the sentence each event comes from."""
+    import storyline
+    from storyline.render import print_events
+
+    found = [e for e in storyline.events(db) if kind is None or e["kind"] == kind]
+    if as_json:
+        _print_json(found)
+    else:
+        print_events(found)
+
+
+@app.command()
 def skips(db: DbOption = None, as_json: JsonOption = False) -> None:
     """List documents that were skipped, with the reason."""
     import storyline

@@ -214,12 +214,14 @@ class Analysis:
     genre: Genre
     hedge_share: float
     entities: tuple[Entity, ...] = ()
+    events: tuple[Event, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
         return {
             "genre": self.genre.value,
             "hedge_share": self.hedge_share,
             "entities": [entity.to_dict() for entity in self.entities],
+            "events": [event.to_dict() for event in self.events],
             "sentences": [
                 {
                     "start": s.start,
@@ -266,4 +268,39 @@ class Entity:
             "type": self.type.value,
             "titles": list(self.titles),
             "mentions": [{"text": m.text, "start": m.start, "end": m.end} for m in self.mentions],
+        }
+
+
+class Modality(StrEnum):
+    ASSERTED = "asserted"
+    HEDGED = "hedged"
+    NEGATED = "negated"
+    REPORTED = "reported"
+
+
+@dataclass(frozen=True, slots=True)
+class Event:
+    """Who did what with whom, where and when, from one sentence of one article."""
+
+    kind: str
+    trigger: str
+    sentence: int
+    actors: tuple[str, ...]
+    place: str | None = None
+    time_text: str | None = None
+    date: str | None = None
+    duration: str | None = None
+    modality: Modality = Modality.ASSERTED
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "kind": self.kind,
+            "trigger": self.trigger,
+            "sentence": self.sentence,
+            "actors": list(self.actors),
+            "place": self.place,
+            "time_text": self.time_text,
+            "date": self.date,
+            "duration": self.duration,
+            "modality": self.modality.value,
         }

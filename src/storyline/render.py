@@ -100,6 +100,27 @@ def print_entities(items: Sequence[CanonicalEntity]) -> None:
     console.print(table)
 
 
+def print_events(items: Sequence[dict[str, object]]) -> None:
+    table = Table(title=f"{len(items)} events")
+    for name in ("when", "kind", "who", "where", "modality", "source"):
+        table.add_column(name, overflow="fold")
+    for event in items:
+        actors = event["actors"]
+        who = " · ".join(str(a) for a in actors) if isinstance(actors, list) else ""
+        when = str(event["date"] or event["time_text"] or str(event["published"] or "")[:10])
+        if event["duration"]:
+            when += f" ({event['duration']})"
+        table.add_row(
+            when,
+            str(event["kind"]),
+            Text(who),
+            Text(str(event["place"] or "")),
+            str(event["modality"]),
+            Text(f"#{event['article_id']} {event['outlet'] or ''}"),
+        )
+    console.print(table)
+
+
 def print_skips(items: Sequence[Skip]) -> None:
     if not items:
         console.print("No skipped documents.")

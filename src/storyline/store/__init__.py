@@ -29,8 +29,10 @@ from storyline.model import (
     ContentKind,
     Entity,
     EntityType,
+    Event,
     Genre,
     Mention,
+    Modality,
     RawDocument,
     Removal,
     Repair,
@@ -311,6 +313,7 @@ class Store:
                 ensure_ascii=False,
             ),
             "entities": json.dumps([e.to_dict() for e in analysis.entities], ensure_ascii=False),
+            "events": json.dumps([e.to_dict() for e in analysis.events], ensure_ascii=False),
             "analyzed_at": datetime.now(UTC),
         }
         with self.engine.begin() as connection:
@@ -371,7 +374,21 @@ def _analysis(row: Row[Any]) -> Analysis:
         )
         for item in json.loads(row.entities)
     )
-    return Analysis(row.content_hash, sentences, Genre(row.genre), float(row.hedge_share), entities)
+    events = tuple(
+        Event(
+            item["kind"],
+            item["trigger"],
+            item["sentence"],
+            tuple(item["actors"]),
+            item["place"],
+            item["time_text"],
+            item["date"],
+            item["duration"],
+            Modality(item["modality"]),
+        )
+        for item in json.loads(row.events)
+    )
+    return Analysis(row.content_hash, sentences, Genre(row.genre), float(row.hedge_share), entities, events)
 
 
 def text_hash(text: str) -> str:

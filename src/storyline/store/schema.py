@@ -113,6 +113,7 @@ analyses = Table(
     Column("hedge_share", Float, nullable=False),
     Column("sentences", Text, nullable=False),
     Column("entities", Text, nullable=False, default="[]"),
+    Column("events", Text, nullable=False, default="[]"),
     Column("analyzed_at", DateTime(timezone=True), nullable=False),
 )
 

@@ -1,0 +1,240 @@
+"""Events from the dependency parse: meetings, talks, visits, arrivals, statements, agreements,
+attacks — with actors (canonical entities), place, time (resolved against the article's date),
+duration and modality.
+
+Hand-written over spaCy's parse: no packaged model does news event extraction offline. A trigger is
+a verb or noun of a known kind; actors are the entities inside its subject, object and "with"/
+"between" phrases (a noun trigger takes the subject of the verb that governs it: "Putin and Raisi
+completed a round of talks"); the place is an entity under an "in"/"at" phrase of the trigger or
+its verb, else the sentence's first place.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from datetime import datetime
+from functools import lru_cache
+from typing import Any
+
+from storyline.model import Entity, EntityType, Event, Modality, Sentence
+
+VERB_TRIGGERS = {
+    "meet": "meeting",
+    "talk": "talks",
+    "discuss": "talks",
+    "negotiate": "talks",
+    "visit": "visit",
+    "arrive": "arrival",
+    "land": "arrival",
+    "say": "statement",
+    "announce": "statement",
+    "declare": "statement",
+    "state": "statement",
+    "warn": "statement",
+    "sign": "agreement",
+    "agree": "agreement",
+    "ratify": "agreement",
+    "attack": "attack",
+    "bomb": "attack",
+    "shell": "attack",
+    "raid": "attack",
+    "kill": "attack",
+}
+NOUN_TRIGGERS = {
+    "talk": "talks",
+    "talks": "talks",
+    "discussion": "talks",
+    "negotiation": "talks",
+    "meeting": "meeting",
+    "summit": "meeting",
+    "visit": "visit",
+    "trip": "visit",
+    "arrival": "arrival",
+    "agreement": "agreement",
+    "deal": "agreement",
+    "accord": "agreement",
+    "memorandum": "agreement",
+    "attack": "attack",
+    "airstrike": "attack",
+    "strike": "attack",
+    "bombing": "attack",
+}
+_SPEECH = {"say", "tell", "report", "claim", "announce", "state", "add", "note", "suggest", "according"}
+_ACTOR_DEPS = {"nsubj", "nsubjpass", "dobj", "agent"}
+_ACTOR_PREPS = {"with", "between", "by"}
+_PLACE_PREPS = {"in", "at", "inside", "near"}
+_ACTOR_TYPES = (EntityType.PERSON, EntityType.ORGANISATION, EntityType.COUNTRY)
+_DATE_WORDS = re.compile(
+    r"\b(monday|tuesday|wednesday|thursday|friday|saturday|sunday|today|yesterday|tomorrow|tonight|morning|"
+    r"afternoon|evening|night|week|month|year|january|february|march|april|may|june|july|august|september|"
+    r"october|november|december|jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec|\d{4})\b",
+    re.IGNORECASE,
+)
+_DURATION = re.compile(r"\b(hours?|minutes?)\b", re.IGNORECASE)
+
+
+def extract_events(
+    doc: Any, sentences: Sequence[Sentence], entities: Sequence[Entity], published: datetime | None
+) -> tuple[Event, ...]:
+    """Events of one parsed article; ``sentences`` give the index each event cites."""
+    mentions = [(m.start, m.end, e) for e in entities for m in e.mentions]
+    starts = [s.start for s in sentences]
+    events: list[Event] = []
+    seen: set[tuple[str, tuple[str, ...], int]] = set()
+    for token in doc:
+        kind = _trigger_kind(token)
+        if kind is None:
+            continue
+        anchor = _anchor(token)
+        actors = _actors(token, anchor, mentions)
+        named = {e.name for _, _, e in mentions}
+        # An event needs a named party: "the meeting also highlighted..." is commentary, not an event.
+        if not any(actor in named for actor in actors):
+            continue
+        index = _sentence_index(starts, token.idx)
+        key = (kind, actors, index)
+        if key in seen:
+            continue
+        seen.add(key)
+        sent = token.sent
+        time_text, duration = _times(sent)
+        events.append(
+            Event(
+                kind=kind,
+                trigger=token.text,
+                sentence=index,
+                actors=actors,
+                place=_place(token, anchor, sent, mentions),
+                time_text=time_text,
+                date=_resolve(time_text, published),
+                duration=duration,
+                modality=_modality(token, anchor, sentences[index] if 0 <= index < len(sentences) else None),
+            )
+        )
+    return tuple(events)
+
+
+def _trigger_kind(token: Any) -> str | None:
+    if token.pos_ == "VERB":
+        return VERB_TRIGGERS.get(token.lemma_.lower())
+    if token.pos_ == "NOUN":
+        return NOUN_TRIGGERS.get(token.lemma_.lower()) or NOUN_TRIGGERS.get(token.lower_)
+    return None
+
+
+def _anchor(token: Any) -> Any:
+    """The verb a noun trigger hangs from ("completed" in "completed a round of talks")."""
+    current = token
+    for _ in range(4):
+        if current.pos_ in ("VERB", "AUX") or current.head is current:
+            return current
+        current = current.head
+    return current
+
+
+def _actors(token: Any, anchor: Any, mentions: list[tuple[int, int, Entity]]) -> tuple[str, ...]:
+    roles = [child for child in (*token.children, *anchor.children) if child.dep_ in _ACTOR_DEPS]
+    for child in (*token.children, *anchor.children):
+        if child.dep_ == "prep" and child.lower_ in _ACTOR_PREPS:
+            roles.extend(grand for grand in child.children if grand.dep_ == "pobj")
+    if token is not anchor and token.dep_ == "poss":
+        roles.append(token.head)
+    if token.pos_ == "NOUN":
+        roles.extend(child for child in token.children if child.dep_ == "poss")
+    names: list[str] = []
+    for role in roles:
+        span = (role.left_edge.idx, role.right_edge.idx + len(role.right_edge.text))
+        found = [e for s, e_, e in mentions if span[0] <= s and e_ <= span[1] and e.type in _ACTOR_TYPES]
+        people = [e for e in found if e.type is EntityType.PERSON]
+        for entity in people or found:
+            if entity.name not in names:
+                names.append(entity.name)
+        if (
+            not found
+            and role.pos_ in ("NOUN", "PROPN")
+            and role.dep_ != "dobj"
+            and _trigger_kind(role) is None
+        ):
+            phrase = " ".join(t.text for t in role.subtree if t.dep_ not in ("det", "punct")).strip()
+            if phrase and len(phrase.split()) <= 5 and phrase not in names:
+                names.append(phrase)  # "other senior officials": an unnamed party still counts
+    return tuple(names)
+
+
+def _place(token: Any, anchor: Any, sent: Any, mentions: list[tuple[int, int, Entity]]) -> str | None:
+    people = [(s, e_) for s, e_, e in mentions if e.type is EntityType.PERSON]
+    # "Lima" inside "Marcos Tavares Lima" is part of a name, not a place.
+    places = [
+        (s, e)
+        for s, _, e in mentions
+        if e.type in (EntityType.PLACE, EntityType.COUNTRY) and not any(a <= s < b for a, b in people)
+    ]
+    for child in (*token.children, *anchor.children):
+        if child.dep_ == "prep" and child.lower_ in _PLACE_PREPS:
+            low, high = child.left_edge.idx, child.right_edge.idx + len(child.right_edge.text)
+            inside = [e for s, e in places if low <= s < high]
+            if inside:
+                return inside[0].name
+    in_sentence = [
+        e for s, e in places if sent.start_char <= s < sent.end_char and e.type is EntityType.PLACE
+    ]
+    return in_sentence[0].name if in_sentence else None
+
+
+def _times(sent: Any) -> tuple[str | None, str | None]:
+    when = duration = None
+    for ent in sent.ents:
+        if ent.label_ not in ("DATE", "TIME"):
+            continue
+        if _DURATION.search(ent.text) and duration is None:
+            duration = ent.text
+        elif when is None and _DATE_WORDS.search(ent.text):
+            when = ent.text  # a bare number ("41", an age) is not a time
+    if duration is None:
+        match = re.search(
+            r"\b(?:more than|over|beyond|nearly|almost|about|around)?\s*\w+\s+(?:hours|minutes)\b", sent.text
+        )
+        duration = match.group(0).strip() if match else None
+    return when, duration
+
+
+@lru_cache(maxsize=4096)
+def _resolve_cached(text: str, base: datetime) -> str | None:
+    import dateparser
+
+    parsed = dateparser.parse(
+        text,
+        languages=["en"],
+        settings={"RELATIVE_BASE": base.replace(tzinfo=None), "PREFER_DATES_FROM": "past"},
+    )
+    return parsed.date().isoformat() if parsed else None
+
+
+def _resolve(text: str | None, published: datetime | None) -> str | None:
+    """ "on Tuesday", "yesterday", "14 October" as a calendar date, relative to the article's date."""
+    if not text or published is None:
+        return None
+    cleaned = re.sub(r"^(on|earlier|later|last|this)\s+", "", text.strip(), flags=re.IGNORECASE)
+    return _resolve_cached(cleaned, published)
+
+
+def _modality(token: Any, anchor: Any, sentence: Sentence | None) -> Modality:
+    if any(child.dep_ == "neg" for child in (*token.children, *anchor.children)):
+        return Modality.NEGATED
+    current = anchor
+    for _ in range(4):
+        if current.dep_ in ("ccomp", "xcomp") and current.head.lemma_.lower() in _SPEECH:
+            return Modality.REPORTED
+        if current.head is current:
+            break
+        current = current.head
+    if sentence is not None and sentence.hedge >= 0.5:
+        return Modality.HEDGED
+    return Modality.ASSERTED
+
+
+def _sentence_index(starts: list[int], offset: int) -> int:
+    from bisect import bisect_right
+
+    return max(0, bisect_right(starts, offset) - 1)

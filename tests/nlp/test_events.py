@@ -1,0 +1,54 @@
+"""Events on the seeds: who met whom, where, for how long, and how surely."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import storyline
+from storyline.model import Event, Modality
+from storyline.store import StoredArticle
+
+
+def _events(stored: StoredArticle) -> list[Event]:
+    assert stored.analysis is not None
+    return list(stored.analysis.events)
+
+
+def test_putin_araghchi_meeting_in_moscow(seed_articles: dict[str, StoredArticle]) -> None:
+    meeting = next(e for e in _events(seed_articles["000"]) if e.kind == "meeting")
+    assert set(meeting.actors) == {"Vladimir Putin", "Seyed Abbas Araghchi"}
+    assert meeting.place == "Moscow" and meeting.modality is Modality.ASSERTED
+
+
+def test_araghchi_arrives_in_moscow_for_talks(seed_articles: dict[str, StoredArticle]) -> None:
+    events = _events(seed_articles["003"])
+    arrival = next(e for e in events if e.kind == "arrival")
+    assert arrival.actors == ("Abbas Araghchi",) and arrival.place == "Moscow"
+    talks = next(e for e in events if e.kind == "talks")
+    assert "Abbas Araghchi" in talks.actors
+    assert any(e.modality is Modality.HEDGED for e in events)  # the speculation stays marked as such
+
+
+def test_putin_raisi_talks_in_the_kremlin_and_shoigu(seed_articles: dict[str, StoredArticle]) -> None:
+    events = _events(seed_articles["004"])
+    talks = next(e for e in events if e.kind == "talks")
+    assert set(talks.actors) == {"Vladimir Putin", "Ibrahim Raisi"}
+    assert talks.place == "Kremlin" and talks.duration and "five hours" in talks.duration
+    shoigu = next(e for e in events if e.kind == "meeting" and "Sergei Shoigu" in e.actors)
+    assert "other senior officials" in shoigu.actors
+
+
+def test_event_times_resolve_against_the_article_date(demo_db: Path) -> None:
+    days = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "yesterday")
+    dated = [
+        e
+        for e in storyline.events(demo_db)
+        if e["date"] and any(d in str(e["time_text"]).lower() for d in days)
+    ]
+    assert dated
+    for event in dated:
+        # "on Tuesday" is the Tuesday before publication, within the week.
+        published = str(event["published"])[:10]
+        assert published >= str(event["date"]), event
+        assert (date.fromisoformat(published) - date.fromisoformat(str(event["date"]))).days <= 7, event
