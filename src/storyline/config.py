@@ -110,6 +110,8 @@ class AnalyzeConfig:
     analysis_min_words: int = 700
     analysis_min_headings: int = 3
     batch_size: int = 16
+    # Sentence embedder by name (storyline.nlp.embed.EMBEDDERS); empty to skip embeddings.
+    embedder: str = "minilm"
 
 
 @dataclass(frozen=True, slots=True)

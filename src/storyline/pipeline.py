@@ -8,9 +8,11 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
+
 from storyline.config import PipelineConfig
 from storyline.errors import InputError
-from storyline.model import Article, IngestReport, RawDocument, Skip
+from storyline.model import Analysis, Article, IngestReport, RawDocument, Skip
 from storyline.sources import iter_documents
 from storyline.store import Store
 from storyline.text.extract import extract
@@ -90,10 +92,12 @@ def analyze_pending(
     chunk = config.analyze.batch_size * 4
     for first in range(0, len(ids), chunk):
         articles = [store.article(article_id) for article_id in ids[first : first + chunk]]
-        for stored, analysis in zip(
-            articles, analyze_many([a.article for a in articles], config.analyze), strict=True
-        ):
+        analyses = list(analyze_many([a.article for a in articles], config.analyze))
+        vectors = _embed(store, analyses, config) if config.analyze.embedder else None
+        for n, (stored, analysis) in enumerate(zip(articles, analyses, strict=True)):
             store.save_analysis(stored.id, stored.article.text, analysis)
+            if vectors is not None and len(vectors[n]):
+                store.save_article_vector(stored.id, config.analyze.embedder, vectors[n])
             if on_progress is not None:
                 on_progress(f"article {stored.id}", "analyzed")
     return len(ids)
@@ -123,6 +127,30 @@ def _ingest_one(item: RawDocument | Skip, store: Store, config: PipelineConfig, 
     if article.outlet:
         tally.outlets.add(article.outlet)
     return "revised" if revision > 1 else "ingested"
+
+
+def _embed(store: Store, analyses: list[Analysis], config: PipelineConfig) -> list[np.ndarray]:
+    """Sentence vectors through the store's cache (only unseen sentences are embedded); returns
+    each article's vector (the mean of its sentences')."""
+    from storyline.nlp.embed import get_embedder, mean_vector
+    from storyline.store import text_hash
+
+    embedder = get_embedder(config.analyze.embedder)
+    keys = [[text_hash(s.text) for s in a.sentences] for a in analyses]
+    cached = store.cached_vectors(embedder.name, [k for row in keys for k in row])
+    missing = {
+        k: s.text
+        for a, row in zip(analyses, keys, strict=True)
+        for s, k in zip(a.sentences, row, strict=True)
+    }
+    missing = {k: t for k, t in missing.items() if k not in cached}
+    if missing:
+        fresh = dict(zip(missing, embedder.embed(list(missing.values())), strict=True))
+        store.save_vectors(embedder.name, fresh)
+        cached.update(fresh)
+    return [
+        mean_vector(np.stack([cached[k] for k in row])) if row else np.zeros(0, np.float32) for row in keys
+    ]
 
 
 def _evidence(store: Store, outlet: str | None, keys: set[str]) -> OutletEvidence:

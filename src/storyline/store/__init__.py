@@ -16,6 +16,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 from sqlalchemy import Engine, and_, create_engine, delete, event, func, insert, select, update
 from sqlalchemy.engine import Connection, Row
 
@@ -40,7 +41,16 @@ from storyline.model import (
     Skip,
     SourceKind,
 )
-from storyline.store.schema import analyses, articles, documents, migrate, outlet_lines, skips
+from storyline.store.schema import (
+    analyses,
+    article_vectors,
+    articles,
+    documents,
+    embeddings,
+    migrate,
+    outlet_lines,
+    skips,
+)
 
 __all__ = ["Store", "StoredArticle"]
 
@@ -338,6 +348,59 @@ class Store:
         return [
             int(r.id) for r in rows if everything or r.text_hash is None or r.text_hash != text_hash(r.text)
         ]
+
+    # --- embeddings -----------------------------------------------------------------------------
+
+    def cached_vectors(self, model: str, hashes: Sequence[str]) -> dict[str, np.ndarray]:
+        found: dict[str, np.ndarray] = {}
+        wanted = list(set(hashes))
+        with self.engine.connect() as connection:
+            for start in range(0, len(wanted), 500):
+                query = select(embeddings.c.text_hash, embeddings.c.vector).where(
+                    and_(embeddings.c.model == model, embeddings.c.text_hash.in_(wanted[start : start + 500]))
+                )
+                for key, blob in connection.execute(query):
+                    found[key] = np.frombuffer(blob, dtype=np.float32)
+        return found
+
+    def save_vectors(self, model: str, vectors: dict[str, np.ndarray]) -> None:
+        if not vectors:
+            return
+        with self.engine.begin() as connection:
+            existing = set(
+                connection.execute(
+                    select(embeddings.c.text_hash).where(
+                        and_(embeddings.c.model == model, embeddings.c.text_hash.in_(list(vectors)))
+                    )
+                ).scalars()
+            )
+            rows = [
+                {"model": model, "text_hash": key, "vector": vector.astype(np.float32).tobytes()}
+                for key, vector in vectors.items()
+                if key not in existing
+            ]
+            if rows:
+                connection.execute(insert(embeddings), rows)
+
+    def save_article_vector(self, article_id: int, model: str, vector: np.ndarray) -> None:
+        with self.engine.begin() as connection:
+            connection.execute(
+                delete(article_vectors).where(
+                    and_(article_vectors.c.article_id == article_id, article_vectors.c.model == model)
+                )
+            )
+            connection.execute(
+                insert(article_vectors).values(
+                    article_id=article_id, model=model, vector=vector.astype(np.float32).tobytes()
+                )
+            )
+
+    def article_vectors(self, model: str) -> dict[int, np.ndarray]:
+        query = select(article_vectors.c.article_id, article_vectors.c.vector).where(
+            article_vectors.c.model == model
+        )
+        with self.engine.connect() as connection:
+            return {int(i): np.frombuffer(blob, dtype=np.float32) for i, blob in connection.execute(query)}
 
     def skips(self) -> list[Skip]:
         with self.engine.connect() as connection:

@@ -118,12 +118,31 @@ analyses = Table(
 )
 
 
+# Embeddings by (model, hash of the text): the same sentence is never embedded twice, whichever
+# article or revision it appears in.
+embeddings = Table(
+    "embeddings",
+    metadata,
+    Column("model", String(32), primary_key=True),
+    Column("text_hash", String(64), primary_key=True),
+    Column("vector", LargeBinary, nullable=False),
+)
+
+article_vectors = Table(
+    "article_vectors",
+    metadata,
+    Column("article_id", Integer, ForeignKey("articles.id"), primary_key=True),
+    Column("model", String(32), primary_key=True),
+    Column("vector", LargeBinary, nullable=False),
+)
+
+
 def _v1(connection: Connection) -> None:
     metadata.create_all(connection, tables=[documents, articles, skips, outlet_lines])
 
 
 def _v2(connection: Connection) -> None:
-    metadata.create_all(connection, tables=[analyses])
+    metadata.create_all(connection, tables=[analyses, embeddings, article_vectors])
 
 
 MIGRATIONS: tuple[Callable[[Connection], None], ...] = (_v1, _v2)

@@ -1,0 +1,58 @@
+"""Embeddings: a packaged model loaded offline, cached by text, article vectors that tell stories apart."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+import storyline
+from storyline.nlp.embed import get_embedder
+from storyline.store import Store, StoredArticle
+
+
+def test_packaged_model_embeds_offline() -> None:
+    import os
+
+    embedder = get_embedder("minilm")
+    assert os.environ["HF_HUB_OFFLINE"] == "1"
+    vectors = embedder.embed(
+        ["Putin met Araghchi in Moscow.", "Russia's president met Iran's foreign minister."]
+    )
+    assert vectors.shape == (2, 384)
+    assert np.allclose(np.linalg.norm(vectors, axis=1), 1.0, atol=1e-4)
+    assert float(vectors[0] @ vectors[1]) > 0.5
+
+
+def test_sentences_are_embedded_once(tmp_path: Path) -> None:
+    from tests.conftest import DEMO
+
+    db = tmp_path / "t.db"
+    storyline.ingest([DEMO / "text/lakeside-observer"], db=db)
+
+    def count() -> int:
+        with sqlite3.connect(db) as connection:
+            return int(connection.execute("select count(*) from embeddings").fetchone()[0])
+
+    before = count()
+    assert before > 0
+    storyline.analyze(db, everything=True)
+    assert count() == before  # nothing re-embedded: every sentence was in the cache
+
+
+def test_article_vectors_group_the_same_event(
+    demo_db: Path, truth: dict[str, Any], demo_articles: dict[str, StoredArticle]
+) -> None:
+    with Store.open(storyline.StoreConfig.for_path(demo_db)) as store:
+        vectors = store.article_vectors("minilm")
+    english = [i for i in truth["articles"] if i["language"] == "en"]
+    same, different = [], []
+    for a in english:
+        for b in english:
+            if a["path"] >= b["path"]:
+                continue
+            va, vb = vectors[demo_articles[a["path"]].id], vectors[demo_articles[b["path"]].id]
+            (same if a["event"] == b["event"] else different).append(float(va @ vb))
+    assert np.mean(same) > np.mean(different) + 0.2
