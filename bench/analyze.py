@@ -5,7 +5,7 @@ articles per synthetic one, each copy numbered so no two are the same) and runs,
 spaCy (sentences, entities, events, hedges and genre included) and the sentence embedder.
 ``--workers N`` runs the same in N processes, models loaded once per process.
 
-    python bench/analyze.py [--data demo/corpus] [--articles 2000] [--workers 1] [--json]
+    python bench/analyze.py [--data demo/corpus] [--articles 2000] [--workers 1] [--embedder minilm] [--json]
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ import tempfile
 import time
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import replace
+from functools import partial
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -49,7 +50,10 @@ def _worker_init() -> None:
     torch.set_num_threads(1)  # one core per process: the processes are the parallelism
 
 
-def _run_chunk(articles: list) -> tuple[int, dict[str, float]]:  # type: ignore[type-arg]
+EMBEDDER = "minilm"
+
+
+def _run_chunk(articles: list, embedder: str = "") -> tuple[int, dict[str, float]]:  # type: ignore[type-arg]
     from storyline.config import AnalyzeConfig
     from storyline.nlp.analyze import analyze_many
     from storyline.nlp.embed import get_embedder
@@ -60,32 +64,33 @@ def _run_chunk(articles: list) -> tuple[int, dict[str, float]]:  # type: ignore[
     timings["spacy_and_rules"] += time.perf_counter() - start
     start = time.perf_counter()
     sentences = [s.text for a in analyses for s in a.sentences]
-    get_embedder("minilm").embed(sentences)
+    get_embedder(embedder or EMBEDDER).embed(sentences)
     timings["embeddings"] += time.perf_counter() - start
     return len(sentences), timings
 
 
-def run(data: Path, count: int, workers: int) -> dict[str, object]:
+def run(data: Path, count: int, workers: int, embedder: str) -> dict[str, object]:
     articles = build(data, count)
+    _run = partial(_run_chunk, embedder=embedder)
     words = sum(a.word_count for a in articles) / len(articles)
     # Load models before the clock starts: loading is once per process, not per article.
-    _run_chunk(articles[:2])
+    _run(articles[:2])
     start = time.perf_counter()
     totals = {"spacy_and_rules": 0.0, "embeddings": 0.0}
     sentences = 0
     if workers <= 1:
         chunks = [articles[i : i + 64] for i in range(0, len(articles), 64)]
         for chunk in chunks:
-            n, timing = _run_chunk(chunk)
+            n, timing = _run(chunk)
             sentences += n
             for key in totals:
                 totals[key] += timing[key]
     else:
         chunks = [articles[i : i + 64] for i in range(0, len(articles), 64)]
         with ProcessPoolExecutor(workers, initializer=_worker_init) as pool:
-            list(pool.map(_run_chunk, [articles[:2]] * workers))  # warm every worker
+            list(pool.map(_run, [articles[:2]] * workers))  # warm every worker
             start = time.perf_counter()
-            for n, timing in pool.map(_run_chunk, chunks):
+            for n, timing in pool.map(_run, chunks):
                 sentences += n
                 for key in totals:
                     totals[key] += timing[key]
@@ -96,6 +101,7 @@ def run(data: Path, count: int, workers: int) -> dict[str, object]:
     return {
         "articles": count,
         "workers": workers,
+        "embedder": embedder,
         "words_per_article": round(words),
         "articles_per_s": round(count / elapsed, 2),
         "sentences_per_s": round(sentences / elapsed, 1),
@@ -114,13 +120,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--data", type=Path, default=DEFAULT_DATA)
     parser.add_argument("--articles", type=int, default=2000)
     parser.add_argument("--workers", type=int, default=1)
+    parser.add_argument("--embedder", default="minilm", help="minilm (default) or minilm-static")
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args(argv)
     if not args.data.is_dir():
         print(f"no folder at {args.data}: pass --data", file=sys.stderr)
         return 2
     os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
-    result = run(args.data, args.articles, args.workers)
+    result = run(args.data, args.articles, args.workers, args.embedder)
     if args.json:
         print(json.dumps({"ours": result, "peers": {}}, indent=2))
     else:

