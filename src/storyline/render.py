@@ -193,6 +193,30 @@ def print_article(stored: StoredArticle, *, show_removed: bool, show_repairs: bo
         else:
             console.print(Text(block.text))
         console.print()
+    if stored.analysis and stored.analysis.entities:
+        console.print("[bold]Who and where[/bold]")
+        for entity in stored.analysis.entities[:12]:
+            titles = f" — {'; '.join(entity.titles)}" if entity.titles else ""
+            console.print(Text(f"  {entity.type.value:<13}{entity.name} ×{len(entity.mentions)}{titles}"))
+    if stored.analysis and stored.analysis.events:
+        console.print("[bold]Events[/bold]")
+        for event in stored.analysis.events:
+            where = f" in {event.place}" if event.place else ""
+            when = f" ({event.date or event.time_text})" if (event.date or event.time_text) else ""
+            lasting = f", {event.duration}" if event.duration else ""
+            line = (
+                f"  {event.kind}: {' · '.join(event.actors)}{where}{when}{lasting} [{event.modality.value}]"
+            )
+            console.print(Text(line))
+    if stored.analysis:
+        hedged = [s for s in stored.analysis.sentences if s.hedge >= 0.5]
+        if hedged:
+            console.print(f"[bold]Speculation ({len(hedged)} sentences)[/bold]")
+            for sentence in hedged[:8]:
+                console.print(
+                    Text(f"  {sentence.hedge:.2f} [{', '.join(sentence.cues[:4])}] ", style="magenta")
+                    + Text(sentence.text)
+                )
     if show_removed:
         console.print(f"[bold]Removed ({len(article.removed)})[/bold]")
         for removal in article.removed:

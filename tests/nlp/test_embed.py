@@ -56,3 +56,17 @@ def test_article_vectors_group_the_same_event(
             va, vb = vectors[demo_articles[a["path"]].id], vectors[demo_articles[b["path"]].id]
             (same if a["event"] == b["event"] else different).append(float(va @ vb))
     assert np.mean(same) > np.mean(different) + 0.2
+
+
+def test_static_embedder_is_distilled_offline_and_cached(tmp_path: Path, monkeypatch: Any) -> None:
+    from storyline.nlp.embed import MiniLMStatic
+
+    monkeypatch.setenv("STORYLINE_CACHE", str(tmp_path))
+    first = MiniLMStatic()  # distils from the packaged MiniLM: no network, about a minute
+    assert (tmp_path / "models" / "minilm-static" / "model.safetensors").exists()
+    vectors = MiniLMStatic().embed(  # the second load reads the cache
+        ["The central bank cut interest rates.", "Rates were lowered by the central bank.", "The striker scored twice."]
+    )
+    assert vectors.shape == (3, first.dim)
+    assert np.allclose(np.linalg.norm(vectors, axis=1), 1.0, atol=1e-4)
+    assert float(vectors[0] @ vectors[1]) > float(vectors[0] @ vectors[2])
