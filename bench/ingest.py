@@ -25,9 +25,26 @@ def _rss_mb() -> float:
     return pages * resource.getpagesize() / 1e6
 
 
+def _readable(path: Path) -> bool:
+    """Only clean text and HTML originals: copies get a line appended, which no binary survives."""
+    from storyline.errors import InputError
+    from storyline.sources.sniff import sniff
+
+    data = path.read_bytes()
+    if data.startswith(b"\x1f\x8b"):
+        return False
+    try:
+        sniff(data)
+    except InputError:
+        return False
+    return True
+
+
 def make_files(source: Path, target: Path, count: int) -> int:
     originals = [
-        p for p in sorted(source.rglob("*")) if p.suffix in (".html", ".txt") and p.stat().st_size > 1000
+        p
+        for p in sorted(source.rglob("*"))
+        if p.suffix in (".html", ".txt") and p.stat().st_size > 1000 and _readable(p)
     ]
     total = 0
     for n in range(count):
