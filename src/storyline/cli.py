@@ -10,7 +10,14 @@ from typing import Annotated, Any
 
 import typer
 
-from storyline.config import DEFAULT_MAX_BYTES, FetchConfig, PipelineConfig, SourceConfig
+from storyline.config import (
+    DEFAULT_EMBEDDER,
+    DEFAULT_MAX_BYTES,
+    AnalyzeConfig,
+    FetchConfig,
+    PipelineConfig,
+    SourceConfig,
+)
 from storyline.errors import StorylineError
 
 app = typer.Typer(
@@ -24,6 +31,12 @@ DbOption = Annotated[
     typer.Option("--db", help="SQLite file or database URL [default: $STORYLINE_DB or ./storyline.db]"),
 ]
 JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]
+EmbedderOption = Annotated[
+    str,
+    typer.Option(
+        "--embedder", help="Sentence embedder: minilm (quality) or minilm-static (about 100x faster)."
+    ),
+]
 
 
 def _print_json(data: Any) -> None:
@@ -42,8 +55,9 @@ def ingest(
         int, typer.Option(help="Largest file or page accepted, in bytes.")
     ] = DEFAULT_MAX_BYTES,
     ignore_robots: Annotated[bool, typer.Option("--ignore-robots", help="Do not honour robots.txt.")] = False,
+    embedder: EmbedderOption = DEFAULT_EMBEDDER,
 ) -> None:
-    """Ingest news: extract, remove furniture, repair, store. Re-running changes nothing."""
+    """Ingest news: extract, remove furniture, repair, store, understand. Re-running changes nothing."""
     import storyline
     from storyline.render import ingest_progress, print_ingest_report
 
@@ -52,6 +66,7 @@ def ingest(
         fetch=replace(
             FetchConfig(), allow_private=allow_private, respect_robots=not ignore_robots, max_bytes=max_bytes
         ),
+        analyze=AnalyzeConfig(embedder=embedder),
     )
     with ingest_progress(paths, config.sources, enabled=not as_json) as on_progress:
         report = storyline.ingest(paths, db=db, config=config, on_progress=on_progress)
@@ -107,12 +122,14 @@ def analyze(
     everything: Annotated[
         bool, typer.Option("--all", help="Re-analyse every article, not only new text.")
     ] = False,
+    embedder: EmbedderOption = DEFAULT_EMBEDDER,
 ) -> None:
-    """Run the understanding stage (sentences, hedges, genre) on stored articles."""
+    """Run the understanding stage (sentences, hedges, genre, entities, events, embeddings)."""
     import storyline
     from storyline.render import console
 
-    count = storyline.analyze(db, everything=everything)
+    config = PipelineConfig(analyze=AnalyzeConfig(embedder=embedder))
+    count = storyline.analyze(db, everything=everything, config=config)
     console.print(f"analysed {count} articles")
 
 

@@ -12,6 +12,8 @@ DEFAULT_DB_ENV = "STORYLINE_DB"
 # A news page is rarely above 2 MB; 20 MB leaves room for inline images and feeds while a 200 MB
 # dump is refused before it is read into memory.
 DEFAULT_MAX_BYTES = 20 * 1024 * 1024
+# all-MiniLM-L6-v2 separates stories best (bench/embed.py); "minilm-static" is the fast option.
+DEFAULT_EMBEDDER = "minilm"
 
 
 def default_db_path() -> Path:
@@ -111,7 +113,7 @@ class AnalyzeConfig:
     analysis_min_headings: int = 3
     batch_size: int = 16
     # Sentence embedder by name (storyline.nlp.embed.EMBEDDERS); empty to skip embeddings.
-    embedder: str = "minilm"
+    embedder: str = DEFAULT_EMBEDDER
 
 
 @dataclass(frozen=True, slots=True)
