@@ -31,6 +31,9 @@ DbOption = Annotated[
     typer.Option("--db", help="SQLite file or database URL [default: $STORYLINE_DB or ./storyline.db]"),
 ]
 JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]
+WorkersOption = Annotated[
+    int, typer.Option("--workers", help="Processes for the understanding stage (spaCy).")
+]
 EmbedderOption = Annotated[
     str,
     typer.Option(
@@ -56,6 +59,7 @@ def ingest(
     ] = DEFAULT_MAX_BYTES,
     ignore_robots: Annotated[bool, typer.Option("--ignore-robots", help="Do not honour robots.txt.")] = False,
     embedder: EmbedderOption = DEFAULT_EMBEDDER,
+    workers: WorkersOption = 1,
 ) -> None:
     """Ingest news: extract, remove furniture, repair, store, understand. Re-running changes nothing."""
     import storyline
@@ -66,7 +70,7 @@ def ingest(
         fetch=replace(
             FetchConfig(), allow_private=allow_private, respect_robots=not ignore_robots, max_bytes=max_bytes
         ),
-        analyze=AnalyzeConfig(embedder=embedder),
+        analyze=AnalyzeConfig(embedder=embedder, workers=workers),
     )
     with ingest_progress(paths, config.sources, enabled=not as_json) as on_progress:
         report = storyline.ingest(paths, db=db, config=config, on_progress=on_progress)
@@ -123,12 +127,13 @@ def analyze(
         bool, typer.Option("--all", help="Re-analyse every article, not only new text.")
     ] = False,
     embedder: EmbedderOption = DEFAULT_EMBEDDER,
+    workers: WorkersOption = 1,
 ) -> None:
     """Run the understanding stage (sentences, hedges, genre, entities, events, embeddings)."""
     import storyline
     from storyline.render import console
 
-    config = PipelineConfig(analyze=AnalyzeConfig(embedder=embedder))
+    config = PipelineConfig(analyze=AnalyzeConfig(embedder=embedder, workers=workers))
     count = storyline.analyze(db, everything=everything, config=config)
     console.print(f"analysed {count} articles")
 

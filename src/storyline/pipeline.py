@@ -4,17 +4,18 @@ this module is the only place that hands their results to it."""
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Iterable
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 
-from storyline.config import PipelineConfig
+from storyline.config import AnalyzeConfig, PipelineConfig
 from storyline.errors import InputError
 from storyline.model import Analysis, Article, IngestReport, RawDocument, Skip
 from storyline.sources import iter_documents
-from storyline.store import Store
+from storyline.store import Store, StoredArticle
 from storyline.text.extract import extract
 from storyline.text.furniture import OutletEvidence, candidate_lines, remove_furniture
 from storyline.text.lines import line_key
@@ -59,8 +60,11 @@ def ingest(
     for item in iter_documents(inputs, config.sources, config.fetch):
         try:
             outcome = _ingest_one(item, store, config, tally)
-        except InputError:
-            raise
+        except InputError as exc:
+            skip = Skip(item.locator, exc.code, str(exc))
+            store.record_skip(skip)
+            tally.skipped.append(skip)
+            outcome = "skipped"
         except Exception as exc:  # one document must never end a batch: record it and go on
             log.exception("unexpected failure on %s", item.locator)
             skip = Skip(item.locator, "internal-error", f"{type(exc).__name__}: {exc} (please report this)")
@@ -84,15 +88,14 @@ def analyze_pending(
     on_progress: ProgressHook | None = None,
 ) -> int:
     """Run the understanding stage on articles whose text it has not seen; returns how many."""
-    from storyline.nlp.analyze import analyze_many
-
     config = config or PipelineConfig()
     ids = store.articles_needing_analysis(everything=everything)
     # Chunks keep memory flat on a large store while letting spaCy batch its work.
-    chunk = config.analyze.batch_size * 4
-    for first in range(0, len(ids), chunk):
-        articles = [store.article(article_id) for article_id in ids[first : first + chunk]]
-        analyses = list(analyze_many([a.article for a in articles], config.analyze))
+    size = config.analyze.batch_size * 4
+    chunks = ([store.article(i) for i in ids[first : first + size]] for first in range(0, len(ids), size))
+    workers = config.analyze.workers if len(ids) > size else 1
+    for articles, analyses in _analysed(chunks, config, workers):
+        # Embeddings stay in this process, next to the cache: only unseen sentences are embedded.
         vectors = _embed(store, analyses, config) if config.analyze.embedder else None
         for n, (stored, analysis) in enumerate(zip(articles, analyses, strict=True)):
             store.save_analysis(stored.id, stored.article.text, analysis)
@@ -101,6 +104,37 @@ def analyze_pending(
             if on_progress is not None:
                 on_progress(f"article {stored.id}", "analyzed")
     return len(ids)
+
+
+def _analysed(
+    chunks: Iterator[list[StoredArticle]], config: PipelineConfig, workers: int
+) -> Iterator[tuple[list[StoredArticle], list[Analysis]]]:
+    """Each chunk with its analyses, parsed here or in ``workers`` processes (spaCy loaded once in
+    each). At most two chunks per worker are in flight, so memory stays flat on any store."""
+    if workers <= 1:
+        for articles in chunks:
+            yield articles, _analyse_chunk([a.article for a in articles], config.analyze)
+        return
+    from concurrent.futures import Future, ProcessPoolExecutor
+
+    with ProcessPoolExecutor(workers) as pool:
+        pending: deque[tuple[list[StoredArticle], Future[list[Analysis]]]] = deque()
+        for articles in chunks:
+            pending.append(
+                (articles, pool.submit(_analyse_chunk, [a.article for a in articles], config.analyze))
+            )
+            if len(pending) >= 2 * workers:
+                done, future = pending.popleft()
+                yield done, future.result()
+        while pending:
+            done, future = pending.popleft()
+            yield done, future.result()
+
+
+def _analyse_chunk(articles: list[Article], config: AnalyzeConfig) -> list[Analysis]:
+    from storyline.nlp.analyze import analyze_many
+
+    return list(analyze_many(articles, config))
 
 
 def _ingest_one(item: RawDocument | Skip, store: Store, config: PipelineConfig, tally: _Tally) -> str:

@@ -65,7 +65,11 @@ def test_static_embedder_is_distilled_offline_and_cached(tmp_path: Path, monkeyp
     first = MiniLMStatic()  # distils from the packaged MiniLM: no network, about a minute
     assert (tmp_path / "models" / "minilm-static" / "model.safetensors").exists()
     vectors = MiniLMStatic().embed(  # the second load reads the cache
-        ["The central bank cut interest rates.", "Rates were lowered by the central bank.", "The striker scored twice."]
+        [
+            "The central bank cut interest rates.",
+            "Rates were lowered by the central bank.",
+            "The striker scored twice.",
+        ]
     )
     assert vectors.shape == (3, first.dim)
     assert np.allclose(np.linalg.norm(vectors, axis=1), 1.0, atol=1e-4)

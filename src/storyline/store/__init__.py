@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-from sqlalchemy import Engine, and_, create_engine, delete, event, func, insert, select, update
+from sqlalchemy import Engine, and_, create_engine, delete, event, func, insert, or_, select, update
 from sqlalchemy.engine import Connection, Row
 
 from storyline.config import StoreConfig
@@ -336,18 +336,19 @@ class Store:
         return _analysis(row) if row is not None else None
 
     def articles_needing_analysis(self, *, everything: bool = False) -> list[int]:
-        """Latest articles with no analysis, or one computed from other text."""
+        """Latest articles with no analysis, or one computed from other text (compared in SQL, by hash)."""
         query = (
-            select(articles.c.id, articles.c.text, analyses.c.text_hash)
+            select(articles.c.id)
             .outerjoin(analyses, analyses.c.article_id == articles.c.id)
             .where(articles.c.is_latest.is_(True))
             .order_by(articles.c.id)
         )
+        if not everything:
+            query = query.where(
+                or_(analyses.c.article_id.is_(None), analyses.c.text_hash != articles.c.text_hash)
+            )
         with self.engine.connect() as connection:
-            rows = connection.execute(query).all()
-        return [
-            int(r.id) for r in rows if everything or r.text_hash is None or r.text_hash != text_hash(r.text)
-        ]
+            return [int(i) for i in connection.execute(query).scalars()]
 
     # --- embeddings -----------------------------------------------------------------------------
 
@@ -486,6 +487,7 @@ def _article_values(article: Article, now: datetime) -> dict[str, Any]:
         "language": article.language,
         "content_kind": article.content_kind.value,
         "text": article.text,
+        "text_hash": text_hash(article.text),
         "blocks": json.dumps([[b.kind.value, b.text] for b in article.blocks], ensure_ascii=False),
         "removed": json.dumps([[r.text, r.reason, r.stage] for r in article.removed], ensure_ascii=False),
         "repairs": json.dumps(

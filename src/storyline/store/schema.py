@@ -70,6 +70,7 @@ articles = Table(
     Column("language", String(16)),
     Column("content_kind", String(16), nullable=False),
     Column("text", Text, nullable=False),
+    Column("text_hash", String(64), nullable=False),
     Column("blocks", Text, nullable=False),
     Column("removed", Text, nullable=False),
     Column("repairs", Text, nullable=False),
