@@ -32,8 +32,17 @@ DbOption = Annotated[
 ]
 JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]
 WorkersOption = Annotated[
-    int, typer.Option("--workers", help="Processes for the understanding stage (spaCy).")
+    int,
+    typer.Option(
+        "--workers", help="Processes for the understanding stage (spaCy); 0 = one per core, up to 2."
+    ),
 ]
+
+
+def _analyze_config(embedder: str, workers: int) -> AnalyzeConfig:
+    return AnalyzeConfig(embedder=embedder, workers=workers or AnalyzeConfig().workers)
+
+
 EmbedderOption = Annotated[
     str,
     typer.Option(
@@ -59,7 +68,7 @@ def ingest(
     ] = DEFAULT_MAX_BYTES,
     ignore_robots: Annotated[bool, typer.Option("--ignore-robots", help="Do not honour robots.txt.")] = False,
     embedder: EmbedderOption = DEFAULT_EMBEDDER,
-    workers: WorkersOption = 1,
+    workers: WorkersOption = 0,
 ) -> None:
     """Ingest news: extract, remove furniture, repair, store, understand. Re-running changes nothing."""
     import storyline
@@ -70,7 +79,7 @@ def ingest(
         fetch=replace(
             FetchConfig(), allow_private=allow_private, respect_robots=not ignore_robots, max_bytes=max_bytes
         ),
-        analyze=AnalyzeConfig(embedder=embedder, workers=workers),
+        analyze=_analyze_config(embedder, workers),
     )
     with ingest_progress(paths, config.sources, enabled=not as_json) as on_progress:
         report = storyline.ingest(paths, db=db, config=config, on_progress=on_progress)
@@ -127,13 +136,13 @@ def analyze(
         bool, typer.Option("--all", help="Re-analyse every article, not only new text.")
     ] = False,
     embedder: EmbedderOption = DEFAULT_EMBEDDER,
-    workers: WorkersOption = 1,
+    workers: WorkersOption = 0,
 ) -> None:
     """Run the understanding stage (sentences, hedges, genre, entities, events, embeddings)."""
     import storyline
     from storyline.render import console
 
-    config = PipelineConfig(analyze=AnalyzeConfig(embedder=embedder, workers=workers))
+    config = PipelineConfig(analyze=_analyze_config(embedder, workers))
     count = storyline.analyze(db, everything=everything, config=config)
     console.print(f"analysed {count} articles")
 

@@ -114,9 +114,10 @@ class AnalyzeConfig:
     batch_size: int = 16
     # Sentence embedder by name (storyline.nlp.embed.EMBEDDERS); empty to skip embeddings.
     embedder: str = DEFAULT_EMBEDDER
-    # Processes that parse with spaCy (each loads the model once); embeddings stay in the main one.
-    # bench/analyze.py: 2 workers with minilm-static reach 12 articles/s here, 1 with minilm 3.2.
-    workers: int = 1
+    # Processes that parse with spaCy (each loads the model once; used only for more than a few
+    # dozen pending articles); embeddings stay in the main process, next to their cache.
+    # bench/analyze.py here: minilm 3.2 articles/s with 1, 4.5 with 2; minilm-static 12.0 with 2.
+    workers: int = field(default_factory=lambda: min(2, os.cpu_count() or 1))
 
 
 @dataclass(frozen=True, slots=True)

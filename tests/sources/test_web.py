@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import socket
@@ -58,7 +59,8 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
                 time.sleep(0.05)
         yield base
     finally:
-        os.kill(server.pid, signal.SIGTERM)
+        with contextlib.suppress(ProcessLookupError):  # already gone is fine
+            os.kill(server.pid, signal.SIGTERM)
         server.wait(timeout=10)
 
 
