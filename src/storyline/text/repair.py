@@ -450,7 +450,7 @@ _TOKEN = re.compile(r"(?<![\w’'-])[A-Za-z]+(?![\w’'-])")
 
 
 def _merged(text: str, config: RepairConfig) -> list[Edit]:
-    """Split ``themoment`` and ``Beyondsectors``: an unknown token whose two halves are common words."""
+    """Split ``themoment`` and ``Governmentofficials``: an unknown token whose two halves are common words."""
     edits: list[Edit] = []
     for match in _TOKEN.finditer(text):
         token = match.group()
