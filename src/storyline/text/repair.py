@@ -491,7 +491,7 @@ def _split_token(token: str, config: RepairConfig, at_sentence_start: bool) -> s
     if lowered.endswith("s") and zipf_frequency(lowered[:-1], "en") >= 1.0:
         return None  # the plural of a rare but real word (watchpoints)
     # Closed compounds (watchpoints, flashpoints) are unknown too, so two content words must both be
-    # very common to be split; a function word on either side (themoment, Beyondsectors) is the
+    # very common to be split; a function word on either side (themoment, tothe) is the
     # typical scraping accident and needs only a common partner.
     best, best_score = None, 0.0
     for cut in range(2, len(token) - 1):
