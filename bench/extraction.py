@@ -42,20 +42,17 @@ def score(predicted: str, truth: str) -> tuple[float, float, float]:
 
 
 def ours(html: bytes, url: str | None) -> str:
-    from storyline.config import ExtractConfig, FurnitureConfig, RepairConfig
+    from storyline.config import ExtractConfig, PipelineConfig
     from storyline.errors import InputError
     from storyline.model import RawDocument, SourceKind
-    from storyline.text.extract import extract
-    from storyline.text.furniture import remove_furniture
-    from storyline.text.repair import repair
+    from storyline.pipeline import process
 
     raw = RawDocument("bench", SourceKind.FILE, html, datetime.now(UTC), url=url)
     try:
-        article = extract(raw, ExtractConfig(min_words=0, fast=FAST))
+        # The same extract -> furniture -> repair path ingest uses; min_words 0 so short pages still score.
+        return process(raw, PipelineConfig(extract=ExtractConfig(min_words=0, fast=FAST))).text
     except InputError:
         return ""
-    article = repair(remove_furniture(article, FurnitureConfig()), RepairConfig())
-    return article.text
 
 
 def trafilatura_peer(html: bytes, url: str | None) -> str:
