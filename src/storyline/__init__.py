@@ -15,11 +15,12 @@ Nothing here loads a model or opens a database at import time.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from storyline.config import PipelineConfig, StoreConfig
-from storyline.model import Article, IngestReport, RawDocument, Skip
+from storyline.model import Article, IngestReport, RawDocument, Skip, Story
 
 if TYPE_CHECKING:
     from storyline.nlp.entities import CanonicalEntity
@@ -33,13 +34,19 @@ __all__ = [
     "RawDocument",
     "Skip",
     "StoreConfig",
+    "Story",
+    "StoryView",
     "analyze",
     "articles",
     "entities",
     "events",
     "get_article",
     "ingest",
+    "merge_stories",
     "skips",
+    "split_story",
+    "stories",
+    "story",
 ]
 __version__ = "0.1.0"
 
@@ -83,12 +90,15 @@ def get_article(article_id: int, db: DbArg = None) -> StoredArticle:
 
 
 def analyze(db: DbArg = None, *, everything: bool = False, config: PipelineConfig | None = None) -> int:
-    """Analyse stored articles whose text has not been analysed (all with ``everything``)."""
-    from storyline.pipeline import analyze_pending
+    """Analyse stored articles whose text has not been analysed (all with ``everything``), then
+    put any article that is in no story yet into one."""
+    from storyline.pipeline import analyze_pending, group_pending
     from storyline.store import Store
 
     with Store.open(_store_config(db)) as store:
-        return analyze_pending(store, config, everything=everything)
+        count = analyze_pending(store, config, everything=everything)
+        group_pending(store, config)
+        return count
 
 
 def entities(db: DbArg = None) -> list[CanonicalEntity]:
@@ -106,28 +116,12 @@ def entities(db: DbArg = None) -> list[CanonicalEntity]:
 
 
 def events(db: DbArg = None) -> list[dict[str, object]]:
-    """Every event found, with the article, outlet and sentence it comes from (newest articles first)."""
+    """Every event found, with the article, outlet and sentence it comes from (newest first)."""
     from storyline.store import Store
 
-    found: list[dict[str, object]] = []
     with Store.open(_store_config(db)) as store:
-        for stored in store.iter_articles():
-            if stored.analysis is None:
-                continue
-            for event in stored.analysis.events:
-                sentence = stored.analysis.sentences[event.sentence]
-                found.append(
-                    {
-                        **event.to_dict(),
-                        "article_id": stored.id,
-                        "outlet": stored.article.outlet,
-                        "published": stored.article.published.isoformat()
-                        if stored.article.published
-                        else None,
-                        "text": sentence.text,
-                    }
-                )
-    return sorted(found, key=lambda e: str(e["date"] or e["published"] or ""), reverse=True)
+        found = _events(s for s in store.iter_articles() if s.analysis is not None)
+    return found[::-1]
 
 
 def skips(db: DbArg = None) -> list[Skip]:
@@ -136,3 +130,86 @@ def skips(db: DbArg = None) -> list[Skip]:
 
     with Store.open(_store_config(db)) as store:
         return store.skips()
+
+
+def stories(db: DbArg = None, *, limit: int | None = None, thread: int | None = None) -> list[Story]:
+    """Stories, most recently seen first, each with its articles (copies marked) and top entities."""
+    from storyline.store import Store
+
+    with Store.open(_store_config(db)) as store:
+        return store.stories(limit=limit, thread=thread)
+
+
+@dataclass(frozen=True, slots=True)
+class StoryView:
+    """One story in full: its articles, its entities resolved across them with the titles each
+    outlet gives, its events in time order and the other stories of its thread."""
+
+    story: Story
+    entities: list[CanonicalEntity]
+    events: list[dict[str, object]]
+
+    def to_dict(self) -> dict[str, object]:
+        by_outlet: dict[str, list[dict[str, object]]] = {}
+        for item in self.story.articles:
+            by_outlet.setdefault(item.outlet or "(unknown outlet)", []).append(item.to_dict())
+        return {
+            **self.story.to_dict(),
+            "articles_by_outlet": by_outlet,
+            "entities": [e.to_dict() for e in self.entities],
+            "events": self.events,
+        }
+
+
+def story(story_id: int, db: DbArg = None) -> StoryView:
+    """One story by id (an id merged away leads to the story it went into); raises NotFound."""
+    from storyline.nlp.entities import resolve
+    from storyline.store import Store
+
+    with Store.open(_store_config(db)) as store:
+        found = store.story(story_id)
+        members = store.articles_by_ids([a.id for a in found.articles])
+    analysed = [m for m in members if m.analysis is not None]
+    entities = resolve((m.id, m.article.outlet or m.article.locator, m.analysis.entities) for m in analysed)  # type: ignore[union-attr]
+    entities.sort(key=lambda e: (-len(e.article_ids), e.name))
+    return StoryView(found, entities, _events(analysed))
+
+
+def _events(members: Iterable[StoredArticle]) -> list[dict[str, object]]:
+    found: list[dict[str, object]] = []
+    for stored in members:
+        assert stored.analysis is not None
+        for event in stored.analysis.events:
+            sentence = stored.analysis.sentences[event.sentence]
+            published = stored.article.published.isoformat() if stored.article.published else None
+            found.append(
+                {
+                    **event.to_dict(),
+                    "article_id": stored.id,
+                    "outlet": stored.article.outlet,
+                    "published": published,
+                    "text": sentence.text,
+                }
+            )
+    # Time order: the event's own date when the text gives one, else when it was reported.
+    return sorted(found, key=lambda e: (str(e["date"] or e["published"] or "~"), int(e["article_id"])))  # type: ignore[call-overload]
+
+
+def merge_stories(keep: int, gone: int, db: DbArg = None, config: PipelineConfig | None = None) -> int:
+    """Merge story ``gone`` into ``keep`` by hand (kept through later ingests); returns the id."""
+    from storyline.pipeline import merge_stories as run
+    from storyline.store import Store
+
+    with Store.open(_store_config(db)) as store:
+        return run(store, keep, gone, config)
+
+
+def split_story(
+    story_id: int, article_ids: Iterable[int], db: DbArg = None, config: PipelineConfig | None = None
+) -> int:
+    """Move some articles of a story into a new one by hand (kept through later ingests)."""
+    from storyline.pipeline import split_story as run
+    from storyline.store import Store
+
+    with Store.open(_store_config(db)) as store:
+        return run(store, story_id, article_ids, config)

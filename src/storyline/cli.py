@@ -197,6 +197,83 @@ def skips(db: DbOption = None, as_json: JsonOption = False) -> None:
         print_skips(items)
 
 
+stories_app = typer.Typer(
+    help="Stories: the same event across outlets. With no subcommand, list them.",
+    invoke_without_command=True,
+    no_args_is_help=False,
+)
+app.add_typer(stories_app, name="stories")
+
+
+@stories_app.callback()
+def stories(
+    ctx: typer.Context,
+    db: DbOption = None,
+    as_json: JsonOption = False,
+    limit: Annotated[int | None, typer.Option(help="At most this many.")] = None,
+    thread: Annotated[int | None, typer.Option(help="Only the stories of this thread.")] = None,
+) -> None:
+    """List stories, most recently seen first (merge and split them by hand with the subcommands)."""
+    if ctx.invoked_subcommand is not None:
+        return
+    import storyline
+    from storyline.render import print_stories
+
+    found = storyline.stories(db, limit=limit, thread=thread)
+    if as_json:
+        _print_json([s.to_dict() for s in found])
+    else:
+        print_stories(found)
+
+
+@stories_app.command("merge")
+def stories_merge(
+    keep: Annotated[int, typer.Argument(help="Story id that stays.")],
+    gone: Annotated[int, typer.Argument(help="Story id merged into it.")],
+    db: DbOption = None,
+) -> None:
+    """Merge two stories by hand; later ingests keep them together."""
+    import storyline
+    from storyline.render import console
+
+    merged = storyline.merge_stories(keep, gone, db)
+    console.print(f"story {gone} merged into story {merged}")
+
+
+@stories_app.command("split")
+def stories_split(
+    story_id: Annotated[int, typer.Argument(help="Story to split.")],
+    article_ids: Annotated[list[int], typer.Argument(help="Ids of the articles that leave it.")],
+    db: DbOption = None,
+) -> None:
+    """Move some articles of a story into a new story by hand; the two are never merged again
+    automatically."""
+    import storyline
+    from storyline.render import console
+
+    new = storyline.split_story(story_id, article_ids, db)
+    console.print(
+        f"articles {', '.join(map(str, article_ids))} moved from story {story_id} to new story {new}"
+    )
+
+
+@app.command()
+def story(
+    story_id: Annotated[int, typer.Argument(help="Story id, from `storyline stories`.")],
+    db: DbOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """One story: its articles by outlet, entities with their titles, events, related stories."""
+    import storyline
+    from storyline.render import print_story
+
+    view = storyline.story(story_id, db)
+    if as_json:
+        _print_json(view.to_dict())
+    else:
+        print_story(view)
+
+
 def main() -> None:
     try:
         app()

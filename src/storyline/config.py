@@ -60,6 +60,8 @@ class ExtractConfig:
     fast: bool = True
     # Below this many words the page has no article (an index page, a login wall): a named skip.
     min_words: int = 25
+    # Plain text and JSON records carry no template, so only a near-empty one is refused.
+    min_text_words: int = 8
     # Lines of the page outside the main text are recorded as removed, up to this many.
     max_recorded_removals: int = 400
 
@@ -121,6 +123,43 @@ class AnalyzeConfig:
 
 
 @dataclass(frozen=True, slots=True)
+class DedupConfig:
+    """Near-duplicate copies (MinHash over word shingles)."""
+
+    # Three-word shingles: a lightly edited copy (a changed headline, a dropped paragraph, a
+    # reworded line) keeps most of them, while two reports of one event written apart share few.
+    shingle_words: int = 3
+    num_perm: int = 64
+    # 16 bands of 4 rows: a pair at similarity 0.7 shares a band with probability 0.99.
+    bands: int = 16
+    threshold: float = 0.7
+
+
+@dataclass(frozen=True, slots=True)
+class StoryConfig:
+    """Grouping articles into stories and stories into threads (tuned by bench/stories.py)."""
+
+    # An article joins the best story whose every recent article it is at least this similar to
+    # ((word cosine + name cosine + embedding_weight * embedding cosine) / (2 + embedding_weight)).
+    join_threshold: float = 0.2
+    embedding_weight: float = 0.5
+    # Recent articles kept per story for that comparison.
+    members: int = 20
+    # Candidate stories come from the nearest-neighbour index over centroids...
+    candidates: int = 32
+    # ...and the best few of them are repaired after each placement.
+    repair_stories: int = 5
+    # Dated articles only join stories seen within this many days of them.
+    window_days: float = 10.0
+    # Threads: stories sharing at least this many leading entities, one of them a person...
+    thread_min_shared: int = 2
+    # ...or at least this many of any kind, within this many days of each other.
+    thread_min_shared_any: int = 3
+    thread_window_days: float = 180.0
+    dedup: DedupConfig = field(default_factory=DedupConfig)
+
+
+@dataclass(frozen=True, slots=True)
 class StoreConfig:
     """Where articles live: a SQLAlchemy URL, or a SQLite file path."""
 
@@ -146,5 +185,6 @@ class PipelineConfig:
     furniture: FurnitureConfig = field(default_factory=FurnitureConfig)
     repair: RepairConfig = field(default_factory=RepairConfig)
     analyze: AnalyzeConfig = field(default_factory=AnalyzeConfig)
-    # Understanding runs right after ingest; off, `storyline analyze` does it later.
+    stories: StoryConfig = field(default_factory=StoryConfig)
+    # Understanding and grouping run right after ingest; off, `storyline analyze` does them later.
     analyze_on_ingest: bool = True

@@ -304,3 +304,94 @@ class Event:
             "duration": self.duration,
             "modality": self.modality.value,
         }
+
+
+@dataclass(frozen=True, slots=True)
+class StoryArticle:
+    """One article as a member of a story."""
+
+    id: int
+    outlet: str | None
+    title: str | None
+    source: str  # the URL when there is one, else where it was read from
+    published: datetime | None
+    score: float
+    # A syndicated or lightly edited copy of this article id: not an independent source.
+    duplicate_of: int | None = None
+    pinned: bool = False
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "outlet": self.outlet,
+            "title": self.title,
+            "source": self.source,
+            "published": self.published.isoformat() if self.published else None,
+            "score": round(self.score, 4),
+            "duplicate_of": self.duplicate_of,
+            "pinned": self.pinned,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class StoryEntity:
+    name: str
+    type: EntityType
+    articles: int
+
+
+@dataclass(frozen=True, slots=True)
+class ThreadRef:
+    """A story linked to another in one running thread, and why."""
+
+    story: int
+    title: str | None
+    first_seen: datetime | None
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
+class Story:
+    """The same event reported by one or more outlets."""
+
+    id: int
+    title: str | None
+    thread: int | None
+    first_seen: datetime | None
+    last_seen: datetime | None
+    articles: tuple[StoryArticle, ...]
+    entities: tuple[StoryEntity, ...] = ()
+    related: tuple[ThreadRef, ...] = ()
+
+    @property
+    def outlets(self) -> tuple[str, ...]:
+        """Outlets reporting independently: copies of another article do not count."""
+        seen: dict[str, None] = {}
+        for item in self.articles:
+            if item.duplicate_of is None and item.outlet:
+                seen.setdefault(item.outlet)
+        return tuple(seen)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "title": self.title,
+            "thread": self.thread,
+            "first_seen": self.first_seen.isoformat() if self.first_seen else None,
+            "last_seen": self.last_seen.isoformat() if self.last_seen else None,
+            "outlets": list(self.outlets),
+            "article_count": len(self.articles),
+            "articles": [a.to_dict() for a in self.articles],
+            "entities": [
+                {"name": e.name, "type": e.type.value, "articles": e.articles} for e in self.entities
+            ],
+            "related": [
+                {
+                    "story": r.story,
+                    "title": r.title,
+                    "first_seen": r.first_seen.isoformat() if r.first_seen else None,
+                    "reason": r.reason,
+                }
+                for r in self.related
+            ],
+        }

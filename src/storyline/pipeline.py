@@ -7,7 +7,9 @@ import logging
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -20,6 +22,9 @@ from storyline.text.extract import extract
 from storyline.text.furniture import OutletEvidence, candidate_lines, remove_furniture
 from storyline.text.lines import line_key
 from storyline.text.repair import repair
+
+if TYPE_CHECKING:
+    from storyline.grouping.group import Grouper
 
 log = logging.getLogger(__name__)
 
@@ -77,6 +82,7 @@ def ingest(
         _apply_new_evidence(outlet, store, config)
     if config.analyze_on_ingest:
         analyze_pending(store, config, on_progress=on_progress)
+        group_pending(store, config, on_progress=on_progress)
     return tally.report()
 
 
@@ -211,3 +217,194 @@ def _apply_new_evidence(outlet: str, store: Store, config: PipelineConfig) -> No
         counts = {key: frequent.get(key, 0) for key in keys}
         article = _finish(extracted, config, OutletEvidence(outlet, counts))
         store.replace_article(article_id, article)
+
+
+def group_pending(
+    store: Store, config: PipelineConfig | None = None, *, on_progress: ProgressHook | None = None
+) -> int:
+    """Put every analysed article that is in no story yet into one, oldest first, one at a time
+    (online: an article only ever sees the ones before it); then relink the touched stories'
+    threads. Returns how many articles were placed."""
+    config = config or PipelineConfig()
+    ids = store.articles_needing_story()
+    if not ids:
+        return 0
+    grouper, model, dim = _load_grouper(store, config)
+    # A batch is placed in the order things happened, where its articles say when; undated ones
+    # follow in the order they were read.
+    ids = [i for i, _ in sorted(store.article_dates(ids).items(), key=lambda kv: _arrival(kv[1], kv[0]))]
+    vectors = store.article_vectors_for(model, ids)
+    touched: set[int] = set()
+    for first in range(0, len(ids), 200):
+        for stored in store.articles_by_ids(ids[first : first + 200]):
+            touched |= _place(store, grouper, stored, vectors.get(stored.id), model, dim, config)
+            if on_progress is not None:
+                on_progress(f"article {stored.id}", "grouped")
+    for story_id in sorted(touched):
+        if story_id in grouper.stories:
+            store.save_thread_links(story_id, grouper.thread_links(story_id))
+    store.renumber_threads()
+    return len(ids)
+
+
+def _arrival(published: datetime | None, article_id: int) -> tuple[bool, datetime, int]:
+    return (published is None, published or datetime.min.replace(tzinfo=UTC), article_id)
+
+
+def _load_grouper(store: Store, config: PipelineConfig) -> tuple[Grouper, str, int]:
+    """The grouper with the stories of the time window and their recent articles."""
+    from storyline.grouping.group import Grouper, profile
+    from storyline.nlp.embed import get_embedder
+
+    model = config.analyze.embedder or "none"
+    dim = get_embedder(model).dim if config.analyze.embedder else 1
+    newest = store.newest_story_date()
+    since = newest - timedelta(days=config.stories.thread_window_days) if newest else None
+    states = store.story_rows(model, since)
+    members = store.story_members([s.id for s in states], config.stories.members)
+    wanted = [aid for rows in members.values() for aid, _ in rows]
+    vectors = store.article_vectors_for(model, wanted)
+    terms = store.article_terms(wanted)
+    pinned = {aid: flag for rows in members.values() for aid, flag in rows}
+    profiles = {}
+    for first in range(0, len(wanted), 500):
+        for stored in store.articles_by_ids(wanted[first : first + 500]):
+            profiles[stored.id] = profile(
+                stored.id,
+                stored.article,
+                stored.analysis,
+                vectors.get(stored.id, np.zeros(dim, np.float32)),
+                terms.get(stored.id),
+                pinned.get(stored.id, False),
+            )
+    for state in states:
+        state.members = [profiles[aid] for aid, _ in members.get(state.id, []) if aid in profiles]
+    return Grouper(config.stories, dim, states), model, dim
+
+
+def _place(
+    store: Store,
+    grouper: Grouper,
+    stored: StoredArticle,
+    vector: np.ndarray | None,
+    model: str,
+    dim: int,
+    config: PipelineConfig,
+) -> set[int]:
+    """Place one article; returns the stories it changed."""
+    from storyline.grouping.dedup import bands, best_original, signature
+    from storyline.grouping.group import profile
+
+    sig = signature(stored.article.text, config.stories.dedup)
+    buckets = bands(sig, config.stories.dedup)
+    item = profile(
+        stored.id,
+        stored.article,
+        stored.analysis,
+        vector if vector is not None else np.zeros(dim, np.float32),
+    )
+    terms = (item.words, item.proper)
+    # A new revision of a document stays in the story its earlier revision is in.
+    earlier = store.earlier_revision_story(stored.id)
+    if earlier is not None:
+        store.save_placement(stored.id, earlier, 1.0, terms=terms, signature=sig, buckets=buckets)
+        return {earlier}
+    # A copy of a stored article joins its original's story and adds nothing to its profile.
+    original = best_original(sig, store.minhash_candidates(buckets), config.stories.dedup)
+    if original is not None:
+        story = store.story_of(original[0])
+        if story is not None:
+            store.save_placement(
+                stored.id, story, original[1], duplicate=original, terms=terms, signature=sig, buckets=buckets
+            )
+            return {story}
+    placement = grouper.place(item, lambda: store.create_story(model, dim))
+    touched = placement.touched
+    live = [grouper.stories[sid] for sid in sorted(touched) if sid in grouper.stories]
+    store.save_placement(
+        stored.id,
+        # Inserted under the story it joined; moves and merges saved with it carry it on.
+        placement.story,
+        placement.score,
+        states=live,
+        titles={state.id: state.title() for state in live},
+        moves=placement.moves,
+        merges=placement.merges,
+        terms=terms,
+        signature=sig,
+        buckets=buckets,
+    )
+    return touched
+
+
+def merge_stories(store: Store, keep: int, gone: int, config: PipelineConfig | None = None) -> int:
+    """Merge story ``gone`` into ``keep`` by hand. Every article of the result is pinned, so later
+    automatic repairs never pull them apart; returns the id of the merged story."""
+    config = config or PipelineConfig()
+    keep, gone = store.live_story(keep), store.live_story(gone)
+    if keep == gone:
+        return keep
+    store.merge_stories(keep, gone, "merged by hand", pin=True)
+    _rebuild(store, config, [keep])
+    return keep
+
+
+def split_story(
+    store: Store, story_id: int, article_ids: Iterable[int], config: PipelineConfig | None = None
+) -> int:
+    """Move ``article_ids`` out of ``story_id`` into a new story by hand; the two are kept apart
+    from then on (no automatic merge joins them again). Returns the new story's id."""
+    from storyline.errors import ConfigError
+
+    config = config or PipelineConfig()
+    story_id = store.live_story(story_id)
+    members = set(store.story_article_ids(story_id))
+    chosen = sorted(set(article_ids))
+    strangers = [a for a in chosen if a not in members]
+    if strangers:
+        raise ConfigError(
+            f"articles {', '.join(map(str, strangers))} are not in story {story_id}",
+            remedy=f"list its articles with `storyline story {story_id}`",
+        )
+    if not chosen or len(chosen) == len(members):
+        raise ConfigError(
+            "a split must leave articles on both sides", remedy="name some, not all, of the story's articles"
+        )
+    model = config.analyze.embedder or "none"
+    dim = _dimension(config)
+    new = store.create_story(model, dim)
+    store.split_story_rows(story_id, new, chosen)
+    _rebuild(store, config, [story_id, new])
+    return new
+
+
+def _dimension(config: PipelineConfig) -> int:
+    from storyline.nlp.embed import get_embedder
+
+    return get_embedder(config.analyze.embedder).dim if config.analyze.embedder else 1
+
+
+def _rebuild(store: Store, config: PipelineConfig, story_ids: list[int]) -> None:
+    """Recompute stories' states from all their articles, then their threads."""
+    from storyline.grouping.group import StoryState, profile
+
+    model = config.analyze.embedder or "none"
+    dim = _dimension(config)
+    states = []
+    for sid in story_ids:
+        ids = store.story_article_ids(sid, independent=True)
+        vectors = store.article_vectors_for(model, ids)
+        terms = store.article_terms(ids)
+        state = StoryState(sid, np.zeros(dim, np.float32))
+        for stored in store.articles_by_ids(ids):
+            vector = vectors.get(stored.id, np.zeros(dim, np.float32))
+            state.add(
+                profile(stored.id, stored.article, stored.analysis, vector, terms.get(stored.id), True),
+                config.stories.members,
+            )
+        states.append(state)
+    store.save_story_states(states, {s.id: s.title() for s in states})
+    grouper, _, _ = _load_grouper(store, config)
+    for sid in story_ids:
+        store.save_thread_links(sid, grouper.thread_links(sid))
+    store.renumber_threads()

@@ -7,6 +7,7 @@ from collections import Counter
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from rich.console import Console
 from rich.markup import escape
@@ -23,10 +24,13 @@ from rich.table import Table
 from rich.text import Text
 
 from storyline.config import SourceConfig
-from storyline.model import BlockKind, IngestReport, Skip
+from storyline.model import BlockKind, IngestReport, Skip, Story, StoryArticle
 from storyline.nlp.entities import CanonicalEntity
 from storyline.pipeline import ProgressHook
 from storyline.store import StoredArticle
+
+if TYPE_CHECKING:
+    from storyline import StoryView
 
 console = Console()
 errors = Console(stderr=True)
@@ -232,3 +236,62 @@ def print_article(stored: StoredArticle, *, show_removed: bool, show_repairs: bo
             )
     elif article.repairs:
         console.print(escape(f"({len(article.repairs)} repairs; --repairs lists them)"), style="dim")
+
+
+def _day(value: object) -> str:
+    return value.strftime("%Y-%m-%d") if hasattr(value, "strftime") else ""
+
+
+def print_stories(items: Sequence[Story]) -> None:
+    table = Table(title=f"{len(items)} stories, most recent first")
+    for name in ("id", "story", "thread", "articles", "outlets", "seen", "who and where"):
+        table.add_column(name, overflow="fold")
+    for story in items:
+        copies = sum(1 for a in story.articles if a.duplicate_of is not None)
+        count = f"{len(story.articles)}" + (f" ({copies} copies)" if copies else "")
+        seen = _day(story.first_seen)
+        if _day(story.last_seen) != seen:
+            seen += f" → {_day(story.last_seen)}"
+        table.add_row(
+            str(story.id),
+            Text(story.title or "(untitled)"),
+            f"T{story.thread}" if story.thread is not None else "",
+            count,
+            Text(", ".join(story.outlets)),
+            seen,
+            Text(", ".join(e.name for e in story.entities[:5])),
+        )
+    console.print(table)
+
+
+def print_story(view: StoryView) -> None:
+    story = view.story
+    console.print(Text(story.title or "(untitled)", style="bold"))
+    thread = f" · thread T{story.thread}" if story.thread is not None else ""
+    console.print(
+        f"story {story.id}{thread} · {len(story.articles)} articles from {len(story.outlets)} outlets · "
+        f"{_day(story.first_seen)} → {_day(story.last_seen)}"
+    )
+    by_outlet: dict[str, list[StoryArticle]] = {}
+    for item in story.articles:
+        by_outlet.setdefault(item.outlet or "(unknown outlet)", []).append(item)
+    table = Table(title="articles by outlet")
+    for name in ("outlet", "id", "title", "published", "source"):
+        table.add_column(name, overflow="fold")
+    for outlet, items in by_outlet.items():
+        for item in items:
+            title = item.title or ""
+            if item.duplicate_of is not None:
+                title += f"  [copy of #{item.duplicate_of}]"
+            table.add_row(Text(outlet), str(item.id), Text(title), _day(item.published), Text(item.source))
+    console.print(table)
+    print_entities(view.entities[:15])
+    if view.events:
+        print_events(view.events)
+    if story.related:
+        related = Table(title=f"thread T{story.thread}: other stories")
+        for name in ("id", "story", "first seen", "why"):
+            related.add_column(name, overflow="fold")
+        for ref in story.related:
+            related.add_row(str(ref.story), Text(ref.title or ""), _day(ref.first_seen), Text(ref.reason))
+        console.print(related)

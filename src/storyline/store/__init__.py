@@ -51,6 +51,7 @@ from storyline.store.schema import (
     outlet_lines,
     skips,
 )
+from storyline.store.stories import StoryQueries
 
 __all__ = ["Store", "StoredArticle"]
 
@@ -82,7 +83,7 @@ class StoredArticle:
         }
 
 
-class Store:
+class Store(StoryQueries):
     """Open with :meth:`open`; use as a context manager."""
 
     def __init__(self, engine: Engine) -> None:
@@ -402,6 +403,30 @@ class Store:
         )
         with self.engine.connect() as connection:
             return {int(i): np.frombuffer(blob, dtype=np.float32) for i, blob in connection.execute(query)}
+
+    def article_vectors_for(self, model: str, ids: Sequence[int]) -> dict[int, np.ndarray]:
+        found: dict[int, np.ndarray] = {}
+        with self.engine.connect() as connection:
+            for start in range(0, len(ids), 500):
+                query = select(article_vectors.c.article_id, article_vectors.c.vector).where(
+                    and_(
+                        article_vectors.c.model == model,
+                        article_vectors.c.article_id.in_(list(ids[start : start + 500])),
+                    )
+                )
+                found.update(
+                    {int(i): np.frombuffer(blob, dtype=np.float32) for i, blob in connection.execute(query)}
+                )
+        return found
+
+    def articles_by_ids(self, ids: Sequence[int]) -> list[StoredArticle]:
+        """The articles with these ids, with their analyses, in the order given."""
+        with self.engine.connect() as connection:
+            rows = {
+                int(row.id): _stored(row)
+                for row in connection.execute(select(articles).where(articles.c.id.in_(list(ids))))
+            }
+        return self._with_analyses([rows[i] for i in ids if i in rows])
 
     def skips(self) -> list[Skip]:
         with self.engine.connect() as connection:

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from sqlalchemy import (
+    BigInteger,
     Boolean,
     Column,
     Connection,
@@ -138,6 +139,82 @@ article_vectors = Table(
 )
 
 
+# Stories: ``total`` is the sum of the member articles' vectors (the centroid, unnormalised, so an
+# article joins or leaves by addition); ``entities`` maps an entity key to
+# [articles naming it, summed salience, display name, type]. A merged story keeps its row with
+# ``merged_into`` set, so an old id still leads somewhere.
+stories = Table(
+    "stories",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("title", Text),
+    Column("model", String(32), nullable=False),
+    Column("total", LargeBinary, nullable=False),
+    Column("size", Integer, nullable=False),
+    Column("entities", Text, nullable=False, default="{}"),
+    Column("first_seen", DateTime(timezone=True)),
+    Column("last_seen", DateTime(timezone=True)),
+    Column("thread_id", Integer),
+    Column("merged_into", Integer),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("updated_at", DateTime(timezone=True), nullable=False),
+)
+Index("ix_stories_last_seen", stories.c.last_seen)
+
+# Which story each article is in. ``duplicate_of`` marks a syndicated or lightly edited copy (it
+# belongs to its original's story and never counts as an independent source); ``pinned`` marks a
+# choice made by hand, which automatic grouping never undoes.
+story_articles = Table(
+    "story_articles",
+    metadata,
+    Column("article_id", Integer, ForeignKey("articles.id"), primary_key=True),
+    Column("story_id", Integer, ForeignKey("stories.id"), nullable=False),
+    Column("score", Float, nullable=False),
+    Column("duplicate_of", Integer),
+    Column("duplicate_score", Float),
+    Column("pinned", Boolean, nullable=False, default=False),
+    Column("assigned_at", DateTime(timezone=True), nullable=False),
+)
+Index("ix_story_articles_story", story_articles.c.story_id)
+
+# Links between stories: ``thread`` (one running thread, with the reason), ``apart`` (split by a
+# user: never merged back automatically), ``merged`` (history of merges).
+story_links = Table(
+    "story_links",
+    metadata,
+    Column("a", Integer, primary_key=True),
+    Column("b", Integer, primary_key=True),
+    Column("kind", String(16), primary_key=True),
+    Column("reason", Text, nullable=False, default=""),
+    Column("at", DateTime(timezone=True), nullable=False),
+)
+Index("ix_story_links_b", story_links.c.b)
+
+# Each article's word and name vectors for grouping (hashed sparse vectors, see stories/group.py).
+article_terms = Table(
+    "article_terms",
+    metadata,
+    Column("article_id", Integer, ForeignKey("articles.id"), primary_key=True),
+    Column("words", LargeBinary, nullable=False),
+    Column("proper", LargeBinary, nullable=False),
+)
+
+# MinHash signatures and their LSH buckets, for near-duplicate lookups in SQL.
+minhashes = Table(
+    "minhashes",
+    metadata,
+    Column("article_id", Integer, ForeignKey("articles.id"), primary_key=True),
+    Column("signature", LargeBinary, nullable=False),
+)
+minhash_bands = Table(
+    "minhash_bands",
+    metadata,
+    Column("band", Integer, primary_key=True),
+    Column("bucket", BigInteger, primary_key=True),
+    Column("article_id", Integer, ForeignKey("articles.id"), primary_key=True),
+)
+
+
 def _v1(connection: Connection) -> None:
     metadata.create_all(connection, tables=[documents, articles, skips, outlet_lines])
 
@@ -146,7 +223,13 @@ def _v2(connection: Connection) -> None:
     metadata.create_all(connection, tables=[analyses, embeddings, article_vectors])
 
 
-MIGRATIONS: tuple[Callable[[Connection], None], ...] = (_v1, _v2)
+def _v3(connection: Connection) -> None:
+    metadata.create_all(
+        connection, tables=[stories, story_articles, story_links, article_terms, minhashes, minhash_bands]
+    )
+
+
+MIGRATIONS: tuple[Callable[[Connection], None], ...] = (_v1, _v2, _v3)
 
 
 def migrate(connection: Connection) -> int:

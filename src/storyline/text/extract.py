@@ -37,7 +37,10 @@ def extract(raw: RawDocument, config: ExtractConfig) -> Article:
     charset = _header_charset(raw.content_type)
     text, _ = decode(raw.content, charset)
     article = _from_html(raw, text, config) if kind is ContentKind.HTML else _from_text(raw, text)
-    if article.word_count < config.min_words:
+    # A page's short text is what is left of a template (an index, a login wall); a text the user
+    # gave is the article, so only an almost empty one is refused: a news brief is short.
+    floor = config.min_words if kind is ContentKind.HTML else config.min_text_words
+    if article.word_count < floor:
         raise NoArticle(
             f"no article text found ({article.word_count} words)",
             remedy="the page may be an index, a login wall or need JavaScript; save the article page itself",
