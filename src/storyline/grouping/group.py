@@ -158,9 +158,9 @@ def profile(
         if key not in names or len(entity.name) > len(names[key][0]):
             names[key] = (entity.name, entity.type)
     words, proper = terms or term_vectors(article.title, article.text)
-    # The people the article leads with: named in its title or its first sentence.
+    # The people the article leads with: named in its title (its first sentence when it has none).
     title = (article.title or "").lower()
-    lead_end = analysis.sentences[0].end if analysis and analysis.sentences else 0
+    lead_end = analysis.sentences[0].end if analysis and analysis.sentences and not title else 0
     people = [
         entity_key(entity)
         for entity in (analysis.entities if analysis else ())
