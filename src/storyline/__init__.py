@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from storyline.config import PipelineConfig, StoreConfig
-from storyline.model import Article, IngestReport, RawDocument, Skip, Story
+from storyline.model import Article, Brief, IngestReport, RawDocument, Skip, Story
 
 if TYPE_CHECKING:
     from storyline.nlp.entities import CanonicalEntity
@@ -29,6 +29,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "Article",
+    "Brief",
     "IngestReport",
     "PipelineConfig",
     "RawDocument",
@@ -38,6 +39,9 @@ __all__ = [
     "StoryView",
     "analyze",
     "articles",
+    "brief_article",
+    "brief_story",
+    "briefing",
     "entities",
     "events",
     "get_article",
@@ -213,3 +217,46 @@ def split_story(
 
     with Store.open(_store_config(db)) as store:
         return run(store, story_id, article_ids, config)
+
+
+def brief_story(
+    story_id: int, db: DbArg = None, *, length: str = "medium", config: PipelineConfig | None = None
+) -> Brief:
+    """ "Get a summary" of a story across its outlets: what happened, key developments, sources
+    compared (agreed, single-source, speculation, discrepancies), timeline and thread. Every
+    sentence is a source's own and cites it. ``length`` is short, medium or long."""
+    from storyline.pipeline import brief_story as run
+    from storyline.store import Store
+
+    with Store.open(_store_config(db)) as store:
+        return run(store, story_id, config, _length(length))
+
+
+def brief_article(
+    article_id: int, db: DbArg = None, *, length: str = "medium", config: PipelineConfig | None = None
+) -> Brief:
+    """An article's summary (one sentence, three, or about 120 words), its speculation apart."""
+    from storyline.pipeline import brief_article as run
+    from storyline.store import Store
+
+    with Store.open(_store_config(db)) as store:
+        return run(store, article_id, config, _length(length))
+
+
+def briefing(
+    db: DbArg = None, *, count: int = 5, length: str = "short", config: PipelineConfig | None = None
+) -> list[Brief]:
+    """Briefs of the latest ``count`` stories, most recent first."""
+    from storyline.pipeline import briefing as run
+    from storyline.store import Store
+
+    with Store.open(_store_config(db)) as store:
+        return run(store, count, config, _length(length))
+
+
+def _length(length: str) -> str:
+    from storyline.errors import ConfigError
+
+    if length not in ("short", "medium", "long"):
+        raise ConfigError(f"unknown length {length!r}", remedy="use short, medium or long")
+    return length

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import sys
 from dataclasses import replace
 from pathlib import Path
@@ -272,6 +273,60 @@ def story(
         _print_json(view.to_dict())
     else:
         print_story(view)
+
+
+@app.command()
+def brief(
+    target: Annotated[
+        str | None,
+        typer.Argument(help="A story id (12 or s12) or an article id (a12); none: the latest stories."),
+    ] = None,
+    db: DbOption = None,
+    length: Annotated[str, typer.Option(help="short, medium or long.")] = "",
+    output: Annotated[str, typer.Option("--format", help="text, markdown or json.")] = "text",
+    count: Annotated[int, typer.Option(help="With no target: how many of the latest stories.")] = 5,
+) -> None:
+    """Get a summary: of a story across outlets (sources compared), of one article, or a briefing
+    of the latest stories. Every sentence is a source's own words and cites it."""
+    import storyline
+    from storyline.briefs.format import briefing_markdown, markdown, text
+    from storyline.errors import ConfigError
+
+    if output not in ("text", "markdown", "json"):
+        raise ConfigError(f"unknown format {output!r}", remedy="use text, markdown or json")
+    if target is None:
+        briefs = storyline.briefing(db, count=count, length=length or "short")
+        if output == "json":
+            _print_json([b.to_dict() for b in briefs])
+        elif output == "markdown":
+            sys.stdout.write(briefing_markdown(briefs))
+        else:
+            sys.stdout.write(
+                "\n".join(text(b) for b in briefs) or "No stories yet: ingest some news first.\n"
+            )
+        return
+    kind, number = _target(target)
+    one = (
+        storyline.brief_article(number, db, length=length or "medium")
+        if kind == "a"
+        else storyline.brief_story(number, db, length=length or "medium")
+    )
+    if output == "json":
+        _print_json(one.to_dict())
+    else:
+        sys.stdout.write(markdown(one) if output == "markdown" else text(one))
+
+
+def _target(target: str) -> tuple[str, int]:
+    from storyline.errors import ConfigError
+
+    match = re.fullmatch(r"([sa]?)(\d+)", target.strip().lower())
+    if match is None:
+        raise ConfigError(
+            f"not a story or article id: {target!r}",
+            remedy="give a story id (12 or s12) or an article id (a12)",
+        )
+    return match.group(1) or "s", int(match.group(2))
 
 
 def main() -> None:

@@ -160,6 +160,45 @@ class StoryConfig:
 
 
 @dataclass(frozen=True, slots=True)
+class SummaryConfig:
+    """Extractive article summaries (tuned by bench/summaries.py on CNN/DailyMail)."""
+
+    # A sentence shorter or longer than this cannot stand alone in a summary.
+    min_words: int = 6
+    max_words: int = 60
+    # A line this long that lacks only its full stop still stands alone (a standfirst).
+    standfirst_words: int = 12
+    # Score = position_weight * exp(-position / position_decay) + centrality (cosine to the mean).
+    position_weight: float = 1.0
+    position_decay: float = 5.0
+    # Maximal marginal relevance: a sentence loses this much per unit of cosine to one chosen
+    # already, and is never chosen above ``max_redundancy`` (it would say the same thing again).
+    redundancy_weight: float = 0.5
+    max_redundancy: float = 0.9
+    long_words: int = 120
+    quote_penalty: float = 0.0
+    length_weight: float = 0.0
+
+
+@dataclass(frozen=True, slots=True)
+class BriefConfig:
+    """Story briefs: facts across sources, agreement, speculation, discrepancies."""
+
+    summary: SummaryConfig = field(default_factory=SummaryConfig)
+    # Two sentences from different articles state the same fact above this embedding cosine...
+    same_fact: float = 0.72
+    # ...and a sentence is speculation at or above this hedge score.
+    hedged: float = 0.5
+    # Facts that at least this share of the story's independent outlets report are "agreed".
+    agreed_share: float = 0.5
+    # How many key developments each length shows.
+    developments: dict[str, int] = field(default_factory=lambda: {"short": 2, "medium": 4, "long": 8})
+    # How many agreed, single-source and speculative items each length lists.
+    items: dict[str, int] = field(default_factory=lambda: {"short": 2, "medium": 4, "long": 6})
+    max_items: int = 6
+
+
+@dataclass(frozen=True, slots=True)
 class StoreConfig:
     """Where articles live: a SQLAlchemy URL, or a SQLite file path."""
 
@@ -186,5 +225,6 @@ class PipelineConfig:
     repair: RepairConfig = field(default_factory=RepairConfig)
     analyze: AnalyzeConfig = field(default_factory=AnalyzeConfig)
     stories: StoryConfig = field(default_factory=StoryConfig)
+    briefs: BriefConfig = field(default_factory=BriefConfig)
     # Understanding and grouping run right after ingest; off, `storyline analyze` does them later.
     analyze_on_ingest: bool = True

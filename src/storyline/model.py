@@ -395,3 +395,160 @@ class Story:
                 for r in self.related
             ],
         }
+
+
+@dataclass(frozen=True, slots=True)
+class Citation:
+    """Where a brief sentence comes from: the article, its outlet, and the sentence's place in it
+    (its index in the analysis and its character offsets into the article's clean text)."""
+
+    article_id: int
+    outlet: str | None
+    title: str | None
+    sentence: int
+    start: int
+    end: int
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "article_id": self.article_id,
+            "outlet": self.outlet,
+            "title": self.title,
+            "sentence": self.sentence,
+            "start": self.start,
+            "end": self.end,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class BriefSentence:
+    """One sentence of a brief: a source's own words, with every article that reports the same."""
+
+    text: str
+    citations: tuple[Citation, ...]
+    hedged: bool = False
+    cues: tuple[str, ...] = ()
+
+    @property
+    def outlets(self) -> tuple[str, ...]:
+        return tuple(dict.fromkeys(c.outlet or f"article {c.article_id}" for c in self.citations))
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "text": self.text,
+            "citations": [c.to_dict() for c in self.citations],
+            "outlets": list(self.outlets),
+            "hedged": self.hedged,
+            "cues": list(self.cues),
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class Discrepancy:
+    """Sources that disagree on one thing: a person's title, a number, a duration or a date. Each
+    side is a value with the sentence (and outlets) that give it."""
+
+    kind: str
+    subject: str
+    sides: tuple[tuple[str, BriefSentence], ...]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "kind": self.kind,
+            "subject": self.subject,
+            "sides": [{"value": value, "sentence": sentence.to_dict()} for value, sentence in self.sides],
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class TimelineEntry:
+    """One event of a story, placed in time (its own date when the text gives one, else when the
+    article reporting it was published)."""
+
+    when: str | None
+    kind: str
+    actors: tuple[str, ...]
+    place: str | None
+    modality: str
+    sentence: BriefSentence
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "when": self.when,
+            "kind": self.kind,
+            "actors": list(self.actors),
+            "place": self.place,
+            "modality": self.modality,
+            "sentence": self.sentence.to_dict(),
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class Brief:
+    """ "Get a summary": what happened, then the key developments, then the sources compared.
+
+    ``agreed`` holds facts most outlets report; ``single_source`` claims only one outlet makes;
+    ``speculation`` hedged sentences, kept apart and labelled with their cues; ``discrepancies``
+    sources that disagree. Every sentence is a source's own and cites it.
+    """
+
+    kind: str  # "story" or "article"
+    id: int
+    title: str | None
+    length: str
+    outlets: tuple[str, ...]
+    first_seen: datetime | None
+    last_seen: datetime | None
+    lead: tuple[BriefSentence, ...]
+    developments: tuple[BriefSentence, ...] = ()
+    agreed: tuple[BriefSentence, ...] = ()
+    single_source: tuple[BriefSentence, ...] = ()
+    speculation: tuple[BriefSentence, ...] = ()
+    discrepancies: tuple[Discrepancy, ...] = ()
+    timeline: tuple[TimelineEntry, ...] = ()
+    thread: tuple[ThreadRef, ...] = ()
+    thread_id: int | None = None
+    genre: str | None = None
+
+    def sentences(self) -> tuple[BriefSentence, ...]:
+        """Every sentence the brief shows, in order, discrepancies' sides included."""
+        sides = tuple(s for d in self.discrepancies for _, s in d.sides)
+        timeline = tuple(t.sentence for t in self.timeline)
+        return (
+            self.lead
+            + self.developments
+            + self.agreed
+            + self.single_source
+            + self.speculation
+            + sides
+            + timeline
+        )
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "kind": self.kind,
+            "id": self.id,
+            "title": self.title,
+            "length": self.length,
+            "genre": self.genre,
+            "outlets": list(self.outlets),
+            "first_seen": self.first_seen.isoformat() if self.first_seen else None,
+            "last_seen": self.last_seen.isoformat() if self.last_seen else None,
+            "lead": [s.to_dict() for s in self.lead],
+            "developments": [s.to_dict() for s in self.developments],
+            "agreed": [s.to_dict() for s in self.agreed],
+            "single_source": [s.to_dict() for s in self.single_source],
+            "speculation": [s.to_dict() for s in self.speculation],
+            "discrepancies": [d.to_dict() for d in self.discrepancies],
+            "timeline": [t.to_dict() for t in self.timeline],
+            "thread_id": self.thread_id,
+            "thread": [
+                {
+                    "story": r.story,
+                    "title": r.title,
+                    "first_seen": r.first_seen.isoformat() if r.first_seen else None,
+                    "reason": r.reason,
+                }
+                for r in self.thread
+            ],
+        }

@@ -1,0 +1,1 @@
+"""Briefs: article summaries and story briefs with the sources compared."""

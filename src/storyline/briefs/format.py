@@ -1,0 +1,163 @@
+"""Briefs as Markdown (to paste into a newsletter) and as plain text (for a terminal).
+
+Article text is untrusted: in Markdown every character that could start markup (emphasis, links,
+HTML) is escaped, so a source's sentence is shown as written and can never become a link or a tag.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from storyline.model import Brief, BriefSentence, Discrepancy
+
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]<>()#+!|~])")
+
+
+def escape(text: str) -> str:
+    return _MARKDOWN_SPECIAL.sub(r"\\\1", text).replace("&", "&amp;")
+
+
+def _day(brief: Brief) -> str:
+    first = brief.first_seen.strftime("%d %b %Y") if brief.first_seen else ""
+    last = brief.last_seen.strftime("%d %b %Y") if brief.last_seen else ""
+    return first if first == last else f"{first} – {last}"
+
+
+def _cite_md(sentence: BriefSentence) -> str:
+    ids = ", ".join(f"#{c.article_id}" for c in sentence.citations)
+    return f"*{escape(', '.join(sentence.outlets))}* ({ids})"
+
+
+def _cite_text(sentence: BriefSentence) -> str:
+    ids = ", ".join(f"#{c.article_id}" for c in sentence.citations)
+    return f"[{', '.join(sentence.outlets)} · {ids}]"
+
+
+def markdown(brief: Brief, level: int = 2) -> str:
+    """One brief in Markdown; ``level`` is the heading level of its title."""
+    h = "#" * level
+    sub = "#" * (level + 1)
+    lines = [f"{h} {escape(brief.title or f'{brief.kind.title()} {brief.id}')}", ""]
+    meta = [f"{brief.kind} {brief.id}", _day(brief)]
+    if brief.outlets:
+        meta.append(
+            f"{len(brief.outlets)} outlet{'s' if len(brief.outlets) != 1 else ''}: {escape(', '.join(brief.outlets))}"
+        )
+    if brief.genre:
+        meta.append(brief.genre)
+    lines += [" · ".join(m for m in meta if m), ""]
+    for sentence in brief.lead:
+        lines.append(f"**{escape(sentence.text)}** — {_cite_md(sentence)}")
+        lines.append("")
+    if brief.developments:
+        lines += [f"{sub} Key developments", ""]
+        lines += [f"- {escape(s.text)} — {_cite_md(s)}" for s in brief.developments]
+        lines.append("")
+    compared = brief.agreed or brief.single_source or brief.speculation or brief.discrepancies
+    if compared and brief.kind == "story":
+        lines += [f"{sub} Sources compared", ""]
+    if brief.agreed:
+        lines += ["**Most outlets agree:**", ""]
+        lines += [f"- {escape(s.text)} — {_cite_md(s)}" for s in brief.agreed]
+        lines.append("")
+    if brief.single_source:
+        lines += ["**Single-source claims** (one outlet only):", ""]
+        lines += [f"- {escape(s.text)} — {_cite_md(s)}" for s in brief.single_source]
+        lines.append("")
+    if brief.speculation:
+        lines += ["**Speculation** (hedged, not reported as fact):", ""]
+        lines += [
+            f"- {escape(s.text)} — {_cite_md(s)} · cues: {escape(', '.join(s.cues))}"
+            for s in brief.speculation
+        ]
+        lines.append("")
+    if brief.discrepancies:
+        lines += ["**Discrepancies:**", ""]
+        lines += [_discrepancy_md(d) for d in brief.discrepancies]
+        lines.append("")
+    if brief.timeline:
+        lines += [f"{sub} Timeline", ""]
+        for entry in brief.timeline:
+            when = (entry.when or "undated")[:10]
+            who = ", ".join(entry.actors)
+            where = f" in {entry.place}" if entry.place else ""
+            lines.append(
+                f"- {when}: {entry.kind} — {escape(who)}{escape(where)} ({_cite_md(entry.sentence)})"
+            )
+        lines.append("")
+    if brief.thread:
+        lines += [f"{sub} In the same thread", ""]
+        for ref in brief.thread:
+            when = ref.first_seen.strftime("%d %b %Y") if ref.first_seen else "undated"
+            lines.append(
+                f"- {when}: {escape(ref.title or f'story {ref.story}')} (story {ref.story}; {escape(ref.reason)})"
+            )
+        lines.append("")
+    return "\n".join(lines).rstrip() + "\n"
+
+
+def _discrepancy_md(item: Discrepancy) -> str:
+    label = {"title": f"Titles given to {item.subject}", "number": f"Figures for {item.subject}s"}.get(
+        item.kind, item.subject
+    )
+    sides = "\n".join(f"  - “{escape(value)}”: {escape(s.text)} — {_cite_md(s)}" for value, s in item.sides)
+    return f"- {escape(label)}:\n{sides}"
+
+
+def briefing_markdown(briefs: Sequence[Brief]) -> str:
+    if not briefs:
+        return "# Briefing\n\nNo stories yet: ingest some news first (`storyline ingest PATH`).\n"
+    parts = [f"# Briefing: the latest {len(briefs)} stories", ""]
+    parts += [markdown(brief, level=2) for brief in briefs]
+    return "\n".join(parts)
+
+
+def text(brief: Brief) -> str:
+    """One brief as plain text for a terminal."""
+    lines = [brief.title or f"{brief.kind} {brief.id}", "=" * min(78, len(brief.title or "x" * 10))]
+    meta = [f"{brief.kind} {brief.id}", _day(brief), ", ".join(brief.outlets)]
+    lines += [" · ".join(m for m in meta if m), ""]
+    for sentence in brief.lead:
+        lines += [sentence.text, f"  {_cite_text(sentence)}", ""]
+    if brief.developments:
+        lines.append("Key developments:")
+        for s in brief.developments:
+            lines += [f"  • {s.text}", f"    {_cite_text(s)}"]
+        lines.append("")
+    for title, items in (
+        ("Most outlets agree:", brief.agreed),
+        ("Single-source claims:", brief.single_source),
+    ):
+        if items:
+            lines.append(title)
+            for s in items:
+                lines += [f"  • {s.text}", f"    {_cite_text(s)}"]
+            lines.append("")
+    if brief.speculation:
+        lines.append("Speculation (hedged):")
+        for s in brief.speculation:
+            lines += [f"  • {s.text}", f"    {_cite_text(s)} cues: {', '.join(s.cues)}"]
+        lines.append("")
+    if brief.discrepancies:
+        lines.append("Discrepancies:")
+        for d in brief.discrepancies:
+            lines.append(f"  • {d.kind} — {d.subject}:")
+            for value, s in d.sides:
+                lines += [f"      “{value}”: {s.text}", f"      {_cite_text(s)}"]
+        lines.append("")
+    if brief.timeline:
+        lines.append("Timeline:")
+        for entry in brief.timeline:
+            where = f" in {entry.place}" if entry.place else ""
+            lines.append(
+                f"  {(entry.when or 'undated')[:10]}  {entry.kind}: {', '.join(entry.actors)}{where}"
+            )
+        lines.append("")
+    if brief.thread:
+        lines.append(f"In the same thread (T{brief.thread_id}):")
+        for ref in brief.thread:
+            when = ref.first_seen.strftime("%Y-%m-%d") if ref.first_seen else "undated"
+            lines.append(f"  {when}  story {ref.story}: {ref.title or ''} ({ref.reason})")
+        lines.append("")
+    return "\n".join(lines).rstrip() + "\n"
