@@ -5,7 +5,7 @@ articles per synthetic one, each copy numbered so no two are the same) and runs,
 spaCy (sentences, entities, events, hedges and genre included) and the sentence embedder.
 ``--workers N`` runs the same in N processes, models loaded once per process.
 
-    python bench/analyze.py [--data demo/corpus] [--articles 2000] [--workers 1] [--embedder minilm] [--json]
+    python bench/analyze.py [--data demo/corpus] [--articles 2000] [--workers 1] [--embedder NAME] [--json]
 """
 
 from __future__ import annotations
@@ -50,10 +50,7 @@ def _worker_init() -> None:
     torch.set_num_threads(1)  # one core per process: the processes are the parallelism
 
 
-EMBEDDER = "minilm"
-
-
-def _run_chunk(articles: list, embedder: str = "") -> tuple[int, dict[str, float]]:  # type: ignore[type-arg]
+def _run_chunk(articles: list, embedder: str) -> tuple[int, dict[str, float]]:  # type: ignore[type-arg]
     from storyline.config import AnalyzeConfig
     from storyline.nlp.analyze import analyze_many
     from storyline.nlp.embed import get_embedder
@@ -64,7 +61,7 @@ def _run_chunk(articles: list, embedder: str = "") -> tuple[int, dict[str, float
     timings["spacy_and_rules"] += time.perf_counter() - start
     start = time.perf_counter()
     sentences = [s.text for a in analyses for s in a.sentences]
-    get_embedder(embedder or EMBEDDER).embed(sentences)
+    get_embedder(embedder).embed(sentences)
     timings["embeddings"] += time.perf_counter() - start
     return len(sentences), timings
 
@@ -120,14 +117,18 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--data", type=Path, default=DEFAULT_DATA)
     parser.add_argument("--articles", type=int, default=2000)
     parser.add_argument("--workers", type=int, default=1)
-    parser.add_argument("--embedder", default="minilm", help="minilm (default) or minilm-static")
+    parser.add_argument(
+        "--embedder", default="", help="minilm, minilm-onnx or minilm-static (default: the configured one)"
+    )
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args(argv)
     if not args.data.is_dir():
         print(f"no folder at {args.data}: pass --data", file=sys.stderr)
         return 2
     os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
-    result = run(args.data, args.articles, args.workers, args.embedder)
+    from storyline.config import DEFAULT_EMBEDDER
+
+    result = run(args.data, args.articles, args.workers, args.embedder or DEFAULT_EMBEDDER)
     if args.json:
         print(json.dumps({"ours": result, "peers": {}}, indent=2))
     else:

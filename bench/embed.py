@@ -21,7 +21,7 @@ import numpy as np
 
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_DATA = ROOT.parent / "shared" / "datasets" / "stories-ecbplus.jsonl"
-CANDIDATES = ("minilm", "minilm-static")
+CANDIDATES = ("minilm", "minilm-onnx", "minilm-static")
 _SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[A-Z\"“‘])")
 
 

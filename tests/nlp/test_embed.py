@@ -9,6 +9,7 @@ from typing import Any
 import numpy as np
 
 import storyline
+from storyline.config import DEFAULT_EMBEDDER
 from storyline.nlp.embed import get_embedder
 from storyline.store import Store, StoredArticle
 
@@ -46,7 +47,7 @@ def test_article_vectors_group_the_same_event(
     demo_db: Path, truth: dict[str, Any], demo_articles: dict[str, StoredArticle]
 ) -> None:
     with Store.open(storyline.StoreConfig.for_path(demo_db)) as store:
-        vectors = store.article_vectors("minilm")
+        vectors = store.article_vectors(DEFAULT_EMBEDDER)
     english = [i for i in truth["articles"] if i["language"] == "en"]
     same, different = [], []
     for a in english:
@@ -74,3 +75,44 @@ def test_static_embedder_is_distilled_offline_and_cached(tmp_path: Path, monkeyp
     assert vectors.shape == (3, first.dim)
     assert np.allclose(np.linalg.norm(vectors, axis=1), 1.0, atol=1e-4)
     assert float(vectors[0] @ vectors[1]) > float(vectors[0] @ vectors[2])
+
+
+def test_onnx_embedder_agrees_with_the_torch_model(
+    tmp_path: Path, monkeypatch: Any, demo_articles: dict[str, StoredArticle]
+) -> None:
+    from storyline.nlp.embed import MiniLM, MiniLMOnnx
+
+    # Real sentences, short and long, from the demo articles: headings, quotes, figures, names.
+    sentences = [
+        s.text
+        for stored in sorted(demo_articles.values(), key=lambda a: a.id)
+        if stored.analysis and stored.article.language == "en"
+        for s in stored.analysis.sentences[:6]
+    ]
+    assert len(sentences) >= 30
+    monkeypatch.setenv("STORYLINE_CACHE", str(tmp_path))
+    MiniLMOnnx()  # exports and quantises the packaged model: no network, seconds
+    assert (tmp_path / "models" / "minilm-onnx" / "model.onnx").exists()
+    onnx = MiniLMOnnx().embed(sentences)  # the second load reads the cache
+    torch = MiniLM().embed(sentences)
+    assert onnx.shape == torch.shape == (len(sentences), 384) and onnx.dtype == np.float32
+    assert np.allclose(np.linalg.norm(onnx, axis=1), 1.0, atol=1e-4)
+    cosines = (onnx * torch).sum(axis=1)
+    # int8 weights move each vector a little: about 0.99 on average, rarely below 0.97.
+    assert cosines.mean() > 0.98 and cosines.min() > 0.95, cosines
+
+
+def test_onnx_embedder_keeps_order_and_meaning() -> None:
+    embedder = get_embedder("minilm-onnx")
+    texts = [
+        "The central bank cut interest rates.",
+        "The striker scored twice.",
+        "Rates were lowered by the central bank.",
+        "",
+    ]
+    vectors = embedder.embed(texts)
+    assert vectors.shape == (4, 384) and embedder.embed([]).shape == (0, 384)
+    # Batched by length inside, returned in the caller's order: each row is its own sentence's.
+    alone = np.stack([embedder.embed([t])[0] for t in texts])
+    assert ((vectors * alone).sum(axis=1) > 0.95).all()
+    assert float(vectors[0] @ vectors[2]) > float(vectors[0] @ vectors[1]) + 0.2

@@ -141,7 +141,7 @@ def extract_entities(doc: Any) -> tuple[Entity, ...]:
             continue
         start, end, name = _trim(text, ent.start_char, ent.end_char)
         if kind is EntityType.PERSON:
-            end, name = _extend_name(doc, ent, start, end)
+            end, name = _extend_name(doc, text, ent, start, end)
             start, name, title = _split_title(text, start, name)
             if title:
                 titles[name].append(title)
@@ -188,7 +188,7 @@ def _trim(text: str, start: int, end: int) -> tuple[int, int, str]:
     return start, end, stripped.strip()
 
 
-def _extend_name(doc: Any, ent: Any, start: int, end: int) -> tuple[int, str]:
+def _extend_name(doc: Any, text: str, ent: Any, start: int, end: int) -> tuple[int, str]:
     """ "Seyed Abbas" followed by "Araghchi": take the capitalised proper nouns that follow."""
     index = ent.end
     while index < len(doc) and index < ent.end + 2:
@@ -202,7 +202,7 @@ def _extend_name(doc: Any, ent: Any, start: int, end: int) -> tuple[int, str]:
         index += 1
     if index > ent.end:
         end = doc[index - 1].idx + len(_POSSESSIVE.sub("", doc[index - 1].text))
-    return end, doc.text[start:end]
+    return end, text[start:end]
 
 
 def _is_noise(name: str, kind: EntityType) -> bool:
