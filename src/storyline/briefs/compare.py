@@ -15,7 +15,7 @@ same thing (embedding cosine).
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -208,7 +208,3 @@ def number_clashes(
             )
         )
     return clashes
-
-
-def distinct(values: Iterable[str]) -> list[str]:
-    return list(dict.fromkeys(values))

@@ -524,10 +524,6 @@ class Grouper:
 
     # --- state ----------------------------------------------------------------------------------
 
-    def add(self, story_id: int, item: ArticleProfile) -> StoryState:
-        """Record that ``item`` is in ``story_id`` without comparing it (a revision, a split)."""
-        return self._add(story_id, item)
-
     def _add(self, story_id: int, item: ArticleProfile, count: bool = True) -> StoryState:
         state = self.stories.get(story_id) or StoryState(story_id, np.zeros(self.dim, np.float32))
         state.add(item, self.config.members)
@@ -554,10 +550,6 @@ class Grouper:
     def forget(self, story_id: int) -> None:
         self.stories.pop(story_id, None)
         self._drop(story_id)
-
-    def put(self, state: StoryState) -> None:
-        """Replace a story's state wholesale (after a split by hand)."""
-        self._put(state)
 
     def _put(self, state: StoryState) -> None:
         if state.size <= 0:
