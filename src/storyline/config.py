@@ -144,8 +144,14 @@ class StoryConfig:
 
     # An article joins the best story whose every recent article it is at least this similar to
     # ((word cosine + name cosine + embedding_weight * embedding cosine) / (2 + embedding_weight)).
-    join_threshold: float = 0.2
+    join_threshold: float = 0.3
     embedding_weight: float = 0.5
+    # Plus up to this much for two dated articles published together, nothing once
+    # ``time_scale_days`` apart.
+    time_weight: float = 0.1
+    time_scale_days: float = 7.0
+    # 0 compares with the story's least similar article (complete link), 1 with the mean of all.
+    average_link: float = 0.5
     # Recent articles kept per story for that comparison.
     members: int = 20
     # Candidate stories come from the nearest-neighbour index over centroids...
@@ -159,6 +165,9 @@ class StoryConfig:
     # ...or at least this many of any kind, within this many days of each other.
     thread_min_shared_any: int = 3
     thread_window_days: float = 180.0
+    # A batch is placed in publication order ("published"; undated articles last, in the order
+    # read), or strictly in the order read ("read": a benchmark's file order).
+    batch_order: str = "published"
     dedup: DedupConfig = field(default_factory=DedupConfig)
 
 

@@ -234,7 +234,10 @@ def group_pending(
     grouper, model, dim = _load_grouper(store, config)
     # A batch is placed in the order things happened, where its articles say when; undated ones
     # follow in the order they were read.
-    ids = [i for i, _ in sorted(store.article_dates(ids).items(), key=lambda kv: _arrival(kv[1], kv[0]))]
+    if config.stories.batch_order == "published":
+        ids = [i for i, _ in sorted(store.article_dates(ids).items(), key=lambda kv: _arrival(kv[1], kv[0]))]
+    elif config.stories.batch_order != "read":
+        raise ValueError(f"batch_order must be 'published' or 'read', not {config.stories.batch_order!r}")
     vectors = store.article_vectors_for(model, ids)
     touched: set[int] = set()
     for first in range(0, len(ids), 200):

@@ -30,6 +30,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from functools import lru_cache
 from typing import Any
+from urllib.parse import urlsplit
 
 import numpy as np
 
@@ -99,11 +100,17 @@ def _vector(counts: Counter[str], limit: int) -> Terms:
     return Terms(ids[order], (weights[order] / norm).astype(np.float32))
 
 
-def term_vectors(title: str | None, text: str, limit: int = 200) -> tuple[Terms, Terms]:
-    """The words and the names (capitalised words not opening a sentence, and years) of a text."""
+def term_vectors(
+    title: str | None, text: str, limit: int = 200, url: str | None = None
+) -> tuple[Terms, Terms]:
+    """The words and the names (capitalised words not opening a sentence, and years) of a text,
+    and the words of its address's path: a slug is a second headline, often a sharper one."""
     stop = _stop_words()
     words: Counter[str] = Counter()
     names: Counter[str] = Counter()
+    for token in _slug_words(url):
+        if token not in stop:
+            words[token] += 1
     for sentence in _SENTENCE_SPLIT.split(f"{title}\n{text}" if title else text):
         for position, token in enumerate(_WORD.findall(sentence)):
             lower = token.lower()
@@ -112,6 +119,19 @@ def term_vectors(title: str | None, text: str, limit: int = 200) -> tuple[Terms,
             if (position > 0 and token[0].isupper()) or _YEAR.fullmatch(token):
                 names[lower] += 1
     return _vector(words, limit), _vector(names, limit)
+
+
+_WEB_WORDS = frozenset(
+    "www http https html htm shtml php asp aspx jsp cfm index story stories article articles news "
+    "item items post posts blog blogs page pages default amp id".split()
+)
+
+
+def _slug_words(url: str | None) -> list[str]:
+    if not url:
+        return []
+    path = urlsplit(re.sub(r"\s+", "", url)).path.lower()
+    return [t for t in re.split(r"[^a-z]+", path) if len(t) > 2 and t not in _WEB_WORDS]
 
 
 @dataclass(frozen=True, slots=True)
@@ -157,7 +177,7 @@ def profile(
         # The longest form is the most informative display name ("Ebrahim Raisi" over "Raisi").
         if key not in names or len(entity.name) > len(names[key][0]):
             names[key] = (entity.name, entity.type)
-    words, proper = terms or term_vectors(article.title, article.text)
+    words, proper = terms or term_vectors(article.title, article.text, url=article.url)
     # The people the article leads with: named in its title (its first sentence when it has none).
     title = (article.title or "").lower()
     lead_end = analysis.sentences[0].end if analysis and analysis.sentences and not title else 0
@@ -341,12 +361,24 @@ def _different_people(principals: Iterable[str], named: Mapping[str, object], st
 
 
 def similarity_matrix(
-    a: list[ArticleProfile], b: list[ArticleProfile], embedding_weight: float
+    a: list[ArticleProfile],
+    b: list[ArticleProfile],
+    embedding_weight: float,
+    time_weight: float = 0.0,
+    time_scale_days: float = 7.0,
 ) -> np.ndarray:
-    """Pairwise similarity: (word cosine + name cosine + w * embedding cosine) / (2 + w)."""
+    """Pairwise similarity: (word cosine + name cosine + w * embedding cosine) / (2 + w), plus a
+    bonus for two dated articles published close together (falling to nothing at ``time_scale_days``):
+    of two reports alike in words, those of the same days are likelier to be of one event."""
     total = np.zeros((len(a), len(b)), np.float32)
     if not a or not b:
         return total
+    bonus = np.zeros((len(a), len(b)), np.float32)
+    if time_weight:
+        da = np.array([x.date.timestamp() if x.date else np.nan for x in a]) / 86400.0
+        db = np.array([x.date.timestamp() if x.date else np.nan for x in b]) / 86400.0
+        closeness = np.clip(1.0 - np.abs(da[:, None] - db[None, :]) / time_scale_days, 0.0, 1.0)
+        bonus = (time_weight * np.nan_to_num(closeness, nan=0.0)).astype(np.float32)
     for attr in ("words", "proper"):
         total += _sparse_dot([getattr(x, attr) for x in a], [getattr(x, attr) for x in b])
     dim = max((len(x.vector) for x in a + b), default=0)
@@ -354,7 +386,7 @@ def similarity_matrix(
         ea = np.stack([x.vector if len(x.vector) == dim else np.zeros(dim, np.float32) for x in a])
         eb = np.stack([x.vector if len(x.vector) == dim else np.zeros(dim, np.float32) for x in b])
         total += embedding_weight * (ea @ eb.T)
-    result: np.ndarray = total / (2.0 + embedding_weight)
+    result: np.ndarray = total / (2.0 + embedding_weight) + bonus
     return result
 
 
@@ -390,6 +422,7 @@ class Grouper:
         from usearch.index import Index
 
         self.config = config
+        self._weights = (config.embedding_weight, config.time_weight, config.time_scale_days)
         self.dim = dim
         self.stories: dict[int, StoryState] = {}
         self._index = Index(ndim=dim, metric="cos", dtype="f32")
@@ -420,13 +453,13 @@ class Grouper:
         repair the few stories involved."""
         candidates = self._candidates(item)
         members = [m for sid in candidates for m in self.stories[sid].members]
-        sims = similarity_matrix([item], members, self.config.embedding_weight)[0] if members else np.zeros(0)
+        sims = similarity_matrix([item], members, *self._weights)[0] if members else np.zeros(0)
         scored: list[tuple[float, int]] = []
         offset = 0
         for sid in candidates:
             count = len(self.stories[sid].members)
             if count and not _different_people(item.principals, item.entities, self.stories[sid]):
-                scored.append((float(sims[offset : offset + count].min()), sid))
+                scored.append((self._link(sims[offset : offset + count]), sid))
             offset += count
         scored.sort(reverse=True)
         threshold = self.config.join_threshold
@@ -451,12 +484,12 @@ class Grouper:
         order = list(pool)
         position = {aid: n for n, aid in enumerate(order)}
         items = [pool[a] for a in order]
-        sims = similarity_matrix(items, items, self.config.embedding_weight)
+        sims = similarity_matrix(items, items, *self._weights)
         threshold = self.config.join_threshold
 
         def link(article: int, sid: int) -> float:
             others = [position[m.id] for m in self.stories[sid].members if m.id != article]
-            return float(sims[position[article], others].min()) if others else -1.0
+            return self._link(sims[position[article], others]) if others else -1.0
 
         for _ in range(2):
             moved = False
@@ -496,11 +529,17 @@ class Grouper:
                     continue
                 rows = [position[m.id] for m in a.members]
                 cols = [position[m.id] for m in b.members]
-                if float(sims[np.ix_(rows, cols)].min()) >= threshold:
+                if self._link(sims[np.ix_(rows, cols)]) >= threshold:
                     low, high = min(keep, gone), max(keep, gone)
                     self.merge(low, high)
                     merges.append((low, high))
         return moves, merges
+
+    def _link(self, sims: np.ndarray) -> float:
+        """How well an article (or a story) fits a story, from its similarities to the members:
+        the weakest of them (complete link) blended with their mean (average link)."""
+        blend = self.config.average_link
+        return float((1.0 - blend) * sims.min() + blend * sims.mean())
 
     def _candidates(self, item: ArticleProfile) -> list[int]:
         if len(self.stories) <= self.config.candidates or len(item.vector) != self.dim:

@@ -19,6 +19,7 @@ from storyline.errors import NoArticle
 from storyline.model import Article, Block, BlockKind, ContentKind, RawDocument, Removal
 from storyline.sources.sniff import decode, sniff
 from storyline.text import htmlmeta
+from storyline.text.datelines import dateline, url_date
 from storyline.text.lines import classify_line, normalize_line
 
 STAGE = "extract"
@@ -27,6 +28,7 @@ _BYLINE = re.compile(
     r"^(by|from)\s+[A-Z][\w.'’-]+(\s+[A-Z][\w.'’-]+){0,3}(\s*(,|and|&)\s*.*)?$", re.IGNORECASE
 )
 _META_LINE = re.compile(r"^(published|updated|posted|date)\s*:?\s*(.+)$", re.IGNORECASE)
+_ADDRESS_LINE = re.compile(r"^https?://[^/\s]+\.[a-z]{2,}(?:[/?#]\S*)?$", re.IGNORECASE)
 _LIST_MARK = re.compile(r"^\s*(?:[-*•▪●]|\d{1,2}[.)])\s+")
 _SENTENCE_END = re.compile(r"[.!…:;,\"”’')\]]$")
 
@@ -175,7 +177,8 @@ def _from_text(raw: RawDocument, text: str) -> Article:
     title = raw.hints.get("title")
     byline = raw.hints.get("author")
     published = _parse_date(raw.hints.get("published"))
-    # Date and byline lines sit near the top, alone on their line: take them out as metadata.
+    source_url: str | None = None
+    # Address, date and byline lines sit near the top, alone on their line: take them out as metadata.
     seen = 0
     for index, line in enumerate(lines):
         if not line:
@@ -184,7 +187,12 @@ def _from_text(raw: RawDocument, text: str) -> Article:
         if seen > 8:
             break
         meta = _META_LINE.match(line)
-        if meta and (date := _parse_date(meta.group(2))):
+        if seen == 1 and _ADDRESS_LINE.match(address := re.sub(r"\s+", "", line)):
+            # A saved text often opens with the address it was saved from.
+            source_url = source_url or address
+            removed.append(Removal(line, "source address line", STAGE))
+            lines[index] = ""
+        elif (meta and (date := _parse_date(meta.group(2)))) or (date := dateline(line)):
             published = published or date
             removed.append(Removal(line, "publication date line", STAGE))
             lines[index] = ""
@@ -194,12 +202,17 @@ def _from_text(raw: RawDocument, text: str) -> Article:
             lines[index] = ""
     chunks = _chunks(lines)
     if title is None and chunks and _is_title(chunks[0][0]):
-        title = chunks[0].pop(0)
-        if not chunks[0]:
-            chunks.pop(0)
+        title = chunks[0][0]
+        # A headline with nothing under it (a video page, a one-line brief) is also the text.
+        if len(chunks[0]) > 1 or len(chunks) > 1:
+            chunks[0].pop(0)
+            if not chunks[0]:
+                chunks.pop(0)
     body = chunks
     blocks = [block for chunk in body for block in _chunk_blocks(chunk)]
-    url = raw.url or raw.hints.get("url")
+    url = raw.url or raw.hints.get("url") or source_url
+    if published is None:
+        published = url_date(source_url or url or "")
     return Article(
         locator=raw.locator,
         content_hash=raw.content_hash,
