@@ -157,7 +157,8 @@ class ArticleProfile:
 
 def entity_key(entity: Entity) -> str:
     name = entity.name.lower().removesuffix("’s").removesuffix("'s")
-    return name.split()[-1] if entity.type is EntityType.PERSON and name.split() else name
+    words = [w for w in name.split() if any(c.isalpha() for c in w)]
+    return words[-1] if entity.type is EntityType.PERSON and words else name
 
 
 def profile(
@@ -219,8 +220,13 @@ class StoryState:
     members: list[ArticleProfile] = field(default_factory=list)
 
     def principals(self) -> set[str]:
-        """The people the story's recent articles lead with."""
-        return {p for m in self.members for p in m.principals}
+        """The people the story's recent articles lead with: those at least half of them lead
+        with (one article's stray lead name must not speak for the story), else the most common."""
+        counts = Counter(p for m in self.members for p in m.principals)
+        if not counts:
+            return set()
+        shared = {p for p, n in counts.items() if n * 2 >= len(self.members)}
+        return shared or {p for p, n in counts.items() if n == max(counts.values())}
 
     @property
     def centroid(self) -> np.ndarray:
