@@ -144,12 +144,14 @@ class StoryConfig:
 
     # An article joins the best story whose every recent article it is at least this similar to
     # ((word cosine + name cosine + embedding_weight * embedding cosine) / (2 + embedding_weight)).
-    join_threshold: float = 0.3
+    join_threshold: float = 0.27
     embedding_weight: float = 0.5
     # Plus up to this much for two dated articles published together, nothing once
     # ``time_scale_days`` apart.
     time_weight: float = 0.1
     time_scale_days: float = 7.0
+    # Minus this for two articles that each lead with someone the other never names.
+    conflict_penalty: float = 0.1
     # 0 compares with the story's least similar article (complete link), 1 with the mean of all.
     average_link: float = 0.5
     # Recent articles kept per story for that comparison.

@@ -372,6 +372,7 @@ def similarity_matrix(
     embedding_weight: float,
     time_weight: float = 0.0,
     time_scale_days: float = 7.0,
+    conflict_penalty: float = 0.0,
 ) -> np.ndarray:
     """Pairwise similarity: (word cosine + name cosine + w * embedding cosine) / (2 + w), plus a
     bonus for two dated articles published close together (falling to nothing at ``time_scale_days``):
@@ -393,7 +394,26 @@ def similarity_matrix(
         eb = np.stack([x.vector if len(x.vector) == dim else np.zeros(dim, np.float32) for x in b])
         total += embedding_weight * (ea @ eb.T)
     result: np.ndarray = total / (2.0 + embedding_weight) + bonus
+    if conflict_penalty:
+        result -= conflict_penalty * _lead_conflicts(a, b)
     return result
+
+
+def _lead_conflicts(a: list[ArticleProfile], b: list[ArticleProfile]) -> np.ndarray:
+    """1 where each of two articles leads with someone the other never names (Klitschko against
+    Thompson, Klitschko against Rahman: two fights), else 0."""
+    out = np.zeros((len(a), len(b)), np.float32)
+    for i, x in enumerate(a):
+        if not x.principals:
+            continue
+        for j, y in enumerate(b):
+            if (
+                y.principals
+                and any(p not in y.entities for p in x.principals)
+                and any(p not in x.entities for p in y.principals)
+            ):
+                out[i, j] = 1.0
+    return out
 
 
 def _sparse_dot(a: list[Terms], b: list[Terms]) -> np.ndarray:
@@ -428,7 +448,12 @@ class Grouper:
         from usearch.index import Index
 
         self.config = config
-        self._weights = (config.embedding_weight, config.time_weight, config.time_scale_days)
+        self._weights = (
+            config.embedding_weight,
+            config.time_weight,
+            config.time_scale_days,
+            config.conflict_penalty,
+        )
         self.dim = dim
         self.stories: dict[int, StoryState] = {}
         self._index = Index(ndim=dim, metric="cos", dtype="f32")
