@@ -202,3 +202,38 @@ def test_cli_stories_and_story_json(demo_db: Path) -> None:
     assert table.exit_code == 0 and "stories" in table.output
     missing = runner.invoke(app, ["story", "9999", "--db", str(demo_db)])
     assert missing.exit_code != 0
+
+
+def test_candidates_from_the_index_give_the_same_stories(
+    demo_db: Path, demo_articles: dict[str, StoredArticle], truth: dict[str, Any], tmp_path: Path
+) -> None:
+    """With more stories than ``candidates``, a story is only compared if the HNSW index over
+    centroids returns it: regrouping the demo with 2 candidates must still give every event one
+    story (the index finds the right one)."""
+    from sqlalchemy import delete
+
+    from storyline.config import PipelineConfig, StoreConfig, StoryConfig
+    from storyline.pipeline import group_pending
+    from storyline.store import Store
+    from storyline.store.schema import (
+        article_terms,
+        minhash_bands,
+        minhashes,
+        stories,
+        story_articles,
+        story_links,
+    )
+
+    db = tmp_path / "index.db"
+    shutil.copy(demo_db, db)
+    with Store.open(StoreConfig.for_path(db)) as store:
+        with store.engine.begin() as connection:
+            for table in (story_links, story_articles, article_terms, minhash_bands, minhashes, stories):
+                connection.execute(delete(table))
+        placed = group_pending(store, PipelineConfig(stories=StoryConfig(candidates=2)))
+    assert placed == sum(len(s.articles) for s in storyline.stories(demo_db))
+
+    def partition(path: Path) -> list[list[str]]:
+        return sorted(sorted(events) for events in _events_by_story(path, demo_articles, truth).values())
+
+    assert partition(db) == partition(demo_db)

@@ -162,7 +162,7 @@ def extract_entities(doc: Any) -> tuple[Entity, ...]:
         _claim(spans, start, end, name, EntityType.PERSON)
         titles[name].append(title)
     people = {name for name, kind in spans.values() if kind is EntityType.PERSON and " " in name}
-    for full in sorted(people, key=len, reverse=True):
+    for full in sorted(people, key=lambda n: (-len(n), n)):
         surname = full.split()[-1]
         for match in re.finditer(rf"\b{re.escape(surname)}(?:’s|'s)?\b", text):
             _claim(spans, match.start(), match.start() + len(surname), surname, EntityType.PERSON)
@@ -258,24 +258,40 @@ def _group(
     spans: dict[tuple[int, int], tuple[str, EntityType]], titles: dict[str, list[str]]
 ) -> tuple[Entity, ...]:
     drafts: dict[tuple[EntityType, str], _Draft] = {}
-    people = sorted({n for n, k in spans.values() if k is EntityType.PERSON}, key=len, reverse=True)
+    # Full names in text order; ties broken by name, never by set order (which varies per process).
+    full_names = [
+        (start, n) for (start, _), (n, k) in sorted(spans.items()) if k is EntityType.PERSON and " " in n
+    ]
+    longest = sorted({n for _, n in full_names}, key=lambda n: (-len(n), n))
     for (start, end), (name, kind) in sorted(spans.items()):
         if kind is EntityType.PLACE and is_country(name):
             kind = EntityType.COUNTRY
         canonical = name
         if kind is EntityType.PERSON:
-            # "Raisi" is "Ibrahim Raisi" when the article names him in full.
-            canonical = next((full for full in people if full.split()[-1] == name.split()[-1]), name)
+            canonical = _full_form(name, start, full_names, longest)
         key = (kind, canonical.lower())
         draft = drafts.setdefault(key, _Draft(canonical, kind, [], []))
         draft.mentions.append(Mention(name, start, end))
     for (kind, _), draft in drafts.items():
         if kind is EntityType.PERSON:
             for name, found in titles.items():
-                if name == draft.name or name.split()[-1] == draft.name.split()[-1]:
+                if set(name.split()) <= set(draft.name.split()):
                     draft.titles.extend(t for t in found if t not in draft.titles)
     ordered = sorted(drafts.values(), key=lambda d: (-len(d.mentions), d.mentions[0].start))
     return tuple(Entity(d.name, d.type, tuple(d.mentions), tuple(d.titles)) for d in ordered)
+
+
+def _full_form(name: str, start: int, full_names: list[tuple[int, str]], longest: list[str]) -> str:
+    """The article's fullest form of a person's name. "Raisi" is the Raisi last named in full
+    before it (the first one named after it when none was); "Abbas Araghchi" is "Seyed Abbas
+    Araghchi"; but "Dorothy Brown" is never "LaTonya Brown"."""
+    words = name.split()
+    if len(words) > 1:
+        return next((full for full in longest if set(words) <= set(full.split())), name)
+    same = [(at, full) for at, full in full_names if full.split()[-1] == words[0]] if words else []
+    before = [full for at, full in same if at < start]
+    full = before[-1] if before else (same[0][1] if same else name)
+    return next((longer for longer in longest if set(full.split()) <= set(longer.split())), full)
 
 
 @cache
