@@ -152,24 +152,12 @@ def extracted_texts(db: Path, items: list[dict[str, str]]) -> list[str]:
 
 def regroup(db: Path, stories_config: object) -> float:
     """Forget every story and group the stored articles again under ``stories_config``."""
-    from sqlalchemy import delete
-
     from storyline.config import PipelineConfig, StoreConfig
     from storyline.pipeline import group_pending
     from storyline.store import Store
-    from storyline.store.schema import (
-        article_terms,
-        minhash_bands,
-        minhashes,
-        stories,
-        story_articles,
-        story_links,
-    )
 
     with Store.open(StoreConfig.for_path(db)) as store:
-        with store.engine.begin() as connection:
-            for table in (story_links, story_articles, article_terms, minhash_bands, minhashes, stories):
-                connection.execute(delete(table))
+        store.forget_stories()
         start = time.perf_counter()
         group_pending(store, PipelineConfig(stories=replace(stories_config, batch_order="read")))  # type: ignore[type-var]
         return time.perf_counter() - start

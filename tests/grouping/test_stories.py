@@ -210,26 +210,14 @@ def test_candidates_from_the_index_give_the_same_stories(
     """With more stories than ``candidates``, a story is only compared if the HNSW index over
     centroids returns it: regrouping the demo with 2 candidates must still give every event one
     story (the index finds the right one)."""
-    from sqlalchemy import delete
-
     from storyline.config import PipelineConfig, StoreConfig, StoryConfig
     from storyline.pipeline import group_pending
     from storyline.store import Store
-    from storyline.store.schema import (
-        article_terms,
-        minhash_bands,
-        minhashes,
-        stories,
-        story_articles,
-        story_links,
-    )
 
     db = tmp_path / "index.db"
     shutil.copy(demo_db, db)
     with Store.open(StoreConfig.for_path(db)) as store:
-        with store.engine.begin() as connection:
-            for table in (story_links, story_articles, article_terms, minhash_bands, minhashes, stories):
-                connection.execute(delete(table))
+        store.forget_stories()
         placed = group_pending(store, PipelineConfig(stories=StoryConfig(candidates=2)))
     assert placed == sum(len(s.articles) for s in storyline.stories(demo_db))
 

@@ -31,6 +31,13 @@ from storyline.store.schema import (
 class StoryQueries:
     engine: Engine
 
+    def forget_stories(self) -> None:
+        """Drop every story, thread, near-duplicate signature and term vector, so that the next
+        grouping places every article afresh (under other settings). Articles stay."""
+        with self.engine.begin() as connection:
+            for table in (story_links, story_articles, article_terms, minhash_bands, minhashes, stories):
+                connection.execute(delete(table))
+
     # --- what grouping needs --------------------------------------------------------------------
 
     def articles_needing_story(self) -> list[int]:
