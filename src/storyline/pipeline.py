@@ -257,34 +257,37 @@ def _arrival(published: datetime | None, article_id: int) -> tuple[bool, datetim
 
 
 def _load_grouper(store: Store, config: PipelineConfig) -> tuple[Grouper, str, int]:
-    """The grouper with the stories of the time window and their recent articles."""
-    from storyline.grouping.group import Grouper, profile
+    """The grouper over the stories of the time window: their centroids and entities now, their
+    recent articles when an article is first compared with them (a large store's ingest reads
+    only the stories it touches, not every story's articles)."""
+    from storyline.grouping.group import ArticleProfile, Grouper, profile
     from storyline.nlp.embed import get_embedder
 
     model = config.analyze.embedder or "none"
     dim = get_embedder(model).dim if config.analyze.embedder else 1
     newest = store.newest_story_date()
     since = newest - timedelta(days=config.stories.thread_window_days) if newest else None
-    states = store.story_rows(model, since)
-    members = store.story_members([s.id for s in states], config.stories.members)
-    wanted = [aid for rows in members.values() for aid, _ in rows]
-    vectors = store.article_vectors_for(model, wanted)
-    terms = store.article_terms(wanted)
-    pinned = {aid: flag for rows in members.values() for aid, flag in rows}
-    profiles = {}
-    for first in range(0, len(wanted), 500):
-        for stored in store.articles_by_ids(wanted[first : first + 500]):
-            profiles[stored.id] = profile(
-                stored.id,
-                stored.article,
-                stored.analysis,
-                vectors.get(stored.id, np.zeros(dim, np.float32)),
-                terms.get(stored.id),
-                pinned.get(stored.id, False),
-            )
-    for state in states:
-        state.members = [profiles[aid] for aid, _ in members.get(state.id, []) if aid in profiles]
-    return Grouper(config.stories, dim, states), model, dim
+
+    def fetch(story_ids: list[int]) -> dict[int, list[ArticleProfile]]:
+        members = store.story_members(story_ids, config.stories.members)
+        wanted = [aid for rows in members.values() for aid, _ in rows]
+        vectors = store.article_vectors_for(model, wanted)
+        terms = store.article_terms(wanted)
+        pinned = {aid: flag for rows in members.values() for aid, flag in rows}
+        profiles = {}
+        for first in range(0, len(wanted), 500):
+            for stored in store.articles_by_ids(wanted[first : first + 500]):
+                profiles[stored.id] = profile(
+                    stored.id,
+                    stored.article,
+                    stored.analysis,
+                    vectors.get(stored.id, np.zeros(dim, np.float32)),
+                    terms.get(stored.id),
+                    pinned.get(stored.id, False),
+                )
+        return {sid: [profiles[aid] for aid, _ in rows if aid in profiles] for sid, rows in members.items()}
+
+    return Grouper(config.stories, dim, store.story_rows(model, since), fetch), model, dim
 
 
 def _place(

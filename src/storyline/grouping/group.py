@@ -218,6 +218,9 @@ class StoryState:
     # Stories a user split from this one: never merged back automatically.
     apart: set[int] = field(default_factory=set)
     members: list[ArticleProfile] = field(default_factory=list)
+    # False while ``members`` has not been read from the store: only the stories an article is
+    # compared with need their articles, so a grouper over a large store loads just centroids.
+    loaded: bool = True
 
     def principals(self) -> set[str]:
         """The people the story's recent articles lead with: those at least half of them lead
@@ -314,8 +317,18 @@ class StoryState:
         last: datetime | None,
         apart: Iterable[int] = (),
         members: Iterable[ArticleProfile] = (),
+        loaded: bool = True,
     ) -> StoryState:
-        state = cls(story_id, total, size, first=first, last=last, apart=set(apart), members=list(members))
+        state = cls(
+            story_id,
+            total,
+            size,
+            first=first,
+            last=last,
+            apart=set(apart),
+            members=list(members),
+            loaded=loaded,
+        )
         for key, (count, mass, name, kind) in entities.items():
             state.entities[key] = [float(count), float(mass)]
             state.names[key] = (name, EntityType(kind))
@@ -444,10 +457,19 @@ class Grouper:
     """The online grouping state: stories in the time window, their centroids in an ANN index,
     their recent articles, and the entities that lead each (for threads)."""
 
-    def __init__(self, config: StoryConfig, dim: int, stories: Iterable[StoryState] = ()) -> None:
+    def __init__(
+        self,
+        config: StoryConfig,
+        dim: int,
+        stories: Iterable[StoryState] = (),
+        fetch: Callable[[list[int]], Mapping[int, list[ArticleProfile]]] | None = None,
+    ) -> None:
+        """``fetch`` gives the recent articles of stories not ``loaded`` yet, when they are first
+        compared with an article."""
         from usearch.index import Index
 
         self.config = config
+        self._fetch = fetch
         self._weights = (
             config.embedding_weight,
             config.time_weight,
@@ -483,6 +505,7 @@ class Grouper:
         """Put ``item`` in the story it belongs to (``new_story()`` gives the id of a new one), then
         repair the few stories involved."""
         candidates = self._candidates(item)
+        self._load(candidates)
         members = [m for sid in candidates for m in self.stories[sid].members]
         sims = similarity_matrix([item], members, *self._weights)[0] if members else np.zeros(0)
         scored: list[tuple[float, int]] = []
@@ -565,6 +588,18 @@ class Grouper:
                     self.merge(low, high)
                     merges.append((low, high))
         return moves, merges
+
+    def _load(self, story_ids: Iterable[int]) -> None:
+        """Read the recent articles of the stories that have not been read yet, in one call."""
+        wanted = [sid for sid in story_ids if not self.stories[sid].loaded]
+        if not wanted:
+            return
+        if self._fetch is None:
+            raise RuntimeError("stories were given without their articles and no way to fetch them")
+        found = self._fetch(wanted)
+        for sid in wanted:
+            self.stories[sid].members = list(found.get(sid, []))[-self.config.members :]
+            self.stories[sid].loaded = True
 
     def _link(self, sims: np.ndarray) -> float:
         """How well an article (or a story) fits a story, from its similarities to the members:

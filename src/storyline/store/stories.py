@@ -75,6 +75,7 @@ class StoryQueries:
                     _aware(row.first_seen),
                     _aware(row.last_seen),
                     apart.get(int(row.id), ()),
+                    loaded=False,
                 )
                 for row in connection.execute(query)
             ]
