@@ -463,9 +463,11 @@ class Grouper:
         dim: int,
         stories: Iterable[StoryState] = (),
         fetch: Callable[[list[int]], Mapping[int, list[ArticleProfile]]] | None = None,
+        index: Any = None,
     ) -> None:
         """``fetch`` gives the recent articles of stories not ``loaded`` yet, when they are first
-        compared with an article."""
+        compared with an article; ``index`` is a saved usearch index of these stories' centroids
+        (see :meth:`save_index`), used instead of building one."""
         from usearch.index import Index
 
         self.config = config
@@ -478,13 +480,10 @@ class Grouper:
         )
         self.dim = dim
         self.stories: dict[int, StoryState] = {}
-        self._index = Index(ndim=dim, metric="cos", dtype="f32")
-        self._newest: datetime | None = None
+        self._index = index if index is not None else Index(ndim=dim, metric="cos", dtype="f32")
         self._placed = 0
         self._leading: dict[int, list[str]] = {}
         self._by_leading: dict[str, set[int]] = defaultdict(set)
-        # Loaded in bulk: one batched index insertion is many times faster than one per story.
-        keys, vectors = [], []
         for state in stories:
             if state.size <= 0:
                 continue
@@ -493,11 +492,25 @@ class Grouper:
             self._leading[state.id] = leading
             for key in leading:
                 self._by_leading[key].add(state.id)
-            if float(np.linalg.norm(state.total)) > 0:
+        dated = [state.last for state in self.stories.values() if state.last is not None]
+        self._newest: datetime | None = max(dated) if dated else None
+        if index is not None:
+            return
+        # Only stories an article could still join go in the index (the others stay for threads),
+        # loaded in bulk: one batched insertion is many times faster than one per story.
+        edge = self._newest - timedelta(days=config.window_days) if self._newest else None
+        keys, vectors = [], []
+        for state in self.stories.values():
+            recent = edge is None or state.last is None or state.last >= edge
+            if recent and float(np.linalg.norm(state.total)) > 0:
                 keys.append(state.id)
                 vectors.append(state.centroid)
         if keys:
             self._index.add(np.asarray(keys, dtype=np.uint64), np.stack(vectors).astype(np.float32))
+
+    def save_index(self, path: str) -> None:
+        """Write the centroid index, so the next grouper over the same stories need not build it."""
+        self._index.save(path)
 
     # --- placing --------------------------------------------------------------------------------
 

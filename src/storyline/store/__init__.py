@@ -89,6 +89,15 @@ class Store(StoryQueries):
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
 
+    @property
+    def index_path(self) -> Path | None:
+        """Where grouping keeps its centroid index beside a SQLite file (None for other stores:
+        they rebuild it at each ingest)."""
+        database = self.engine.url.database
+        if self.engine.url.get_backend_name() != "sqlite" or not database or database == ":memory:":
+            return None
+        return Path(database).expanduser().with_name(Path(database).name + ".stories.usearch")
+
     @classmethod
     def open(cls, config: StoreConfig | None = None) -> Store:
         config = config or StoreConfig()

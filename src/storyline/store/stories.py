@@ -31,6 +31,16 @@ from storyline.store.schema import (
 class StoryQueries:
     engine: Engine
 
+    def story_stamp(self, model: str) -> str:
+        """Changes whenever any story of ``model`` does: how many there are, the newest id and the
+        latest update. A saved centroid index is valid only for the stamp it was saved with."""
+        query = select(func.count(), func.max(stories.c.id), func.max(stories.c.updated_at)).where(
+            stories.c.model == model
+        )
+        with self.engine.connect() as connection:
+            count, newest, updated = connection.execute(query).one()
+        return f"{model}:{count}:{newest}:{updated}"
+
     def forget_stories(self) -> None:
         """Drop every story, thread, near-duplicate signature and term vector, so that the next
         grouping places every article afresh (under other settings). Articles stay."""
