@@ -155,7 +155,7 @@ class StoryConfig:
     # 0 compares with the story's least similar article (complete link), 1 with the mean of all.
     average_link: float = 0.5
     # Recent articles kept per story for that comparison.
-    members: int = 20
+    members: int = 30
     # Candidate stories come from the nearest-neighbour index over centroids...
     candidates: int = 32
     # ...and the best few of them are repaired after each placement.
