@@ -140,7 +140,7 @@ def load_from_store(size: int, seed: int = 7) -> dict[str, float]:
         grouper, model, _ = _load_grouper(store, PipelineConfig())
         seconds = time.perf_counter() - started
         # What the next ingest pays: the index saved by this one is restored, not rebuilt.
-        _save_index(store, grouper, model)
+        _save_index(store, grouper, model, PipelineConfig())
         started = time.perf_counter()
         again, _, _ = _load_grouper(store, PipelineConfig())
         reopen = time.perf_counter() - started

@@ -172,6 +172,10 @@ class StoryConfig:
     batch_order: str = "published"
     dedup: DedupConfig = field(default_factory=DedupConfig)
 
+    def __post_init__(self) -> None:
+        if self.batch_order not in ("published", "read"):
+            raise ValueError(f"batch_order must be 'published' or 'read', not {self.batch_order!r}")
+
 
 @dataclass(frozen=True, slots=True)
 class SummaryConfig:

@@ -231,13 +231,13 @@ def group_pending(
     ids = store.articles_needing_story()
     if not ids:
         return 0
-    grouper, model, dim = _load_grouper(store, config)
+    dates = store.article_dates(ids)
+    known = [d for d in dates.values() if d is not None]
+    grouper, model, dim = _load_grouper(store, config, min(known) if known else None)
     # A batch is placed in the order things happened, where its articles say when; undated ones
     # follow in the order they were read.
     if config.stories.batch_order == "published":
-        ids = [i for i, _ in sorted(store.article_dates(ids).items(), key=lambda kv: _arrival(kv[1], kv[0]))]
-    elif config.stories.batch_order != "read":
-        raise ValueError(f"batch_order must be 'published' or 'read', not {config.stories.batch_order!r}")
+        ids = [i for i, _ in sorted(dates.items(), key=lambda kv: _arrival(kv[1], kv[0]))]
     vectors = store.article_vectors_for(model, ids)
     touched: set[int] = set()
     for first in range(0, len(ids), 200):
@@ -249,7 +249,7 @@ def group_pending(
         if story_id in grouper.stories:
             store.save_thread_links(story_id, grouper.thread_links(story_id))
     store.renumber_threads()
-    _save_index(store, grouper, model)
+    _save_index(store, grouper, model, config)
     return len(ids)
 
 
@@ -257,7 +257,9 @@ def _arrival(published: datetime | None, article_id: int) -> tuple[bool, datetim
     return (published is None, published or datetime.min.replace(tzinfo=UTC), article_id)
 
 
-def _load_grouper(store: Store, config: PipelineConfig) -> tuple[Grouper, str, int]:
+def _load_grouper(
+    store: Store, config: PipelineConfig, oldest: datetime | None = None
+) -> tuple[Grouper, str, int]:
     """The grouper over the stories of the time window: their centroids and entities now, their
     recent articles when an article is first compared with them (a large store's ingest reads
     only the stories it touches, not every story's articles)."""
@@ -288,11 +290,16 @@ def _load_grouper(store: Store, config: PipelineConfig) -> tuple[Grouper, str, i
                 )
         return {sid: [profiles[aid] for aid, _ in rows if aid in profiles] for sid, rows in members.items()}
 
-    index = _saved_index(store, model, dim)
-    return Grouper(config.stories, dim, store.story_rows(model, since), fetch, index), model, dim
+    index = _saved_index(store, model, dim, config)
+    states = store.story_rows(model, since)
+    return Grouper(config.stories, dim, states, fetch, index, oldest), model, dim
 
 
-def _saved_index(store: Store, model: str, dim: int) -> Any:
+def _index_stamp(store: Store, model: str, dim: int, config: PipelineConfig) -> str:
+    return f"{store.story_stamp(model)}:{dim}:{config.stories.window_days}"
+
+
+def _saved_index(store: Store, model: str, dim: int, config: PipelineConfig) -> Any:
     """The centroid index the last grouping saved beside the store, if no story changed since;
     building one anew costs seconds per ten thousand stories at every ingest."""
     from usearch.index import Index
@@ -301,7 +308,7 @@ def _saved_index(store: Store, model: str, dim: int) -> Any:
     if path is None or not path.exists():
         return None
     stamp = path.with_name(path.name + ".stamp")
-    if not stamp.exists() or stamp.read_text(encoding="utf-8") != store.story_stamp(model):
+    if not stamp.exists() or stamp.read_text(encoding="utf-8") != _index_stamp(store, model, dim, config):
         return None
     try:
         index = Index.restore(str(path))
@@ -310,16 +317,26 @@ def _saved_index(store: Store, model: str, dim: int) -> Any:
     return index if index is not None and index.ndim == dim else None
 
 
-def _save_index(store: Store, grouper: Grouper, model: str) -> None:
+def _save_index(store: Store, grouper: Grouper, model: str, config: PipelineConfig) -> None:
+    import os
+
     path = store.index_path
     if path is None:
         return
     stamp = path.with_name(path.name + ".stamp")
-    # The stamp goes last and is checked first: a run killed between the two writes leaves an
-    # index no stamp vouches for, which the next run rebuilds.
-    stamp.unlink(missing_ok=True)
-    grouper.save_index(str(path))
-    stamp.write_text(store.story_stamp(model), encoding="utf-8")
+    try:
+        # The stamp goes first and comes back last, and each file is swapped in whole: a run
+        # killed part way leaves an index no stamp vouches for, which the next run rebuilds.
+        stamp.unlink(missing_ok=True)
+        grouper.save_index(str(path) + ".tmp")
+        os.replace(str(path) + ".tmp", path)
+        stamp.with_suffix(".tmp").write_text(
+            _index_stamp(store, model, grouper.dim, config), encoding="utf-8"
+        )
+        os.replace(stamp.with_suffix(".tmp"), stamp)
+    except OSError as exc:
+        # Only a cache: the stories are saved; the next ingest builds the index again.
+        log.warning("could not save the story index at %s (%s); the next ingest rebuilds it", path, exc)
 
 
 def _place(

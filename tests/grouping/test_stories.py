@@ -228,7 +228,7 @@ def test_candidates_from_the_index_give_the_same_stories(
 
 
 def test_centroid_index_is_saved_and_reused_until_a_story_changes(demo_db: Path, tmp_path: Path) -> None:
-    from storyline.config import StoreConfig
+    from storyline.config import PipelineConfig, StoreConfig
     from storyline.pipeline import _saved_index
     from storyline.store import Store
 
@@ -240,11 +240,11 @@ def test_centroid_index_is_saved_and_reused_until_a_story_changes(demo_db: Path,
     storyline.ingest([extra], db=db)
     with Store.open(StoreConfig.for_path(db)) as store:
         assert store.index_path is not None and store.index_path.exists()
-        saved = _saved_index(store, "minilm-onnx", 384)
+        saved = _saved_index(store, "minilm-onnx", 384, PipelineConfig())
         # Only the stories an article could still join (seen within the window) are indexed.
         assert saved is not None and 0 < len(saved) <= len(storyline.stories(db))
     first, second = (s.id for s in storyline.stories(db)[:2])
     storyline.merge_stories(first, second, db)
     with Store.open(StoreConfig.for_path(db)) as store:
         # A story changed by hand: the saved index no longer describes the stories.
-        assert _saved_index(store, "minilm-onnx", 384) is None
+        assert _saved_index(store, "minilm-onnx", 384, PipelineConfig()) is None

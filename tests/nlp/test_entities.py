@@ -64,3 +64,16 @@ def test_demo_conflicting_titles_are_kept_by_source(demo_db: Path) -> None:
     assert "former deputy foreign minister" in titles
     assert any(t.endswith("foreign minister") and "former" not in t for t in titles)
     assert len(valadares.article_ids) >= 5
+
+
+def test_names_fold_only_into_the_same_person() -> None:
+    from storyline.nlp.entities import _full_form
+
+    named = [(0, "George H. W. Bush"), (50, "George W. Bush"), (100, "Seyed Abbas Araghchi")]
+    named += [(200, "Dorothy Brown"), (300, "LaTonya Brown")]
+    longest = sorted({n for _, n in named}, key=lambda n: (-len(n), n))
+    assert _full_form("George W. Bush", 50, named, longest) == "George W. Bush"
+    assert _full_form("Bush", 60, named, longest) == "George W. Bush"  # the Bush named last
+    assert _full_form("Abbas Araghchi", 150, named, longest) == "Seyed Abbas Araghchi"
+    assert _full_form("Dorothy Brown", 200, named, longest) == "Dorothy Brown"
+    assert _full_form("Brown", 350, named, longest) == "LaTonya Brown"

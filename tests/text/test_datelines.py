@@ -25,6 +25,7 @@ from tests.conftest import DATASETS, need
         ("Published: 09th June 2013", (2013, 6, 9)),
         ("2 A. M. FEB. 4, 2009", (2009, 2, 4)),
         ("Reuters Sep 18, 2013", (2013, 9, 18)),
+        ("Posted 12/25/98", (1998, 12, 25)),
         ("TUESDAY, OCTOBER 11, 2011", (2011, 10, 11)),
     ],
 )
@@ -39,6 +40,10 @@ def test_datelines(line: str, expected: tuple[int, int, int]) -> None:
         "Trial is set for June 17 for 26 - year - old Christopher Kenyon Simpson",
         "Lindsay Lohan checks into Betty Ford Center",
         "13/32/2013",
+        "Election Day: November 6, 2012",  # a headline
+        "Version 1.2.30",
+        "10.1.1.24 down",
+        "Dec 1, 2099",  # the future
     ],
 )
 def test_sentences_are_not_datelines(line: str) -> None:
@@ -91,3 +96,12 @@ def test_saved_articles_give_address_date_and_title() -> None:
             assert _extract(item["text"]).published is None
         except NoArticle:
             continue
+
+
+def test_a_first_line_that_only_starts_with_an_address_is_text() -> None:
+    article = _extract(
+        "https://example.com/news Breaking: fire closes the market\n\n"
+        "Firefighters closed the covered market on Tuesday after a blaze in a bakery."
+    )
+    assert article.url is None
+    assert "Breaking: fire closes the market" in (article.title or "") + article.text

@@ -27,7 +27,7 @@ import zlib
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from functools import lru_cache
 from typing import Any
 from urllib.parse import urlsplit
@@ -464,10 +464,12 @@ class Grouper:
         stories: Iterable[StoryState] = (),
         fetch: Callable[[list[int]], Mapping[int, list[ArticleProfile]]] | None = None,
         index: Any = None,
+        oldest: datetime | None = None,
     ) -> None:
         """``fetch`` gives the recent articles of stories not ``loaded`` yet, when they are first
         compared with an article; ``index`` is a saved usearch index of these stories' centroids
-        (see :meth:`save_index`), used instead of building one."""
+        (see :meth:`save_index`), brought up to date instead of built anew; ``oldest`` is the
+        publication date of the oldest article to be placed (a backfill reaches further back)."""
         from usearch.index import Index
 
         self.config = config
@@ -492,17 +494,27 @@ class Grouper:
             self._leading[state.id] = leading
             for key in leading:
                 self._by_leading[key].add(state.id)
-        dated = [state.last for state in self.stories.values() if state.last is not None]
+        # A date in the future is a misread one: it must not push every story out of the window.
+        soon = datetime.now(UTC) + timedelta(days=1)
+        dated = [
+            state.last for state in self.stories.values() if state.last is not None and state.last <= soon
+        ]
         self._newest: datetime | None = max(dated) if dated else None
-        if index is not None:
-            return
         # Only stories an article could still join go in the index (the others stay for threads),
-        # loaded in bulk: one batched insertion is many times faster than one per story.
-        edge = self._newest - timedelta(days=config.window_days) if self._newest else None
+        # loaded in bulk: one batched insertion is many times faster than one per story. A saved
+        # index gets the ones it lacks (written since by another process, or older ones a backfill
+        # needs).
+        if index is not None:
+            stale = [int(k) for k in np.asarray(self._index.keys) if int(k) not in self.stories]
+            if stale:
+                self._index.remove(np.asarray(stale, dtype=np.uint64))
+        window = timedelta(days=config.window_days)
+        edges = [d - window for d in (self._newest, oldest) if d is not None]
+        edge = min(edges) if edges else None
         keys, vectors = [], []
         for state in self.stories.values():
             recent = edge is None or state.last is None or state.last >= edge
-            if recent and float(np.linalg.norm(state.total)) > 0:
+            if recent and state.id not in self._index and float(np.linalg.norm(state.total)) > 0:
                 keys.append(state.id)
                 vectors.append(state.centroid)
         if keys:

@@ -284,14 +284,32 @@ def _group(
 def _full_form(name: str, start: int, full_names: list[tuple[int, str]], longest: list[str]) -> str:
     """The article's fullest form of a person's name. "Raisi" is the Raisi last named in full
     before it (the first one named after it when none was); "Abbas Araghchi" is "Seyed Abbas
-    Araghchi"; but "Dorothy Brown" is never "LaTonya Brown"."""
+    Araghchi" when no other longer name could be meant; "Dorothy Brown" is never "LaTonya Brown",
+    and "George W. Bush" never "George H. W. Bush"."""
     words = name.split()
     if len(words) > 1:
-        return next((full for full in longest if set(words) <= set(full.split())), name)
+        return _longer(name, longest)
     same = [(at, full) for at, full in full_names if full.split()[-1] == words[0]] if words else []
     before = [full for at, full in same if at < start]
-    full = before[-1] if before else (same[0][1] if same else name)
-    return next((longer for longer in longest if set(full.split()) <= set(longer.split())), full)
+    return _longer(before[-1] if before else (same[0][1] if same else name), longest)
+
+
+def _longer(name: str, longest: list[str]) -> str:
+    """The one longer name that holds this two-word one, words in order; else the name itself."""
+    words = name.split()
+    if len(words) != 2:
+        return name
+    holders = [
+        full
+        for full in longest
+        if full != name and _in_order(words, full.split()) and full.split()[-1] == words[-1]
+    ]
+    return holders[0] if len(holders) == 1 else name
+
+
+def _in_order(words: list[str], within: list[str]) -> bool:
+    rest = iter(within)
+    return all(word in rest for word in words)
 
 
 @cache

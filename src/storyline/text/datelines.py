@@ -4,14 +4,14 @@ address (``/2013/may/03/``, ``/2013-09-18/``).
 
 Written by hand: dateparser and dateutil parse a string that is *only* a date, and their fuzzy
 search modes take any number in a sentence for a day. Here a line counts as a dateline only if,
-once its date, clock times, weekdays, time zones and labels are taken out, at most two words are
-left (an agency name, say): a sentence that mentions a date is not a dateline.
+once its dates, clock times, weekdays, time zones and labels are taken out, at most one word is
+left (an agency name, say): a sentence or a headline that mentions a date is not a dateline.
 """
 
 from __future__ import annotations
 
 import re
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 _MONTHS = {
     name: number
@@ -41,7 +41,9 @@ _PATTERNS = (
     re.compile(rf"\b{_MONTH}\s*{_DAY},?\s+{_YEAR}\b", re.IGNORECASE),
     re.compile(rf"\b{_DAY}\s+{_MONTH},?\s+{_YEAR}\b", re.IGNORECASE),
     # Numeric dates are read month first, as US sites (most of English news) write them.
-    re.compile(r"\b(?P<month>[01]?\d)\s*([/.])\s*(?P<day>[0-3]?\d)\s*\2\s*(?P<year>(?:19|20)\d\d|\d\d)\b"),
+    # Two-digit years only with slashes: "1.2.30" is a version number, "8/2/13" a date.
+    re.compile(r"\b(?P<month>[01]?\d)\s*/\s*(?P<day>[0-3]?\d)\s*/\s*(?P<year>(?:19|20)\d\d|\d\d)\b"),
+    re.compile(r"(?<![\d.])(?P<month>[01]?\d)\s*\.\s*(?P<day>[0-3]?\d)\s*\.\s*(?P<year>(?:19|20)\d\d)\b"),
 )
 # What a dateline may hold besides its date.
 _FILLER = re.compile(
@@ -58,21 +60,19 @@ _URL_DATE = re.compile(
 
 
 def dateline(line: str) -> datetime | None:
-    """The date of a line that is a dateline, else None."""
+    """The date of a line that is a dateline, else None. Of several dates on the line ("Posted:
+    ... Last Updated: ...") the latest is taken: the nearest to when the text was saved."""
     if len(line.split()) > 24:
         return None
-    found = sorted((m.start(), n, m) for n, pattern in enumerate(_PATTERNS) for m in pattern.finditer(line))
-    for _, _, match in found:
-        when = _build(match.group("year"), match.group("month"), match.group("day"))
-        if when is None:
-            continue
-        # A line may repeat its date ("Posted: ... Last Updated: ..."): every date goes.
-        rest = line
-        for _, _, other in sorted(found, key=lambda f: -f[0]):
-            rest = rest[: other.start()] + " " + rest[other.end() :]
-        rest = _FILLER.sub(" ", rest)
-        return when if len(re.findall(r"[^\W\d_]{2,}", rest)) <= 2 else None
-    return None
+    found = [m for pattern in _PATTERNS for m in pattern.finditer(line)]
+    dates = [d for m in found if (d := _build(m.group("year"), m.group("month"), m.group("day")))]
+    if not dates:
+        return None
+    rest = line
+    for match in sorted(found, key=lambda m: -m.start()):
+        rest = rest[: match.start()] + " " + rest[match.end() :]
+    # An agency name may stand beside the date ("Reuters Sep 18, 2013"); two words make a headline.
+    return max(dates) if len(re.findall(r"[^\W\d_]{2,}", _FILLER.sub(" ", rest))) <= 1 else None
 
 
 def url_date(url: str) -> datetime | None:
@@ -84,11 +84,17 @@ def url_date(url: str) -> datetime | None:
 
 
 def _build(year: str, month: str, day: str) -> datetime | None:
+    """The date, if it is a real one and not in the future (a version number, a misread line)."""
     number = int(month) if month.isdigit() else _MONTHS.get(month.lower().rstrip("."))
-    full_year = int(year) + (2000 if len(year) == 2 else 0)
+    now = datetime.now(UTC)
+    full_year = int(year)
+    if len(year) == 2:
+        # "12/25/98" is 1998; "8/2/13" is 2013.
+        full_year += 2000 if 2000 + full_year <= now.year else 1900
     if number is None:
         return None
     try:
-        return datetime(full_year, number, int(day), tzinfo=UTC)
+        when = datetime(full_year, number, int(day), tzinfo=UTC)
     except ValueError:
         return None
+    return when if when <= now + timedelta(days=1) else None

@@ -29,6 +29,9 @@ _BYLINE = re.compile(
 )
 _META_LINE = re.compile(r"^(published|updated|posted|date)\s*:?\s*(.+)$", re.IGNORECASE)
 _ADDRESS_LINE = re.compile(r"^https?://[^/\s]+\.[a-z]{2,}(?:[/?#]\S*)?$", re.IGNORECASE)
+# Some exports space an address out ("http: / / www. bbc. co. uk / news / uk - 123"): a space
+# may only stand beside punctuation, never between two words ("https://bbc.com/news Breaking").
+_SPACED_ADDRESS = re.compile(r"^\S*(?:(?<=[/.:?=&_#,;’'-])\s+\S+|\s+(?=[/.:?=&_#,;’'-])\S+)*$")
 _LIST_MARK = re.compile(r"^\s*(?:[-*•▪●]|\d{1,2}[.)])\s+")
 _SENTENCE_END = re.compile(r"[.!…:;,\"”’')\]]$")
 
@@ -187,7 +190,12 @@ def _from_text(raw: RawDocument, text: str) -> Article:
         if seen > 8:
             break
         meta = _META_LINE.match(line)
-        if seen == 1 and _ADDRESS_LINE.match(address := re.sub(r"\s+", "", line)):
+        if (
+            seen == 1
+            and len(line) < 2000
+            and _SPACED_ADDRESS.match(line)
+            and _ADDRESS_LINE.match(address := re.sub(r"\s+", "", line))
+        ):
             # A saved text often opens with the address it was saved from.
             source_url = source_url or address
             removed.append(Removal(line, "source address line", STAGE))
