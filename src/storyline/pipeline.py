@@ -4,8 +4,9 @@ this module is the only place that hands their results to it."""
 from __future__ import annotations
 
 import logging
+import os
 from collections import deque
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -25,7 +26,7 @@ from storyline.text.repair import repair
 
 if TYPE_CHECKING:
     from storyline.briefs.brief import Source
-    from storyline.grouping.group import Grouper
+    from storyline.grouping.group import ArticleProfile, Grouper
     from storyline.model import Brief
 
 log = logging.getLogger(__name__)
@@ -263,7 +264,7 @@ def _load_grouper(
     """The grouper over the stories of the time window: their centroids and entities now, their
     recent articles when an article is first compared with them (a large store's ingest reads
     only the stories it touches, not every story's articles)."""
-    from storyline.grouping.group import ArticleProfile, Grouper, profile
+    from storyline.grouping.group import Grouper
     from storyline.nlp.embed import get_embedder
 
     model = config.analyze.embedder or "none"
@@ -273,26 +274,36 @@ def _load_grouper(
 
     def fetch(story_ids: list[int]) -> dict[int, list[ArticleProfile]]:
         members = store.story_members(story_ids, config.stories.members)
-        wanted = [aid for rows in members.values() for aid, _ in rows]
-        vectors = store.article_vectors_for(model, wanted)
-        terms = store.article_terms(wanted)
         pinned = {aid: flag for rows in members.values() for aid, flag in rows}
-        profiles = {}
-        for first in range(0, len(wanted), 500):
-            for stored in store.articles_by_ids(wanted[first : first + 500]):
-                profiles[stored.id] = profile(
-                    stored.id,
-                    stored.article,
-                    stored.analysis,
-                    vectors.get(stored.id, np.zeros(dim, np.float32)),
-                    terms.get(stored.id),
-                    pinned.get(stored.id, False),
-                )
+        profiles = _profiles(store, list(pinned), model, dim, pinned)
         return {sid: [profiles[aid] for aid, _ in rows if aid in profiles] for sid, rows in members.items()}
 
     index = _saved_index(store, model, dim, config)
     states = store.story_rows(model, since)
     return Grouper(config.stories, dim, states, fetch, index, oldest), model, dim
+
+
+def _profiles(
+    store: Store, ids: list[int], model: str, dim: int, pinned: Mapping[int, bool]
+) -> dict[int, ArticleProfile]:
+    """What grouping compares of stored articles: their vectors and term vectors as stored."""
+    from storyline.grouping.group import profile
+
+    vectors = store.article_vectors_for(model, ids)
+    terms = store.article_terms(ids)
+    out = {}
+    for first in range(0, len(ids), 500):
+        for stored in store.articles_by_ids(ids[first : first + 500]):
+            vector = vectors.get(stored.id, np.zeros(dim, np.float32))
+            out[stored.id] = profile(
+                stored.id,
+                stored.article,
+                stored.analysis,
+                vector,
+                terms.get(stored.id),
+                pinned.get(stored.id, False),
+            )
+    return out
 
 
 def _index_stamp(store: Store, model: str, dim: int, config: PipelineConfig) -> str:
@@ -318,8 +329,6 @@ def _saved_index(store: Store, model: str, dim: int, config: PipelineConfig) -> 
 
 
 def _save_index(store: Store, grouper: Grouper, model: str, config: PipelineConfig) -> None:
-    import os
-
     path = store.index_path
     if path is None:
         return
@@ -443,22 +452,18 @@ def _dimension(config: PipelineConfig) -> int:
 
 def _rebuild(store: Store, config: PipelineConfig, story_ids: list[int]) -> None:
     """Recompute stories' states from all their articles, then their threads."""
-    from storyline.grouping.group import StoryState, profile
+    from storyline.grouping.group import StoryState
 
     model = config.analyze.embedder or "none"
     dim = _dimension(config)
     states = []
     for sid in story_ids:
         ids = store.story_article_ids(sid, independent=True)
-        vectors = store.article_vectors_for(model, ids)
-        terms = store.article_terms(ids)
+        profiles = _profiles(store, ids, model, dim, dict.fromkeys(ids, True))
         state = StoryState(sid, np.zeros(dim, np.float32))
-        for stored in store.articles_by_ids(ids):
-            vector = vectors.get(stored.id, np.zeros(dim, np.float32))
-            state.add(
-                profile(stored.id, stored.article, stored.analysis, vector, terms.get(stored.id), True),
-                config.stories.members,
-            )
+        for aid in ids:
+            if aid in profiles:
+                state.add(profiles[aid], config.stories.members)
         states.append(state)
     store.save_story_states(states, {s.id: s.title() for s in states})
     grouper, _, _ = _load_grouper(store, config)

@@ -197,7 +197,7 @@ def _from_text(raw: RawDocument, text: str) -> Article:
             and _ADDRESS_LINE.match(address := re.sub(r"\s+", "", line))
         ):
             # A saved text often opens with the address it was saved from.
-            source_url = source_url or address
+            source_url = address
             removed.append(Removal(line, "source address line", STAGE))
             lines[index] = ""
         elif (meta and (date := _parse_date(meta.group(2)))) or (date := dateline(line)):
