@@ -23,11 +23,14 @@ from sqlalchemy.engine import Connection, Row
 from storyline.config import StoreConfig
 from storyline.errors import NotFound
 from storyline.model import (
+    EARLIEST_DATE,
+    FUTURE_SLACK,
     Analysis,
     Article,
     Block,
     BlockKind,
     ContentKind,
+    DateSource,
     Entity,
     EntityType,
     Event,
@@ -43,6 +46,7 @@ from storyline.model import (
 )
 from storyline.store.schema import (
     analyses,
+    article_failures,
     article_vectors,
     articles,
     documents,
@@ -51,6 +55,7 @@ from storyline.store.schema import (
     outlet_lines,
     skips,
 )
+from storyline.store.schema import stories as story_rows
 from storyline.store.stories import StoryQueries
 
 __all__ = ["Store", "StoredArticle"]
@@ -196,6 +201,67 @@ class Store(StoryQueries):
                 .where(articles.c.id == article_id)
                 .values(**_article_values(article, datetime.now(UTC)))
             )
+
+    def heal_dates(self) -> int:
+        """Clear impossible dates an earlier version stored (``0001-01-01`` from a page template):
+        they made grouping's date arithmetic overflow on every later ingest. Returns how many
+        articles were healed; their date is gone, as if none had been given."""
+        latest = datetime.now(UTC) + FUTURE_SLACK
+        with self.engine.begin() as connection:
+            healed = connection.execute(
+                update(articles)
+                .where(or_(articles.c.published < EARLIEST_DATE, articles.c.published > latest))
+                .values(published=None, date_source=None)
+            ).rowcount
+            for column in ("first_seen", "last_seen"):
+                c = story_rows.c[column]
+                connection.execute(
+                    update(story_rows).where(or_(c < EARLIEST_DATE, c > latest)).values({column: None})
+                )
+        return int(healed or 0)
+
+    def record_failure(self, article_id: int, stage: str, reason: str) -> None:
+        """A later stage failed on one article: keep why, count the attempts; it is retried on the
+        next run and blocks nothing else."""
+        now = datetime.now(UTC)
+        key = and_(article_failures.c.article_id == article_id, article_failures.c.stage == stage)
+        with self.engine.begin() as connection:
+            attempts = connection.execute(select(article_failures.c.attempts).where(key)).scalar()
+            if attempts is None:
+                connection.execute(
+                    insert(article_failures).values(
+                        article_id=article_id, stage=stage, reason=reason[:2000], attempts=1, at=now
+                    )
+                )
+            else:
+                connection.execute(
+                    update(article_failures)
+                    .where(key)
+                    .values(reason=reason[:2000], attempts=attempts + 1, at=now)
+                )
+
+    def clear_failures(self, article_ids: Sequence[int], stage: str) -> None:
+        if not article_ids:
+            return
+        with self.engine.begin() as connection:
+            connection.execute(
+                delete(article_failures).where(
+                    and_(article_failures.c.stage == stage, article_failures.c.article_id.in_(article_ids))
+                )
+            )
+
+    def failures(self) -> list[tuple[int, str, str, int]]:
+        """``(article_id, stage, reason, attempts)`` for every article a stage could not finish."""
+        with self.engine.connect() as connection:
+            rows = connection.execute(
+                select(
+                    article_failures.c.article_id,
+                    article_failures.c.stage,
+                    article_failures.c.reason,
+                    article_failures.c.attempts,
+                ).order_by(article_failures.c.article_id, article_failures.c.stage)
+            ).all()
+        return [(int(r[0]), str(r[1]), str(r[2]), int(r[3])) for r in rows]
 
     def record_skip(self, skip: Skip) -> None:
         with self.engine.begin() as connection:
@@ -438,9 +504,21 @@ class Store(StoryQueries):
         return self._with_analyses([rows[i] for i in ids if i in rows])
 
     def skips(self) -> list[Skip]:
+        """Documents not ingested, then articles a later stage could not finish (``analyze-failed``,
+        ``group-failed``: stored, and retried on the next ingest)."""
         with self.engine.connect() as connection:
             rows = connection.execute(select(skips).order_by(skips.c.id))
-            return [Skip(row.locator, row.code, row.message) for row in rows]
+            found = [Skip(row.locator, row.code, row.message) for row in rows]
+            failed = connection.execute(
+                select(articles.c.locator, article_failures.c.stage, article_failures.c.reason)
+                .join(articles, articles.c.id == article_failures.c.article_id)
+                .order_by(article_failures.c.article_id)
+            )
+            found.extend(
+                Skip(locator, f"{stage}-failed", f"{reason} (stored; retried on the next ingest)")
+                for locator, stage, reason in failed
+            )
+        return found
 
     def counts(self) -> dict[str, int]:
         with self.engine.connect() as connection:
@@ -518,6 +596,8 @@ def _article_values(article: Article, now: datetime) -> dict[str, Any]:
         "title": article.title,
         "byline": article.byline,
         "published": article.published,
+        "date_source": article.date_source.value if article.date_source else None,
+        "title_derived": article.title_derived,
         "language": article.language,
         "content_kind": article.content_kind.value,
         "text": article.text,
@@ -542,6 +622,8 @@ def _stored(row: Row[Any]) -> StoredArticle:
         outlet=row.outlet,
         byline=row.byline,
         published=_aware(row.published) if row.published else None,
+        date_source=DateSource(row.date_source) if row.date_source else None,
+        title_derived=bool(row.title_derived),
         language=row.language,
         content_kind=ContentKind(row.content_kind),
         removed=tuple(Removal(*item) for item in json.loads(row.removed)),

@@ -26,6 +26,7 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
     insert,
+    inspect,
     select,
 )
 
@@ -68,6 +69,8 @@ articles = Table(
     Column("title", Text),
     Column("byline", Text),
     Column("published", DateTime(timezone=True)),
+    Column("date_source", String(16)),
+    Column("title_derived", Boolean, nullable=False, default=False),
     Column("language", String(16)),
     Column("content_kind", String(16), nullable=False),
     Column("text", Text, nullable=False),
@@ -215,6 +218,19 @@ minhash_bands = Table(
 )
 
 
+# An article a later stage (analysis, grouping) failed on: recorded with the reason, retried on the
+# next ingest, never blocking the others. Cleared when the stage succeeds.
+article_failures = Table(
+    "article_failures",
+    metadata,
+    Column("article_id", Integer, ForeignKey("articles.id"), primary_key=True),
+    Column("stage", String(16), primary_key=True),
+    Column("reason", Text, nullable=False),
+    Column("attempts", Integer, nullable=False, default=1),
+    Column("at", DateTime(timezone=True), nullable=False),
+)
+
+
 def _v1(connection: Connection) -> None:
     metadata.create_all(connection, tables=[documents, articles, skips, outlet_lines])
 
@@ -229,7 +245,20 @@ def _v3(connection: Connection) -> None:
     )
 
 
-MIGRATIONS: tuple[Callable[[Connection], None], ...] = (_v1, _v2, _v3)
+def _v4(connection: Connection) -> None:
+    # Where the publication date came from, and whether the title was derived from the text.
+    # Stores made before v4 get the columns; new ones already have them from v1's create_all.
+    have = {column["name"] for column in inspect(connection).get_columns("articles")}
+    if "date_source" not in have:
+        connection.exec_driver_sql("ALTER TABLE articles ADD COLUMN date_source VARCHAR(16)")
+    if "title_derived" not in have:
+        connection.exec_driver_sql(
+            "ALTER TABLE articles ADD COLUMN title_derived BOOLEAN NOT NULL DEFAULT FALSE"
+        )
+    metadata.create_all(connection, tables=[article_failures])
+
+
+MIGRATIONS: tuple[Callable[[Connection], None], ...] = (_v1, _v2, _v3, _v4)
 
 
 def migrate(connection: Connection) -> int:

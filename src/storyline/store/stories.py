@@ -535,6 +535,7 @@ class StoryQueries:
                         articles=tuple(members[sid]),
                         entities=entities,
                         related=refs,
+                        dated=bool(seen_at[sid]),
                     )
                 )
         return out
