@@ -161,8 +161,8 @@ def check_story(
         if event.get("place") is not None and not isinstance(event.get("place"), str):
             problems.append(f"{where}: place must be a string or null")
         date = event.get("date")
-        if date != "null" and date is not None and not (isinstance(date, str) and DATE.match(date)):
-            problems.append(f"{where}: date {date!r} is not YYYY-MM-DD, YYYY-MM or null")
+        if date is not None and not (isinstance(date, str) and DATE.match(date)):
+            problems.append(f"{where}: date {date!r} is not YYYY-MM-DD, YYYY-MM or JSON null")
     if not isinstance(label.get("notes", ""), str):
         problems.append(f"{story}: notes must be a string")
     return problems
@@ -202,9 +202,7 @@ def main() -> int:
         counts["facts"] += len(label.get("facts") or [])
         counts["fact sentences"] += sum(len(f.get("sentences") or []) for f in label.get("facts") or [])
         counts["events"] += len(label.get("events") or [])
-        counts["dated events"] += sum(
-            1 for e in label.get("events") or [] if e.get("date") not in (None, "null")
-        )
+        counts["dated events"] += sum(1 for e in label.get("events") or [] if e.get("date") is not None)
 
     for problem in problems:
         print(problem)
