@@ -66,6 +66,10 @@ class ExtractConfig:
     min_text_words: int = 8
     # Lines of the page outside the main text are recorded as removed, up to this many.
     max_recorded_removals: int = 400
+    # The outlet the user says every document is from (``ingest --outlet``), and folders the user
+    # maps to outlets (``ingest --outlets FILE``). Folder names are never outlets by default.
+    outlet: str | None = None
+    outlet_folders: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

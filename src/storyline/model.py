@@ -172,6 +172,16 @@ class Article:
     date_source: DateSource | None = None
     # True when the document had no title and one was taken from its first line or sentence.
     title_derived: bool = False
+    # The outlet's identity across its names and subdomains (``amd.com``, ``name:meridian wire``);
+    # None when nothing says who published it (then the article is its own source).
+    outlet_key: str | None = None
+    # How sure ``outlet`` is as the outlet's display name: 4 given by the user, 3 the site's own
+    # name, 2 a feed's title, 1 the bare domain; the store shows each outlet by its surest name.
+    outlet_rank: int = 0
+    # The wire agency the article credits ("Reuters"): a wire copy counts once, for the agency.
+    agency: str | None = None
+    # A company's or government's own release: a primary source, not coverage agreeing with it.
+    primary_source: bool = False
 
     @property
     def text(self) -> str:
@@ -192,6 +202,9 @@ class Article:
             "published": self.published.isoformat() if self.published else None,
             "date_source": self.date_source.value if self.date_source else None,
             "title_derived": self.title_derived,
+            "outlet_key": self.outlet_key,
+            "agency": self.agency,
+            "primary_source": self.primary_source,
             "language": self.language,
             "content_kind": self.content_kind.value,
             "text": self.text,

@@ -7,7 +7,7 @@ from collections import Counter
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from rich.console import Console
 from rich.markup import escape
@@ -309,3 +309,20 @@ def print_story(view: StoryView) -> None:
         for ref in story.related:
             related.add_row(str(ref.story), Text(ref.title or ""), _day(ref.first_seen), Text(ref.reason))
         console.print(related)
+
+
+def print_outlets(items: Sequence[dict[str, Any]]) -> None:
+    table = Table(title=f"{len(items)} outlets")
+    for name in ("outlet", "articles", "first to report", "wire copies", "primary", "also known as"):
+        table.add_column(name, overflow="fold")
+    for item in items:
+        aliases = [n for n in item["names"] if n != item["name"]] + list(item["domains"])
+        table.add_row(
+            Text(str(item["name"])),
+            str(item["articles"]),
+            str(item["first_to_report"]),
+            str(item["wire_copies"]),
+            str(item["primary_sources"]),
+            Text(", ".join(aliases)),
+        )
+    console.print(table)

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-from sqlalchemy import Engine, and_, create_engine, delete, event, func, insert, or_, select, update
+from sqlalchemy import Engine, Integer, and_, create_engine, delete, event, func, insert, or_, select, update
 from sqlalchemy.engine import Connection, Row
 
 from storyline.config import StoreConfig
@@ -53,6 +53,7 @@ from storyline.store.schema import (
     embeddings,
     migrate,
     outlet_lines,
+    outlets,
     skips,
 )
 from storyline.store.schema import stories as story_rows
@@ -175,7 +176,119 @@ class Store(StoryQueries):
             ).scalar_one()
             self._save_lines(connection, article.outlet, raw.locator, line_keys)
             connection.execute(delete(skips).where(skips.c.locator == raw.locator))
+            self._save_outlet(connection, article)
         return int(article_id), revision
+
+    def _save_outlet(self, connection: Connection, article: Article) -> None:
+        """Fold the article's outlet name and domain into its identity; when a surer name turns up
+        (the site's own over a feed's title), every article of the outlet is shown by it."""
+        if not article.outlet_key or not article.outlet:
+            return
+        key = article.outlet_key
+        domain = key if not key.startswith("name:") else None
+        row = connection.execute(select(outlets).where(outlets.c.key == key)).first()
+        if row is None:
+            connection.execute(
+                insert(outlets).values(
+                    key=key,
+                    name=article.outlet,
+                    rank=article.outlet_rank,
+                    names=json.dumps([article.outlet], ensure_ascii=False),
+                    domains=json.dumps([domain] if domain else []),
+                )
+            )
+            return
+        names, domains = json.loads(row.names), json.loads(row.domains)
+        changes: dict[str, Any] = {}
+        if article.outlet not in names:
+            changes["names"] = json.dumps([*names, article.outlet], ensure_ascii=False)
+        if domain and domain not in domains:
+            changes["domains"] = json.dumps([*domains, domain])
+        if article.outlet_rank > row.rank:
+            changes.update(name=article.outlet, rank=article.outlet_rank)
+        if changes:
+            connection.execute(update(outlets).where(outlets.c.key == key).values(**changes))
+        name = changes.get("name", row.name)
+        # Every article of the outlet goes by the one name its identity has now.
+        connection.execute(
+            update(articles)
+            .where(and_(articles.c.outlet_key == key, articles.c.outlet != name))
+            .values(outlet=name)
+        )
+
+    def outlets(self) -> list[dict[str, Any]]:
+        """Every outlet: its name, the names and domains folded into it, its articles, how many of
+        them are wire copies or primary sources, and how often it was first to report a story."""
+        from storyline.store.schema import story_articles
+
+        with self.engine.connect() as connection:
+            rows = connection.execute(select(outlets).order_by(outlets.c.name)).all()
+            counts = {
+                key: (int(total), int(wire or 0), int(primary or 0))
+                for key, total, wire, primary in connection.execute(
+                    select(
+                        articles.c.outlet_key,
+                        func.count(),
+                        func.sum(func.cast(articles.c.agency.is_not(None), Integer)),
+                        func.sum(func.cast(articles.c.primary_source, Integer)),
+                    )
+                    .where(articles.c.is_latest.is_(True))
+                    .group_by(articles.c.outlet_key)
+                )
+            }
+            # First to report: the outlet of each story's earliest dated article.
+            first: dict[str, int] = {}
+            earliest = (
+                select(
+                    story_articles.c.story_id,
+                    articles.c.outlet_key,
+                    func.row_number()
+                    .over(
+                        partition_by=story_articles.c.story_id,
+                        order_by=(articles.c.published.is_(None), articles.c.published, articles.c.id),
+                    )
+                    .label("n"),
+                )
+                .join(articles, articles.c.id == story_articles.c.article_id)
+                .where(articles.c.is_latest.is_(True))
+                .subquery()
+            )
+            for key, n in connection.execute(
+                select(earliest.c.outlet_key, func.count())
+                .where(earliest.c.n == 1)
+                .group_by(earliest.c.outlet_key)
+            ):
+                if key:
+                    first[key] = int(n)
+            unknown = counts.get(None, (0, 0, 0))
+        out = [
+            {
+                "key": row.key,
+                "name": row.name,
+                "names": json.loads(row.names),
+                "domains": json.loads(row.domains),
+                "articles": counts.get(row.key, (0, 0, 0))[0],
+                "wire_copies": counts.get(row.key, (0, 0, 0))[1],
+                "primary_sources": counts.get(row.key, (0, 0, 0))[2],
+                "first_to_report": first.get(row.key, 0),
+            }
+            for row in rows
+        ]
+        out.sort(key=lambda o: (-int(o["articles"]), str(o["name"])))
+        if unknown[0]:
+            out.append(
+                {
+                    "key": None,
+                    "name": "(unknown outlet)",
+                    "names": [],
+                    "domains": [],
+                    "articles": unknown[0],
+                    "wire_copies": unknown[1],
+                    "primary_sources": unknown[2],
+                    "first_to_report": 0,
+                }
+            )
+        return out
 
     def _save_lines(
         self, connection: Connection, outlet: str | None, locator: str, keys: Iterable[str]
@@ -598,6 +711,9 @@ def _article_values(article: Article, now: datetime) -> dict[str, Any]:
         "published": article.published,
         "date_source": article.date_source.value if article.date_source else None,
         "title_derived": article.title_derived,
+        "outlet_key": article.outlet_key,
+        "agency": article.agency,
+        "primary_source": article.primary_source,
         "language": article.language,
         "content_kind": article.content_kind.value,
         "text": article.text,
@@ -624,6 +740,9 @@ def _stored(row: Row[Any]) -> StoredArticle:
         published=_aware(row.published) if row.published else None,
         date_source=DateSource(row.date_source) if row.date_source else None,
         title_derived=bool(row.title_derived),
+        outlet_key=row.outlet_key,
+        agency=row.agency,
+        primary_source=bool(row.primary_source),
         language=row.language,
         content_kind=ContentKind(row.content_kind),
         removed=tuple(Removal(*item) for item in json.loads(row.removed)),

@@ -71,6 +71,9 @@ articles = Table(
     Column("published", DateTime(timezone=True)),
     Column("date_source", String(16)),
     Column("title_derived", Boolean, nullable=False, default=False),
+    Column("outlet_key", Text),
+    Column("agency", Text),
+    Column("primary_source", Boolean, nullable=False, default=False),
     Column("language", String(16)),
     Column("content_kind", String(16), nullable=False),
     Column("text", Text, nullable=False),
@@ -231,6 +234,19 @@ article_failures = Table(
 )
 
 
+# One row per outlet identity: the name shown for it (the surest one seen: given by the user, the
+# site's own, a feed's title, the bare domain) and every name and domain folded into it.
+outlets = Table(
+    "outlets",
+    metadata,
+    Column("key", Text, primary_key=True),
+    Column("name", Text, nullable=False),
+    Column("rank", Integer, nullable=False),
+    Column("names", Text, nullable=False, default="[]"),
+    Column("domains", Text, nullable=False, default="[]"),
+)
+
+
 def _v1(connection: Connection) -> None:
     metadata.create_all(connection, tables=[documents, articles, skips, outlet_lines])
 
@@ -251,11 +267,15 @@ def _v4(connection: Connection) -> None:
     have = {column["name"] for column in inspect(connection).get_columns("articles")}
     if "date_source" not in have:
         connection.exec_driver_sql("ALTER TABLE articles ADD COLUMN date_source VARCHAR(16)")
-    if "title_derived" not in have:
-        connection.exec_driver_sql(
-            "ALTER TABLE articles ADD COLUMN title_derived BOOLEAN NOT NULL DEFAULT FALSE"
-        )
-    metadata.create_all(connection, tables=[article_failures])
+    for name, kind in (
+        ("title_derived", "BOOLEAN NOT NULL DEFAULT FALSE"),
+        ("outlet_key", "TEXT"),
+        ("agency", "TEXT"),
+        ("primary_source", "BOOLEAN NOT NULL DEFAULT FALSE"),
+    ):
+        if name not in have:
+            connection.exec_driver_sql(f"ALTER TABLE articles ADD COLUMN {name} {kind}")
+    metadata.create_all(connection, tables=[article_failures, outlets])
 
 
 MIGRATIONS: tuple[Callable[[Connection], None], ...] = (_v1, _v2, _v3, _v4)

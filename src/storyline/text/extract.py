@@ -9,11 +9,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable
+from dataclasses import replace
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
-from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
 
 from storyline.config import ExtractConfig, Favor
 from storyline.errors import NoArticle
@@ -33,6 +32,7 @@ from storyline.sources.sniff import decode, sniff
 from storyline.text import htmlmeta
 from storyline.text.datelines import dateline, text_date, url_date
 from storyline.text.lines import classify_line, normalize_line
+from storyline.text.outlets import folder_outlet, identify, is_press_release, wire_agency
 
 STAGE = "extract"
 _BLOCK_TAGS = {"p": BlockKind.PARAGRAPH, "head": BlockKind.HEADING, "quote": BlockKind.QUOTE}
@@ -64,7 +64,7 @@ def extract(raw: RawDocument, config: ExtractConfig) -> Article:
             f"no article text found ({article.word_count} words)",
             remedy="the page may be an index, a login wall or need JavaScript; save the article page itself",
         )
-    return article
+    return _with_outlet(article, raw, config)
 
 
 def _header_charset(content_type: str | None) -> str | None:
@@ -118,7 +118,8 @@ def _from_html(raw: RawDocument, html: str, config: ExtractConfig) -> Article:
         title=title,
         blocks=tuple(blocks),
         url=url,
-        outlet=raw.hints.get("outlet") or _clean(page.site_name) or _outlet_from(url, raw),
+        # The publisher the document names; extract() turns it into the outlet's identity.
+        outlet=raw.hints.get("outlet") or _clean(page.site_name),
         byline=byline,
         published=published,
         language=detect_language(" ".join(b.text for b in blocks)),
@@ -311,7 +312,7 @@ def _from_text(raw: RawDocument, text: str) -> Article:
         title=title,
         blocks=tuple(blocks),
         url=url,
-        outlet=raw.hints.get("outlet") or _outlet_from(url, raw),
+        outlet=raw.hints.get("outlet"),
         byline=byline,
         published=published,
         language=detect_language(" ".join(b.text for b in blocks)),
@@ -387,17 +388,28 @@ def detect_language(text: str) -> str | None:
     return str(code)
 
 
-def _outlet_from(url: str | None, raw: RawDocument) -> str | None:
-    if url:
-        host = urlsplit(url).hostname or ""
-        return host.removeprefix("www.") or None
-    # Saved pages and text files are usually kept in one folder per site: the folder names the outlet
-    # (a slug such as ``lakeside-observer`` reads as "Lakeside Observer").
-    parent = Path(raw.locator.split("#", 1)[0]).parent.name
-    if not parent:
-        return None
-    return " ".join(
-        word.capitalize() if word.islower() else word for word in re.split(r"[-_ ]+", parent) if word
+def _with_outlet(article: Article, raw: RawDocument, config: ExtractConfig) -> Article:
+    """The article with its outlet's identity (text/outlets.py), the wire agency it credits and
+    whether it is a primary source. ``article.outlet`` holds the publisher the document named."""
+    given = config.outlet or folder_outlet(raw.locator, config.outlet_folders)
+    identity = identify(
+        article.url,
+        given=given,
+        site_name=article.outlet,
+        feed_title=raw.hints.get("feed_title"),
+        feed_site=raw.hints.get("feed_site"),
+    )
+    text = article.text
+    agency = wire_agency(text) or (
+        wire_agency(f"— {article.byline}") if article.byline and len(article.byline) < 40 else None
+    )
+    return replace(
+        article,
+        outlet=identity.name if identity else None,
+        outlet_key=identity.key if identity else None,
+        outlet_rank=identity.rank if identity else 0,
+        agency=agency,
+        primary_source=is_press_release(text, article.title, identity.domain if identity else None),
     )
 
 
