@@ -386,6 +386,16 @@ class StoryArticle:
     # A syndicated or lightly edited copy of this article id: not an independent source.
     duplicate_of: int | None = None
     pinned: bool = False
+    # The wire agency it credits, and whether it is a company's or government's own release.
+    agency: str | None = None
+    primary_source: bool = False
+
+    @property
+    def source_key(self) -> str:
+        """Who independently reports this: the agency for a wire copy (it counts once however many
+        outlets run it), else the outlet, else the article itself (an unknown outlet is its own
+        source)."""
+        return f"agency:{self.agency}" if self.agency else (self.outlet or f"article:{self.id}")
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -397,6 +407,8 @@ class StoryArticle:
             "score": round(self.score, 4),
             "duplicate_of": self.duplicate_of,
             "pinned": self.pinned,
+            "agency": self.agency,
+            "primary_source": self.primary_source,
         }
 
 
@@ -442,6 +454,15 @@ class Story:
                 seen.setdefault(item.outlet)
         return tuple(seen)
 
+    @property
+    def independent_sources(self) -> int:
+        """How many independent sources report the story: near-duplicates and wire copies of one
+        agency count once, an article of unknown outlet counts as its own source, and a primary
+        source (a company's own release) is not coverage."""
+        return len(
+            {a.source_key for a in self.articles if a.duplicate_of is None and not a.primary_source}
+        )
+
     def to_dict(self) -> dict[str, Any]:
         return {
             "id": self.id,
@@ -451,6 +472,7 @@ class Story:
             "last_seen": self.last_seen.isoformat() if self.last_seen else None,
             "dated": self.dated,
             "outlets": list(self.outlets),
+            "independent_sources": self.independent_sources,
             "article_count": len(self.articles),
             "articles": [a.to_dict() for a in self.articles],
             "entities": [

@@ -283,7 +283,8 @@ def print_story(view: StoryView) -> None:
     console.print(Text(story.title or "(untitled)", style="bold"))
     thread = f" · thread T{story.thread}" if story.thread is not None else ""
     console.print(
-        f"story {story.id}{thread} · {len(story.articles)} articles from {len(story.outlets)} outlets · "
+        f"story {story.id}{thread} · {len(story.articles)} articles, "
+        f"{story.independent_sources} independent sources · "
         f"{_span(story)}"
     )
     by_outlet: dict[str, list[StoryArticle]] = {}

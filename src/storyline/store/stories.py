@@ -489,6 +489,8 @@ class StoryQueries:
                 articles.c.locator,
                 articles.c.published,
                 articles.c.ingested_at,
+                articles.c.agency,
+                articles.c.primary_source,
             )
             .join(articles, articles.c.id == story_articles.c.article_id)
             .where(and_(story_articles.c.story_id.in_(ids), articles.c.is_latest.is_(True)))
@@ -510,6 +512,8 @@ class StoryQueries:
                         score=float(row.score),
                         duplicate_of=int(row.duplicate_of) if row.duplicate_of is not None else None,
                         pinned=bool(row.pinned),
+                        agency=row.agency,
+                        primary_source=bool(row.primary_source),
                     )
                 )
                 if row.published is not None:
