@@ -100,7 +100,7 @@ def analyze(db: DbArg = None, *, everything: bool = False, config: PipelineConfi
     from storyline.pipeline import analyze_pending, group_pending
     from storyline.store import Store
 
-    with Store.open(_store_config(db)) as store:
+    with Store.open(_store_config(db)) as store, store.stage_lock():
         count = analyze_pending(store, config, everything=everything)
         group_pending(store, config)
         return count

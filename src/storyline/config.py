@@ -225,6 +225,9 @@ class StoreConfig:
     """Where articles live: a SQLAlchemy URL, or a SQLite file path."""
 
     url: str = field(default_factory=lambda: f"sqlite:///{default_db_path()}")
+    # Seconds a writer waits for another process's write to finish before giving up with a
+    # message (SQLite allows one writer at a time; readers never wait).
+    lock_timeout: float = 60.0
 
     @staticmethod
     def for_path(path: str | Path | None) -> StoreConfig:

@@ -459,9 +459,7 @@ class Story:
         """How many independent sources report the story: near-duplicates and wire copies of one
         agency count once, an article of unknown outlet counts as its own source, and a primary
         source (a company's own release) is not coverage."""
-        return len(
-            {a.source_key for a in self.articles if a.duplicate_of is None and not a.primary_source}
-        )
+        return len({a.source_key for a in self.articles if a.duplicate_of is None and not a.primary_source})
 
     def to_dict(self) -> dict[str, Any]:
         return {

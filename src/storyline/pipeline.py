@@ -18,7 +18,7 @@ from storyline.config import AnalyzeConfig, PipelineConfig
 from storyline.errors import InputError
 from storyline.model import Analysis, Article, IngestReport, RawDocument, Skip, plausible_date
 from storyline.sources import iter_documents
-from storyline.store import Store, StoredArticle
+from storyline.store import AlreadyStored, Store, StoredArticle
 from storyline.text.extract import extract
 from storyline.text.furniture import OutletEvidence, candidate_lines, remove_furniture
 from storyline.text.lines import line_key
@@ -81,11 +81,14 @@ def ingest(
             outcome = "skipped"
         if on_progress is not None:
             on_progress(item.locator, outcome)
-    for outlet in sorted(tally.outlets):
+    # Every outlet that gained pages, this run or a run killed before its re-pass.
+    for outlet in sorted(set(store.pending_repass()) | tally.outlets):
         _apply_new_evidence(outlet, store, config)
+        store.done_repass(outlet)
     if config.analyze_on_ingest:
-        analyze_pending(store, config, on_progress=on_progress)
-        group_pending(store, config, on_progress=on_progress)
+        with store.stage_lock():
+            analyze_pending(store, config, on_progress=on_progress)
+            group_pending(store, config, on_progress=on_progress)
     return tally.report()
 
 
@@ -173,6 +176,11 @@ def _ingest_one(item: RawDocument | Skip, store: Store, config: PipelineConfig, 
         log.info("skipped %s: %s", item.locator, item.message)
         return "skipped"
     if store.is_known(item.locator, item.content_hash):
+        # A file edited and then reverted: its earlier revision is the latest again.
+        restored = store.restore_revision(item.locator, item.content_hash)
+        if restored is not None:
+            tally.revised.append(restored)
+            return "revised"
         tally.unchanged += 1
         return "unchanged"
     try:
@@ -183,9 +191,13 @@ def _ingest_one(item: RawDocument | Skip, store: Store, config: PipelineConfig, 
         tally.skipped.append(skip)
         return "skipped"
     keys = candidate_lines(extracted, config.furniture)
-    evidence = _evidence(store, extracted.outlet, keys)
+    evidence = _evidence(store, extracted.outlet, keys, store.has_copy(extracted.outlet, item.content_hash))
     article = _finish(extracted, config, evidence)
-    article_id, revision = store.save(item, article, keys)
+    try:
+        article_id, revision = store.save(item, article, keys)
+    except AlreadyStored:  # another ingest of the same input stored it first
+        tally.unchanged += 1
+        return "unchanged"
     (tally.revised if revision > 1 else tally.ingested).append(article_id)
     if article.outlet:
         tally.outlets.add(article.outlet)
@@ -216,10 +228,12 @@ def _embed(store: Store, analyses: list[Analysis], config: PipelineConfig) -> li
     ]
 
 
-def _evidence(store: Store, outlet: str | None, keys: set[str]) -> OutletEvidence:
-    # The page being ingested counts as one of the pages that carry each of its own lines.
+def _evidence(store: Store, outlet: str | None, keys: set[str], is_copy: bool) -> OutletEvidence:
+    # The page being ingested counts as one of the pages that carry each of its own lines, unless
+    # it is an exact copy of a stored page (identical copies are one page of evidence).
     counts = store.line_counts(outlet, keys)
-    return OutletEvidence(outlet, {key: counts.get(key, 0) + 1 for key in keys})
+    own = 0 if is_copy else 1
+    return OutletEvidence(outlet, {key: counts.get(key, 0) + own for key in keys})
 
 
 def _apply_new_evidence(outlet: str, store: Store, config: PipelineConfig) -> None:

@@ -11,6 +11,7 @@ import hashlib
 import json
 import zlib
 from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
@@ -54,12 +55,13 @@ from storyline.store.schema import (
     migrate,
     outlet_lines,
     outlets,
+    repass_outlets,
     skips,
 )
 from storyline.store.schema import stories as story_rows
 from storyline.store.stories import StoryQueries
 
-__all__ = ["Store", "StoredArticle"]
+__all__ = ["AlreadyStored", "Store", "StoredArticle"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,11 +91,19 @@ class StoredArticle:
         }
 
 
+class AlreadyStored(Exception):
+    """The same bytes at the same locator were stored by another process meanwhile."""
+
+
 class Store(StoryQueries):
     """Open with :meth:`open`; use as a context manager."""
 
-    def __init__(self, engine: Engine) -> None:
+    def __init__(self, engine: Engine, reader: Engine | None = None) -> None:
+        # Writes go through ``engine`` (SQLite: BEGIN IMMEDIATE, one writer at a time); reads
+        # through ``reader`` (SQLite: a deferred BEGIN, a snapshot under WAL), so a reader never
+        # waits on a writer.
         self.engine = engine
+        self.reader = reader or engine
 
     @property
     def index_path(self) -> Path | None:
@@ -108,18 +118,23 @@ class Store(StoryQueries):
     def open(cls, config: StoreConfig | None = None) -> Store:
         config = config or StoreConfig()
         url = config.url
+        reader = None
         if url.startswith("sqlite:///"):
             Path(url.removeprefix("sqlite:///")).expanduser().parent.mkdir(parents=True, exist_ok=True)
-            engine = create_engine(url, connect_args={"timeout": 30})
-            _sqlite_pragmas(engine)
+            engine = create_engine(url, connect_args={"timeout": config.lock_timeout})
+            _sqlite_pragmas(engine, immediate=True)
+            reader = create_engine(url, connect_args={"timeout": config.lock_timeout})
+            _sqlite_pragmas(reader, immediate=False)
         else:
             engine = create_engine(url, pool_pre_ping=True)
         with engine.begin() as connection:
             migrate(connection)
-        return cls(engine)
+        return cls(engine, reader)
 
     def close(self) -> None:
         self.engine.dispose()
+        if self.reader is not self.engine:
+            self.reader.dispose()
 
     def __enter__(self) -> Store:
         return self
@@ -127,19 +142,74 @@ class Store(StoryQueries):
     def __exit__(self, *exc: object) -> None:
         self.close()
 
+    @contextmanager
+    def stage_lock(self) -> Iterator[None]:
+        """Held while analysing and grouping: two ingests into one store take turns, so the second
+        sees the first's stories instead of founding duplicates of them. SQLite: an OS file lock
+        beside the database (released by the OS if the process dies); PostgreSQL: an advisory
+        lock; an in-memory store is one process's alone."""
+        backend = self.engine.url.get_backend_name()
+        database = self.engine.url.database
+        if backend == "sqlite" and database and database != ":memory:":
+            import fcntl
+
+            path = Path(database).expanduser().with_name(Path(database).name + ".lock")
+            with open(path, "a+b") as handle:
+                fcntl.flock(handle, fcntl.LOCK_EX)
+                try:
+                    yield
+                finally:
+                    fcntl.flock(handle, fcntl.LOCK_UN)
+        elif backend == "postgresql":
+            with self.engine.connect() as connection:
+                connection.exec_driver_sql("SELECT pg_advisory_lock(7411)")
+                connection.commit()
+                try:
+                    yield
+                finally:
+                    connection.exec_driver_sql("SELECT pg_advisory_unlock(7411)")
+                    connection.commit()
+        else:
+            yield
+
     # --- writes ---------------------------------------------------------------------------------
 
     def is_known(self, locator: str, content_hash: str) -> bool:
         query = select(documents.c.id).where(
             and_(documents.c.locator == locator, documents.c.content_hash == content_hash)
         )
-        with self.engine.connect() as connection:
+        with self.reader.connect() as connection:
             return connection.execute(query).first() is not None
 
+    def restore_revision(self, locator: str, content_hash: str) -> int | None:
+        """A document whose bytes match an earlier revision (a file edited, then reverted): that
+        revision becomes the latest again. Returns its article id, or None when the latest
+        revision already has these bytes or none has."""
+        with self.engine.begin() as connection:
+            row = connection.execute(
+                select(articles.c.id, articles.c.is_latest)
+                .where(and_(articles.c.locator == locator, articles.c.content_hash == content_hash))
+                .order_by(articles.c.revision.desc())
+            ).first()
+            if row is None or row.is_latest:
+                return None
+            connection.execute(update(articles).where(articles.c.locator == locator).values(is_latest=False))
+            connection.execute(update(articles).where(articles.c.id == row.id).values(is_latest=True))
+            return int(row.id)
+
     def save(self, raw: RawDocument, article: Article, line_keys: Iterable[str]) -> tuple[int, int]:
-        """Store the raw document and its article; returns ``(article_id, revision)``."""
+        """Store the raw document and its article; returns ``(article_id, revision)``. Raises
+        :class:`AlreadyStored` when another process stored the same bytes meanwhile."""
         now = datetime.now(UTC)
         with self.engine.begin() as connection:
+            # Checked again inside the write transaction: two ingests of one input read the same
+            # file at once, and the second to write must find the first's work, not fail on it.
+            if connection.execute(
+                select(documents.c.id).where(
+                    and_(documents.c.locator == raw.locator, documents.c.content_hash == raw.content_hash)
+                )
+            ).first():
+                raise AlreadyStored(raw.locator)
             document_id = connection.execute(
                 insert(documents)
                 .values(
@@ -177,6 +247,13 @@ class Store(StoryQueries):
             self._save_lines(connection, article.outlet, raw.locator, line_keys)
             connection.execute(delete(skips).where(skips.c.locator == raw.locator))
             self._save_outlet(connection, article)
+            if (
+                article.outlet
+                and not connection.execute(
+                    select(repass_outlets.c.outlet).where(repass_outlets.c.outlet == article.outlet)
+                ).first()
+            ):
+                connection.execute(insert(repass_outlets).values(outlet=article.outlet))
         return int(article_id), revision
 
     def _save_outlet(self, connection: Connection, article: Article) -> None:
@@ -221,7 +298,7 @@ class Store(StoryQueries):
         them are wire copies or primary sources, and how often it was first to report a story."""
         from storyline.store.schema import story_articles
 
-        with self.engine.connect() as connection:
+        with self.reader.connect() as connection:
             rows = connection.execute(select(outlets).order_by(outlets.c.name)).all()
             counts = {
                 key: (int(total), int(wire or 0), int(primary or 0))
@@ -365,7 +442,7 @@ class Store(StoryQueries):
 
     def failures(self) -> list[tuple[int, str, str, int]]:
         """``(article_id, stage, reason, attempts)`` for every article a stage could not finish."""
-        with self.engine.connect() as connection:
+        with self.reader.connect() as connection:
             rows = connection.execute(
                 select(
                     article_failures.c.article_id,
@@ -389,32 +466,64 @@ class Store(StoryQueries):
 
     # --- reads ----------------------------------------------------------------------------------
 
+    def _line_pages(self, outlet: str) -> Any:
+        """Lines of ``outlet``'s stored pages with the bytes of the page they are on: identical
+        copies of one page (the same article saved in three folders) are one page of evidence."""
+        return (
+            select(
+                outlet_lines.c.line_key, func.count(func.distinct(documents.c.content_hash)).label("pages")
+            )
+            .join(
+                articles,
+                and_(articles.c.locator == outlet_lines.c.locator, articles.c.is_latest.is_(True)),
+            )
+            .join(documents, documents.c.id == articles.c.document_id)
+            .where(outlet_lines.c.outlet == outlet)
+            .group_by(outlet_lines.c.line_key)
+        )
+
     def line_counts(self, outlet: str | None, keys: Iterable[str]) -> dict[str, int]:
-        """For each key, on how many stored pages of ``outlet`` the line appears."""
+        """For each key, on how many different stored pages of ``outlet`` the line appears."""
         wanted = list(set(keys))
         if not outlet or not wanted:
             return {}
         counts: dict[str, int] = {}
-        with self.engine.connect() as connection:
+        with self.reader.connect() as connection:
             for start in range(0, len(wanted), 500):
                 chunk = wanted[start : start + 500]
-                query = (
-                    select(outlet_lines.c.line_key, func.count())
-                    .where(and_(outlet_lines.c.outlet == outlet, outlet_lines.c.line_key.in_(chunk)))
-                    .group_by(outlet_lines.c.line_key)
-                )
+                query = self._line_pages(outlet).where(outlet_lines.c.line_key.in_(chunk))
                 counts.update({key: int(count) for key, count in connection.execute(query)})
         return counts
 
     def frequent_lines(self, outlet: str, threshold: int) -> dict[str, int]:
-        query = (
-            select(outlet_lines.c.line_key, func.count())
-            .where(outlet_lines.c.outlet == outlet)
-            .group_by(outlet_lines.c.line_key)
-            .having(func.count() >= threshold)
+        query = self._line_pages(outlet).having(
+            func.count(func.distinct(documents.c.content_hash)) >= threshold
         )
-        with self.engine.connect() as connection:
+        with self.reader.connect() as connection:
             return {key: int(count) for key, count in connection.execute(query)}
+
+    def has_copy(self, outlet: str | None, content_hash: str) -> bool:
+        """Whether a page with exactly these bytes is stored for ``outlet`` (at another locator)."""
+        if not outlet:
+            return False
+        query = (
+            select(articles.c.id)
+            .join(documents, documents.c.id == articles.c.document_id)
+            .where(and_(articles.c.outlet == outlet, documents.c.content_hash == content_hash))
+            .limit(1)
+        )
+        with self.reader.connect() as connection:
+            return connection.execute(query).first() is not None
+
+    def pending_repass(self) -> list[str]:
+        """Outlets that gained pages since their last furniture re-pass (kept in the store, so a
+        run killed before its re-pass leaves the work for the next run)."""
+        with self.reader.connect() as connection:
+            return [str(o) for o in connection.execute(select(repass_outlets.c.outlet)).scalars()]
+
+    def done_repass(self, outlet: str) -> None:
+        with self.engine.begin() as connection:
+            connection.execute(delete(repass_outlets).where(repass_outlets.c.outlet == outlet))
 
     def articles(
         self,
@@ -431,14 +540,14 @@ class Store(StoryQueries):
             query = query.where(articles.c.outlet == outlet)
         if limit is not None:
             query = query.limit(limit)
-        with self.engine.connect() as connection:
+        with self.reader.connect() as connection:
             stored = [_stored(row) for row in connection.execute(query)]
         return self._with_analyses(stored)
 
     def _with_analyses(self, stored: list[StoredArticle]) -> list[StoredArticle]:
         ids = [item.id for item in stored]
         found: dict[int, Analysis] = {}
-        with self.engine.connect() as connection:
+        with self.reader.connect() as connection:
             for start in range(0, len(ids), 500):
                 query = select(analyses).where(analyses.c.article_id.in_(ids[start : start + 500]))
                 found.update({int(row.article_id): _analysis(row) for row in connection.execute(query)})
@@ -455,7 +564,7 @@ class Store(StoryQueries):
             offset += batch
 
     def article(self, article_id: int) -> StoredArticle:
-        with self.engine.connect() as connection:
+        with self.reader.connect() as connection:
             row = connection.execute(select(articles).where(articles.c.id == article_id)).first()
         if row is None:
             raise NotFound(f"no article with id {article_id}", remedy="list ids with `storyline articles`")
@@ -467,7 +576,7 @@ class Store(StoryQueries):
             .join(articles, articles.c.document_id == documents.c.id)
             .where(articles.c.id == article_id)
         )
-        with self.engine.connect() as connection:
+        with self.reader.connect() as connection:
             row = connection.execute(query).first()
         if row is None:
             raise NotFound(f"no article with id {article_id}", remedy="list ids with `storyline articles`")
@@ -493,7 +602,7 @@ class Store(StoryQueries):
             .where(and_(articles.c.is_latest.is_(True), outlet_lines.c.line_key.in_(list(keys))))
             .distinct()
         )
-        with self.engine.connect() as connection:
+        with self.reader.connect() as connection:
             return [int(i) for i in connection.execute(query).scalars()]
 
     # --- analyses -------------------------------------------------------------------------------
@@ -520,7 +629,7 @@ class Store(StoryQueries):
             connection.execute(insert(analyses).values(article_id=article_id, **values))
 
     def analysis(self, article_id: int) -> Analysis | None:
-        with self.engine.connect() as connection:
+        with self.reader.connect() as connection:
             row = connection.execute(select(analyses).where(analyses.c.article_id == article_id)).first()
         return _analysis(row) if row is not None else None
 
@@ -536,7 +645,7 @@ class Store(StoryQueries):
             query = query.where(
                 or_(analyses.c.article_id.is_(None), analyses.c.text_hash != articles.c.text_hash)
             )
-        with self.engine.connect() as connection:
+        with self.reader.connect() as connection:
             return [int(i) for i in connection.execute(query).scalars()]
 
     # --- embeddings -----------------------------------------------------------------------------
@@ -544,7 +653,7 @@ class Store(StoryQueries):
     def cached_vectors(self, model: str, hashes: Sequence[str]) -> dict[str, np.ndarray]:
         found: dict[str, np.ndarray] = {}
         wanted = list(set(hashes))
-        with self.engine.connect() as connection:
+        with self.reader.connect() as connection:
             for start in range(0, len(wanted), 500):
                 query = select(embeddings.c.text_hash, embeddings.c.vector).where(
                     and_(embeddings.c.model == model, embeddings.c.text_hash.in_(wanted[start : start + 500]))
@@ -589,12 +698,12 @@ class Store(StoryQueries):
         query = select(article_vectors.c.article_id, article_vectors.c.vector).where(
             article_vectors.c.model == model
         )
-        with self.engine.connect() as connection:
+        with self.reader.connect() as connection:
             return {int(i): np.frombuffer(blob, dtype=np.float32) for i, blob in connection.execute(query)}
 
     def article_vectors_for(self, model: str, ids: Sequence[int]) -> dict[int, np.ndarray]:
         found: dict[int, np.ndarray] = {}
-        with self.engine.connect() as connection:
+        with self.reader.connect() as connection:
             for start in range(0, len(ids), 500):
                 query = select(article_vectors.c.article_id, article_vectors.c.vector).where(
                     and_(
@@ -609,7 +718,7 @@ class Store(StoryQueries):
 
     def articles_by_ids(self, ids: Sequence[int]) -> list[StoredArticle]:
         """The articles with these ids, with their analyses, in the order given."""
-        with self.engine.connect() as connection:
+        with self.reader.connect() as connection:
             rows = {
                 int(row.id): _stored(row)
                 for row in connection.execute(select(articles).where(articles.c.id.in_(list(ids))))
@@ -619,7 +728,7 @@ class Store(StoryQueries):
     def skips(self) -> list[Skip]:
         """Documents not ingested, then articles a later stage could not finish (``analyze-failed``,
         ``group-failed``: stored, and retried on the next ingest)."""
-        with self.engine.connect() as connection:
+        with self.reader.connect() as connection:
             rows = connection.execute(select(skips).order_by(skips.c.id))
             found = [Skip(row.locator, row.code, row.message) for row in rows]
             failed = connection.execute(
@@ -634,7 +743,7 @@ class Store(StoryQueries):
         return found
 
     def counts(self) -> dict[str, int]:
-        with self.engine.connect() as connection:
+        with self.reader.connect() as connection:
             return {
                 "articles": int(
                     connection.execute(
@@ -684,9 +793,10 @@ def text_hash(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
-def _sqlite_pragmas(engine: Engine) -> None:
+def _sqlite_pragmas(engine: Engine, *, immediate: bool) -> None:
     # pysqlite's own transaction handling defers BEGIN; take control so writers use BEGIN IMMEDIATE
-    # (no lock upgrade deadlocks between two ingests) and readers work beside them under WAL.
+    # (no lock upgrade deadlocks between two ingests) and readers a plain BEGIN: a read snapshot
+    # under WAL that never waits for a writer.
     @event.listens_for(engine, "connect")
     def _connect(dbapi_connection: Any, _record: Any) -> None:
         dbapi_connection.isolation_level = None
@@ -698,7 +808,7 @@ def _sqlite_pragmas(engine: Engine) -> None:
 
     @event.listens_for(engine, "begin")
     def _begin(connection: Connection) -> None:
-        connection.exec_driver_sql("BEGIN IMMEDIATE")
+        connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
 
 def _article_values(article: Article, now: datetime) -> dict[str, Any]:

@@ -247,6 +247,10 @@ outlets = Table(
 )
 
 
+# Outlets whose pages changed since their last furniture re-pass: the re-pass is resumable.
+repass_outlets = Table("repass_outlets", metadata, Column("outlet", Text, primary_key=True))
+
+
 def _v1(connection: Connection) -> None:
     metadata.create_all(connection, tables=[documents, articles, skips, outlet_lines])
 
@@ -275,7 +279,7 @@ def _v4(connection: Connection) -> None:
     ):
         if name not in have:
             connection.exec_driver_sql(f"ALTER TABLE articles ADD COLUMN {name} {kind}")
-    metadata.create_all(connection, tables=[article_failures, outlets])
+    metadata.create_all(connection, tables=[article_failures, outlets, repass_outlets])
 
 
 MIGRATIONS: tuple[Callable[[Connection], None], ...] = (_v1, _v2, _v3, _v4)
