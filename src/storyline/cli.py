@@ -28,8 +28,9 @@ app = typer.Typer(
     help="storyline: offline news intelligence. Ingest news, read it clean, see every change.",
 )
 
+# A string, not a Path: a Path would fold the "//" of a database URL (postgresql+psycopg://...).
 DbOption = Annotated[
-    Path | None,
+    str | None,
     typer.Option("--db", help="SQLite file or database URL [default: $STORYLINE_DB or ./storyline.db]"),
 ]
 JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]

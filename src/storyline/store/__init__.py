@@ -20,6 +20,7 @@ from typing import Any
 import numpy as np
 from sqlalchemy import Engine, Integer, and_, create_engine, delete, event, func, insert, or_, select, update
 from sqlalchemy.engine import Connection, Row
+from sqlalchemy.exc import IntegrityError
 
 from storyline.config import StoreConfig
 from storyline.errors import NotFound
@@ -128,6 +129,10 @@ class Store(StoryQueries):
         else:
             engine = create_engine(url, pool_pre_ping=True)
         with engine.begin() as connection:
+            if engine.url.get_backend_name() == "postgresql":
+                # Two processes opening a new store at once must not both create its tables
+                # (SQLite's BEGIN IMMEDIATE already makes them take turns).
+                connection.exec_driver_sql("SELECT pg_advisory_xact_lock(7410)")
             migrate(connection)
         return cls(engine, reader)
 
@@ -200,6 +205,15 @@ class Store(StoryQueries):
     def save(self, raw: RawDocument, article: Article, line_keys: Iterable[str]) -> tuple[int, int]:
         """Store the raw document and its article; returns ``(article_id, revision)``. Raises
         :class:`AlreadyStored` when another process stored the same bytes meanwhile."""
+        try:
+            return self._save(raw, article, line_keys)
+        except IntegrityError:
+            # PostgreSQL lets two writers check at once; the unique key decides who stored it.
+            if self.is_known(raw.locator, raw.content_hash):
+                raise AlreadyStored(raw.locator) from None
+            raise
+
+    def _save(self, raw: RawDocument, article: Article, line_keys: Iterable[str]) -> tuple[int, int]:
         now = datetime.now(UTC)
         with self.engine.begin() as connection:
             # Checked again inside the write transaction: two ingests of one input read the same
