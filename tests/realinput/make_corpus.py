@@ -12,7 +12,17 @@ from __future__ import annotations
 from pathlib import Path
 
 # Names and compounds that are correct as written: a merged-word repair must not touch them.
-KEEP_WORDS = ("Bethan", "Foran", "Sheerin", "Nordyke", "Maynor", "Tournon", "postelection", "underspend", "superphone")
+KEEP_WORDS = (
+    "Bethan",
+    "Foran",
+    "Sheerin",
+    "Nordyke",
+    "Maynor",
+    "Tournon",
+    "postelection",
+    "underspend",
+    "superphone",
+)
 
 CP1252_TEXT = (
     "Treasury sets aside £625m for flood defences\r\n"
@@ -56,9 +66,15 @@ def make(folder: Path) -> dict[str, dict[str, object]]:
     text_dir.mkdir(parents=True, exist_ok=True)
     pages.mkdir(parents=True, exist_ok=True)
     (text_dir / "treasury.txt").write_bytes(CP1252_TEXT.encode("cp1252"))
-    (pages / "bridge-bad-date.html").write_text(PAGE.format(date="0001-01-01T00:00:00Z", slug="a"), encoding="utf-8")
-    (pages / "bridge-future.html").write_text(PAGE.format(date="2203-05-01T00:00:00Z", slug="b"), encoding="utf-8")
-    (pages / "bridge-dated.html").write_text(PAGE.format(date="2024-05-14T09:00:00Z", slug="c"), encoding="utf-8")
+    (pages / "bridge-bad-date.html").write_text(
+        PAGE.format(date="0001-01-01T00:00:00Z", slug="a"), encoding="utf-8"
+    )
+    (pages / "bridge-future.html").write_text(
+        PAGE.format(date="2203-05-01T00:00:00Z", slug="b"), encoding="utf-8"
+    )
+    (pages / "bridge-dated.html").write_text(
+        PAGE.format(date="2024-05-14T09:00:00Z", slug="c"), encoding="utf-8"
+    )
     return {
         "treasury.txt": {
             "contains": ["£625m", "Europe’s", "Greece’s", "ATHENS —", "“decisive”", *KEEP_WORDS],
@@ -68,7 +84,11 @@ def make(folder: Path) -> dict[str, dict[str, object]]:
         },
         "bridge-bad-date.html": {"published": None, "refused": "0001-01-01", "outlet": "Harbour Gazette"},
         "bridge-future.html": {"published": None, "refused": "2203-05-01", "outlet": "Harbour Gazette"},
-        "bridge-dated.html": {"published": "2024-05-14", "date_source": "metadata", "outlet": "Harbour Gazette"},
+        "bridge-dated.html": {
+            "published": "2024-05-14",
+            "date_source": "metadata",
+            "outlet": "Harbour Gazette",
+        },
     }
 
 

@@ -38,7 +38,8 @@ def test_real_shapes_through_the_cli(tmp_path: Path) -> None:
             assert got["date_source"] == want["date_source"]
         if "refused" in want:
             assert any(
-                str(want["refused"]) in r["text"] and r["reason"].startswith("impossible date") for r in got["removed"]
+                str(want["refused"]) in r["text"] and r["reason"].startswith("impossible date")
+                for r in got["removed"]
             )
         if name.endswith(".html"):
             for line in FURNITURE:
