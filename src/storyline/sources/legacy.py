@@ -172,11 +172,13 @@ def _word_score(word: str, languages: tuple[str, ...], main: str, config: Legacy
 
 
 def _bad_word(word: str) -> bool:
-    """Mojibake shapes: two scripts in one word, or a non-ASCII capital after a small letter."""
-    scripts = {_script(c) for c in word}
-    if len(scripts) > 1:
+    """Mojibake shapes: two scripts in one word, or a non-ASCII capital inside a word that is not
+    all capitals (``GreeceÆs``, ``HŸpscher``, ``cŒur``)."""
+    if len({_script(c) for c in word}) > 1:
         return True
-    return any(b.isupper() and a.islower() and not b.isascii() for a, b in zip(word, word[1:], strict=False))
+    if word.isupper():
+        return False
+    return any(c.isupper() and not c.isascii() for c in word[1:])
 
 
 def _script(char: str) -> str:

@@ -59,6 +59,10 @@ def sniff(content: bytes, name: str = "") -> ContentKind:
         if peek.startswith(b"WARC/"):
             return ContentKind.WARC
     _refuse_binary(head, name)
+    wide = _bom_charset(head) or _wide_unicode(head)
+    if wide is not None and wide != "utf-8-sig":
+        # UTF-16/32 markup has a zero byte between every letter: judge the characters instead.
+        head = head[: len(head) // 4 * 4].decode(wide, errors="ignore").lstrip("\ufeff").encode("utf-8")
     stripped = head.lstrip(b"\xef\xbb\xbf \t\r\n")
     if stripped.startswith(b"<?xml") or stripped.startswith(b"<"):
         if _FEED_ROOT.search(head):
@@ -70,7 +74,7 @@ def sniff(content: bytes, name: str = "") -> ContentKind:
                 "an XML document that is neither a feed nor a web page",
                 remedy="storyline reads RSS/Atom feeds, HTML, text, JSON Lines and WARC",
             )
-    if stripped.startswith(b"{") and _looks_like_jsonl(content):
+    if stripped.startswith(b"{") and _looks_like_jsonl(head if wide else content):
         return ContentKind.JSONL
     if _HTML_MARKERS.search(head) and re.search(rb"</(p|div|article|body)>", head, re.I):
         return ContentKind.HTML
@@ -107,18 +111,16 @@ def _refuse_binary(head: bytes, name: str) -> None:
 
 
 def _is_utf16(head: bytes) -> bool:
-    return head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE))
+    """UTF-16 or UTF-32, with or without a byte-order mark (their zero bytes are not binary)."""
+    bom = _bom_charset(head)
+    return bom in ("utf-16", "utf-32") or (bom is None and _wide_unicode(head) is not None)
 
 
 def declared_charset(content: bytes) -> str | None:
     """The charset the document declares about itself (BOM, XML declaration, ``<meta charset>``)."""
-    for bom, name in (
-        (codecs.BOM_UTF8, "utf-8-sig"),
-        (codecs.BOM_UTF16_LE, "utf-16"),
-        (codecs.BOM_UTF16_BE, "utf-16"),
-    ):
-        if content.startswith(bom):
-            return name
+    bom = _bom_charset(content)
+    if bom is not None:
+        return bom
     head = content[:_HEAD]
     match = _XML_ENCODING.search(head) or _META_CHARSET.search(head)
     if match:

@@ -28,7 +28,7 @@ from storyline.model import (
     count_words,
     plausible_date,
 )
-from storyline.sources.sniff import decode, sniff
+from storyline.sources.sniff import decode_document, sniff
 from storyline.text import htmlmeta
 from storyline.text.datelines import dateline, text_date, url_date
 from storyline.text.lines import classify_line, normalize_line
@@ -54,7 +54,7 @@ def extract(raw: RawDocument, config: ExtractConfig) -> Article:
     """Turn one raw document into an :class:`Article`, or raise :class:`NoArticle` (a named skip)."""
     kind = sniff(raw.content, raw.locator)
     charset = _header_charset(raw.content_type)
-    text, _ = decode(raw.content, charset)
+    text = decode_document(raw.content, charset).text
     article = _from_html(raw, text, config) if kind is ContentKind.HTML else _from_text(raw, text)
     # A page's short text is what is left of a template (an index, a login wall); a text the user
     # gave is the article, so only an almost empty one is refused: a news brief is short.

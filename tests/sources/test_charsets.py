@@ -1,0 +1,137 @@
+"""Bytes decode the way a reader of their language would see them (issue 10 part 3, issue 12 decoding).
+
+Every document here is written in the test and encoded on the spot; no shared data is needed.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from storyline.errors import BinaryInput
+from storyline.model import ContentKind
+from storyline.sources.sniff import decode, decode_document, sniff
+
+# The shapes users saw garbled: pound signs, curly quotes, an em dash and CRLF line ends.
+ENGLISH = (
+    "ATHENS — Greece’s lenders agreed on Tuesday to release £625m of the next tranche, officials said.\r\n"
+    "“This is not excluded,” one of them told reporters, adding that Europe’s patience was ‘wearing thin’.\r\n"
+    "The deal – worth about €1.2bn in all – still needs the approval of three national parliaments.\r\n"
+)
+
+
+def test_windows_1252_english_decodes_exactly() -> None:
+    decoded = decode_document(ENGLISH.encode("cp1252"))
+    assert decoded.text == ENGLISH
+    assert decoded.charset == "cp1252"
+    assert decoded.fixes == () and decoded.controls_removed == 0
+
+
+@pytest.mark.parametrize("line", ENGLISH.split("\r\n")[:3])
+def test_one_windows_1252_line_is_not_read_as_a_cjk_code_page(line: str) -> None:
+    # Short texts are where detectors pick Shift-JIS (£625m → ｣625m) or cp1250 (Europe’s → Europeĺs).
+    assert decode_document(line.encode("cp1252")).text == line
+
+
+@pytest.mark.parametrize(
+    ("text", "charset"),
+    [
+        ("Le maire a présenté un budget « irréaliste » selon l'opposition, qui réclame une étude.", "latin-1"),
+        ("Les élus ont salué une œuvre faite avec cœur, qui coûtera 30 millions d'euros.", "iso-8859-15"),
+        ("Die Stadtwerke München erhöhen die Preise für Fernwärme um zwölf Prozent, sagte er.", "cp1252"),
+        ("Die Stadtwerke München erhöhen die Preise für Fernwärme um zwölf Prozent, sagte er.", "mac-roman"),
+        ("El Ayuntamiento de Sevilla aprobó plantar once mil árboles. ¿Llegarán a tiempo?", "cp1252"),
+        ("A câmara do Porto anunciou a reabertura da estação de São Bento após três semanas.", "cp1252"),
+        ("Rada miasta Gdańska zdecydowała w środę o budowie nowej linii tramwajowej na Południe.", "cp1250"),
+        ("Rada miasta Gdańska zdecydowała w środę o budowie nowej linii tramwajowej na Południe.", "iso-8859-2"),
+        ("Pražský magistrát ve čtvrtek schválil opravu mostu, řidiči si musí zvyknout na objížďky.", "cp1250"),
+        ("İzmir Büyükşehir Belediyesi körfezdeki kirliliği azaltmak için yeni bir tesis kuracak.", "cp1254"),
+        ("Власти Новосибирска объявили о начале ремонта центральной библиотеки города.", "cp1251"),
+        ("Власти Новосибирска объявили о начале ремонта центральной библиотеки города.", "koi8-r"),
+        ("Ο δήμος Θεσσαλονίκης ανακοίνωσε ότι η παραλιακή λεωφόρος θα κλείσει για έργα.", "cp1253"),
+        ("Lech Wałęsa and François Hollande met José Mourinho in Kraków on Friday.", "cp1250"),
+        ("Zoë Ångström and Björn Ólafsson came to São Paulo with Renée Müller.", "cp1252"),
+    ],
+)
+def test_names_and_other_languages_decode_exactly(text: str, charset: str) -> None:
+    assert decode_document(text.encode(charset)).text == text
+
+
+def test_utf8_with_three_bad_bytes_keeps_utf8_and_reports_the_bytes() -> None:
+    good = "The minister said the option was “not excluded” — and Europe’s leaders agreed. " * 4
+    raw = good.encode("utf-8") + b"A \x93late\x94 change, \xa3200m more." + good.encode("utf-8")
+    decoded = decode_document(raw)
+    assert decoded.charset == "utf-8"
+    assert decoded.text == good + "A “late” change, £200m more." + good
+    assert [(fix.before, fix.after) for fix in decoded.fixes] == [
+        ("b'\\x93'", "“"),
+        ("b'\\x94'", "”"),
+        ("b'\\xa3'", "£"),
+    ]
+    for fix in decoded.fixes:
+        assert decoded.text[fix.offset : fix.offset + len(fix.after)] == fix.after
+
+
+def test_a_cut_off_utf8_character_becomes_a_replacement_not_mojibake() -> None:
+    good = "“Quoted” words — and more: Europe’s. " * 4
+    decoded = decode_document(good.encode("utf-8") + b"end \xe2\x80 here")
+    assert decoded.text == good + "end \ufffd here"
+    assert decoded.fixes[0].before == "b'\\xe2\\x80'"
+
+
+@pytest.mark.parametrize("codec", ["utf-16-le", "utf-16-be", "utf-32-le", "utf-32-be"])
+def test_utf16_and_utf32_without_a_bom_are_text(codec: str) -> None:
+    text = "Grüße aus Köln: der Rat stimmt zu. Власти объявили о ремонте. " * 5
+    raw = text.encode(codec)
+    assert sniff(raw) is ContentKind.TEXT
+    assert decode_document(raw).text == text
+    assert decode(raw)[0] == text
+
+
+def test_a_utf16_page_is_a_page() -> None:
+    page = "<html><head><title>Grüße</title></head><body><p>Hallo Köln.</p></body></html>"
+    assert sniff(page.encode("utf-16")) is ContentKind.HTML
+    assert sniff(page.encode("utf-16-le")) is ContentKind.HTML
+
+
+def test_nul_bytes_after_the_first_8kb_are_removed_and_counted() -> None:
+    text = "A line of news text that goes on for a while.\n" * 200
+    raw = text.encode("utf-8") + b"more\x00 text\x00\x01 here.\n"
+    assert sniff(raw) is ContentKind.TEXT
+    decoded = decode_document(raw)
+    assert decoded.text == text + "more text here.\n"
+    assert decoded.controls_removed == 3
+
+
+def test_a_binary_file_is_still_refused() -> None:
+    blob = bytes(range(256)) * 64
+    with pytest.raises(BinaryInput):
+        sniff(blob)
+    png = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+    with pytest.raises(BinaryInput):
+        sniff(png)
+
+
+def test_a_declared_charset_still_wins_when_it_decodes() -> None:
+    page = '<html><head><meta charset="koi8-r"></head><body><p>Привет, мир.</p></body></html>'
+    text, charset = decode(page.encode("koi8-r"))
+    assert charset == "koi8-r" and "Привет" in text
+
+
+def test_a_windows_1252_text_file_ingests_exactly(tmp_path: Path) -> None:
+    import storyline
+
+    title = "Greece’s lenders release £625m"
+    body = (
+        "ATHENS — Greece’s lenders agreed on Tuesday to release £625m of the next tranche of aid, officials said.\r\n\r\n"
+        "“This is not excluded,” one official told reporters, adding that Europe’s patience was wearing thin.\r\n\r\n"
+        "The deal – worth about €1.2bn in all – still needs the approval of three national parliaments before May.\r\n"
+    )
+    (tmp_path / "greece.txt").write_bytes(f"{title}\r\n\r\n{body}".encode("cp1252"))
+    report = storyline.ingest([tmp_path / "greece.txt"], db=tmp_path / "t.db")
+    assert len(report.ingested) == 1
+    article = storyline.articles(db=tmp_path / "t.db")[0].article
+    assert article.title == title
+    for phrase in ("ATHENS — Greece’s", "£625m", "“This is not excluded,”", "Europe’s", "– worth about €1.2bn"):
+        assert phrase in article.text
