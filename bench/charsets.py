@@ -20,7 +20,6 @@ scored by the exact-decode rate: decoded text == original text. Overall and per 
 from __future__ import annotations
 
 import argparse
-import codecs
 import json
 import sys
 import time
@@ -42,7 +41,9 @@ CHARSETS: dict[str, tuple[str, ...]] = {
     "Greek": (*UNICODE, "cp1253"),
 }
 # Stand-ins for punctuation an ISO code page lacks, so long texts are tested in those code pages too.
-_ASCII_PUNCT = str.maketrans({"’": "'", "‘": "'", "“": '"', "”": '"', "„": '"', "«": '"', "»": '"', "–": "-", "—": "-"})
+_ASCII_PUNCT = str.maketrans(
+    {"’": "'", "‘": "'", "“": '"', "”": '"', "„": '"', "«": '"', "»": '"', "–": "-", "—": "-"}
+)
 _SHORT = 300
 
 
@@ -188,7 +189,9 @@ def score(system: Callable[[bytes], str], batch: list[Item]) -> tuple[dict[str, 
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--data", type=Path, default=SHARED, help="the shared datasets folder")
     parser.add_argument("--limit", type=int, default=None, help="at most N real texts per data set")
     parser.add_argument("--json", action="store_true")
@@ -205,7 +208,9 @@ def main(argv: list[str] | None = None) -> int:
         if name == "ours":
             wrong_ours = wrong
     if args.json:
-        print(json.dumps({"ours": results["ours"], "peers": {k: v for k, v in results.items() if k != "ours"}}))
+        print(
+            json.dumps({"ours": results["ours"], "peers": {k: v for k, v in results.items() if k != "ours"}})
+        )
         return 0
     groups = [g for g in CHARSETS if any(i.group == g for i in batch)]
     header = f"{'system':<20}{'overall':>9}" + "".join(f"{g:>18}" for g in groups) + f"{'items/s':>10}"

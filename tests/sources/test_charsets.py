@@ -37,15 +37,24 @@ def test_one_windows_1252_line_is_not_read_as_a_cjk_code_page(line: str) -> None
 @pytest.mark.parametrize(
     ("text", "charset"),
     [
-        ("Le maire a présenté un budget « irréaliste » selon l'opposition, qui réclame une étude.", "latin-1"),
+        (
+            "Le maire a présenté un budget « irréaliste » selon l'opposition, qui réclame une étude.",
+            "latin-1",
+        ),
         ("Les élus ont salué une œuvre faite avec cœur, qui coûtera 30 millions d'euros.", "iso-8859-15"),
         ("Die Stadtwerke München erhöhen die Preise für Fernwärme um zwölf Prozent, sagte er.", "cp1252"),
         ("Die Stadtwerke München erhöhen die Preise für Fernwärme um zwölf Prozent, sagte er.", "mac-roman"),
         ("El Ayuntamiento de Sevilla aprobó plantar once mil árboles. ¿Llegarán a tiempo?", "cp1252"),
         ("A câmara do Porto anunciou a reabertura da estação de São Bento após três semanas.", "cp1252"),
         ("Rada miasta Gdańska zdecydowała w środę o budowie nowej linii tramwajowej na Południe.", "cp1250"),
-        ("Rada miasta Gdańska zdecydowała w środę o budowie nowej linii tramwajowej na Południe.", "iso-8859-2"),
-        ("Pražský magistrát ve čtvrtek schválil opravu mostu, řidiči si musí zvyknout na objížďky.", "cp1250"),
+        (
+            "Rada miasta Gdańska zdecydowała w środę o budowie nowej linii tramwajowej na Południe.",
+            "iso-8859-2",
+        ),
+        (
+            "Pražský magistrát ve čtvrtek schválil opravu mostu, řidiči si musí zvyknout na objížďky.",
+            "cp1250",
+        ),
         ("İzmir Büyükşehir Belediyesi körfezdeki kirliliği azaltmak için yeni bir tesis kuracak.", "cp1254"),
         ("Власти Новосибирска объявили о начале ремонта центральной библиотеки города.", "cp1251"),
         ("Власти Новосибирска объявили о начале ремонта центральной библиотеки города.", "koi8-r"),
@@ -133,5 +142,11 @@ def test_a_windows_1252_text_file_ingests_exactly(tmp_path: Path) -> None:
     assert len(report.ingested) == 1
     article = storyline.articles(db=tmp_path / "t.db")[0].article
     assert article.title == title
-    for phrase in ("ATHENS — Greece’s", "£625m", "“This is not excluded,”", "Europe’s", "– worth about €1.2bn"):
+    for phrase in (
+        "ATHENS — Greece’s",
+        "£625m",
+        "“This is not excluded,”",
+        "Europe’s",
+        "– worth about €1.2bn",
+    ):
         assert phrase in article.text
