@@ -8,7 +8,8 @@ Items:
   as a ~300-character window around its first non-ASCII character (``£``, curly quotes, dashes);
   the Russian ground-truth bodies join the Cyrillic group;
 - short (~300 characters) and long passages the team wrote in French, German, Spanish, Portuguese,
-  Polish, Czech, Turkish, Russian and Greek (``bench/data/charsets-passages.json``).
+  Polish, Czech, Turkish, Russian and Greek (``bench/data/charsets-passages.json``), and each
+  sentence of the long ones on its own (headline-sized texts leave a detector the least to go on).
 
 Each text is encoded in every charset used for its language where it is representable (a long text
 whose typographic quotes and dashes an ISO code page lacks is also tried with ASCII stand-ins), and
@@ -21,6 +22,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import sys
 import time
 from collections import defaultdict
@@ -45,6 +47,7 @@ _ASCII_PUNCT = str.maketrans(
     {"’": "'", "‘": "'", "“": '"', "”": '"', "„": '"', "«": '"', "»": '"', "–": "-", "—": "-"}
 )
 _SHORT = 300
+_SENTENCE_END = re.compile(r"(?<=[.!?»”“])\s+")
 
 
 @dataclass(frozen=True)
@@ -126,8 +129,13 @@ def items(data: Path, limit: int | None) -> list[Item]:
     for language, entry in passages.items():
         if language.startswith("_"):
             continue
-        for kind in ("short", "long"):
-            for charset, raw, original in _encodings(entry[kind], entry["group"]):
+        texts = [("short", entry["short"]), ("long", entry["long"])]
+        # Each sentence of the long passage on its own too: a headline or a snippet is where
+        # detectors have the least to go on.
+        sentences = _SENTENCE_END.split(entry["long"].replace("\n", " "))
+        texts += [("sentence", s) for s in sentences if not s.isascii()]
+        for kind, text in texts:
+            for charset, raw, original in _encodings(text, entry["group"]):
                 out.append(Item(f"{language}:{kind}", entry["group"], charset, original, raw))
     return out
 

@@ -11,7 +11,7 @@ import pytest
 
 from storyline.errors import BinaryInput
 from storyline.model import ContentKind
-from storyline.sources.sniff import decode, decode_document, sniff
+from storyline.sources.sniff import decode, decode_document, decoding_repairs, sniff
 
 # The shapes users saw garbled: pound signs, curly quotes, an em dash and CRLF line ends.
 ENGLISH = (
@@ -150,3 +150,19 @@ def test_a_windows_1252_text_file_ingests_exactly(tmp_path: Path) -> None:
         "– worth about €1.2bn",
     ):
         assert phrase in article.text
+
+
+def test_decoding_fixes_map_into_the_article_text() -> None:
+    good = "The minister said the option was “not excluded” — and Europe’s leaders agreed.\n" * 4
+    raw = good.encode("utf-8") + b"  A \x93late\x94 change.\x00\n" + good.encode("utf-8")
+    decoded = decode_document(raw)
+    article_text = "Headline\n\n" + decoded.text.replace("\n  ", "\n").replace("\n", "\n\n")
+    repairs = decoding_repairs(decoded, article_text)
+    assert [(r.kind, r.before, r.after) for r in repairs] == [
+        ("decode:utf-8", "b'\\x93'", "“"),
+        ("decode:utf-8", "b'\\x94'", "”"),
+        ("decode:controls", "1 control character", ""),
+    ]
+    for repair in repairs[:2]:
+        assert article_text[repair.offset : repair.offset + 1] == repair.after
+    assert article_text[repairs[0].offset - 2 : repairs[1].offset + 1] == "A “late”"

@@ -64,8 +64,10 @@ class LegacyConfig:
     odd_symbol: float = -1.0
     # C0/C1 controls and private-use characters: no text holds them.
     control: float = -5.0
-    # Enough of the text to judge; more only costs time.
+    # Enough of the text to judge; more only costs time (the whole choice stays under ~0.1 s).
     sample_bytes: int = 1 << 18
+    # Of that, the lines holding non-ASCII bytes scored per code page: a few thousand words.
+    evidence_bytes: int = 1 << 14
     # A CJK decoding is kept only if this share of its non-ASCII characters are CJK ideographs,
     # kana or hangul (halfwidth katakana in Latin text is the classic mis-detection).
     cjk_share: float = 0.9
@@ -76,6 +78,7 @@ class LegacyConfig:
 
 _CHUNK = re.compile(r"\S*[^\x00-\x7f]\S*")
 _LETTERS = re.compile(r"[^\W\d_]+")
+_ASCII_WORD = re.compile(rb"(?<![\x80-\xff])[A-Za-z]+(?![\x80-\xff])")
 # Common in news text in any position: currency, marks, fractions and typographic punctuation.
 _COMMON = set("£€¥$¢§©®™°%·•…«»‹›“”‘’„‚—–¿¡×½¼¾\u00a0\u202f\u2009\u2011\u2010")
 _IN_WORD = set("’‘ʼ–—‐‑·")
@@ -84,19 +87,21 @@ _IN_WORD = set("’‘ʼ–—‐‑·")
 def guess_legacy(content: bytes, config: LegacyConfig = LegacyConfig()) -> str:
     """The code page to decode ``content`` (not valid UTF-8) with; ``cp1252`` when nothing reads better."""
     sample = _trim(content[: config.sample_bytes])
+    # Only lines with non-ASCII bytes tell code pages apart (ASCII reads the same in all of them);
+    # the ASCII words elsewhere only say how much of the text is Latin script.
+    wide = b"\n".join(line for line in sample.split(b"\n") if not line.isascii())[: config.evidence_bytes]
+    latin_words = len(_ASCII_WORD.findall(sample))
     best, best_score = "cp1252", float("-inf")
     for charset, languages in CODE_PAGES.items():
         try:
-            text = sample.decode(charset)
+            text = _trim(wide).decode(charset)
         except UnicodeDecodeError:
             continue
-        score = _score(text, languages, config)
+        score = _score(text, languages, latin_words, config)
         if score > best_score:
             best, best_score = charset, score
     cjk = _cjk_guess(sample, config) if best_score < 0 else None
-    if cjk is not None and best_score < 0:
-        return cjk
-    return best
+    return cjk if cjk is not None else best
 
 
 def _trim(sample: bytes) -> bytes:
@@ -134,10 +139,10 @@ def _is_cjk(char: str) -> bool:
     )
 
 
-def _score(text: str, languages: tuple[str, ...], config: LegacyConfig) -> float:
+def _score(text: str, languages: tuple[str, ...], latin_words: int, config: LegacyConfig) -> float:
     chunks = [m.group() for m in _CHUNK.finditer(text)]
     words = [w.group() for chunk in chunks for w in _LETTERS.finditer(chunk) if not w.group().isascii()]
-    main = _main_script(text, words)
+    main = _main_script(latin_words, words)
     score = 0.0
     for word in words:
         score += _word_score(word, languages, main, config)
@@ -148,9 +153,9 @@ def _score(text: str, languages: tuple[str, ...], config: LegacyConfig) -> float
     return score
 
 
-def _main_script(text: str, wide_words: list[str]) -> str:
+def _main_script(latin_words: int, wide_words: list[str]) -> str:
     """The script most words are written in (ASCII words count as Latin)."""
-    counts: dict[str, int] = {"LATIN": sum(1 for w in _LETTERS.finditer(text) if w.group().isascii())}
+    counts: dict[str, int] = {"LATIN": latin_words}
     for word in wide_words:
         script = _script(word[0])
         counts[script] = counts.get(script, 0) + 1

@@ -9,7 +9,7 @@ import zlib
 from dataclasses import dataclass
 
 from storyline.errors import BinaryInput, EmptyInput, TooLarge, UnsupportedInput
-from storyline.model import ContentKind
+from storyline.model import ContentKind, Repair
 
 _HEAD = 8192
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.IGNORECASE)
@@ -178,6 +178,44 @@ def decode_document(content: bytes, http_charset: str | None = None) -> Decoded:
     return Decoded(clean, charset, fixes, removed)
 
 
+def decoding_repairs(decoded: Decoded, text: str) -> tuple[Repair, ...]:
+    """The decoding's fixes as repairs of ``text`` (an article made from ``decoded.text``).
+
+    Extraction moves and drops lines, so each fix is found again by its context on its own line;
+    a fix whose line left the article (or whose context is not unique) is not reported, since it
+    changed nothing the reader sees. Removed control characters are one repair at offset 0 with an
+    empty ``after`` (they have no place left in the text).
+    """
+    repairs: list[Repair] = []
+    kind = f"decode:{decoded.charset}"
+    for fix in decoded.fixes:
+        offset = _find_again(decoded.text, fix, text)
+        if offset is not None:
+            repairs.append(Repair(kind, fix.before, fix.after, offset))
+    if decoded.controls_removed:
+        count = decoded.controls_removed
+        repairs.append(Repair("decode:controls", f"{count} control character{'s' * (count != 1)}", "", 0))
+    return tuple(repairs)
+
+
+def _find_again(source: str, fix: DecodeFix, text: str) -> int | None:
+    end = fix.offset + len(fix.after)
+    line_start = max(source.rfind("\n", 0, fix.offset), source.rfind("\r", 0, fix.offset)) + 1
+    line_end = min(
+        (i for i in (source.find("\n", end), source.find("\r", end)) if i >= 0), default=len(source)
+    )
+    for width in (24, 12, 6):
+        # Extraction strips each line's ends, so a context that reaches one is stripped too.
+        start, stop = max(line_start, fix.offset - width), min(line_end, end + width)
+        left = source[start : fix.offset].lstrip() if start == line_start else source[start : fix.offset]
+        right = source[end:stop].rstrip() if stop == line_end else source[end:stop]
+        needle = left + fix.after + right
+        first = text.find(needle)
+        if first >= 0 and text.find(needle, first + 1) < 0:
+            return first + len(left)
+    return None
+
+
 def _decode(content: bytes, http_charset: str | None) -> tuple[str, str, tuple[DecodeFix, ...]]:
     bom = _bom_charset(content)
     if bom is not None:
@@ -272,45 +310,30 @@ def _mostly_utf8(content: bytes) -> tuple[str, tuple[DecodeFix, ...]] | None:
     One pasted Windows-1252 quote must not turn a whole UTF-8 file into mojibake. It is UTF-8 when
     its valid multi-byte characters far outnumber the bad runs; otherwise it is a legacy code page.
     """
-    # Alternating valid text and bad byte runs (adjacent bad bytes merged into one run).
-    pieces: list[str | bytes] = []
-    runs = 0
-    position = 0
-    while position < len(content):
-        try:
-            pieces.append(content[position:].decode("utf-8"))
-            break
-        except UnicodeDecodeError as error:
-            start, end = position + error.start, position + error.end
-            if start > position:
-                pieces.append(content[position:start].decode("utf-8"))
-            if pieces and isinstance(pieces[-1], bytes):
-                pieces[-1] += content[start:end]
-            else:
-                pieces.append(content[start:end])
-                runs += 1
-                if runs > _MAX_BAD_RUNS:
-                    return None
-            position = end
-    valid = "".join(p for p in pieces if isinstance(p, str))
-    if sum(1 for c in valid if not c.isascii()) < _UTF8_EVIDENCE * runs:
+    # One pass: every bad byte becomes a lone surrogate (U+DC80-U+DCFF), found again below.
+    escaped = content.decode("utf-8", errors="surrogateescape")
+    runs = list(_ESCAPED.finditer(escaped))
+    wide = sum(1 for c in escaped if c > "\x7f") - sum(len(run.group()) for run in runs)
+    if wide < _UTF8_EVIDENCE * len(runs):
         return None
-    fallback = _fallback_code_page(valid)
+    fallback = _fallback_code_page(_ESCAPED.sub("", escaped))
     text: list[str] = []
     fixes: list[DecodeFix] = []
-    length = 0
-    for piece in pieces:
-        if isinstance(piece, bytes):
-            after = _decode_run(piece, fallback)
-            fixes.append(DecodeFix(length, repr(piece), after))
-            piece = after
-        text.append(piece)
-        length += len(piece)
+    length = previous = 0
+    for run in runs:
+        text.append(escaped[previous : run.start()])
+        length += run.start() - previous
+        raw = bytes(ord(c) - 0xDC00 for c in run.group())
+        after = _decode_run(raw, fallback)
+        fixes.append(DecodeFix(length, repr(raw), after))
+        text.append(after)
+        length += len(after)
+        previous = run.end()
+    text.append(escaped[previous:])
     return "".join(text), tuple(fixes)
 
 
-# Bad runs beyond this many mean the file is not UTF-8 at all; stop scanning.
-_MAX_BAD_RUNS = 64
+_ESCAPED = re.compile("[\udc80-\udcff]+")
 # Valid non-ASCII characters needed per bad run to call a file UTF-8: a legacy file almost never
 # forms valid UTF-8 sequences by chance, so a few to one is already clear.
 _UTF8_EVIDENCE = 4
