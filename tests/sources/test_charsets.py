@@ -67,6 +67,23 @@ def test_names_and_other_languages_decode_exactly(text: str, charset: str) -> No
     assert decode_document(text.encode(charset)).text == text
 
 
+@pytest.mark.parametrize(
+    ("text", "charset"),
+    [
+        ("東京都は火曜日、新しい図書館の建設計画を発表した。完成は二年後の予定だ。", "shift_jis"),
+        ("北京市政府周二宣布，将在明年春天开放一座新的城市公园。", "gbk"),
+        ("台北市政府週二宣布，將在明年春天開放一座新的城市公園。", "big5"),
+        ("서울시는 화요일 새로운 도서관 건설 계획을 발표했다.", "euc_kr"),
+        ("עיריית חיפה הודיעה ביום שלישי על תוכנית לשיפוץ הנמל הישן.", "cp1255"),
+        ("أعلنت بلدية الإسكندرية يوم الثلاثاء عن خطة لتجديد الكورنيش.", "cp1256"),
+        ("Vilniaus savivaldybė antradienį paskelbė, kad bus atnaujintos gatvės ir šaligatviai.", "cp1257"),
+        ("Київська міська рада у вівторок ухвалила рішення про ремонт бібліотеки.", "koi8_u"),
+    ],
+)
+def test_other_scripts_decode_exactly(text: str, charset: str) -> None:
+    assert decode_document(text.encode(charset)).text == text
+
+
 def test_utf8_with_three_bad_bytes_keeps_utf8_and_reports_the_bytes() -> None:
     good = "The minister said the option was “not excluded” — and Europe’s leaders agreed. " * 4
     raw = good.encode("utf-8") + b"A \x93late\x94 change, \xa3200m more." + good.encode("utf-8")
@@ -102,6 +119,27 @@ def test_a_utf16_page_is_a_page() -> None:
     page = "<html><head><title>Grüße</title></head><body><p>Hallo Köln.</p></body></html>"
     assert sniff(page.encode("utf-16")) is ContentKind.HTML
     assert sniff(page.encode("utf-16-le")) is ContentKind.HTML
+
+
+def test_a_utf16_page_keeps_its_title(tmp_path: Path) -> None:
+    import storyline
+
+    paragraphs = "".join(
+        f"<p>Der Rat der Stadt Köln hat am Dienstag dem Plan Nummer {n} für die Straßen zugestimmt, "
+        "sagte die Sprecherin in einer langen Erklärung.</p>"
+        for n in range(6)
+    )
+    page = (
+        '<html><head><meta charset="utf-16"><title>Grüße aus Köln: Rat stimmt zu</title></head>'
+        f"<body><article><h1>Grüße aus Köln: Rat stimmt zu</h1>{paragraphs}</article></body></html>"
+    )
+    (tmp_path / "bom.html").write_bytes(page.encode("utf-16"))
+    (tmp_path / "nobom.html").write_bytes(page.encode("utf-16-be"))
+    report = storyline.ingest([tmp_path / "bom.html", tmp_path / "nobom.html"], db=tmp_path / "t.db")
+    assert len(report.ingested) == 2 and not report.skipped
+    for stored in storyline.articles(db=tmp_path / "t.db"):
+        assert stored.article.title == "Grüße aus Köln: Rat stimmt zu"
+        assert stored.article.text.startswith("Der Rat der Stadt Köln")
 
 
 def test_nul_bytes_after_the_first_8kb_are_removed_and_counted() -> None:

@@ -32,6 +32,8 @@ CODE_PAGES: dict[str, tuple[str, ...]] = {
     "cp1253": ("el",),
     "cp1254": ("tr",),
     "cp1257": ("lt", "lv"),
+    "cp1255": ("he",),
+    "cp1256": ("ar", "fa", "ur"),
     "iso8859_15": _WESTERN,
     "iso8859_2": _CENTRAL,
     "iso8859_7": ("el",),
