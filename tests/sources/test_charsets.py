@@ -204,3 +204,14 @@ def test_decoding_fixes_map_into_the_article_text() -> None:
     for repair in repairs[:2]:
         assert article_text[repair.offset : repair.offset + 1] == repair.after
     assert article_text[repairs[0].offset - 2 : repairs[1].offset + 1] == "A “late”"
+
+
+def test_ascii_in_utf16_is_read_as_utf16_not_as_utf8_with_nuls() -> None:
+    text = "Plain ASCII news text in UTF-16, as some Windows tools save it.\r\n" * 3
+    decoded = decode_document(text.encode("utf-16-le"))
+    assert decoded.text == text and decoded.charset == "utf-16-le" and decoded.controls_removed == 0
+
+
+def test_a_page_that_wrongly_declares_utf16_reads_as_utf8() -> None:
+    page = '<html><head><meta charset="utf-16"></head><body><p>Grüße, “Köln”.</p></body></html>'
+    assert decode_document(page.encode("utf-8")).text == page

@@ -220,6 +220,10 @@ def _decode(content: bytes, http_charset: str | None) -> tuple[str, str, tuple[D
     bom = _bom_charset(content)
     if bom is not None:
         return content.decode(bom, errors="replace"), bom, ()
+    # UTF-16/32 before anything else: ASCII in UTF-16 is also valid UTF-8, NULs and all.
+    wide = _wide_unicode(content) if b"\x00" in content[:_HEAD] else None
+    if wide is not None:
+        return content.decode(wide, errors="replace"), wide, ()
     for charset in (c for c in (http_charset, declared_charset(content)) if c):
         try:
             name = codecs.lookup(charset).name
@@ -227,6 +231,9 @@ def _decode(content: bytes, http_charset: str | None) -> tuple[str, str, tuple[D
             continue
         if name == "utf-8":
             break  # a UTF-8 declaration: the UTF-8 path below, with its per-region fallback
+        if name.startswith(("utf-16", "utf-32")):
+            # Readable ASCII markup cannot be UTF-16; browsers read such a declaration as UTF-8.
+            continue
         try:
             text = content.decode(name)
         except UnicodeDecodeError:
@@ -239,9 +246,6 @@ def _decode(content: bytes, http_charset: str | None) -> tuple[str, str, tuple[D
         return content.decode("utf-8"), "utf-8", ()
     except UnicodeDecodeError:
         pass
-    wide = _wide_unicode(content)
-    if wide is not None:
-        return content.decode(wide, errors="replace"), wide, ()
     mostly = _mostly_utf8(content)
     if mostly is not None:
         return mostly[0], "utf-8", mostly[1]
