@@ -180,17 +180,21 @@ def score(system: Callable[[bytes], str], batch: list[Item]) -> tuple[dict[str, 
             ok = system(item.data) == item.text
         except Exception:  # a crash on one item is a wrong decode, not the end of the run
             ok = False
-        total[item.group] += 1
-        exact[item.group] += ok
+        for key in (item.group, item.charset):
+            total[key] += 1
+            exact[key] += ok
         if not ok:
             wrong.append(item)
     elapsed = time.perf_counter() - start
     groups = {g: round(exact[g] / total[g], 4) for g in CHARSETS if total[g]}
+    charsets = {c: round(exact[c] / total[c], 4) for c in dict.fromkeys(i.charset for i in batch)}
+    right = sum(exact[g] for g in CHARSETS)
     result: dict[str, object] = {
-        "exact_rate": round(sum(exact.values()) / max(1, len(batch)), 4),
-        "exact": sum(exact.values()),
+        "exact_rate": round(right / max(1, len(batch)), 4),
+        "exact": right,
         "items": len(batch),
         "groups": groups,
+        "charsets": charsets,
         "items_per_s": round(len(batch) / elapsed, 1),
     }
     return result, wrong
@@ -229,6 +233,12 @@ def main(argv: list[str] | None = None) -> int:
         assert isinstance(rates, dict)
         row = f"{name:<20}{result['exact_rate']:>9.4f}" + "".join(f"{rates.get(g, 0):>18.4f}" for g in groups)
         print(row + f"{result['items_per_s']:>10}")
+    names = list(dict.fromkeys(i.charset for i in batch))
+    print("\n" + f"{'per charset':<20}" + "".join(f"{c:>12}" for c in names))
+    for name, result in results.items():
+        rates = result["charsets"]
+        assert isinstance(rates, dict)
+        print(f"{name:<20}" + "".join(f"{rates[c]:>12.4f}" for c in names))
     ours_rate = float(str(results["ours"]["exact_rate"]))
     for peer in ("charset-normalizer", "chardet"):
         peer_rate = float(str(results[peer]["exact_rate"]))
