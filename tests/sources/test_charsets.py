@@ -215,3 +215,16 @@ def test_ascii_in_utf16_is_read_as_utf16_not_as_utf8_with_nuls() -> None:
 def test_a_page_that_wrongly_declares_utf16_reads_as_utf8() -> None:
     page = '<html><head><meta charset="utf-16"></head><body><p>Grüße, “Köln”.</p></body></html>'
     assert decode_document(page.encode("utf-8")).text == page
+
+
+def test_a_few_nul_bytes_early_or_a_nul_padded_tail_are_still_text() -> None:
+    text = "A line of news text that goes on for a while.\n" * 20
+    pasted = text.encode() + b"a stray\x00 NUL.\n" + text.encode()
+    padded = text.encode() + b"\x00" * 4000
+    for raw in (pasted, padded):
+        assert sniff(raw) is ContentKind.TEXT
+    assert decode_document(pasted).text == text + "a stray NUL.\n" + text
+    assert decode_document(padded).text == text
+    assert decode_document(padded).controls_removed == 4000
+    with pytest.raises(BinaryInput):
+        sniff(b"\x00" * 100)

@@ -103,11 +103,25 @@ def _refuse_binary(head: bytes, name: str) -> None:
             f"binary content ({kind.mime}), not a news document",
             remedy="storyline reads HTML, text, feeds, JSON Lines and WARC",
         )
-    if b"\x00" in head and not _is_utf16(head):
+    if _control_share(head) > _BINARY_CONTROLS and not _is_utf16(head):
         raise BinaryInput(
             "binary content (NUL bytes), not a news document",
             remedy="storyline reads HTML, text, feeds, JSON Lines and WARC",
         )
+
+
+# Share of control bytes (NUL and other C0 controls but tab, line ends, form feed and escape) above
+# which content is binary: random or compressed bytes have about 10 %, text a stray few per 10,000
+# (a NUL pasted in, a NUL-padded tail, which is not counted).
+_BINARY_CONTROLS = 0.01
+_CONTROL_BYTES = re.compile(rb"[\x00-\x08\x0b\x0e-\x1a\x1c-\x1f]")
+
+
+def _control_share(head: bytes) -> float:
+    if b"\x00" not in head:
+        return 0.0  # without a NUL nothing here is binary (legacy text may hold other controls)
+    body = head.rstrip(b"\x00")
+    return len(_CONTROL_BYTES.findall(body)) / len(body) if body else 1.0
 
 
 def _is_utf16(head: bytes) -> bool:
