@@ -228,3 +228,20 @@ def test_a_few_nul_bytes_early_or_a_nul_padded_tail_are_still_text() -> None:
     assert decode_document(padded).controls_removed == 4000
     with pytest.raises(BinaryInput):
         sniff(b"\x00" * 100)
+
+
+def test_an_ingested_utf8_file_with_stray_bytes_records_them_as_repairs(tmp_path: Path) -> None:
+    import storyline
+
+    good = "The minister said the option was “not excluded” — and Europe’s leaders agreed on the port.\n\n"
+    stray = b"A \x93late\x94 change added \xa3200m more to the bill, officials said on Friday.\n\n"
+    (tmp_path / "port.txt").write_bytes(b"Port deal agreed\n\n" + good.encode() * 3 + stray + good.encode())
+    report = storyline.ingest([tmp_path / "port.txt"], db=tmp_path / "t.db")
+    assert len(report.ingested) == 1
+    article = storyline.articles(db=tmp_path / "t.db")[0].article
+    assert "A “late” change added £200m more" in article.text
+    found = [(r.before, r.after) for r in article.repairs if r.kind == "decode:utf-8"]
+    assert found == [("b'\\x93'", "“"), ("b'\\x94'", "”"), ("b'\\xa3'", "£")]
+    for repair in article.repairs:
+        if repair.kind == "decode:utf-8":
+            assert article.text[repair.offset] == repair.after
