@@ -212,6 +212,11 @@ def main(argv: list[str] | None = None) -> int:
     if not args.data.exists():
         print(f"no data at {args.data}; pass --data PATH (../shared/datasets)", file=sys.stderr)
         return 2
+    try:
+        import chardet  # noqa: F401
+    except ImportError:
+        print("chardet is a peer here: pip install 'storyline[bench]'", file=sys.stderr)
+        return 2
     batch = items(args.data, args.limit)
     results: dict[str, dict[str, object]] = {}
     wrong_ours: list[Item] = []
