@@ -81,8 +81,11 @@ class LegacyConfig:
 _CHUNK = re.compile(r"\S*[^\x00-\x7f]\S*")
 _LETTERS = re.compile(r"[^\W\d_]+")
 _ASCII_WORD = re.compile(rb"(?<![\x80-\xff])[A-Za-z]+(?![\x80-\xff])")
-# Common in news text in any position: currency, marks, fractions and typographic punctuation.
-_COMMON = set("£€¥$¢§©®™°%·•…«»‹›“”‘’„‚—–¿¡×½¼¾\u00a0\u202f\u2009\u2011\u2010")
+# Common in news text beside a space, digit or punctuation: currency, marks, fractions and
+# typographic punctuation.
+_COMMON = set("£€¥¢§©®™°·•…«»‹›“”‘’„‚—–¿¡×½¼¾\u00a0\u202f\u2009\u2011\u2010")
+# Between two letters only apostrophes, unspaced dashes ("well—known") and the Catalan middle dot
+# stand; any other symbol there ("c½ur", "Ma¹opolska") is a letter read in the wrong code page.
 _IN_WORD = set("’‘ʼ–—‐‑·")
 
 
