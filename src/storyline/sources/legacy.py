@@ -84,14 +84,11 @@ _ASCII_WORD = re.compile(rb"(?<![\x80-\xff])[A-Za-z]+(?![\x80-\xff])")
 # Common in news text beside a space, digit or punctuation: currency, marks, fractions and
 # typographic punctuation.
 _COMMON = set("£€¥¢§©®™°·•…«»‹›“”‘’„‚—–¿¡×½¼¾\u00a0\u202f\u2009\u2011\u2010")
-# Between two letters only apostrophes, unspaced dashes ("well—known") and the Catalan middle dot
-# stand; any other symbol there ("c½ur", "Ma¹opolska") is a letter read in the wrong code page.
-_IN_WORD = set("’‘ʼ–—‐‑·")
 
 
 def guess_legacy(content: bytes, config: LegacyConfig = LegacyConfig()) -> str:
     """The code page to decode ``content`` (not valid UTF-8) with; ``cp1252`` when nothing reads better."""
-    sample = _trim(content[: config.sample_bytes])
+    sample = content[: config.sample_bytes]
     # Only lines with non-ASCII bytes tell code pages apart (ASCII reads the same in all of them);
     # the ASCII words elsewhere only say how much of the text is Latin script.
     wide = b"\n".join(line for line in sample.split(b"\n") if not line.isascii())[: config.evidence_bytes]
@@ -99,13 +96,15 @@ def guess_legacy(content: bytes, config: LegacyConfig = LegacyConfig()) -> str:
     best, best_score = "cp1252", float("-inf")
     for charset, languages in CODE_PAGES.items():
         try:
-            text = _trim(wide).decode(charset)
+            text = wide.decode(charset)
         except UnicodeDecodeError:
             continue
         score = _score(text, languages, latin_words, config)
         if score > best_score:
             best, best_score = charset, score
-    cjk = _cjk_guess(sample, config) if best_score < 0 else None
+    # A multi-byte character cut at the sample's end would count against a CJK decoding.
+    cut = _trim(sample) if len(content) > len(sample) else sample
+    cjk = _cjk_guess(cut, config) if best_score < 0 else None
     return cjk if cjk is not None else best
 
 
@@ -154,7 +153,7 @@ def _score(text: str, languages: tuple[str, ...], latin_words: int, config: Lega
     for chunk in chunks:
         for index, char in enumerate(chunk):
             if not char.isascii() and not char.isalpha():
-                score += _symbol_score(chunk, index, config)
+                score += _symbol_score(chunk, index, languages, config)
     return score
 
 
@@ -192,6 +191,8 @@ def _bad_word(word: str) -> bool:
 
 
 def _script(char: str) -> str:
+    if char == "µ":
+        return "LATIN"  # the micro sign of "µg" is written with Latin letters
     name = unicodedata.name(char, "")
     return name.split(" ", 1)[0] if name else "?"
 
@@ -216,13 +217,34 @@ def _words(language: str) -> dict[str, float]:
     return dict(wordfreq.get_frequency_dict(language, wordlist="small"))
 
 
-def _symbol_score(chunk: str, index: int, config: LegacyConfig) -> float:
+def _symbol_score(chunk: str, index: int, languages: tuple[str, ...], config: LegacyConfig) -> float:
     char = chunk[index]
     category = unicodedata.category(char)
     if category in ("Cc", "Co", "Cn", "Cs"):
         return config.control
     before = chunk[index - 1] if index else " "
     after = chunk[index + 1] if index + 1 < len(chunk) else " "
-    if before.isalpha() and after.isalpha():
-        return config.placed_symbol if char in _IN_WORD else config.odd_symbol
-    return config.placed_symbol if char in _COMMON else config.odd_symbol
+    if not (before.isalpha() and after.isalpha()):
+        return config.placed_symbol if char in _COMMON else config.odd_symbol
+    left = _LEFT_LETTERS.search(chunk, 0, index)
+    right = _LETTERS.match(chunk, index + 1)
+    head, tail = (left.group() if left else ""), (right.group() if right else "")
+    if char == "·":  # only Catalan's "l·l" is a word; elsewhere it is a mis-read letter
+        return config.placed_symbol if before in "lL" and after in "lL" else config.odd_symbol
+    if char in _APOSTROPHES:
+        # "Europe’s", "don’t", "l’homme", "O’Brien"; elsewhere ("tax’metro") it may be a letter.
+        elided = tail.lower() in _ENDINGS or head.lower() in _ELISIONS or (len(head) == 1 and head.isupper())
+        return config.placed_symbol if elided else 0.0
+    if char in _DASHES:
+        # An unspaced dash joins words ("well—known"); between fragments ("Krak—w") it is a letter.
+        joins = _frequency(head, languages) > 0 and _frequency(tail, languages) > 0
+        return config.placed_symbol if joins else 0.0
+    return config.odd_symbol
+
+
+_LEFT_LETTERS = re.compile(r"[^\W\d_]+$")
+_APOSTROPHES = set("’‘ʼ")
+_DASHES = set("–—‐‑")
+# What follows an English apostrophe, and what a French, Italian or Catalan elision leaves before it.
+_ENDINGS = {"s", "t", "d", "ll", "re", "ve", "m"}
+_ELISIONS = {"l", "d", "j", "m", "n", "s", "t", "c", "qu", "jusqu", "lorsqu", "puisqu", "un", "dell", "all", "dall", "nell", "sull"}
