@@ -14,6 +14,7 @@ letter inside a lowercase word, two scripts in one word, a symbol between letter
 
 from __future__ import annotations
 
+import itertools
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -187,7 +188,11 @@ def _bad_word(word: str) -> bool:
         return True
     if word.isupper():
         return False
-    return any(c.isupper() and not c.isascii() for c in word[1:])
+    if any(c.isupper() and not c.isascii() for c in word[1:]):
+        return True
+    # "McDonald" is a name, but a capital after a small letter in a word with a non-ASCII letter
+    # ("interestedóBushnell") is a dash read as a letter.
+    return any(a.islower() and b.isupper() for a, b in itertools.pairwise(word))
 
 
 def _script(char: str) -> str:
@@ -224,6 +229,13 @@ def _symbol_score(chunk: str, index: int, languages: tuple[str, ...], config: Le
         return config.control
     before = chunk[index - 1] if index else " "
     after = chunk[index + 1] if index + 1 < len(chunk) else " "
+    if char in _CURRENCY and before.isalpha() != after.isalpha():
+        # "£625m", "5 €", "US$": a currency sign glued to a word ("€lvdalsmal") is a mis-read letter.
+        return (
+            config.odd_symbol
+            if after.isalpha() and not before.isalpha() and not before.isupper()
+            else config.placed_symbol
+        )
     if not (before.isalpha() and after.isalpha()):
         return config.placed_symbol if char in _COMMON else config.odd_symbol
     left = _LEFT_LETTERS.search(chunk, 0, index)
@@ -237,7 +249,9 @@ def _symbol_score(chunk: str, index: int, languages: tuple[str, ...], config: Le
         return config.placed_symbol if elided else 0.0
     if char in _DASHES:
         # An unspaced dash joins words ("well—known"); between fragments ("Krak—w") it is a letter.
-        joins = _frequency(head, languages) > 0 and _frequency(tail, languages) > 0
+        # Names joined by a dash ("Portevin–Le Chatelier", "Arthur—a") are not in word lists: no
+        # evidence either way.
+        joins = all(len(part) > 1 and _frequency(part, languages) > 0 for part in (head, tail))
         return config.placed_symbol if joins else 0.0
     return config.odd_symbol
 
@@ -245,6 +259,26 @@ def _symbol_score(chunk: str, index: int, languages: tuple[str, ...], config: Le
 _LEFT_LETTERS = re.compile(r"[^\W\d_]+$")
 _APOSTROPHES = set("’‘ʼ")
 _DASHES = set("–—‐‑")
+_CURRENCY = set("£€¥¢")
 # What follows an English apostrophe, and what a French, Italian or Catalan elision leaves before it.
 _ENDINGS = {"s", "t", "d", "ll", "re", "ve", "m"}
-_ELISIONS = {"l", "d", "j", "m", "n", "s", "t", "c", "qu", "jusqu", "lorsqu", "puisqu", "un", "dell", "all", "dall", "nell", "sull"}
+_ELISIONS = {
+    "l",
+    "d",
+    "j",
+    "m",
+    "n",
+    "s",
+    "t",
+    "c",
+    "qu",
+    "jusqu",
+    "lorsqu",
+    "puisqu",
+    "un",
+    "dell",
+    "all",
+    "dall",
+    "nell",
+    "sull",
+}
