@@ -179,10 +179,10 @@ class Decoded:
 def decode_document(content: bytes, http_charset: str | None = None) -> Decoded:
     """Decode a document's bytes the way a reader of its language would see them.
 
-    Order of trust: a byte-order mark, the HTTP header and the document's own declaration (a
-    declaration that fails to decode is ignored: mislabelled pages are common), UTF-8, UTF-16/32
-    without a BOM, UTF-8 with a few bad bytes (each bad run decoded on its own and reported in
-    ``fixes``), then the legacy code page the text reads best in (:mod:`storyline.sources.legacy`).
+    Order of trust: a byte-order mark, UTF-16/32 told by its zero bytes, the HTTP header and the
+    document's own declaration (a declaration that fails to decode is ignored: mislabelled pages
+    are common), UTF-8, UTF-8 with a few bad bytes (each bad run decoded on its own and reported
+    in ``fixes``), then the legacy code page the text reads best in (:mod:`storyline.sources.legacy`).
     Control characters no text holds are removed wherever they are, and counted.
     """
     text, charset, fixes = _decode(content, http_charset)
