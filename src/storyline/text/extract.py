@@ -28,7 +28,7 @@ from storyline.model import (
     count_words,
     plausible_date,
 )
-from storyline.sources.sniff import decode, sniff
+from storyline.sources.sniff import decode_document, decoding_repairs, sniff
 from storyline.text import htmlmeta
 from storyline.text.datelines import dateline, text_date, url_date
 from storyline.text.lines import classify_line, normalize_line
@@ -54,8 +54,11 @@ def extract(raw: RawDocument, config: ExtractConfig) -> Article:
     """Turn one raw document into an :class:`Article`, or raise :class:`NoArticle` (a named skip)."""
     kind = sniff(raw.content, raw.locator)
     charset = _header_charset(raw.content_type)
-    text, _ = decode(raw.content, charset)
+    decoded = decode_document(raw.content, charset)
+    text = decoded.text
     article = _from_html(raw, text, config) if kind is ContentKind.HTML else _from_text(raw, text)
+    # Bytes that needed help to decode (a stray Windows-1252 quote in UTF-8, NULs) are repairs too.
+    article = replace(article, repairs=article.repairs + decoding_repairs(decoded, article.text))
     # A page's short text is what is left of a template (an index, a login wall); a text the user
     # gave is the article, so only an almost empty one is refused: a news brief is short.
     floor = config.min_words if kind is ContentKind.HTML else config.min_text_words
