@@ -308,7 +308,18 @@ class _Budget:
 
     def read(self, size: int = -1) -> bytes:
         room = self._limit - self._count + 1
-        data = self._stream.read(room if size is None or size < 0 else min(size, room))
+        want = room if size is None or size < 0 else min(size, room)
+        # read1 hands over what one inflation step gives: a GzipFile's plain read() would lose the
+        # whole records before a cut in the same call, raising EOFError for all of it.
+        read = getattr(self._stream, "read1", self._stream.read)
+        try:
+            data: bytes = read(want)
+        except EOFError as exc:
+            # warcio takes EOFError for a clean end of the archive: it is named here instead.
+            raise TruncatedRecord(
+                "the archive ends inside a compressed block (a partial download?)",
+                remedy="the records before the cut are kept; re-download the file for the rest",
+            ) from exc
         self._count += len(data)
         if self._count > self._limit:
             raise TooLarge(
@@ -327,15 +338,29 @@ def _line_capped_reader(stream: _Budget, cap: int) -> Any:
     class LineCappedReader(DecompressingBufferedReader):  # type: ignore[misc]
         def readline(self, length: int | None = None) -> bytes:
             capped = length is None or length < 0 or length > cap
-            line: bytes = super().readline(cap if capped else length)
-            if capped and len(line) >= cap and not line.endswith(b"\n"):
+            limit = cap if capped else int(length or 0)
+            # warcio's own readline may return early at a block boundary when given a length, so
+            # the line is gathered here piece by piece up to the limit.
+            pieces: list[bytes] = []
+            got = 0
+            while got < limit:
+                piece: bytes = super().readline(limit - got)
+                if not piece:
+                    break
+                pieces.append(piece)
+                got += len(piece)
+                if piece.endswith(b"\n"):
+                    break
+            line = b"".join(pieces)
+            if capped and got >= cap and not line.endswith(b"\n"):
                 raise MalformedArchive(
                     f"a header line longer than {cap} bytes: not a WARC record",
                     remedy="check the archive with `warcio check`",
                 )
             return line
 
-    return LineCappedReader(stream)
+    # Bigger blocks than warcio's 16 KB: draining a large record costs a quarter of the calls.
+    return LineCappedReader(stream, block_size=_BLOCK)
 
 
 def _parse_iso(value: str | None) -> datetime | None:

@@ -29,13 +29,15 @@ from storyline.model import RawDocument, SourceKind
 
 IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
 
-# Prefixes whose low 32 bits are an IPv4 address a packet may end up at: NAT64 (well-known and
-# local-use), IPv4-compatible (::a.b.c.d, deprecated but still routed by some stacks) and
-# IPv4-translated (SIIT). IPv4-mapped, 6to4 and Teredo have their own accessors in ipaddress.
+# Prefixes whose low 32 bits are an IPv4 address a packet may end up at: NAT64's well-known prefix,
+# IPv4-compatible (::a.b.c.d, deprecated but still routed by some stacks) and IPv4-translated (SIIT).
+# IPv4-mapped, 6to4 and Teredo have their own accessors in ipaddress.
 _EMBEDDING_PREFIXES = tuple(
-    ipaddress.IPv6Network(prefix)
-    for prefix in ("64:ff9b::/96", "64:ff9b:1::/48", "::/96", "::ffff:0:0:0/96")
+    ipaddress.IPv6Network(prefix) for prefix in ("64:ff9b::/96", "::/96", "::ffff:0:0:0/96")
 )
+# Refused whole: local-use NAT64 (RFC 8215) leads into the operator's own network, wherever in the
+# address the IPv4 part sits. Python's is_global (3.11) calls it global.
+_LOCAL_PREFIXES = (ipaddress.IPv6Network("64:ff9b:1::/48"),)
 # Only these content encodings are asked for and inflated, each with an output bound (brotli and zstd
 # decoders inflate a whole chunk at once, so one small chunk can be a bomb).
 _ACCEPT_ENCODING = "gzip, deflate"
@@ -52,6 +54,8 @@ def non_public_reason(address: IPAddress) -> str | None:
     if not address.is_global:
         return f"{address} is not a public address"
     if isinstance(address, ipaddress.IPv6Address):
+        if any(address in prefix for prefix in _LOCAL_PREFIXES):
+            return f"{address} is a local-use NAT64 address"
         for embedded in _embedded_ipv4(address):
             if not embedded.is_global:
                 return f"{address} embeds the non-public IPv4 address {embedded}"
