@@ -8,12 +8,14 @@ prints the port it listens on, then serves until killed:
   timeout, so only an overall deadline ends it);
 - ``/echo-host``: an article whose text is the Host header it received (a pinned connection must
   still send the URL's host);
+- ``/gzip-bomb``: a page sent with ``Content-Encoding: gzip`` that inflates to 64 MiB (64 KB sent);
 - ``/hits``: how many requests it has had, so a test can prove no request reached it;
 - anything else: 404.
 """
 
 from __future__ import annotations
 
+import gzip
 import sys
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -25,7 +27,7 @@ DRIP_SECONDS = float(sys.argv[1]) if len(sys.argv) > 1 else 0.5
 class Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
 
-    def log_message(self, format: str, *args: object) -> None:  # noqa: A002 (the base class's name)
+    def log_message(self, format: str, *args: object) -> None:
         pass
 
     def do_GET(self) -> None:
@@ -48,6 +50,14 @@ class Handler(BaseHTTPRequestHandler):
             self._send(
                 f"<html><head><title>Host {host}</title></head><body><article>{text}</article></body></html>"
             )
+        elif self.path == "/gzip-bomb":
+            body = gzip.compress(b"<html><body><p>" + b" " * (64 * 1024 * 1024), compresslevel=9)
+            self.send_response(200)
+            self.send_header("Content-Type", "text/html")
+            self.send_header("Content-Encoding", "gzip")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
         elif self.path == "/hits":
             self._send(str(HITS), "text/plain")
         else:

@@ -17,7 +17,8 @@ from pathlib import Path
 ARTICLE = (
     "<html><head><title>Bridge reopens</title></head><body><article><h1>Bridge reopens</h1>"
     + "<p>The old river bridge reopened to traffic on Monday after eighteen months of repairs, "
-    "the city council said, ending long detours for commuters and delivery drivers.</p>" * 3
+    "the city council said, ending long detours for commuters and delivery drivers.</p>"
+    * 3
     + "</article></body></html>"
 )
 MiB = 1024 * 1024

@@ -158,9 +158,7 @@ def _open_regular(path: Path) -> BinaryIO:
     try:
         mode = os.stat(path).st_mode
     except FileNotFoundError as exc:
-        raise Unreadable(
-            "a broken symlink or a file that vanished", remedy="fix or remove the link"
-        ) from exc
+        raise Unreadable("a broken symlink or a file that vanished", remedy="fix or remove the link") from exc
     if not stat.S_ISREG(mode):
         raise SpecialFile(
             f"not a regular file ({_kind(mode)}); refused without reading it",

@@ -28,6 +28,7 @@ from storyline.errors import (
 from storyline.model import RawDocument, Skip, SourceKind
 from storyline.sources.web import Fetcher, is_url
 
+
 class Readable(Protocol):
     """What :func:`expand_warc` needs of a stream: a file, a GzipFile, a BytesIO."""
 
