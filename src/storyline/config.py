@@ -41,6 +41,9 @@ class SourceConfig:
     # A live feed carries 10-100 items and an archive export a few thousand; past this a feed is a
     # flood, and the rest become one named skip instead of one skip (or one fetch) per item.
     max_feed_items: int = 5000
+    # Teaser items whose linked pages fail this many times in a row (a dead or hostile site) stop the
+    # feed's fetching: the rest are one summarised skip, not one slow failure each.
+    max_feed_fetch_failures: int = 10
 
 
 @dataclass(frozen=True, slots=True)

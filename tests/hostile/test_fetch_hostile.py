@@ -117,3 +117,21 @@ def test_gzip_content_encoding_bomb_is_capped(server: str, tmp_path: Path) -> No
         config=config(allow_private=True, max_bytes=2**20),
     )
     assert [s.code for s in report.skipped] == ["too-large"]
+
+
+def test_feed_of_failing_teasers_stops_fetching_after_a_run_of_failures(server: str, tmp_path: Path) -> None:
+    items = "".join(
+        f"<item><title>T{n}</title><link>http://{server}/missing-{n}</link><description>Teaser.</description></item>"
+        for n in range(40)
+    )
+    (tmp_path / "feed.xml").write_text(
+        f'<?xml version="1.0"?><rss version="2.0"><channel><title>Dead</title>{items}</channel></rss>',
+        encoding="utf-8",
+    )
+    before = hits(server)
+    report = storyline.ingest(
+        [tmp_path / "feed.xml"], db=tmp_path / "t.db", config=config(allow_private=True)
+    )
+    assert [s.code for s in report.skipped] == ["fetch-failed"] * 11
+    assert report.skipped[-1].message.startswith("30 teaser item(s) not fetched after 10 pages failed")
+    assert hits(server) - before == 10

@@ -81,22 +81,30 @@ def test_special_files_are_refused_unopened_and_later_files_still_read(tmp_path:
     corpus.zero_symlink(folder / "n-zero.html")
     (folder / "o-link.html").symlink_to(folder / "a-good.html")  # a symlink to a regular file is read
     (folder / "p-dangling.html").symlink_to(folder / "nowhere.html")
+    # A regular file whose stat size (0) is not its length: the read is capped all the same.
+    (folder / "q-proc.txt").symlink_to("/proc/self/smaps")
+    (folder / "r-linked-folder").symlink_to(tmp_path, target_is_directory=True)  # a loop, not entered
     (folder / "z-good.html").write_text(corpus.article("station"), encoding="utf-8")
     started = time.monotonic()
     result = capped_ingest([folder], tmp_path / "t.db", sources={"max_bytes": 300})
     # max_bytes 300 is below an article's size: the good pages are too-large, which proves they were
-    # reached (after the FIFO and /dev/zero) and read with the cap whatever stat said.
+    # reached after the FIFO and /dev/zero.
     assert codes(result) == {
         "a-good.html": "too-large",
         "m-fifo.html": "special-file",
         "n-zero.html": "special-file",
         "o-link.html": "too-large",
         "p-dangling.html": "unreadable",
+        "q-proc.txt": "too-large",
+        "r-linked-folder": "special-file",
         "z-good.html": "too-large",
     }
+    proc = next(message for locator, _, message in result["skips"] if locator.endswith("q-proc.txt"))
+    assert proc.startswith("over the 300-byte cap")  # found by reading 301 bytes, not by stat
     assert time.monotonic() - started < 30
+    (folder / "q-proc.txt").unlink()
     result = capped_ingest([folder], tmp_path / "u.db")
-    assert sorted(codes(result).values()) == ["special-file", "special-file", "unreadable"]
+    assert sorted(codes(result).values()) == ["special-file", "special-file", "special-file", "unreadable"]
     assert [Path(loc).name for loc in result["locators"]] == ["a-good.html", "o-link.html", "z-good.html"]
     assert result["max_rss_mb"] < RSS_CAP_MB
 

@@ -102,6 +102,15 @@ def _walk(path: Path, sources: SourceConfig) -> Iterator[Path | Skip]:
         if not sources.include_hidden:
             dirs[:] = [d for d in dirs if not d.startswith(".")]
             files = [f for f in files if not f.startswith(".")]
+        # os.walk lists a symlink to a folder among the folders but does not enter it (it could loop);
+        # it is named rather than passed over in silence.
+        for name in sorted(d for d in dirs if os.path.islink(os.path.join(root, d))):
+            yield Skip(
+                safe_locator(os.path.join(root, name)),
+                SpecialFile.code,
+                "a symlink to a folder is not followed (links can loop)",
+            )
+        dirs[:] = [d for d in dirs if not os.path.islink(os.path.join(root, d))]
         dirs.sort()
         for name in sorted(files):
             yield Path(root) / name
@@ -123,7 +132,8 @@ def _read_file(path: Path, fetcher: Fetcher, sources: SourceConfig) -> Iterator[
     locator = safe_locator(path)
     try:
         with _open_regular(path) as handle:
-            fetched_at = datetime.fromtimestamp(os.fstat(handle.fileno()).st_mtime, tz=UTC)
+            status = os.fstat(handle.fileno())
+            fetched_at = datetime.fromtimestamp(status.st_mtime, tz=UTC)
             head = handle.read(_HEAD)
             handle.seek(0)
             gzipped = is_gzip(head)
@@ -137,6 +147,13 @@ def _read_file(path: Path, fetcher: Fetcher, sources: SourceConfig) -> Iterator[
                 stream = gzip.GzipFile(fileobj=handle, mode="rb") if gzipped else handle
                 yield from expand_warc(stub, stream, sources)
                 return
+            if status.st_size > sources.max_bytes:
+                # A size stat reports for a regular file is at least what is there: over the cap is
+                # refused unread (under it proves nothing, so the read below is capped anyway).
+                raise TooLarge(
+                    f"{status.st_size} bytes is over the {sources.max_bytes}-byte cap",
+                    remedy="raise --max-bytes if this really is one article",
+                )
             content = _read_capped(handle, sources.max_bytes, gzipped)
     except InputError as exc:
         yield Skip(locator, exc.code, str(exc))

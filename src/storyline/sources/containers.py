@@ -16,6 +16,7 @@ from typing import Any, Protocol
 from storyline.config import SourceConfig
 from storyline.errors import (
     EmptyInput,
+    FetchError,
     InputError,
     MalformedArchive,
     MalformedFeed,
@@ -50,7 +51,8 @@ def expand_feed(
     """
     import feedparser
 
-    cap = (sources or SourceConfig()).max_feed_items
+    config = sources or SourceConfig()
+    cap = config.max_feed_items
     parsed = feedparser.parse(raw.content)
     entries = list(parsed.entries)
     if parsed.bozo and not entries:
@@ -60,6 +62,8 @@ def expand_feed(
         raise MalformedFeed("the feed has no items", remedy="nothing to ingest from this feed yet")
     feed_title = str(parsed.feed.get("title", "")) or None
     contentless: list[str] = []
+    failures = 0  # teaser fetches failed in a row
+    unfetched: list[str] = []
     for index, entry in enumerate(entries[:cap]):
         key = str(entry.get("id") or entry.get("link") or index)
         locator = f"{raw.locator}#{key}"
@@ -76,11 +80,16 @@ def expand_feed(
         }
         clean_hints = {k: str(v) for k, v in hints.items() if v}
         if fetcher is not None and link and fetcher.config.fetch_feed_links and _words(html) < _TEASER_WORDS:
+            if failures >= config.max_feed_fetch_failures:
+                unfetched.append(key)
+                continue
             try:
                 page = fetcher.fetch(link)
             except InputError as exc:
+                failures += 1
                 yield Skip(locator, exc.code, f"feed item is a teaser and its page failed: {exc}")
                 continue
+            failures = 0
             yield RawDocument(
                 locator=locator,
                 kind=SourceKind.FEED,
@@ -109,6 +118,13 @@ def expand_feed(
             EmptyInput.code,
             f"{len(contentless)} feed item(s) have no content and no fetchable link "
             f"(first: {contentless[0][:200]})",
+        )
+    if unfetched:
+        yield Skip(
+            raw.locator,
+            FetchError.code,
+            f"{len(unfetched)} teaser item(s) not fetched after {config.max_feed_fetch_failures} "
+            f"pages failed in a row (first: {unfetched[0][:200]})",
         )
     if len(entries) > cap:
         yield Skip(
