@@ -11,6 +11,8 @@ import argparse
 import gzip
 import os
 import stat
+import struct
+import zlib
 from pathlib import Path
 
 # One article, long enough to pass extraction, used wherever a good document is needed.
@@ -22,7 +24,7 @@ ARTICLE = (
     + "</article></body></html>"
 )
 MiB = 1024 * 1024
-# One gzip member of this many inflated bytes compresses to ~16 KB; a bomb repeats it.
+# A bomb is built from one compressed block of this many inflated bytes (~16 KB), repeated.
 _BLOCK = 16 * MiB
 
 
@@ -33,18 +35,32 @@ def article(topic: str) -> str:
     )
 
 
-def _filler_members(total: int, byte: bytes = b" ") -> bytes:
-    """gzip members that inflate to exactly ``total`` bytes of ``byte``, built from one compressed
-    block so a gigabyte costs milliseconds and kilobytes."""
-    whole, rest = divmod(total, _BLOCK)
-    block = gzip.compress(byte * _BLOCK, compresslevel=9) if whole else b""
-    return block * whole + (gzip.compress(byte * rest, compresslevel=9) if rest else b"")
+def one_member(prefix: bytes, filler: int, suffix: bytes = b"", byte: bytes = b" ") -> bytes:
+    """A single gzip member inflating to ``prefix + byte * filler + suffix``, as a crawler writes one
+    record. Built without compressing every byte: after a full flush deflate starts afresh, so the
+    same block of input always compresses to the same bytes, which are repeated."""
+    deflate = zlib.compressobj(9, zlib.DEFLATED, -zlib.MAX_WBITS)
+    parts = [deflate.compress(prefix) + deflate.flush(zlib.Z_FULL_FLUSH)]
+    crc = zlib.crc32(prefix)
+    whole, rest = divmod(filler, _BLOCK)
+    if whole:
+        chunk = byte * _BLOCK
+        block = deflate.compress(chunk) + deflate.flush(zlib.Z_FULL_FLUSH)
+        parts.append(block * whole)
+        for _ in range(whole):
+            crc = zlib.crc32(chunk, crc)
+    tail = byte * rest + suffix
+    parts.append(deflate.compress(tail) + deflate.flush())
+    crc = zlib.crc32(tail, crc)
+    size = len(prefix) + filler + len(suffix)
+    header = b"\x1f\x8b\x08\x00\x00\x00\x00\x00\x00\xff"
+    return header + b"".join(parts) + struct.pack("<II", crc & 0xFFFFFFFF, size & 0xFFFFFFFF)
 
 
 def gzip_bomb(path: Path, inflated: int) -> Path:
-    """A ``.html.gz`` that starts like a page and inflates to ``inflated`` bytes."""
+    """A ``.html.gz`` (one gzip member) that starts like a page and inflates to ``inflated`` bytes."""
     head = b"<html><body><p>"
-    path.write_bytes(gzip.compress(head) + _filler_members(inflated - len(head)))
+    path.write_bytes(one_member(head, inflated - len(head)))
     return path
 
 
@@ -76,7 +92,8 @@ def warc_bomb(path: Path, inflated: int, *, good_after: bool = True) -> Path:
     good record, so a reader that skips the bomb record can be seen to go on."""
     head, tail = _warc_record("https://bomb.example/page", inflated)
     opening = b"<html><body><p>"
-    parts = [gzip.compress(head + opening), _filler_members(inflated - len(opening)), gzip.compress(tail)]
+    # The bomb record is one gzip member, as a crawler writes it (warcio reads a member at a time).
+    parts = [one_member(head + opening, inflated - len(opening), tail)]
     if good_after:
         parts.append(gzip.compress(warc_record("https://news.example/after", article("bridge").encode())))
     path.write_bytes(b"".join(parts))
@@ -99,7 +116,7 @@ def truncated_warc(path: Path, *, gzipped: bool) -> Path:
 
 def long_header_warc(path: Path, length: int) -> Path:
     """A gzipped "WARC" whose first header line never ends (a bomb aimed at warcio's readline)."""
-    path.write_bytes(gzip.compress(b"WARC/1.0\r\nWARC-Type: ") + _filler_members(length, b"x"))
+    path.write_bytes(one_member(b"WARC/1.0\r\nWARC-Type: ", length, byte=b"x"))
     return path
 
 
