@@ -28,7 +28,6 @@ from storyline.config import FetchConfig, PipelineConfig, SourceConfig
 from tests.hostile import make_corpus as corpus
 
 HERE = Path(__file__).resolve().parent
-ROOT = HERE.parents[1]
 MiB = corpus.MiB
 # The child ingests with extraction loaded but no NLP: ~200 MB resident. A reader that held a bomb
 # whole would be at 1 GiB or more (or die at the address-space limit first).
@@ -44,7 +43,9 @@ def capped_ingest(
     capabilities that let root read any file, so permission checks apply to it as to a user.
     """
     payload = json.dumps({"inputs": [str(p) for p in inputs], "db": str(db), **spec})
-    env = {**os.environ, "PYTHONPATH": str(ROOT / "src"), "HOME": str(db.parent)}
+    # The child imports the same storyline as this process (the checkout's src, or what PYTHONPATH names).
+    source = Path(storyline.__file__).resolve().parents[1]
+    env = {**os.environ, "PYTHONPATH": str(source), "HOME": str(db.parent)}
     prefix: list[str] = []
     if unprivileged and os.geteuid() == 0:
         setpriv = shutil.which("setpriv")
