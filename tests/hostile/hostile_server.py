@@ -1,8 +1,8 @@
 """A deliberately unkind HTTP server for the fetching tests, run as its own process on 127.0.0.1.
 
-    python tests/hostile/hostile_server.py [DRIP_SECONDS]
+    python tests/hostile/hostile_server.py [DRIP_SECONDS [CERT.pem KEY.pem]]
 
-prints the port it listens on, then serves until killed:
+(with a certificate and key it speaks HTTPS) prints the port it listens on, then serves until killed:
 
 - ``/drip``: promises a 100 KB page and sends one byte every DRIP_SECONDS (never trips a per-read
   timeout, so only an overall deadline ends it);
@@ -16,6 +16,7 @@ prints the port it listens on, then serves until killed:
 from __future__ import annotations
 
 import gzip
+import ssl
 import sys
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -88,6 +89,10 @@ class Handler(BaseHTTPRequestHandler):
 def main() -> None:
     server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
     server.daemon_threads = True
+    if len(sys.argv) > 3:
+        context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        context.load_cert_chain(sys.argv[2], sys.argv[3])
+        server.socket = context.wrap_socket(server.socket, server_side=True)
     print(server.server_address[1], flush=True)
     server.serve_forever()
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import shutil
 import signal
 import socket
 import subprocess
@@ -35,6 +36,44 @@ def server() -> Iterator[str]:
     try:
         assert process.stdout is not None
         yield f"127.0.0.1:{int(process.stdout.readline())}"
+    finally:
+        with contextlib.suppress(ProcessLookupError):  # already gone is fine
+            os.kill(process.pid, signal.SIGTERM)
+        process.wait(timeout=10)
+
+
+@pytest.fixture(scope="module")
+def tls_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path]]:
+    """An HTTPS hostile_server.py with a self-signed certificate for the name pinned.test only."""
+    openssl = shutil.which("openssl")
+    if openssl is None:
+        pytest.skip("openssl is not installed to make a test certificate")
+    folder = tmp_path_factory.mktemp("tls")
+    cert, key = folder / "cert.pem", folder / "key.pem"
+    request = ["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2", "-subj", "/CN=pinned.test"]
+    subprocess.run(
+        [
+            openssl,
+            *request,
+            "-addext",
+            "subjectAltName=DNS:pinned.test",
+            "-keyout",
+            str(key),
+            "-out",
+            str(cert),
+        ],
+        check=True,
+        capture_output=True,
+    )
+    process = subprocess.Popen(
+        [sys.executable, str(HERE / "hostile_server.py"), "0.3", str(cert), str(key)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+    )
+    try:
+        assert process.stdout is not None
+        yield process.stdout.readline().strip(), cert
     finally:
         with contextlib.suppress(ProcessLookupError):  # already gone is fine
             os.kill(process.pid, signal.SIGTERM)
@@ -135,3 +174,22 @@ def test_feed_of_failing_teasers_stops_fetching_after_a_run_of_failures(server: 
     assert [s.code for s in report.skipped] == ["fetch-failed"] * 11
     assert report.skipped[-1].message.startswith("30 teaser item(s) not fetched after 10 pages failed")
     assert hits(server) - before == 10
+
+
+def test_pinned_tls_connection_verifies_the_url_host(
+    tls_server: tuple[str, Path], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    port, cert = tls_server
+    monkeypatch.setenv("SSL_CERT_FILE", str(cert))  # trust the test certificate (httpx reads this)
+    fake_dns(monkeypatch, lambda n: ["127.0.0.1"])
+    report = storyline.ingest(
+        [f"https://pinned.test:{port}/echo-host", f"https://127.0.0.1:{port}/echo-host"],
+        db=tmp_path / "t.db",
+        config=config(allow_private=True),
+    )
+    # By name: SNI and the certificate check use pinned.test although the socket went to 127.0.0.1.
+    assert len(report.ingested) == 1
+    assert f"pinned.test:{port}" in storyline.articles(db=tmp_path / "t.db")[0].article.text
+    # By address: the certificate does not name 127.0.0.1, and verification is not switched off.
+    assert [s.code for s in report.skipped] == ["fetch-failed"]
+    assert "CERTIFICATE_VERIFY_FAILED" in report.skipped[0].message
