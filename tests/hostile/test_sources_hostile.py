@@ -266,3 +266,26 @@ def test_dripping_server_is_cut_off_at_the_deadline(hostile_server: str, tmp_pat
     assert "1.5 s deadline" in report.skipped[0].message
     assert len(report.ingested) == 1  # the next URL gets its own deadline
     assert elapsed < 1.5 + 3  # the deadline, not the 5 s per-read timeout times the page's length
+
+
+def test_a_reader_failure_on_one_file_is_a_skip_and_the_walk_goes_on(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Fault injection: whatever a reader raises on one file, the files after it are read."""
+    import storyline.sources as sources
+
+    folder = tmp_path / "in"
+    folder.mkdir()
+    for name in ("a.html", "b.html", "c.html"):
+        (folder / name).write_text(corpus.article(name[0] + " street"), encoding="utf-8")
+    real = sources._read_file
+
+    def failing(path: Path, *args: Any) -> Any:
+        if path.name == "b.html":
+            raise RuntimeError("injected")
+        return real(path, *args)
+
+    monkeypatch.setattr(sources, "_read_file", failing)
+    report = storyline.ingest([folder], db=tmp_path / "t.db", config=PipelineConfig(analyze_on_ingest=False))
+    assert [(Path(s.locator).name, s.code) for s in report.skipped] == [("b.html", "internal-error")]
+    assert len(report.ingested) == 2

@@ -10,6 +10,7 @@ opened for reading.
 from __future__ import annotations
 
 import gzip
+import logging
 import os
 import stat
 import zlib
@@ -26,6 +27,8 @@ from storyline.sources.sniff import is_gzip, sniff
 from storyline.sources.web import Fetcher, is_url
 
 __all__ = ["Fetcher", "count_inputs", "iter_documents", "safe_locator"]
+
+log = logging.getLogger(__name__)
 
 _HEAD = 8192
 # Compressed bytes read to see what a gzip file holds (8 KB inflated needs far less).
@@ -57,8 +60,16 @@ def iter_documents(
             for entry in _walk(path, sources):
                 if isinstance(entry, Skip):
                     yield entry
-                else:
+                    continue
+                try:
                     yield from _read_file(entry, fetcher, sources)
+                except Exception as exc:  # a reader's bug on one file must not end the walk
+                    log.exception("unexpected failure reading %s", safe_locator(entry))
+                    yield Skip(
+                        safe_locator(entry),
+                        "internal-error",
+                        f"{type(exc).__name__}: {exc} (please report this)",
+                    )
 
 
 def count_inputs(inputs: Iterable[str | Path], sources: SourceConfig) -> int:
@@ -133,7 +144,7 @@ def _read_file(path: Path, fetcher: Fetcher, sources: SourceConfig) -> Iterator[
     try:
         with _open_regular(path) as handle:
             status = os.fstat(handle.fileno())
-            fetched_at = datetime.fromtimestamp(status.st_mtime, tz=UTC)
+            fetched_at = _mtime(status.st_mtime)
             head = handle.read(_HEAD)
             handle.seek(0)
             gzipped = is_gzip(head)
@@ -163,6 +174,15 @@ def _read_file(path: Path, fetcher: Fetcher, sources: SourceConfig) -> Iterator[
         return
     raw = RawDocument(locator=locator, kind=SourceKind.FILE, content=content, fetched_at=fetched_at)
     yield from _expand(raw, fetcher, sources)
+
+
+def _mtime(seconds: float) -> datetime:
+    """A file's modification time; the time of reading when the file system holds an impossible one
+    (some allow years past 9999, which datetime cannot hold)."""
+    try:
+        return datetime.fromtimestamp(seconds, tz=UTC)
+    except (ValueError, OverflowError, OSError):
+        return datetime.now(UTC)
 
 
 def _open_regular(path: Path) -> BinaryIO:
