@@ -27,16 +27,35 @@ def default_db_path() -> Path:
 class SourceConfig:
     """Reading files and folders."""
 
+    # Every read is bounded by this, whatever stat says (a symlink to /dev/zero says 0 bytes), and so is
+    # a gzip file's inflated size and each WARC record's payload.
     max_bytes: int = DEFAULT_MAX_BYTES
-    # WARC files hold many pages, so they are streamed record by record and only capped per record.
     include_hidden: bool = False
+    # WARC files hold many pages, so they are streamed record by record; the whole inflated stream is
+    # capped too. A Common Crawl WARC is ~1 GB gzipped and ~5 GB inflated; past 8 GiB a file is a bomb
+    # (a few MB of gzipped zeros), not an archive, and reading on only burns time.
+    max_archive_bytes: int = 8 * 1024**3
+    # WARC and HTTP header lines are short (servers refuse lines over 8-16 KB); a longer "line" is a
+    # bomb that warcio would otherwise buffer whole while looking for its end.
+    max_header_line_bytes: int = 64 * 1024
+    # A live feed carries 10-100 items and an archive export a few thousand; past this a feed is a
+    # flood, and the rest become one named skip instead of one skip (or one fetch) per item.
+    max_feed_items: int = 5000
+    # Teaser items whose linked pages fail this many times in a row (a dead or hostile site) stop the
+    # feed's fetching: the rest are one summarised skip, not one slow failure each.
+    max_feed_fetch_failures: int = 10
 
 
 @dataclass(frozen=True, slots=True)
 class FetchConfig:
     """Polite HTTP: timeouts, a size cap, a User-Agent, robots.txt, no private addresses."""
 
+    # Per network operation (connect, one read): a silent server is given up on after this long.
     timeout_s: float = 15.0
+    # The whole document, redirects and robots.txt included: a server dripping one byte every few
+    # seconds never trips the per-read timeout, so only an overall deadline bounds it. News pages arrive
+    # in well under a second; a minute is generous for a slow link.
+    deadline_s: float = 60.0
     max_bytes: int = 10 * 1024 * 1024
     max_redirects: int = 5
     user_agent: str = "storyline/0.1 (+https://github.com/storyline-news/storyline; offline news reader)"
