@@ -109,6 +109,15 @@ _FURNITURE: tuple[tuple[str, str], ...] = (
         r"temps de lecture|tiempo de lectura)( \d+ ?(min|mins|minutes?|minutos?|minuten)?)?",
     ),
     (
+        # "Updated at 1:23 p.m.", "Published 3 hours ago": only date and time words may follow, so
+        # "Published in 1998, the book sold millions" stays.
+        "timestamp",
+        r"(last |first )?(updated|published|posted|modified)( on| at)?( (\d{1,4}|a m|p m|am|pm|et|gmt|utc|"
+        r"bst|est|edt|pst|pdt|cet|jan\w*|feb\w*|mar\w*|apr\w*|may|jun\w*|jul\w*|aug\w*|sep\w*|oct\w*|"
+        r"nov\w*|dec\w*|mon\w*|tue\w*|wed\w*|thu\w*|fri\w*|sat\w*|sun\w*|today|yesterday|ago|hours?|"
+        r"minutes?|mins?|days?|at|on))+",
+    ),
+    (
         "image credit",
         r"(photo|image|picture|photograph|video|graphic|illustration)s? (credit|courtesy|copyright|source)"
         r"( .{0,40})?|(getty images|shutterstock|istock|alamy)( .{0,20})?|"
