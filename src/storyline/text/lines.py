@@ -93,8 +93,12 @@ _FURNITURE: tuple[tuple[str, str], ...] = (
         "cookie notice",
         r".*\bcookies?\b.*\b(consent|accept|experience|browsing|privacy|preferences|"
         r"settings|personali[sz]e|partners|analytics)\b.*|.*\b(we|this (web)?site|our (web)?site) (use|uses)\b.*"
-        r"\bcookies?\b.*|accept( all)?( cookies)?|reject all|manage (preferences|"
-        r"cookies|settings)|cookie (settings|policy|preferences)|we value your privacy",
+        r"\bcookies?\b.*",
+    ),
+    (
+        "cookie notice",
+        r"accept( all)?( cookies)?|reject all|manage (preferences|cookies|settings)|"
+        r"cookie (settings|policy|preferences)|we value your privacy",
     ),
     (
         "advertisement",
@@ -135,6 +139,14 @@ _FURNITURE: tuple[tuple[str, str], ...] = (
 )
 _NON_WORD = re.compile(r"[^\w©]+")
 _COMPILED = tuple((reason, re.compile(rf"^(?:{pattern})$")) for reason, pattern in _FURNITURE)
+# All kinds in one pattern, in the same order (the first alternative that matches wins), so a line
+# costs one match instead of one per kind; the per-kind patterns decide only when a match is too long.
+# Patterns that scan the whole line (a cookie banner sentence) join only for a line naming a cookie.
+_ANY_KIND = re.compile(
+    "^(?:"
+    + "|".join(f"(?P<k{i}>{p})" for i, (_, p) in enumerate(_FURNITURE) if not p.startswith(".*"))
+    + ")$"
+)
 # Furniture lines are short: a cookie banner or paywall sentence may run long, the rest are a few words.
 _MAX_WORDS = {
     "cookie notice": 45,
@@ -143,23 +155,24 @@ _MAX_WORDS = {
     "site footer": 20,
     "image credit": 20,
 }
+_LONGEST_KIND = max(_MAX_WORDS.values())
 
 # Lines that open with a furniture label and go on with a headline or a call: "READ MORE: China
 # plague outbreak confirmed", "Related: 15 Amazing Images of Stars", "Sign Up: Stay on top of...".
 # The label must be followed by a colon, a pipe or a chevron, which article prose never starts with.
-_LABELLED = tuple(
-    (reason, re.compile(pattern, re.IGNORECASE))
-    for reason, pattern in (
-        ("read-more link", r"^(read|see|watch|view) (more|also|next)\s*[:|»›>]"),
-        (
-            "related-stories list",
-            r"^(related|related (post|posts|story|stories|article|articles|coverage|content|reading|video)|"
-            r"more|also read|recommended|trending|don'?t miss|top stories)\s*[:|»›>]",
-        ),
-        ("subscription prompt", r"^(sign up|subscribe|newsletter|get our newsletter|join us)\s*[:!|»›>]"),
-        ("image credit", r"^\(?(photo|image|picture|pic|photograph|file photo|illustration)s?\s*(:|©)"),
-        ("image credit", r"^(image|photo) (copyright|caption|credit|source)\b"),
-    )
+_LABELLED: tuple[tuple[str, str], ...] = (
+    ("read-more link", r"(read|see|watch|view) (more|also|next)\s*[:|»›>]"),
+    (
+        "related-stories list",
+        r"(related|related (post|posts|story|stories|article|articles|coverage|content|reading|video)|"
+        r"more|also read|recommended|trending|don'?t miss|top stories)\s*[:|»›>]",
+    ),
+    ("subscription prompt", r"(sign up|subscribe|newsletter|get our newsletter|join us)\s*[:!|»›>]"),
+    ("image credit", r"\(?(photo|image|picture|pic|photograph|file photo|illustration)s?\s*(:|©)"),
+    ("image credit", r"(image|photo) (copyright|caption|credit|source)\b"),
+)
+_ANY_LABEL = re.compile(
+    "^(?:" + "|".join(f"(?P<l{i}>{p})" for i, (_, p) in enumerate(_LABELLED)) + ")", re.IGNORECASE
 )
 # A caption ends with its credit: "Protesters march in Hong Kong. (Photo by Ann Wang/Reuters)".
 _ENDS_WITH_CREDIT = re.compile(
@@ -187,6 +200,7 @@ _MULTI_SENTENCE_MAX_WORDS = 60
 # shape, never by a list of section names.
 _NAV_SEPARATOR = re.compile(r"\s+[/|•·»›>]\s+|\s*[|•·»›]\s*")
 _NAV_SLASH = re.compile(r"\s*/\s*")
+_NAV_ANY_SEPARATOR = re.compile(r"[/|•·»›>]")
 _NAV_CONNECTORS = frozenset({"&", "and", "of", "the", "in", "on", "for", "to", "a", "at", "with", "by", "+"})
 _NAV_MIN_SEGMENTS = 3
 # All-capital segments could be a dateline ("LONDON/NEW YORK/TOKYO"): need more of them.
@@ -215,23 +229,34 @@ def classify_line(text: str, max_words: int = 14) -> str | None:
     reason = _whole_line(key, max_words)
     if reason is not None:
         return reason
-    words = len(key.split())
+    words = key.count(" ") + 1
     if words <= _LABELLED_MAX_WORDS:
-        for label_reason, pattern in _LABELLED:
-            if pattern.match(text):
-                return label_reason
+        label = _ANY_LABEL.match(text)
+        if label is not None and label.lastgroup is not None:
+            return _LABELLED[int(label.lastgroup[1:])][0]
     if words <= _CAPTION_MAX_WORDS and _ENDS_WITH_CREDIT.search(text):
         return "image caption"
-    if _is_navigation_menu(text):
+    if _NAV_ANY_SEPARATOR.search(text) and _is_navigation_menu(text):
         return "navigation menu"
-    if words <= _MULTI_SENTENCE_MAX_WORDS:
+    if words > _MULTI_SENTENCE_MAX_WORDS:
+        return None
+    if _SENTENCE_SPLIT.search(text):
         return _all_sentences_furniture(text, max_words)
-    return None
+    return "follow prompt" if _contact_sentence(text) else None
 
 
 def _whole_line(key: str, max_words: int) -> str | None:
-    words = len(key.split())
-    for reason, pattern in _COMPILED:
+    words = key.count(" ") + 1
+    if words > max(_LONGEST_KIND, max_words):
+        return None  # an article paragraph: no kind is that long
+    if "cookie" not in key:
+        match = _ANY_KIND.match(key)
+        if match is None or match.lastgroup is None:
+            return None
+        reason = _FURNITURE[int(match.lastgroup[1:])][0]
+        if words <= _MAX_WORDS.get(reason, max_words):
+            return reason
+    for reason, pattern in _COMPILED:  # a cookie line, or too long for the kind that matched
         if words > _MAX_WORDS.get(reason, max_words):
             continue
         if pattern.match(key):
@@ -247,10 +272,6 @@ def _all_sentences_furniture(text: str, max_words: int) -> str | None:
     """The kind of a line of several sentences each of which is furniture on its own (None if any is
     not): "Get the latest updates right in your inbox. Subscribe to NJ.com's newsletters."."""
     sentences = [s for s in _SENTENCE_SPLIT.split(text) if s.strip()]
-    if len(sentences) == 1 and _contact_sentence(sentences[0]):
-        return "follow prompt"
-    if len(sentences) < 2:
-        return None
     kinds: list[str] = []
     for sentence in sentences:
         key = normalize_line(sentence)
