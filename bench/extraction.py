@@ -119,7 +119,12 @@ SYSTEMS: dict[str, Callable[[bytes, str | None], str]] = {
 Item = tuple[str, bytes, str, str | None]  # page key, HTML, ground-truth articleBody, address
 
 
-def load(data: Path, limit: int | None) -> list[Item]:
+def load(data: Path, limit: int | None) -> list[tuple[bytes, str, str | None]]:
+    """(HTML, ground-truth articleBody, address) of each page (tests/test_quality_gate.py reads these)."""
+    return [(html, body, url) for _key, html, body, url in load_keyed(data, limit)]
+
+
+def load_keyed(data: Path, limit: int | None) -> list[Item]:
     truth = json.loads((data / "ground-truth.json").read_text(encoding="utf-8"))
     items = []
     for key in sorted(truth)[:limit]:
@@ -190,7 +195,7 @@ def audit(items: list[Item], examples: int = 15) -> dict[str, Any]:
 
 
 def run(data: Path, limit: int | None = None, rounds: int = 3) -> dict[str, dict[str, float]]:
-    items = load(data, limit)
+    items = load_keyed(data, limit)
     results: dict[str, dict[str, float]] = {}
     best_time = {name: float("inf") for name in SYSTEMS}
     texts: dict[str, list[str]] = {}
@@ -248,7 +253,7 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     results = run(args.data, args.limit, args.rounds)
     ours_result = results.pop("ours")
-    report = audit(load(args.data, args.limit), args.examples) if args.audit else None
+    report = audit(load_keyed(args.data, args.limit), args.examples) if args.audit else None
     if args.json:
         print(
             json.dumps(
