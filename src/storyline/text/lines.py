@@ -220,8 +220,11 @@ def line_key(text: str) -> str:
     return hashlib.blake2b(normalize_line(text).encode("utf-8"), digest_size=8).hexdigest()
 
 
+@lru_cache(maxsize=65536)
 def classify_line(text: str, max_words: int = 14) -> str | None:
     """The named kind of furniture this line is, or None if it reads as article text."""
+    # Cached: extraction, the furniture stage (which looks ahead over the rest of the page) and the
+    # briefs ask about the same lines again.
     text = text.strip()
     key = normalize_line(text)
     if not key:
