@@ -4,7 +4,15 @@ Metric (the ScrapingHub article-extraction-benchmark's): precision, recall and F
 word 4-gram shingles of the extracted body and of ``articleBody``, both whitespace-normalised and
 lower-cased, averaged over pages; plus pages per second (extraction only, one process).
 
-    python bench/extraction.py [--data ../shared/datasets/extraction] [--json] [--limit N]
+With ``--audit``, a line-level audit of ours: lines we keep that are not in ``articleBody`` (kept
+furniture, or text the ground truth leaves out) and lines we remove that are in it (lost text), by
+stage, with examples. A line is in the body when its normalised form (``normalize_line``) is a run of
+whole words of the normalised ``articleBody``.
+
+newspaper4k parses the given HTML only: no image downloads, meta refreshes or "read more" links, so
+the bench runs offline.
+
+    python bench/extraction.py [--data ../shared/datasets/extraction] [--json] [--limit N] [--audit]
 """
 
 from __future__ import annotations

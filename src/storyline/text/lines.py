@@ -35,7 +35,7 @@ _FURNITURE: tuple[tuple[str, str], ...] = (
         r"(try|get|unlock|enjoy) (unlimited|full|complete|premium|digital) (digital )?access.{0,60}|"
         r"(subscribers?|members) only( content| article)?|premium (content|article|story)|"
         r"(a )?subscription (is )?required.{0,40}|"
-        r"(support|fund) (our|independent|quality|local|trusted) journalism.{0,60}|"
+        r"support (our|independent|quality) journalism.{0,60}|"
         r"(only )?\d+ for (\d+|the first \d+) (weeks|months|days).{0,40}",
     ),
     (
