@@ -144,6 +144,26 @@ FURNITURE_LINES = [
     ("Protesters march in Hong Kong on Sunday. (Photo by Ann Wang/Reuters)", "image caption"),
     ("5 min read", "reading time"),
     ("Updated at 1:23 p.m.", "timestamp"),
+    # The same kinds as the big outlets word them.
+    (
+        "Sign up to First Edition, our free daily newsletter – every weekday morning at 7am BST",
+        "subscription prompt",
+    ),
+    ("Get alerts on Brexit when a new story is published", "subscription prompt"),
+    ("Share this with Facebook Twitter Email", "share prompt"),
+    ("These are external links and will open in a new window", "share prompt"),
+    ("Click to share on Facebook (Opens in new window)", "share prompt"),
+    ("Email this article", "share prompt"),
+    ("Media playback is unsupported on your device", "player notice"),
+    ("Listen to this article", "player notice"),
+    ("Explore more on these topics", "related-stories list"),
+    ("Supported by", "advertisement"),
+    ("Comment on this story", "comments prompt"),
+    (
+        "Please use the sharing tools found via the share button at the top or side of articles. "
+        "Copying articles to share with others is a breach of FT.com T&Cs and Copyright Policy.",
+        "site footer",
+    ),
 ]
 
 ARTICLE_LINES = [
@@ -158,6 +178,10 @@ ARTICLE_LINES = [
     "More than 100 people were killed.",
     "Read more about the plan in our explainer, which was published on Monday.",
     "Published in 1998, the book sold millions.",
+    "Supported by the ministry, the plan passed.",
+    "Close to 100 people died.",
+    "Loading the ships took two days.",
+    "Support local journalism, the mayor urged residents.",
     "Contact tracing began at cdc.gov on Monday.",
     "Follow-up talks are planned, according to www.un.org.",
     # Slashes that are not menus: "and/or", a dateline, a price, a date, a headline with a pipe.

@@ -46,18 +46,20 @@ _FURNITURE: tuple[tuple[str, str], ...] = (
     (
         "subscription prompt",
         r"(subscribe|sign up|register)( now| today| here| for free)?( to .{0,60}| for (our|the|free) .{0,60})?|"
-        r"(get|receive|sign up for|subscribe to|want) .{0,50}\bnewsletters?( .{0,40})?|"
+        r"(get|receive|sign up (for|to)|subscribe to|want) .{0,50}\bnewsletters?( .{0,60})?|"
         r"(\w+ ){0,3}newsletters?( sign ?up)?|"
         r"become a (member|subscriber).{0,40}|"
         r"thanks? (you )?for (signing up|subscribing).{0,40}|"
         r"there was an error processing your (subscription|request).{0,20}|"
         r"keep an eye on your inbox.{0,60}|"
         r"(get|delivered|sent) .{0,50}\b(in|to|into|straight to|right in|direct to) your inbox.{0,40}|"
-        r"(enter|type) your email( address)?.{0,30}",
+        r"(enter|type) your email( address)?.{0,30}|"
+        r"get (alerts|email alerts|notifications) (on|about|for) .{0,60}",
     ),
     (
         "read-more link",
-        r"(read|see|show|view|load|click for|get) (more|less|all|the full (story|article))|"
+        r"(read|see|show|view|load|click for|get|learn) (more|less|all|the full (story|article))"
+        r"( here| below| about this| on this( story| topic)?)?|"
         r"(read|see|view) (the )?(full|whole|entire|rest of( the)?) (story|article|report)( here)?|"
         r"continue reading( below| the main story| on the next page)?|"
         r"(click|tap) here( to .{0,40}| for .{0,40})?",
@@ -68,13 +70,16 @@ _FURNITURE: tuple[tuple[str, str], ...] = (
         r"reads|posts|headlines|videos|coverage)|read (next|also)|you (may|might) (also )?like|"
         r"more from .{0,30}|more on (this|that) (story|topic)|"
         r"see also|also read|most (read|popular|viewed|shared)( .{0,30})?|popular on .{0,30}|"
-        r"editor s picks|don t miss|explore further|recommended for you|related",
+        r"editor s picks|don t miss|explore (further|more on these topics)|recommended for you|related",
     ),
     (
         "share prompt",
-        r"share( this| the)?( article| story| post| page)?( on .{0,20}| via .{0,20})?|"
+        r"share( this| the)?( article| story| post| page)?( on .{0,20}| via .{0,20}| with .{0,60})?|"
+        r"click to (share|email|print|tweet).{0,60}|(opens|open) in (a )?new window|"
+        r"these are external links and will open in a new window|reuse this content|"
+        r"(gift|give) (this )?article.{0,20}|send any friend a story|"
         r"(share|tweet|email|e mail|print|copy|copy link|link|whatsapp|facebook|twitter|x|linkedin|reddit|"
-        r"pinterest|messenger|telegram|pocket|flipboard|sms|save|mail)( this)?"
+        r"pinterest|messenger|telegram|pocket|flipboard|sms|save|mail)( this)?( article| story| page| post)?"
         r"( (share|tweet|email|e mail|print|copy|copy link|link|whatsapp|facebook|twitter|x|linkedin|"
         r"reddit|pinterest|messenger|telegram|pocket|flipboard|sms|save|mail|comments?))*",
     ),
@@ -87,7 +92,7 @@ _FURNITURE: tuple[tuple[str, str], ...] = (
         "comments prompt",
         r"(\d+ )?comments?( \(\d+\))?|leave a (comment|reply)|(sign|log) in to (comment|reply)|"
         r"join the (conversation|discussion)|add (a|your) comment|view comments|show comments|"
-        r"comments are closed|post comment|tell us what you think.{0,30}",
+        r"comments are closed|post comment|tell us what you think.{0,30}|comment on this (story|article)",
     ),
     (
         "cookie notice",
@@ -105,7 +110,8 @@ _FURNITURE: tuple[tuple[str, str], ...] = (
         r"(advertisement|advertising|sponsored( content)?|ad|ads|paid (content|post|partner( content)?))"
         r"( (continue reading|story continues|scroll to continue)( below)?)?|"
         r"story continues below( advertisement)?|scroll to continue( with content)?|"
-        r"article continues below( this)?( advertisement| ad)?",
+        r"article continues below( this)?( advertisement| ad)?|supported by|skip (ad|advertisement)|"
+        r"(sponsored|promoted|partner) (stories|content|links)|around the web|recommended by \w+",
     ),
     (
         "reading time",
@@ -129,12 +135,21 @@ _FURNITURE: tuple[tuple[str, str], ...] = (
     ),
     (
         "site footer",
-        r"(©|copyright|\(c\)) ?.{0,80}|all rights reserved.{0,40}|(about us|contact( us)?|privacy "
+        r"(©|copyright|\(c\)) ?.{0,80}|all rights reserved.{0,40}|our standards .{0,60}|"
+        r"please use the sharing tools .{0,100}|copying articles to share with others is a breach .{0,80}|"
+        r"(about us|contact( us)?|privacy "
         r"(policy|notice)|terms (of use|of service|and conditions)|sitemap|careers|advertise with us)( \| .*)?",
     ),
     (
         "navigation",
-        r"(home|menu|search|skip to (main )?content|back to top|sign in|log in|log out|my account)",
+        r"(home|menu|search|skip to (main )?content|back to top|sign in|log in|log out|my account|loading|"
+        r"close( menu)?|open menu|toggle navigation)",
+    ),
+    (
+        "player notice",
+        r"media playback is (unsupported|not supported) on your device|your browser does not support .{0,60}|"
+        r"(please )?enable javascript.{0,60}|javascript is (disabled|required).{0,60}|"
+        r"listen to (this )?(article|story)( .{0,20})?",
     ),
 )
 _NON_WORD = re.compile(r"[^\w©]+")
