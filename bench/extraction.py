@@ -175,7 +175,7 @@ def audit(items: list[Item], examples: int = 15) -> dict[str, Any]:
             if not in_body(block.text, body_key):
                 kept_out += 1
                 kept_out_words += len(block.text.split())
-                kept_examples.append(f"{key}: {block.text[:110]}")
+                kept_examples.append(f"{key[:12]}: {block.text[:110]}")
         for removal in article.removed:
             tally = removed.setdefault(removal.stage, [0, 0, 0])
             tally[0] += 1
@@ -183,11 +183,10 @@ def audit(items: list[Item], examples: int = 15) -> dict[str, Any]:
                 tally[1] += 1
                 tally[2] += len(removal.text.split())
                 if removal.stage != "extract":
-                    lost_examples.append(f"{key}: [{removal.reason}] {removal.text[:100]}")
+                    lost_examples.append(f"{key[:12]}: [{removal.reason}] {removal.text[:100]}")
             elif removal.stage != "extract":
-                by_reason[removal.reason.split(" on ")[0]] = (
-                    by_reason.get(removal.reason.split(" on ")[0], 0) + 1
-                )
+                kind = removal.reason.split(" on ")[0]  # "repeated on 3 pages of X" is one kind
+                by_reason[kind] = by_reason.get(kind, 0) + 1
     return {
         "kept_lines": kept,
         "kept_not_in_body": kept_out,
