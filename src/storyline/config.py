@@ -66,6 +66,10 @@ class ExtractConfig:
     min_text_words: int = 8
     # Lines of the page outside the main text are recorded as removed, up to this many.
     max_recorded_removals: int = 400
+    # The outlet the user says every document is from (``ingest --outlet``), and folders the user
+    # maps to outlets (``ingest --outlets FILE``). Folder names are never outlets by default.
+    outlet: str | None = None
+    outlet_folders: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -223,6 +227,9 @@ class StoreConfig:
     """Where articles live: a SQLAlchemy URL, or a SQLite file path."""
 
     url: str = field(default_factory=lambda: f"sqlite:///{default_db_path()}")
+    # Seconds a writer waits for another process's write to finish before giving up with a
+    # message (SQLite allows one writer at a time; readers never wait).
+    lock_timeout: float = 60.0
 
     @staticmethod
     def for_path(path: str | Path | None) -> StoreConfig:

@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from storyline.config import FurnitureConfig
+from storyline.config import ExtractConfig, FurnitureConfig
 from storyline.model import Article, Block, BlockKind
 from storyline.store import StoredArticle
 from storyline.text.furniture import OutletEvidence, remove_furniture
@@ -90,7 +90,9 @@ def test_evidence_accumulates_across_an_ingest(tmp_path: Any) -> None:
         )
         (folder / f"story{n}.txt").write_text(text, encoding="utf-8")
     db = tmp_path / "t.db"
-    storyline.ingest([folder], db=db)
+    # Text files name no outlet: the user says which one they are from.
+    config = storyline.PipelineConfig(extract=ExtractConfig(outlet="Weekly Example"))
+    storyline.ingest([folder], db=db, config=config)
     for stored in storyline.articles(db=db):
         # Even the first page, stored before the line was known to repeat, is re-processed.
         assert "Weekly Example newsroom" not in stored.article.text

@@ -41,7 +41,9 @@ def expand_feed(raw: RawDocument, fetcher: Fetcher | None) -> Iterator[RawDocume
             "title": entry.get("title"),
             "author": entry.get("author"),
             "published": _entry_date(entry),
-            "outlet": feed_title,
+            # The feed names its site and section ("Meridian Wire – Top News") and links the site.
+            "feed_title": feed_title,
+            "feed_site": parsed.feed.get("link"),
             "url": link,
         }
         clean_hints = {k: str(v) for k, v in hints.items() if v}
