@@ -93,7 +93,9 @@ class ExtractConfig:
 
 @dataclass(frozen=True, slots=True)
 class FurnitureConfig:
-    """Site furniture: prompts, previous/next links, related lists, share and cookie notices."""
+    """Site furniture: paywall, subscription, share, follow, comment and cookie prompts, navigation
+    menus, read-more and previous/next links, related lists, image credits, ads, timestamps; the
+    named kinds are in ``storyline.text.lines`` (each a whole-line pattern or shape, see there)."""
 
     # Furniture is short; a long line that happens to contain "subscribe" is article text.
     max_words: int = 14
