@@ -9,7 +9,7 @@ import pytest
 from storyline.config import QuoteStyle, RepairConfig
 from storyline.store import StoredArticle
 from storyline.text.repair import repair_text, spelling_variety
-from tests.conftest import DATASETS, need
+from tests.conftest import DATASETS, SEEDS, need
 
 CONFIG = RepairConfig()
 
@@ -53,6 +53,76 @@ def test_correct_text_is_never_changed(text: str) -> None:
     assert fixed.edits == ()
 
 
+# Words that real clean text holds and that an earlier version split (issue 10): names, closed
+# compounds, prefix and suffix coinages, a typo. Each is tried inside a sentence and at its start.
+NEVER_SPLIT = [
+    "Bethan",
+    "Foran",
+    "Sheerin",
+    "Oldknow",
+    "Sportsmail",
+    "drawcard",
+    "Tournon",
+    "Nordyke",
+    "Maynor",
+    "postelection",
+    "underspend",
+    "superphone",
+    "blogland",
+    "theselves",
+    "photosharing",
+    "steamfields",
+    "longrunning",
+    "funnybooks",
+    "Governmentofficials",
+    "watchpoints",
+    "nonstarter",
+    "antigovernment",
+    "midseason",
+    "multiyear",
+    "interagency",
+    "subsector",
+    "overthinking",
+    "cofounder",
+    "preorder",
+    "reopen",
+]
+
+
+@pytest.mark.parametrize("word", NEVER_SPLIT)
+def test_names_and_compounds_are_never_split(word: str) -> None:
+    for text in (f"{word} said the plan was ready.", f"The report by {word} was read.", f"{word}."):
+        fixed = repair_text(text, CONFIG)
+        assert fixed.text == text, fixed.edits
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "See http://example.com/themoment and www.inthemoment.org today.",
+        "Write to themoment@example.com or follow @themoment and #beyondsectors now.",
+        # ECB+ spaces out the punctuation of addresses.
+        "http: / / www. theverge. com / news / gangmember - guilty",
+        "index. php? module=news&action=viewstory&id=1",
+        "Source: mybroadband. co. za",
+    ],
+)
+def test_addresses_handles_and_hashtags_are_never_split(text: str) -> None:
+    assert repair_text(text, CONFIG).text == text
+
+
+def test_emoji_joiners_are_kept() -> None:
+    text = "Dianna E. Anderson 🏳️\u200d🌈 wrote"
+    assert repair_text(text, CONFIG).text == text
+
+
+def test_the_seeds_merges_are_split() -> None:
+    text = (need(SEEDS) / "000_5fe706e8a23a5933.txt").read_text(encoding="utf-8")
+    fixed = repair_text(text, CONFIG).text
+    assert "Beyond sectors" in fixed and "the moment" in fixed
+    assert "Beyondsectors" not in fixed and "themoment" not in fixed
+
+
 @pytest.mark.parametrize(
     ("broken", "clean"),
     [
@@ -62,7 +132,9 @@ def test_correct_text_is_never_changed(text: str) -> None:
         ("an extra Â£2,100 a year", "an extra £2,100 a year"),
         ("said Ron OâBrien, 2010â2015", "said Ron O’Brien, 2010–2015"),
         ("talks lasted themoment officialssaid", "talks lasted the moment officials said"),
-        ("Governmentofficials said", "Government officials said"),
+        ("Beyondsectors, trade grew.", "Beyond sectors, trade grew."),
+        ("a lifetime ofeverything.", "a lifetime of everything."),
+        ("a single shell whichkilled three", "a single shell which killed three"),
         ("cafÃ© in SÃ£o Paulo", "café in São Paulo"),
         ("two  spaces\u200b here ", "two spaces here"),
     ],

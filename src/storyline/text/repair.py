@@ -443,19 +443,165 @@ _FUNCTION_WORDS = frozenset(
         "while",
     ]
 )
-# Short merges (tothe, inan) collide with rare real words, and wordfreq knows some typos: a short
-# token is split only below this frequency, and only into two function words.
-_SHORT_UNKNOWN_ZIPF = 2.5
+# Sentence-initial function words that may head a capitalised merge (the seeds' "Beyondsectors").
+# A capitalised token is otherwise never split: inside a sentence it is a name wordfreq may not know
+# (Sportsmail, Oldknow), and at a sentence start a name that reads as two words (Bethan = Be+than,
+# Foran = For+an, Maynor = May+nor, Nordyke = Nor+dyke) is refused because its head is not one of
+# these words, or because its tail is a function word: prepositions, articles and determiners open
+# sentences all the time, and a name made of one of them plus a common content word, unknown to
+# wordfreq in every language, is far rarer than a scraper dropping the space after one.
+_SENTENCE_OPENERS = frozenset(
+    [
+        "the",
+        "a",
+        "in",
+        "on",
+        "at",
+        "for",
+        "with",
+        "from",
+        "by",
+        "beyond",
+        "about",
+        "after",
+        "before",
+        "during",
+        "under",
+        "over",
+        "since",
+        "until",
+        "without",
+        "within",
+        "among",
+        "across",
+        "despite",
+        "through",
+        "this",
+        "these",
+        "those",
+        "its",
+        "their",
+        "our",
+        "when",
+        "while",
+        "if",
+        "but",
+        "and",
+        "as",
+        "some",
+        "many",
+        "most",
+        "every",
+        "each",
+        "both",
+    ]
+)
+# Closed compounds with these prefixes (postelection, underspend, superphone, nonstarter) are words,
+# known or not: a token that is one of them plus a known content word is never split.
+_PREFIXES = (
+    "anti",
+    "auto",
+    "bi",
+    "co",
+    "counter",
+    "cross",
+    "cyber",
+    "de",
+    "dis",
+    "eco",
+    "ex",
+    "extra",
+    "hyper",
+    "inter",
+    "intra",
+    "macro",
+    "mega",
+    "micro",
+    "mid",
+    "mini",
+    "mis",
+    "multi",
+    "neo",
+    "non",
+    "out",
+    "over",
+    "post",
+    "pre",
+    "pro",
+    "pseudo",
+    "re",
+    "semi",
+    "sub",
+    "super",
+    "tele",
+    "trans",
+    "tri",
+    "ultra",
+    "un",
+    "under",
+    "up",
+)
+# Likewise word-forming endings (blogland, fanbase, cheerleaderish, Brexiteer): a known content word
+# plus one of these is a coinage, not a merge.
+_SUFFIXES = (
+    "land",
+    "ville",
+    "verse",
+    "sphere",
+    "scape",
+    "base",
+    "gate",
+    "fest",
+    "athon",
+    "mania",
+    "phobe",
+    "phile",
+    "ness",
+    "less",
+    "ful",
+    "ship",
+    "dom",
+    "hood",
+    "like",
+    "wise",
+    "ward",
+    "wards",
+    "ism",
+    "ist",
+    "ists",
+    "ite",
+    "ites",
+    "eer",
+    "eers",
+    "er",
+    "ers",
+    "ing",
+    "ings",
+    "ed",
+    "ly",
+    "able",
+    "ible",
+    "ish",
+    "esque",
+    "ology",
+    "s",
+    "es",
+)
 _TOKEN = re.compile(r"(?<![\w’'-])[A-Za-z]+(?![\w’'-])")
+# Whitespace-delimited chunks that are addresses, not prose: URLs, e-mail addresses, handles,
+# hashtags, paths and domain names (bbc.co.uk). Nothing inside them is split.
+_PROTECTED = re.compile(r"\S*(?:[@#/\\]|://|www\.|[A-Za-z0-9]\.[A-Za-z]{2})\S*")
 
 
 def _merged(text: str, config: RepairConfig) -> list[Edit]:
-    """Split ``themoment`` and ``Governmentofficials``: an unknown token whose two halves are common words."""
+    """Split ``themoment`` and ``Beyondsectors``: tokens no dictionary knows, made of two common words."""
+    protected = [m.span() for m in _PROTECTED.finditer(text)]
     edits: list[Edit] = []
     for match in _TOKEN.finditer(text):
         token = match.group()
-        short = len(token) < config.min_merged_length
-        if len(token) < 4 or _is_common(token.lower(), _SHORT_UNKNOWN_ZIPF if short else config.unknown_zipf):
+        if len(token) < 4 or any(start <= match.start() < end for start, end in protected):
+            continue
+        if _in_spaced_address(text, match.start(), match.end()):
             continue
         split = _split_token(token, config, _sentence_start(text, match.start()))
         if split:
@@ -463,11 +609,33 @@ def _merged(text: str, config: RepairConfig) -> list[Edit]:
     return edits
 
 
-@lru_cache(maxsize=131072)
-def _is_common(word: str, threshold: float) -> bool:
+_ADDRESS_MARKS = frozenset("/\\=&@#_|")
+_DOMAIN_AFTER = re.compile(r"\. ?[a-z]{2,6}\b")
+
+
+def _in_spaced_address(text: str, start: int, end: int) -> bool:
+    """A token inside an address whose punctuation was spaced out by a tokeniser (ECB+ writes
+    ``http: / / www. theverge. com / news``): beside a slash, ``=``, ``&``..., before a dot and a
+    lowercase domain part, or after ``www.``."""
+    before = text[:start].rstrip(" ")
+    after = text[end:].lstrip(" ")
+    if (before and before[-1] in _ADDRESS_MARKS) or (after and after[0] in _ADDRESS_MARKS):
+        return True
+    if _DOMAIN_AFTER.match(text, end):
+        return True
+    return before.lower().endswith("www.")
+
+
+@lru_cache(maxsize=262144)
+def _zipf(word: str, lang: str = "en") -> float:
     from wordfreq import zipf_frequency
 
-    return bool(zipf_frequency(word, "en") >= threshold)
+    return float(zipf_frequency(word, lang))
+
+
+def _known(word: str, config: RepairConfig) -> bool:
+    """Known to wordfreq at any frequency in any of the configured languages (case-folded)."""
+    return any(_zipf(word, lang) > 0 for lang in config.known_languages)
 
 
 def _sentence_start(text: str, index: int) -> bool:
@@ -477,52 +645,85 @@ def _sentence_start(text: str, index: int) -> bool:
 
 @lru_cache(maxsize=65536)
 def _split_token(token: str, config: RepairConfig, at_sentence_start: bool) -> str | None:
-    from wordfreq import zipf_frequency
-
-    if token.isupper() or any(c.isupper() for c in token[1:]) or len(token) < 4:
-        return None
-    if len(token) < config.min_merged_length:
-        return _split_short(token)
-    if token[0].isupper() and not at_sentence_start:
+    if len(token) < 4 or any(c.isupper() for c in token[1:]):
+        return None  # CNN, McDonald, iPhone: capitals inside a token are never a merge
+    capitalised = token[0].isupper()
+    if capitalised and not at_sentence_start:
         return None  # a capitalised word inside a sentence is a name we may not know (Sportsmail)
     lowered = token.lower()
-    if zipf_frequency(lowered, "en") >= config.unknown_zipf:
+    if len(token) < config.min_merged_length:
+        return None if capitalised else _split_short(lowered, config)
+    if _known(lowered, config) or _is_compound(lowered, config) or _is_typo(lowered, config):
         return None
-    if lowered.endswith("s") and zipf_frequency(lowered[:-1], "en") >= 1.0:
-        return None  # the plural of a rare but real word (watchpoints)
-    # Closed compounds (watchpoints, flashpoints) are unknown too, so two content words must both be
-    # very common to be split; a function word on either side (themoment, tothe) is the
-    # typical scraping accident and needs only a common partner.
-    best, best_score = None, 0.0
-    for cut in range(2, len(token) - 1):
+    cuts: list[int] = []
+    for cut in range(2, len(lowered) - 1):
         left, right = lowered[:cut], lowered[cut:]
-        score = min(zipf_frequency(left, "en"), zipf_frequency(right, "en"))
-        functional = left in _FUNCTION_WORDS or right in _FUNCTION_WORDS
-        needed = config.part_zipf if functional else config.content_part_zipf
-        if score >= needed and score > best_score:
-            best, best_score = cut, score
-    if best is None:
-        return None
-    return f"{token[:best]} {token[best:]}"
+        if capitalised:
+            # Only "Beyond sectors": an opener followed by a common content word.
+            fits = (
+                left in _SENTENCE_OPENERS
+                and right not in _FUNCTION_WORDS
+                and _zipf(right) >= config.part_zipf
+            )
+        else:
+            # One half must be a function word (themoment, whichkilled, officialssaid): two content
+            # words run together are nearly always a closed compound the lists lack (photosharing,
+            # steamfields, longrunning, funnybooks), not a lost space.
+            functional = left in _FUNCTION_WORDS or right in _FUNCTION_WORDS
+            fits = functional and min(_zipf(left), _zipf(right)) >= config.part_zipf
+        if fits and _zipf(f"{left} {right}") >= max(_zipf(lowered), 0.0) + config.split_margin_zipf:
+            cuts.append(cut)
+    if len(cuts) != 1:
+        return None  # no reading, or two readings: we cannot be sure which
+    return f"{token[: cuts[0]]} {token[cuts[0] :]}"
 
 
-def _split_short(token: str) -> str | None:
-    """``tothe``, ``inan``: short tokens split only into two function words, and only when rare
+def _is_compound(word: str, config: RepairConfig) -> bool:
+    """A known word with a word-forming prefix or ending (superphone, blogland, watchpoints)."""
+    for prefix in _PREFIXES:
+        rest = word[len(prefix) :]
+        if word.startswith(prefix) and len(rest) >= 3 and rest not in _FUNCTION_WORDS and _known(rest, config):
+            return True
+    for suffix in _SUFFIXES:
+        stem = word[: -len(suffix)]
+        if word.endswith(suffix) and len(stem) >= 3 and stem not in _FUNCTION_WORDS and _known(stem, config):
+            return True
+    return False
+
+
+_LETTERS = "abcdefghijklmnopqrstuvwxyz"
+
+
+@lru_cache(maxsize=65536)
+def _is_typo(word: str, config: RepairConfig) -> bool:
+    """One slip (a letter added, dropped, changed or two swapped) away from a common word."""
+    splits = [(word[:i], word[i:]) for i in range(len(word) + 1)]
+    candidates = {a + b[1:] for a, b in splits if b}
+    candidates |= {a + b[1] + b[0] + b[2:] for a, b in splits if len(b) > 1}
+    candidates |= {a + c + b[1:] for a, b in splits if b for c in _LETTERS}
+    candidates |= {a + c + b for a, b in splits for c in _LETTERS}
+    candidates.discard(word)
+    return any(_zipf(candidate) >= config.typo_zipf for candidate in candidates)
+
+
+def _split_short(lowered: str, config: RepairConfig) -> str | None:
+    """``tothe``, ``onthe``: short tokens split only into two function words, and only when rare
     themselves (``into``, ``onto`` and ``anon`` are common and stay)."""
-    from wordfreq import zipf_frequency
-
-    lowered = token.lower()
-    if zipf_frequency(lowered, "en") >= _SHORT_UNKNOWN_ZIPF:
+    if _zipf(lowered) >= config.short_unknown_zipf:
         return None
-    for cut in range(2, len(token) - 1):
+    for cut in range(2, len(lowered) - 1):
         if lowered[:cut] in _FUNCTION_WORDS and lowered[cut:] in _FUNCTION_WORDS:
-            return f"{token[:cut]} {token[cut:]}"
+            return f"{lowered[:cut]} {lowered[cut:]}"
     return None
 
 
 # --- whitespace ----------------------------------------------------------------------------------
 
-_SPACES = re.compile(r"[ \t]{2,}|[\u200b\u200c\u200d\u2060\ufeff\u00ad]+|^[ \t]+|[ \t]+$")
+# Zero-width joiners are dropped only inside Latin text: between emoji (🏳️‍🌈) and in Persian or
+# Indic words they are part of the writing.
+_SPACES = re.compile(
+    r"[ \t]{2,}|[\u200b\u2060\ufeff\u00ad]+|(?<=[\x00-\x7f])[\u200c\u200d]+(?=[\x00-\x7f])|^[ \t]+|[ \t]+$"
+)
 
 
 def _whitespace(text: str) -> list[Edit]:
