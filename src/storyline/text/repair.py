@@ -43,8 +43,8 @@ def repair(article: Article, config: RepairConfig) -> Article:
     """Repair the title and every block of ``article``; record each change with its final offset."""
     english = article.language in (None, "en")
     whole = article.text + " " + (article.title or "")
-    # The house quote style is judged on the whole article, and only when there is mojibake to fix.
-    style = _quote_style(whole, config) if _SUSPICIOUS.search(whole) else None
+    # The house style is judged on the whole article, and only when there is mojibake to fix.
+    style = house_style(whole, config) if _SUSPICIOUS.search(whole) else None
     blocks: list[Block] = []
     repairs: list[Repair] = []
     offset = 0
@@ -68,15 +68,20 @@ def repair(article: Article, config: RepairConfig) -> Article:
 
 
 def repair_text(
-    text: str, config: RepairConfig, *, style: QuoteStyle | None = None, english: bool = True
+    text: str, config: RepairConfig, *, style: HouseStyle | None = None, english: bool = True
 ) -> TextRepair:
     """All repairs on one string, in order; edit offsets are mapped into the final string."""
     passes: list[Callable[[str], list[Edit]]] = []
+    lossy = config.fix_lossy_mojibake and _SUSPICIOUS.search(text) is not None
+    # A lost ellipsis (â¦) must be restored before ftfy sees it: ftfy reads â¦ and the next
+    # character as one three-byte sequence and makes a rare symbol of it (⦠).
+    if lossy and _LOSSY_SYMBOL.search(text) is not None:
+        passes.append(_lossy_symbols)
     # ASCII text has no mojibake, and lossy mojibake always leaves a Latin-1 letter (â, Â, Ã).
     if config.fix_classic_mojibake and not text.isascii():
         passes.append(_classic)
-    if config.fix_lossy_mojibake and _SUSPICIOUS.search(text) is not None:
-        chosen = style or _quote_style(text, config)
+    if lossy:
+        chosen = style or house_style(text, config)
         passes.append(lambda s: _lossy(s, chosen))
     if config.split_merged_words and english:
         passes.append(lambda s: _merged(s, config))
@@ -92,6 +97,14 @@ def repair_text(
 
 
 _SUSPICIOUS = re.compile(r"[ÂÃâ]")
+
+
+@dataclass(frozen=True, slots=True)
+class HouseStyle:
+    """How a text writes the marks lossy mojibake erased: its quote marks and its spaced dash."""
+
+    quote: QuoteStyle  # SINGLE or DOUBLE
+    spaced_dash: str  # "–" (British press: word – word) or "—" (American: word — word)
 
 
 def _apply(text: str, edits: list[Edit], done: list[Edit]) -> tuple[str, list[Edit]]:
@@ -159,7 +172,9 @@ def _diff_edits(before: str, after: str, kind: str) -> list[Edit]:
 
 # --- lossy mojibake ------------------------------------------------------------------------------
 
-# After ``â`` a Latin-1 symbol survives when the third UTF-8 byte was not a C1 control.
+# After ``â`` a Latin-1 symbol survives when the third UTF-8 byte was not a C1 control (E2 80 A6 is
+# ``…``: â, a stripped C1 control, ¦). ``â`` + NBSP is left out: a lost quote or dash before a
+# no-break space is far likelier than the dagger (E2 80 A0) it would spell.
 _A_CIRC_SYMBOL = {
     "¦": "…",
     "¢": "•",
@@ -169,8 +184,9 @@ _A_CIRC_SYMBOL = {
     "º": "›",
     "²": "′",
     "³": "″",
-    "\xa0": "\u2020",
+    "¯": "\u202f",
 }
+_LOSSY_SYMBOL = re.compile("â[" + "".join(_A_CIRC_SYMBOL) + "]")
 _CP1252_HIGH = frozenset(bytes(range(0x80, 0xA0)).decode("cp1252", errors="ignore"))
 _CONTRACTIONS = frozenset({"s", "t", "re", "ve", "ll", "d", "m"})
 # Languages whose words legitimately contain â (pâté, Câmara, România, hâlâ).
@@ -178,10 +194,26 @@ _CIRCUMFLEX_LANGS = ("en", "fr", "pt", "ro", "tr", "vi", "it")
 _OPENERS = " \t\n([{/—–-\"'‘“"
 
 
-def _lossy(text: str, style: QuoteStyle) -> list[Edit]:
+def _lossy_symbols(text: str) -> list[Edit]:
+    """``â¦`` → ``…`` and the other symbols whose last byte survived (see ``_A_CIRC_SYMBOL``)."""
     edits: list[Edit] = []
-    single = style is QuoteStyle.SINGLE
-    open_quote = ""
+    for match in _LOSSY_SYMBOL.finditer(text):
+        index = match.start()
+        left = text[index - 1] if index > 0 else " "
+        if left in _CP1252_HIGH or "\xa0" <= left <= "\xff":
+            continue  # inside a run of classic mojibake: ftfy's to fix
+        right = match.group()[1]
+        symbol = _A_CIRC_SYMBOL[right]
+        if right == "¢" and left.isalnum():
+            symbol = "™"  # E2 84 A2 after a name (Apple™), else the bullet E2 80 A2
+        edits.append(Edit("lossy-mojibake", index, match.group(), symbol))
+    return edits
+
+
+def _lossy(text: str, style: HouseStyle) -> list[Edit]:
+    edits: list[Edit] = []
+    single = style.quote is QuoteStyle.SINGLE
+    quotes: list[str] = []  # the quote marks open at this point, innermost last
     for match in re.finditer(r"Â(?=[\xa0-\xbf])|Ã(?![\x80-\xbf])|â", text):
         index = match.start()
         char = match.group()
@@ -197,54 +229,60 @@ def _lossy(text: str, style: QuoteStyle) -> list[Edit]:
         right = text[index + 1] if index + 1 < len(text) else " "
         if right in _CP1252_HIGH or left in _CP1252_HIGH or "\xa0" <= left <= "\xff":
             continue  # windows-1252 mojibake (â€™) or a run of it: ftfy's to fix, or left by it on purpose
-        if right in _A_CIRC_SYMBOL:
-            symbol = _A_CIRC_SYMBOL[right]
-            if right == "¢" and left.isalnum():
-                symbol = "™"
-            edits.append(Edit("lossy-mojibake", index, "â" + right, symbol))
-            continue
-        replacement, open_quote = _punctuation(text, index, left, right, single, open_quote)
+        replacement = _punctuation(text, index, left, right, style, quotes)
         if replacement:
             edits.append(Edit("lossy-mojibake", index, "â", replacement))
     return _drop_overlaps(edits)
 
 
 def _punctuation(
-    text: str, index: int, left: str, right: str, single: bool, open_quote: str
-) -> tuple[str | None, str]:
-    """Which punctuation a bare ``â`` stood for, and the quote left open after it."""
+    text: str, index: int, left: str, right: str, style: HouseStyle, quotes: list[str]
+) -> str | None:
+    """Which punctuation a bare ``â`` stood for; ``quotes`` (the marks open) is updated."""
     if left.isdigit() and right.isdigit():
-        return "–", open_quote  # 2010–2015
+        return "–"  # 2010–2015: a range
     if left.isalnum() and right.isalnum():
-        word_start = index
-        while word_start > 0 and (text[word_start - 1].isalpha() or text[word_start - 1] == "â"):
-            word_start -= 1
-        word_end = index + 1
-        while word_end < len(text) and text[word_end].isalpha():
-            word_end += 1
-        if _is_circumflex_word(text[word_start:word_end]):
-            return None, open_quote
-        before, after = text[word_start:index], text[index + 1 : word_end]
-        if after.lower() in _CONTRACTIONS and (word_end == len(text) or not text[word_end].isalnum()):
-            return "’", open_quote
-        if before in ("O", "D", "L") and after[:1].isupper():
-            return "’", open_quote  # O’Brien, D’Angelo
-        if before[:1].isupper() and after[:1].isupper():
-            return "–", open_quote  # Russia–Iran, London–Paris
-        return "—", open_quote
+        return _inside_word(text, index)
     if left.isspace() and right.isspace():
-        return ("–" if single else "—"), open_quote
+        return style.spaced_dash
+    single = style.quote is QuoteStyle.SINGLE
+    primary, nested = ("‘", "“") if single else ("“", "‘")
     if left in _OPENERS and not right.isspace():
-        quote = "‘" if single else "“"
-        return quote, quote
-    # A closing mark after a word or punctuation.
-    if open_quote == "“":
-        return "”", ""
-    if open_quote == "‘":
-        return "’", ""
+        # A quote opened right after a sentence ends starts afresh: the press leaves a quote open
+        # at a paragraph's end when the next paragraph goes on quoting, and scraped paragraphs run
+        # together. Opened inside a sentence while one is open, it is a quote within a quote.
+        head = text[:index].rstrip()
+        if not head or head[-1] in ".!?:":
+            quotes.clear()
+        mark = nested if quotes and quotes[-1] == primary else primary
+        quotes.append(mark)
+        return mark
+    # A closing mark after a word or punctuation closes the innermost open quote.
+    if quotes:
+        return "”" if quotes.pop() == "“" else "’"
     if not single and left in ".,!?":
-        return "”", ""
-    return "’", open_quote
+        return "”"
+    return "’"  # an apostrophe (the players’ union) or a single quote closing
+
+
+def _inside_word(text: str, index: int) -> str | None:
+    """A bare ``â`` between two letters: apostrophe, en dash between names, em dash, or a real â."""
+    word_start = index
+    while word_start > 0 and (text[word_start - 1].isalpha() or text[word_start - 1] == "â"):
+        word_start -= 1
+    word_end = index + 1
+    while word_end < len(text) and text[word_end].isalpha():
+        word_end += 1
+    if _is_circumflex_word(text[word_start:word_end]):
+        return None  # pâté, Câmara, România
+    before, after = text[word_start:index], text[index + 1 : word_end]
+    if after.lower() in _CONTRACTIONS and (word_end == len(text) or not text[word_end].isalnum()):
+        return "’"  # Iran’s, don’t, we’ll
+    if before in ("O", "D", "L") and after[:1].isupper():
+        return "’"  # O’Brien, D’Angelo
+    if before[:1].isupper() and after[:1].isupper():
+        return "–"  # Russia–Iran, London–Paris: a relation between two names
+    return "—"  # positioning—often: a break between words
 
 
 @lru_cache(maxsize=8192)
@@ -292,10 +330,41 @@ def _drop_overlaps(edits: list[Edit]) -> list[Edit]:
     return kept
 
 
-def _quote_style(text: str, config: RepairConfig) -> QuoteStyle:
-    if config.quote_style is not QuoteStyle.AUTO:
-        return config.quote_style
-    return QuoteStyle.SINGLE if spelling_variety(text) == "british" else QuoteStyle.DOUBLE
+def house_style(text: str, config: RepairConfig) -> HouseStyle:
+    """The text's own quote marks and spaced dash, judged from what survived the damage.
+
+    Quotes, strongest evidence first: curly quote marks left intact, then straight ones used as
+    quotes ('Mama' June; "yes"), then the spelling variety (the British press quotes with single
+    marks, the American with double), else double. The spaced dash follows intact spaced dashes,
+    else the quote style's press (British "word – word", American "word — word").
+    """
+    quote = config.quote_style
+    if quote is QuoteStyle.AUTO:
+        quote = _vote(len(_CURLY_SINGLE.findall(text)), len(_CURLY_DOUBLE.findall(text)))
+    if quote is QuoteStyle.AUTO:
+        quote = _vote(len(_STRAIGHT_SINGLE.findall(text)), text.count('"'))
+    if quote is QuoteStyle.AUTO:
+        variety = spelling_variety(text)
+        quote = QuoteStyle.SINGLE if variety == "british" else QuoteStyle.DOUBLE
+    en, em = text.count(" – "), text.count(" — ")
+    if en == em:
+        dash = "–" if quote is QuoteStyle.SINGLE else "—"
+    else:
+        dash = "–" if en > em else "—"
+    return HouseStyle(quote, dash)
+
+
+def _vote(single: int, double: int) -> QuoteStyle:
+    if single == double:
+        return QuoteStyle.AUTO
+    return QuoteStyle.SINGLE if single > double else QuoteStyle.DOUBLE
+
+
+# Opening quote marks: at the start or after a space or bracket, before a letter or digit.
+_CURLY_SINGLE = re.compile(r"(?:^|(?<=[\s(\[:—–]))‘(?=\w)")
+_CURLY_DOUBLE = re.compile(r"(?:^|(?<=[\s(\[:—–]))“(?=\w)")
+# A straight single quote opening a quote, not an elision ('em, 'til, '90s: a digit or a short word).
+_STRAIGHT_SINGLE = re.compile(r"(?:^|(?<=[\s(\[:—–]))'(?!(?:em|til|n|cause|bout)\b)(?=[A-Za-z])")
 
 
 _WORD = re.compile(r"[A-Za-z]{4,}")
@@ -308,7 +377,8 @@ def spelling_variety(text: str) -> str | None:
     british = text.count("£") + len(re.findall(r"\bper cent\b|\b(?:Mr|Mrs|Ms|Dr) [A-Z]|\w: [‘â']", text))
     american = len(re.findall(r"\bpercent\b|\b(?:Mr|Mrs|Ms|Dr)\. [A-Z]", text))
     for word in _WORD.findall(text):
-        vote = _variety_vote(word.lower())
+        lowered = word.lower()
+        vote = _LEXICAL_VARIETY.get(lowered) or _variety_vote(lowered)
         if vote > 0:
             british += 1
         elif vote < 0:
@@ -318,7 +388,32 @@ def spelling_variety(text: str) -> str | None:
     return "british" if british > american else "american"
 
 
+# Words, not spellings, that tell the two presses apart (+1 British, -1 American).
+_LEXICAL_VARIETY = {
+    "towards": 1,
+    "toward": -1,
+    "whilst": 1,
+    "amongst": 1,
+    "learnt": 1,
+    "spelt": 1,
+    "programme": 1,
+    "programmes": 1,
+    "fortnight": 1,
+    "lorry": 1,
+    "pavement": 1,
+    "tyres": 1,
+    "mum": 1,
+    "mom": -1,
+    "sidewalk": -1,
+    "gotten": -1,
+}
 _SWAPS = (
+    # The British double the l before an ending (travelled, cancelling, labelled); the counterpart
+    # must be a common word, so filled/filed is never read as a spelling pair (the l is in "ill").
+    ("elled", "eled", 7),
+    ("elling", "eling", 8),
+    ("alled", "aled", 7),
+    ("alling", "aling", 8),
     ("our", "or", 6),
     ("tre", "ter", 6),
     ("ise", "ize", 7),
@@ -447,13 +542,13 @@ _FUNCTION_WORDS = frozenset(
 # A capitalised token is otherwise never split: inside a sentence it is a name wordfreq may not know
 # (Sportsmail, Oldknow), and at a sentence start a name that reads as two words (Bethan = Be+than,
 # Foran = For+an, Maynor = May+nor, Nordyke = Nor+dyke) is refused because its head is not one of
-# these words, or because its tail is a function word: prepositions, articles and determiners open
-# sentences all the time, and a name made of one of them plus a common content word, unknown to
-# wordfreq in every language, is far rarer than a scraper dropping the space after one.
+# these words, or because its tail is a function word. Prepositions and determiners open sentences
+# all the time, and a name made of one of them plus a common content word, unknown to wordfreq in
+# every language, is far rarer than a scraper dropping the space after one. Conjunctions are left
+# out: And+well, But+land read as names too.
 _SENTENCE_OPENERS = frozenset(
     [
         "the",
-        "a",
         "in",
         "on",
         "at",
@@ -482,12 +577,6 @@ _SENTENCE_OPENERS = frozenset(
         "its",
         "their",
         "our",
-        "when",
-        "while",
-        "if",
-        "but",
-        "and",
-        "as",
         "some",
         "many",
         "most",
