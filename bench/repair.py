@@ -9,6 +9,12 @@
 Only the encoding repairs run there (whitespace and merged-word repair are off) so both systems are
 judged on the same task.
 
+2b. Held-out lossy mojibake (``--clean``), damaged the dataset's way (UTF-8 read as Latin-1, C1
+   controls stripped) from clean text that holds a curly quote, dash, ellipsis or other mark the damage
+   erases, ~1,500 characters from the sentence holding the first such mark, scored like 1: ``heldout_cnndm`` from the CNN/DailyMail
+   articles the lossy set was not made from (its own distribution), ``heldout_web`` from the extraction
+   benchmark's English ground-truth bodies (pages from many sites and presses).
+
 3. Clean text (``--clean``): every clean real text in the datasets folder (the CNN/DailyMail articles,
    the ECB+ texts and the extraction benchmark's ground-truth bodies) goes through the full
    ``repair_text``; none of it needs repair, so every edit is a candidate false repair. Each edit is
@@ -48,6 +54,46 @@ def ftfy_alone(text: str) -> str:
 
 
 SYSTEMS: dict[str, Callable[[str], str]] = {"ours": ours, "ftfy": ftfy_alone}
+
+
+def damage(text: str) -> str:
+    """The lossy damage of the dataset: UTF-8 bytes read as Latin-1, C1 controls then stripped."""
+    return "".join(c for c in text.encode("utf-8").decode("latin-1") if not "\x80" <= c <= "\x9f")
+
+
+def generated_lossy(folder: Path, dev: Path) -> dict[str, list[dict[str, str]]]:
+    """Held-out lossy items by source (see 2b in the module docstring)."""
+    from storyline.text.extract import detect_language
+
+    sources: dict[str, list[tuple[str, str]]] = {"cnndm": [], "web": []}
+    seen = [json.loads(line)["clean"][:200] for line in dev.read_text(encoding="utf-8").splitlines() if line]
+    cnndm = folder / "summaries-cnndm.jsonl"
+    if cnndm.exists():
+        for line in cnndm.read_text(encoding="utf-8").splitlines():
+            if line.strip():
+                item = json.loads(line)
+                if not any(opening in item["article"] for opening in seen):
+                    sources["cnndm"].append((str(item["id"]), item["article"]))
+    truth = folder / "extraction" / "ground-truth.json"
+    if truth.exists():
+        for key, item in sorted(json.loads(truth.read_text(encoding="utf-8")).items()):
+            sources["web"].append((key, item.get("articleBody", "")))
+    items: dict[str, list[dict[str, str]]] = {}
+    for name, texts in sources.items():
+        items[name] = []
+        for key, text in texts:
+            body = " ".join(text.split())
+            # From the sentence holding the first damageable mark, ~1,500 characters.
+            first = min((i for i in (body.find(mark) for mark in "‘’“”–—…") if i >= 0), default=0)
+            body = body[body.rfind(". ", 0, first) + 2 if ". " in body[:first] else 0 :]
+            cut = body.rfind(" ", 0, 1500) if len(body) > 1500 else len(body)
+            opening = body[:cut]
+            broken = damage(opening)
+            # English only, as in the dev set: in Russian or Korean the damage erases letters too.
+            english = detect_language(opening) == "en"
+            if english and broken != opening and any(mark in opening for mark in "‘’“”–—…"):
+                items[name].append({"id": key, "broken": broken, "clean": opening})
+    return items
 
 
 def clean_texts(folder: Path) -> list[tuple[str, str]]:
@@ -142,6 +188,10 @@ def clean(folder: Path, *, show: bool) -> dict[str, dict[str, float]]:
 
 def lossy(path: Path, system: Callable[[str], str]) -> dict[str, float]:
     items = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    return score_lossy(items, system)
+
+
+def score_lossy(items: list[dict[str, str]], system: Callable[[str], str]) -> dict[str, float]:
     exact = stray = 0
     start = time.perf_counter()
     for item in items:
@@ -205,8 +255,15 @@ def main(argv: list[str] | None = None) -> int:
             print(f"no clean texts under {args.clean_data}: pass --clean-data", file=sys.stderr)
             return 2
         figures = clean(args.clean_data, show=not args.json and not args.quiet)
+        held_out = generated_lossy(args.clean_data, args.data)
         for name in results:
             results[name].update(figures[name])
+            for source, items in held_out.items():
+                if items:
+                    scored = score_lossy(items, SYSTEMS[name])
+                    results[name][f"heldout_{source}_exact_rate"] = scored["exact_rate"]
+                    results[name][f"heldout_{source}_items"] = scored["items"]
+                    results[name][f"heldout_{source}_stray_left"] = scored["stray_left"]
     ours_result = results.pop("ours")
     if args.json:
         print(json.dumps({"ours": ours_result, "peers": results}, indent=2))

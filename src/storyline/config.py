@@ -94,9 +94,14 @@ class RepairConfig:
     fix_lossy_mojibake: bool = True
     split_merged_words: bool = True
     normalize_whitespace: bool = True
-    # Lossy mojibake erased which quote it was; AUTO picks single quotes for British-spelled text
-    # (the house style of the British press) and double quotes otherwise.
+    # Lossy mojibake erased which quote it was; AUTO reads the text's house style (repair.house_style:
+    # intact curly marks, straight ones, then single quotes for British-spelled text, the style of
+    # the British tabloid press the CNN/DailyMail sets hold, and double quotes otherwise).
     quote_style: QuoteStyle = QuoteStyle.AUTO
+    # Straight quote marks show the house style only with at least this many votes (a single quote
+    # opening a sentence counts two): one inside a sentence is as often a quote within a quote
+    # whose outer marks were lost (said, 'Congratulations,').
+    straight_quote_votes: int = 2
     # Merged words ("themoment"), precision first: a split that damages a correct word (a name such
     # as Bethan -> "Be than", a compound such as superphone) is worse than a merge left alone. A token
     # is split only when wordfreq knows it in none of ``known_languages`` (any frequency at all: the

@@ -227,8 +227,12 @@ def _lossy(text: str, style: HouseStyle) -> list[Edit]:
             continue
         left = text[index - 1] if index > 0 else " "
         right = text[index + 1] if index + 1 < len(text) else " "
-        if right in _CP1252_HIGH or left in _CP1252_HIGH or "\xa0" <= left <= "\xff":
+        if left == "â" and edits and edits[-1].start == index - 1:
+            left = edits[-1].after[-1:] or " "  # two lost marks in a row (,’” Will): the first restored
+        elif right in _CP1252_HIGH or left in _CP1252_HIGH or "\xa0" <= left <= "\xff":
             continue  # windows-1252 mojibake (â€™) or a run of it: ftfy's to fix, or left by it on purpose
+        if right in _CP1252_HIGH:
+            continue
         replacement = _punctuation(text, index, left, right, style, quotes)
         if replacement:
             edits.append(Edit("lossy-mojibake", index, "â", replacement))
@@ -342,7 +346,12 @@ def house_style(text: str, config: RepairConfig) -> HouseStyle:
     if quote is QuoteStyle.AUTO:
         quote = _vote(len(_CURLY_SINGLE.findall(text)), len(_CURLY_DOUBLE.findall(text)))
     if quote is QuoteStyle.AUTO:
-        quote = _vote(len(_STRAIGHT_SINGLE.findall(text)), text.count('"'))
+        # A straight single quote opening a sentence is a quote of the first level, and counts
+        # twice; elsewhere (said, 'Congratulations,') it may be a quote within a lost one.
+        single = sum(2 if _opens_sentence(text, m.start()) else 1 for m in _STRAIGHT_SINGLE.finditer(text))
+        double = text.count('"')
+        if max(single, double) >= config.straight_quote_votes:
+            quote = _vote(single, double)
     if quote is QuoteStyle.AUTO:
         variety = spelling_variety(text)
         quote = QuoteStyle.SINGLE if variety == "british" else QuoteStyle.DOUBLE
@@ -363,8 +372,16 @@ def _vote(single: int, double: int) -> QuoteStyle:
 # Opening quote marks: at the start or after a space or bracket, before a letter or digit.
 _CURLY_SINGLE = re.compile(r"(?:^|(?<=[\s(\[:—–]))‘(?=\w)")
 _CURLY_DOUBLE = re.compile(r"(?:^|(?<=[\s(\[:—–]))“(?=\w)")
-# A straight single quote opening a quote, not an elision ('em, 'til, '90s: a digit or a short word).
-_STRAIGHT_SINGLE = re.compile(r"(?:^|(?<=[\s(\[:—–]))'(?!(?:em|til|n|cause|bout)\b)(?=[A-Za-z])")
+# A straight single quote opening a quote, not an elision ('em, 'til, '90s) nor a possessive or
+# contraction spaced off by a tokeniser (Boeing 's, do n't).
+_STRAIGHT_SINGLE = re.compile(
+    r"(?:^|(?<=[\s(\[:—–]))'(?!(?:em|til|n|cause|bout|s|t|re|ve|ll|d|m)\b)(?=[A-Za-z])"
+)
+
+
+def _opens_sentence(text: str, index: int) -> bool:
+    head = text[:index].rstrip()
+    return not head or head[-1] in ".!?:"
 
 
 _WORD = re.compile(r"[A-Za-z]{4,}")
