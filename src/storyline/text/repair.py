@@ -13,6 +13,7 @@ from __future__ import annotations
 import dataclasses
 import difflib
 import re
+import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
@@ -70,8 +71,40 @@ def repair(article: Article, config: RepairConfig) -> Article:
 def repair_text(
     text: str, config: RepairConfig, *, style: HouseStyle | None = None, english: bool = True
 ) -> TextRepair:
-    """All repairs on one string, in order; edit offsets are mapped into the final string."""
+    """All repairs on one string, in order; edit offsets are mapped into the final string.
+
+    The passes run again on their own output until it stops changing (at most ``_ROUNDS`` times):
+    a restored mark can complete a mojibake pair with the letter before it (Î + — reads as the
+    UTF-8 of Η), and a second repair must find nothing left to do.
+    """
+    chosen = style
+    if chosen is None and config.fix_lossy_mojibake and _SUSPICIOUS.search(text) is not None:
+        chosen = house_style(text, config)
+    done: list[Edit] = []
+    for _ in range(_ROUNDS):
+        changed = False
+        for run in _passes(text, config, chosen, english):
+            edits = run(text)
+            if edits:
+                text, done = _apply(text, edits, done)
+                changed = True
+        if not changed:
+            break
+    return TextRepair(text, tuple(done))
+
+
+# Two rounds settle every text seen (news and generated); the third is a margin.
+_ROUNDS = 3
+
+
+def _passes(
+    text: str, config: RepairConfig, style: HouseStyle | None, english: bool
+) -> list[Callable[[str], list[Edit]]]:
     passes: list[Callable[[str], list[Edit]]] = []
+    # Invisible characters go first: ftfy judges a string by what stands side by side, and what
+    # it leaves beside a zero-width space it may change once that is gone.
+    if config.normalize_whitespace:
+        passes.append(_invisible)
     lossy = config.fix_lossy_mojibake and _SUSPICIOUS.search(text) is not None
     # A lost ellipsis (â¦) must be restored before ftfy sees it: ftfy reads â¦ and the next
     # character as one three-byte sequence and makes a rare symbol of it (⦠).
@@ -80,20 +113,15 @@ def repair_text(
     # ASCII text has no mojibake, and lossy mojibake always leaves a Latin-1 letter (â, Â, Ã).
     if config.fix_classic_mojibake and not text.isascii():
         passes.append(_classic)
+    # Spaces before the passes that read words and their neighbours.
+    if config.normalize_whitespace:
+        passes.append(_whitespace)
     if lossy:
         chosen = style or house_style(text, config)
         passes.append(lambda s: _lossy(s, chosen))
     if config.split_merged_words and english:
         passes.append(lambda s: _merged(s, config))
-    if config.normalize_whitespace:
-        passes.append(_whitespace)
-    done: list[Edit] = []
-    for run in passes:
-        edits = run(text)
-        if not edits:
-            continue
-        text, done = _apply(text, edits, done)
-    return TextRepair(text, tuple(done))
+    return passes
 
 
 _SUSPICIOUS = re.compile(r"[ÂÃâ]")
@@ -108,8 +136,14 @@ class HouseStyle:
 
 
 def _apply(text: str, edits: list[Edit], done: list[Edit]) -> tuple[str, list[Edit]]:
-    """Apply non-overlapping ``edits`` (input positions); shift earlier edits and place new ones."""
-    edits = sorted(edits, key=lambda e: e.start)
+    """Apply non-overlapping ``edits`` (input positions); shift earlier edits and place new ones.
+
+    A new edit that changes text an earlier pass wrote (ftfy reading a restored ``•`` as part of a
+    longer sequence) absorbs that earlier edit: the two become one edit from the earlier ``before``
+    to the new ``after``, so every recorded edit still names text that is there.
+    """
+    edits = _absorb(text, sorted(edits, key=lambda e: e.start), done)
+    kept = [e for e in done if not any(_overlaps(e, n) for n in edits)]
     pieces: list[str] = []
     cursor = 0
     shift = 0
@@ -133,8 +167,59 @@ def _apply(text: str, edits: list[Edit], done: list[Edit]) -> tuple[str, list[Ed
                 break
         return position + delta
 
-    shifted = [dataclasses.replace(e, start=moved(e.start)) for e in done]
+    shifted = [dataclasses.replace(e, start=moved(e.start)) for e in kept]
     return "".join(pieces), sorted(shifted + placed, key=lambda e: e.start)
+
+
+def _span_overlap(a_lo: int, a_hi: int, b_lo: int, b_hi: int) -> bool:
+    if a_lo == a_hi:
+        return b_lo < a_lo < b_hi
+    if b_lo == b_hi:
+        return a_lo < b_lo < a_hi
+    return a_lo < b_hi and b_lo < a_hi
+
+
+def _overlaps(earlier: Edit, new: Edit) -> bool:
+    """An earlier edit (its ``after`` is in the text) overlaps a new one (its ``before`` is)."""
+    return _span_overlap(
+        earlier.start, earlier.start + len(earlier.after), new.start, new.start + len(new.before)
+    )
+
+
+def _absorb(text: str, edits: list[Edit], done: list[Edit]) -> list[Edit]:
+    """New edits, each grown over the earlier edits it overlaps (and over its neighbours then)."""
+    groups: list[tuple[list[Edit], list[Edit]]] = []  # (new edits, earlier edits) per merged span
+    for edit in edits:
+        news, olds = [edit], [e for e in done if _overlaps(e, edit)]
+        if groups:
+            lo, hi = _group_span(*groups[-1])
+            mine = _group_span(news, olds)
+            if _span_overlap(lo, hi, *mine) or (olds and set(map(id, olds)) & set(map(id, groups[-1][1]))):
+                last_news, last_olds = groups.pop()
+                news = last_news + news
+                olds = last_olds + [e for e in olds if all(e is not o for o in last_olds)]
+        groups.append((news, olds))
+    result: list[Edit] = []
+    for news, olds in groups:
+        if not olds and len(news) == 1:
+            result.append(news[0])
+            continue
+        lo, hi = _group_span(news, olds)
+        before = after = text[lo:hi]
+        for old in sorted(olds, key=lambda e: e.start, reverse=True):
+            at = old.start - lo
+            before = before[:at] + old.before + before[at + len(old.after) :]
+        for new in sorted(news, key=lambda e: e.start, reverse=True):
+            at = new.start - lo
+            after = after[:at] + new.after + after[at + len(new.before) :]
+        result.append(Edit(news[-1].kind, lo, before, after))
+    return result
+
+
+def _group_span(news: list[Edit], olds: list[Edit]) -> tuple[int, int]:
+    lo = min([e.start for e in news] + [e.start for e in olds])
+    hi = max([e.start + len(e.before) for e in news] + [e.start + len(e.after) for e in olds])
+    return lo, hi
 
 
 # --- classic mojibake: ftfy ----------------------------------------------------------------------
@@ -144,21 +229,34 @@ def _classic(text: str) -> list[Edit]:
     import ftfy
 
     # Keep the text's own quotes, ligatures and widths: we repair encodings, we do not restyle.
-    fixed = ftfy.fix_text(
-        text,
-        ftfy.TextFixerConfig(
-            uncurl_quotes=False,
-            fix_latin_ligatures=False,
-            fix_character_width=False,
-            unescape_html=False,
-            fix_line_breaks=False,
-            normalization=None,
-            explain=False,
-        ),
+    config = ftfy.TextFixerConfig(
+        uncurl_quotes=False,
+        fix_latin_ligatures=False,
+        fix_character_width=False,
+        unescape_html=False,
+        fix_line_breaks=False,
+        normalization=None,
+        explain=False,
     )
+    fixed = ftfy.fix_text(text, config)
     if fixed == text:
         return []
+    # On short garbage ftfy can find mojibake in its own output (ÃŹ -> ×Ź -> U+05CF): take its
+    # result only at its own fixed point, and never one that brings in unassigned or private-use
+    # code points, which no real text was.
+    for _ in range(_FTFY_ROUNDS):
+        again = ftfy.fix_text(fixed, config)
+        if again == fixed:
+            break
+        fixed = again
+    else:
+        return []
+    if any(unicodedata.category(c) in ("Cn", "Co") for c in set(fixed) - set(text)):
+        return []
     return _diff_edits(text, fixed, "mojibake")
+
+
+_FTFY_ROUNDS = 3
 
 
 def _diff_edits(before: str, after: str, kind: str) -> list[Edit]:
@@ -188,10 +286,17 @@ _A_CIRC_SYMBOL = {
 }
 _LOSSY_SYMBOL = re.compile("â[" + "".join(_A_CIRC_SYMBOL) + "]")
 _CP1252_HIGH = frozenset(bytes(range(0x80, 0xA0)).decode("cp1252", errors="ignore"))
+_CP1252_RUN = _CP1252_HIGH - frozenset("‘’“”–—…•™€")
 _CONTRACTIONS = frozenset({"s", "t", "re", "ve", "ll", "d", "m"})
 # Languages whose words legitimately contain â (pâté, Câmara, România, hâlâ).
 _CIRCUMFLEX_LANGS = ("en", "fr", "pt", "ro", "tr", "vi", "it")
-_OPENERS = " \t\n([{/—–-\"'‘“"
+_OPENERS = " \t\n\xa0([{/—–-\"'‘“"
+
+
+def _in_mojibake_run(left: str) -> bool:
+    """The character before an ``â`` shows a run of classic mojibake (Ã¢â‚¬, Ã°Å¸): a cp1252 or
+    Latin-1 symbol, or Ã/Â. A letter (café’s) or a no-break space (said:\xa0“It) does not."""
+    return left in _CP1252_HIGH or "\xa1" <= left <= "\xbf" or left in "ÃÂ"
 
 
 def _lossy_symbols(text: str) -> list[Edit]:
@@ -199,9 +304,12 @@ def _lossy_symbols(text: str) -> list[Edit]:
     edits: list[Edit] = []
     for match in _LOSSY_SYMBOL.finditer(text):
         index = match.start()
+        # E2 is always a lead byte, so â + a byte A0-BF is either this damage or a math or Braille
+        # symbol (U+2800-2FFF), and news holds the first; but after a cp1252 symbol that no
+        # text types (‚ ƒ ˆ Š...) it is a run of classic mojibake, ftfy's to read.
         left = text[index - 1] if index > 0 else " "
-        if left in _CP1252_HIGH or "\xa0" <= left <= "\xff":
-            continue  # inside a run of classic mojibake: ftfy's to fix
+        if left in _CP1252_RUN:
+            continue
         right = match.group()[1]
         symbol = _A_CIRC_SYMBOL[right]
         if right == "¢" and left.isalnum():
@@ -229,7 +337,7 @@ def _lossy(text: str, style: HouseStyle) -> list[Edit]:
         right = text[index + 1] if index + 1 < len(text) else " "
         if left == "â" and edits and edits[-1].start == index - 1:
             left = edits[-1].after[-1:] or " "  # two lost marks in a row (,’” Will): the first restored
-        elif right in _CP1252_HIGH or left in _CP1252_HIGH or "\xa0" <= left <= "\xff":
+        elif right in _CP1252_HIGH or _in_mojibake_run(left):
             continue  # windows-1252 mojibake (â€™) or a run of it: ftfy's to fix, or left by it on purpose
         if right in _CP1252_HIGH:
             continue
@@ -318,6 +426,8 @@ def _a_tilde_word(word: str, at: int) -> str | None:
     for code in range(0x80, 0xA0):
         candidate = bytes([0xC3, code]).decode("utf-8")
         probe = (word[:at] + candidate + word[at + 1 :]).lower()
+        if not candidate.isalpha() or not probe.isalpha():
+            continue  # × (C3 97) is no letter, and a word of one script
         score = max(zipf_frequency(probe, lang) for lang in ("en", "de", "fr", "es", "sv", "da", "nb", "fi"))
         if score > best_score:
             best, best_score = candidate, score
@@ -825,19 +935,28 @@ def _split_short(lowered: str, config: RepairConfig) -> str | None:
 
 # --- whitespace ----------------------------------------------------------------------------------
 
+# Invisible characters scraped pages carry (zero-width space, word joiner, BOM, soft hyphen).
 # Zero-width joiners are dropped only inside Latin text: between emoji (🏳️‍🌈) and in Persian or
 # Indic words they are part of the writing.
-_SPACES = re.compile(
-    r"[ \t]{2,}|[\u200b\u2060\ufeff\u00ad]+|(?<=[\x00-\x7f])[\u200c\u200d]+(?=[\x00-\x7f])|^[ \t]+|[ \t]+$"
+# A soft hyphen after Ã or Â is half of a mojibake pair (Ã + U+00AD is í): ftfy's to read.
+_INVISIBLE = re.compile(
+    r"[\u200b\u2060\ufeff]+|(?<![ÃÂ])\u00ad+|(?<=[\x00-\x7f])[\u200c\u200d]+(?=[\x00-\x7f])"
 )
+_SPACES = re.compile(r"[ \t]{2,}|^[ \t]+|[ \t]+$")
+
+
+def _invisible(text: str) -> list[Edit]:
+    return [Edit("whitespace", m.start(), m.group(), "") for m in _INVISIBLE.finditer(text)]
 
 
 def _whitespace(text: str) -> list[Edit]:
+    """Runs of spaces become one; none at either end. Run after ``_invisible``, whose removals can
+    bring spaces together, so that a second repair finds nothing to do."""
     edits: list[Edit] = []
     for match in _SPACES.finditer(text):
         value = match.group()
         at_edge = match.start() == 0 or match.end() == len(text)
-        after = "" if at_edge or value.strip(" \t") else " "
+        after = "" if at_edge else " "
         if value != after:
             edits.append(Edit("whitespace", match.start(), value, after))
     return edits
