@@ -152,7 +152,9 @@ def clean(folder: Path, *, show: bool) -> dict[str, dict[str, float]]:
                 if show:
                     at = edit.start
                     context = block[max(0, at - 30) : at + len(edit.after) + 30].replace("\n", " ")
-                    print(f"{source:<11}{edit.kind:<16}{klass:<11}{edit.before!r} -> {edit.after!r}  | {context}")
+                    print(
+                        f"{source:<11}{edit.kind:<16}{klass:<11}{edit.before!r} -> {edit.after!r}  | {context}"
+                    )
     elapsed = time.perf_counter() - start
     edits = sum(v for k, v in counts.items() if k in ("split", "whitespace", "text"))
     ours_result = {
@@ -174,7 +176,9 @@ def clean(folder: Path, *, show: bool) -> dict[str, dict[str, float]]:
         normalization=None,
         explain=False,
     )
-    changed = sum(ftfy.fix_text(block, fix_config) != block for _, text in texts for block in text.split("\n"))
+    changed = sum(
+        ftfy.fix_text(block, fix_config) != block for _, text in texts for block in text.split("\n")
+    )
     peer = {
         "clean_words": words,
         "clean_texts": len(texts),
@@ -268,7 +272,11 @@ def main(argv: list[str] | None = None) -> int:
     if args.json:
         print(json.dumps({"ours": ours_result, "peers": results}, indent=2))
         return 0
-    keys = [k for k in ours_result if k.endswith(("rate", "stray_left", "per_100k_words")) and k in results["ftfy"]]
+    keys = [
+        k
+        for k in ours_result
+        if k.endswith(("rate", "stray_left", "per_100k_words")) and k in results["ftfy"]
+    ]
     print(f"{'metric':<26}{'ours':>10}{'ftfy':>10}{'ratio':>10}")
     for key in keys:
         mine, theirs = ours_result[key], results["ftfy"][key]

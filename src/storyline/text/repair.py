@@ -320,7 +320,6 @@ def _lossy_symbols(text: str) -> list[Edit]:
 
 def _lossy(text: str, style: HouseStyle) -> list[Edit]:
     edits: list[Edit] = []
-    single = style.quote is QuoteStyle.SINGLE
     quotes: list[str] = []  # the quote marks open at this point, innermost last
     for match in re.finditer(r"Â(?=[\xa0-\xbf])|Ã(?![\x80-\xbf])|â", text):
         index = match.start()
@@ -357,6 +356,8 @@ def _punctuation(
         return _inside_word(text, index)
     if left.isspace() and right.isspace():
         return style.spaced_dash
+    if (left.isalpha() or right.isalpha()) and _circumflex_at_edge(text, index):
+        return None  # hâlâ, âme: a real â at a word's edge
     single = style.quote is QuoteStyle.SINGLE
     primary, nested = ("‘", "“") if single else ("“", "‘")
     if left in _OPENERS and not right.isspace():
@@ -375,6 +376,24 @@ def _punctuation(
     if not single and left in ".,!?":
         return "”"
     return "’"  # an apostrophe (the players’ union) or a single quote closing
+
+
+def _circumflex_at_edge(text: str, index: int) -> bool:
+    """A word that ends or starts with this ``â`` is a real word (Turkish hâlâ), and without the
+    ``â`` no English word (``âme`` is "me" after a lost quote in English news: restored)."""
+    start = index
+    while start > 0 and (text[start - 1].isalpha()):
+        start -= 1
+    end = index + 1
+    while end < len(text) and text[end].isalpha():
+        end += 1
+    word = text[start:end]
+    stripped = text[start:index] + text[index + 1 : end]
+    return _is_circumflex_word(word) and _zipf(stripped.lower()) < _ENGLISH_WORD_ZIPF
+
+
+# Frequent enough to be the English word a lost mark stood beside.
+_ENGLISH_WORD_ZIPF = 3.0
 
 
 def _inside_word(text: str, index: int) -> str | None:
@@ -466,11 +485,9 @@ def house_style(text: str, config: RepairConfig) -> HouseStyle:
         variety = spelling_variety(text)
         quote = QuoteStyle.SINGLE if variety == "british" else QuoteStyle.DOUBLE
     en, em = text.count(" – "), text.count(" — ")
-    if en == em:
-        dash = "–" if quote is QuoteStyle.SINGLE else "—"
-    else:
-        dash = "–" if en > em else "—"
-    return HouseStyle(quote, dash)
+    if en != em:
+        return HouseStyle(quote, "–" if en > em else "—")
+    return HouseStyle(quote, "–" if quote is QuoteStyle.SINGLE else "—")
 
 
 def _vote(single: int, double: int) -> QuoteStyle:
@@ -898,7 +915,12 @@ def _is_compound(word: str, config: RepairConfig) -> bool:
     """A known word with a word-forming prefix or ending (superphone, blogland, watchpoints)."""
     for prefix in _PREFIXES:
         rest = word[len(prefix) :]
-        if word.startswith(prefix) and len(rest) >= 3 and rest not in _FUNCTION_WORDS and _known(rest, config):
+        if (
+            word.startswith(prefix)
+            and len(rest) >= 3
+            and rest not in _FUNCTION_WORDS
+            and _known(rest, config)
+        ):
             return True
     for suffix in _SUFFIXES:
         stem = word[: -len(suffix)]
