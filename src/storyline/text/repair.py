@@ -10,6 +10,7 @@ side, open quotes, the text's spelling variety). No library does this; ftfy deli
 
 from __future__ import annotations
 
+import bisect
 import dataclasses
 import difflib
 import re
@@ -125,6 +126,9 @@ def _passes(
 
 
 _SUSPICIOUS = re.compile(r"[ÂÃâ]")
+# How far back or ahead a pass reads around a mark for its context: enough for a sentence end
+# behind spaces and quotes, bounded so that long texts stay linear.
+_LOOK = 64
 
 
 @dataclass(frozen=True, slots=True)
@@ -138,36 +142,33 @@ class HouseStyle:
 def _apply(text: str, edits: list[Edit], done: list[Edit]) -> tuple[str, list[Edit]]:
     """Apply non-overlapping ``edits`` (input positions); shift earlier edits and place new ones.
 
-    A new edit that changes text an earlier pass wrote (ftfy reading a restored ``•`` as part of a
-    longer sequence) absorbs that earlier edit: the two become one edit from the earlier ``before``
-    to the new ``after``, so every recorded edit still names text that is there.
+    ``done`` (the earlier edits, their ``after`` positioned in ``text``) is sorted and never
+    overlaps itself. A new edit that changes text an earlier pass wrote (ftfy reading a restored
+    ``•`` as part of a longer sequence) absorbs that earlier edit: the two become one edit from the
+    earlier ``before`` to the new ``after``, so every recorded edit still names text that is there.
     """
-    edits = _absorb(text, sorted(edits, key=lambda e: e.start), done)
-    kept = [e for e in done if not any(_overlaps(e, n) for n in edits)]
+    edits, absorbed = _absorb(text, sorted(edits, key=lambda e: e.start), done)
     pieces: list[str] = []
     cursor = 0
     shift = 0
     placed: list[Edit] = []
-    boundaries: list[tuple[int, int]] = []  # (input end of an edit, cumulative shift after it)
+    ends: list[int] = []  # input end of each new edit...
+    shifts: list[int] = []  # ...and the cumulative shift after it
     for edit in edits:
         pieces.append(text[cursor : edit.start])
         pieces.append(edit.after)
         placed.append(dataclasses.replace(edit, start=edit.start + shift))
         cursor = edit.start + len(edit.before)
         shift += len(edit.after) - len(edit.before)
-        boundaries.append((cursor, shift))
+        ends.append(cursor)
+        shifts.append(shift)
     pieces.append(text[cursor:])
 
     def moved(position: int) -> int:
-        delta = 0
-        for end, total in boundaries:
-            if end <= position:
-                delta = total
-            else:
-                break
-        return position + delta
+        before = bisect.bisect_right(ends, position)
+        return position + (shifts[before - 1] if before else 0)
 
-    shifted = [dataclasses.replace(e, start=moved(e.start)) for e in kept]
+    shifted = [dataclasses.replace(e, start=moved(e.start)) for e in done if id(e) not in absorbed]
     return "".join(pieces), sorted(shifted + placed, key=lambda e: e.start)
 
 
@@ -186,24 +187,36 @@ def _overlaps(earlier: Edit, new: Edit) -> bool:
     )
 
 
-def _absorb(text: str, edits: list[Edit], done: list[Edit]) -> list[Edit]:
-    """New edits, each grown over the earlier edits it overlaps (and over its neighbours then)."""
+def _absorb(text: str, edits: list[Edit], done: list[Edit]) -> tuple[list[Edit], set[int]]:
+    """New edits, each grown over the earlier edits it overlaps (and over its neighbours then),
+    and the ids of the earlier edits absorbed."""
+    starts = [e.start for e in done]
     groups: list[tuple[list[Edit], list[Edit]]] = []  # (new edits, earlier edits) per merged span
     for edit in edits:
-        news, olds = [edit], [e for e in done if _overlaps(e, edit)]
-        if groups:
+        olds: list[Edit] = []
+        # ``done`` is sorted and disjoint: only edits starting before this one ends can overlap,
+        # and walking back from there, none once they end before it starts.
+        j = bisect.bisect_right(starts, edit.start + len(edit.before)) - 1
+        while j >= 0 and done[j].start + len(done[j].after) >= edit.start:
+            if _overlaps(done[j], edit):
+                olds.append(done[j])
+            j -= 1
+        news = [edit]
+        if groups and (olds or groups[-1][1]):
             lo, hi = _group_span(*groups[-1])
-            mine = _group_span(news, olds)
-            if _span_overlap(lo, hi, *mine) or (olds and set(map(id, olds)) & set(map(id, groups[-1][1]))):
+            shared = {id(o) for o in olds} & {id(o) for o in groups[-1][1]}
+            if shared or _span_overlap(lo, hi, *_group_span(news, olds)):
                 last_news, last_olds = groups.pop()
                 news = last_news + news
-                olds = last_olds + [e for e in olds if all(e is not o for o in last_olds)]
+                olds = last_olds + [e for e in olds if id(e) not in {id(o) for o in last_olds}]
         groups.append((news, olds))
     result: list[Edit] = []
+    absorbed: set[int] = set()
     for news, olds in groups:
         if not olds and len(news) == 1:
             result.append(news[0])
             continue
+        absorbed.update(id(o) for o in olds)
         lo, hi = _group_span(news, olds)
         before = after = text[lo:hi]
         for old in sorted(olds, key=lambda e: e.start, reverse=True):
@@ -213,7 +226,7 @@ def _absorb(text: str, edits: list[Edit], done: list[Edit]) -> list[Edit]:
             at = new.start - lo
             after = after[:at] + new.after + after[at + len(new.before) :]
         result.append(Edit(news[-1].kind, lo, before, after))
-    return result
+    return result, absorbed
 
 
 def _group_span(news: list[Edit], olds: list[Edit]) -> tuple[int, int]:
@@ -364,7 +377,7 @@ def _punctuation(
         # A quote opened right after a sentence ends starts afresh: the press leaves a quote open
         # at a paragraph's end when the next paragraph goes on quoting, and scraped paragraphs run
         # together. Opened inside a sentence while one is open, it is a quote within a quote.
-        head = text[:index].rstrip()
+        head = text[max(0, index - _LOOK) : index].rstrip()
         if not head or head[-1] in ".!?:":
             quotes.clear()
         mark = nested if quotes and quotes[-1] == primary else primary
@@ -507,7 +520,7 @@ _STRAIGHT_SINGLE = re.compile(
 
 
 def _opens_sentence(text: str, index: int) -> bool:
-    head = text[:index].rstrip()
+    head = text[max(0, index - _LOOK) : index].rstrip()
     return not head or head[-1] in ".!?:"
 
 
@@ -829,10 +842,14 @@ _PROTECTED = re.compile(r"\S*(?:[@#/\\]|://|www\.|[A-Za-z0-9]\.[A-Za-z]{2})\S*")
 def _merged(text: str, config: RepairConfig) -> list[Edit]:
     """Split ``themoment`` and ``Beyondsectors``: tokens no dictionary knows, made of two common words."""
     protected = [m.span() for m in _PROTECTED.finditer(text)]
+    protected_starts = [start for start, _ in protected]
     edits: list[Edit] = []
     for match in _TOKEN.finditer(text):
         token = match.group()
-        if len(token) < 4 or any(start <= match.start() < end for start, end in protected):
+        if len(token) < 4:
+            continue
+        inside = bisect.bisect_right(protected_starts, match.start()) - 1
+        if inside >= 0 and match.start() < protected[inside][1]:
             continue
         if _in_spaced_address(text, match.start(), match.end()):
             continue
@@ -850,8 +867,8 @@ def _in_spaced_address(text: str, start: int, end: int) -> bool:
     """A token inside an address whose punctuation was spaced out by a tokeniser (ECB+ writes
     ``http: / / www. theverge. com / news``): beside a slash, ``=``, ``&``..., before a dot and a
     lowercase domain part, or after ``www.``."""
-    before = text[:start].rstrip(" ")
-    after = text[end:].lstrip(" ")
+    before = text[max(0, start - _LOOK) : start].rstrip(" ")
+    after = text[end : end + _LOOK].lstrip(" ")
     if (before and before[-1] in _ADDRESS_MARKS) or (after and after[0] in _ADDRESS_MARKS):
         return True
     if _DOMAIN_AFTER.match(text, end):
