@@ -5,7 +5,16 @@ Every change is recorded as a :class:`Repair` with its offset in the article's f
 Lossy mojibake is UTF-8 read as Latin-1 with the C1 control characters then stripped: ``’`` is the
 bytes E2 80 99, read as ``â`` + two C1 controls, which are lost, leaving a bare ``â``. Which
 punctuation mark it was is gone from the bytes, so we restore it from context (what stands either
-side, open quotes, the text's spelling variety). No library does this; ftfy deliberately leaves it.
+side, the quotes open) and the text's house style (its intact curly or straight quotes and dashes,
+else its spelling variety). No library does this; ftfy deliberately leaves it.
+
+Merged words (``themoment``) are split precision first, since a split that damages a correct word
+is worse than a merge left alone: only a token no dictionary knows in any language or case, that
+is no prefix or suffix coinage, typo, address, handle or name, and that reads as a function word
+and a common word (see ``_split_token``). On 319k words of clean news (bench/repair.py --clean)
+that is 2 splits, both real merges.
+
+Repair is idempotent and every recorded offset maps back (tests/text/test_repair_props.py).
 """
 
 from __future__ import annotations
