@@ -111,9 +111,14 @@ class RepairConfig:
     known_languages: tuple[str, ...] = ("en", "fr", "de", "es", "it", "pt", "nl")
     # One half a function word (the+moment, officials+said, which+killed) and both halves at least
     # this common: the seeds' content halves are 4.07 (sectors) and 5.24 (moment), while the rarest
-    # damaging half seen on real text was 3.42 (selves in "theselves", a typo of themselves). Two
-    # content words are never split: on real text they were all closed compounds (photosharing).
+    # damaging half seen on real text was 3.42 (selves in "theselves", a typo of themselves).
     part_zipf: float = 3.5
+    # Two content words only in a token this long with both halves this common: every such split
+    # on 319k words of clean news was a closed compound of 10-12 letters (photosharing,
+    # longrunning, steamfields, funnybooks), while a lost space between two whole words
+    # (Governmentofficials, 19 letters) makes a longer token.
+    content_merge_min_length: int = 14
+    content_part_zipf: float = 4.5
     # The split form must be far more frequent than the joined one: wordfreq's estimate for the two
     # words together must beat the joined token by this many Zipf points (100x).
     split_margin_zipf: float = 2.0
@@ -121,8 +126,9 @@ class RepairConfig:
     # least this common is a misspelling (theselves -> themselves), not two words run together.
     typo_zipf: float = 3.0
     # Shorter tokens collide with rare real words: below this length only two function words are
-    # split (tothe, onthe), and only when the token itself is rarer than ``short_unknown_zipf``
-    # (wordfreq knows these scraping accidents as typos, tothe at 2.2; anon, at 3.3, stays).
+    # split (tothe, onthe). Two function words are split at any length (withthe, Beyondthe) when the
+    # token is rarer than ``short_unknown_zipf``: wordfreq knows these scraping accidents as typos
+    # (tothe 2.2, withthe 2.0), while anon (3.3), into and whereby stay.
     min_merged_length: int = 7
     short_unknown_zipf: float = 2.5
 

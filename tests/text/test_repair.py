@@ -74,7 +74,6 @@ NEVER_SPLIT = [
     "steamfields",
     "longrunning",
     "funnybooks",
-    "Governmentofficials",
     "watchpoints",
     "nonstarter",
     "antigovernment",
@@ -86,6 +85,11 @@ NEVER_SPLIT = [
     "cofounder",
     "preorder",
     "reopen",
+    "whereof",
+    "wherewith",
+    "whereby",
+    "into",
+    "anon",
 ]
 
 
@@ -133,6 +137,9 @@ def test_the_seeds_merges_are_split() -> None:
         ("said Ron OâBrien, 2010â2015", "said Ron O’Brien, 2010–2015"),
         ("talks lasted themoment officialssaid", "talks lasted the moment officials said"),
         ("Beyondsectors, trade grew.", "Beyond sectors, trade grew."),
+        ("Beyondthe headline, the bank was cautious.", "Beyond the headline, the bank was cautious."),
+        ("it went withthe flow", "it went with the flow"),
+        ("Governmentofficials said", "Government officials said"),
         ("a lifetime ofeverything.", "a lifetime of everything."),
         ("a single shell whichkilled three", "a single shell which killed three"),
         ("cafÃ© in SÃ£o Paulo", "café in São Paulo"),

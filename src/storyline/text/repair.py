@@ -708,7 +708,8 @@ _FUNCTION_WORDS = frozenset(
 # A capitalised token is otherwise never split: inside a sentence it is a name wordfreq may not know
 # (Sportsmail, Oldknow), and at a sentence start a name that reads as two words (Bethan = Be+than,
 # Foran = For+an, Maynor = May+nor, Nordyke = Nor+dyke) is refused because its head is not one of
-# these words, or because its tail is a function word. Prepositions and determiners open sentences
+# these words, or because its tail is a function word other than a determiner (Beyondthe is split,
+# but only at seven letters or more, so For+an stays). Prepositions and determiners open sentences
 # all the time, and a name made of one of them plus a common content word, unknown to wordfreq in
 # every language, is far rarer than a scraper dropping the space after one. Conjunctions are left
 # out: And+well, But+land read as names too.
@@ -751,6 +752,8 @@ _SENTENCE_OPENERS = frozenset(
         "both",
     ]
 )
+# Determiners that may follow a sentence opener in a capitalised merge (Beyondthe, Forthe...).
+_DETERMINERS = frozenset(["the", "a", "an", "this", "these", "those", "his", "her", "its", "their", "our"])
 # Closed compounds with these prefixes (postelection, underspend, superphone, nonstarter) are words,
 # known or not: a token that is one of them plus a known content word is never split.
 _PREFIXES = (
@@ -910,26 +913,41 @@ def _split_token(token: str, config: RepairConfig, at_sentence_start: bool) -> s
     if capitalised and not at_sentence_start:
         return None  # a capitalised word inside a sentence is a name we may not know (Sportsmail)
     lowered = token.lower()
+    cut = _function_pair(lowered, config)
+    if cut and not capitalised:
+        return f"{token[:cut]} {token[cut:]}"  # tothe, withthe
+    if cut and len(token) >= config.min_merged_length and lowered[cut:] in _DETERMINERS:
+        # Beyondthe: an opener (``cut`` found it among the function words) and a determiner.
+        if lowered[:cut] in _SENTENCE_OPENERS:
+            return f"{token[:cut]} {token[cut:]}"
     if len(token) < config.min_merged_length:
-        return None if capitalised else _split_short(lowered, config)
+        return None
     if _known(lowered, config) or _is_compound(lowered, config) or _is_typo(lowered, config):
         return None
     cuts: list[int] = []
     for cut in range(2, len(lowered) - 1):
         left, right = lowered[:cut], lowered[cut:]
+        # Two content words run together are nearly always a closed compound the lists lack
+        # (photosharing, steamfields, longrunning, funnybooks: 10-12 letters), not a lost space;
+        # only a long token of two very common words (Governmentofficials) is split.
+        content = (
+            len(lowered) >= config.content_merge_min_length
+            and left not in _FUNCTION_WORDS
+            and right not in _FUNCTION_WORDS
+            and min(_zipf(left), _zipf(right)) >= config.content_part_zipf
+        )
         if capitalised:
-            # Only "Beyond sectors": an opener followed by a common content word.
-            fits = (
+            # "Beyond sectors": an opener followed by a common content word.
+            opener = (
                 left in _SENTENCE_OPENERS
                 and right not in _FUNCTION_WORDS
                 and _zipf(right) >= config.part_zipf
             )
+            fits = opener or content
         else:
-            # One half must be a function word (themoment, whichkilled, officialssaid): two content
-            # words run together are nearly always a closed compound the lists lack (photosharing,
-            # steamfields, longrunning, funnybooks), not a lost space.
+            # One half a function word: themoment, whichkilled, officialssaid.
             functional = left in _FUNCTION_WORDS or right in _FUNCTION_WORDS
-            fits = functional and min(_zipf(left), _zipf(right)) >= config.part_zipf
+            fits = (functional and min(_zipf(left), _zipf(right)) >= config.part_zipf) or content
         if fits and _zipf(f"{left} {right}") >= max(_zipf(lowered), 0.0) + config.split_margin_zipf:
             cuts.append(cut)
     if len(cuts) != 1:
@@ -970,15 +988,21 @@ def _is_typo(word: str, config: RepairConfig) -> bool:
     return any(_zipf(candidate) >= config.typo_zipf for candidate in candidates)
 
 
-def _split_short(lowered: str, config: RepairConfig) -> str | None:
-    """``tothe``, ``onthe``: short tokens split only into two function words, and only when rare
-    themselves (``into``, ``onto`` and ``anon`` are common and stay)."""
-    if _zipf(lowered) >= config.short_unknown_zipf:
+def _function_pair(lowered: str, config: RepairConfig) -> int | None:
+    """Where ``tothe``, ``withthe`` or ``beyondthe`` splits into two function words: only when the
+    token is rare in every language (wordfreq knows these scraping accidents as typos, tothe at
+    Zipf 2.2, inan at 2.0; into, onto, anon and whereby are common and stay, and so does isto,
+    Portuguese for "this")."""
+    if any(_zipf(lowered, lang) >= config.short_unknown_zipf for lang in config.known_languages):
         return None
-    for cut in range(2, len(lowered) - 1):
-        if lowered[:cut] in _FUNCTION_WORDS and lowered[cut:] in _FUNCTION_WORDS:
-            return f"{lowered[:cut]} {lowered[cut:]}"
-    return None
+    cuts = [
+        cut
+        for cut in range(2, len(lowered))
+        if lowered[:cut] in _FUNCTION_WORDS and lowered[cut:] in _FUNCTION_WORDS
+        # where + a preposition makes old words (whereof, whereto, wherewith), not merges
+        and lowered[:cut] != "where"
+    ]
+    return cuts[0] if len(cuts) == 1 else None
 
 
 # --- whitespace ----------------------------------------------------------------------------------
