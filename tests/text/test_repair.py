@@ -259,3 +259,26 @@ def test_lossy_dataset_is_mostly_restored_and_no_stray_marks_left() -> None:
     exact = sum(text == item["clean"] for text, item in zip(outputs, items, strict=True)) / len(items)
     assert exact >= 0.85  # measured 0.917 (bench/repair.py)
     assert not any("⦠" in text for text in outputs)
+
+
+def test_clean_real_text_gets_at_most_one_split_per_100k_words() -> None:
+    """Issue 10: a repair that damages correct text is worse than none. bench/repair.py --clean
+    prints each edit; here only the merged-word splits are counted (measured: 2 in 319k words)."""
+    import sys
+
+    from storyline.text.extract import detect_language
+    from tests.conftest import ROOT
+
+    sys.path.insert(0, str(ROOT / "bench"))
+    import repair as bench
+
+    texts = bench.clean_texts(need(DATASETS))
+    if not texts:
+        pytest.skip(f"no clean texts under {DATASETS}")
+    words = splits = 0
+    for _, text in texts:
+        words += len(text.split())
+        english = detect_language(text) in (None, "en")
+        for block in text.split("\n"):
+            splits += sum(e.kind == "merged-words" for e in repair_text(block, CONFIG, english=english).edits)
+    assert splits * 100_000 / words <= 1.0, splits
