@@ -916,10 +916,10 @@ def _split_token(token: str, config: RepairConfig, at_sentence_start: bool) -> s
     cut = _function_pair(lowered, config)
     if cut and not capitalised:
         return f"{token[:cut]} {token[cut:]}"  # tothe, withthe
-    if cut and len(token) >= config.min_merged_length and lowered[cut:] in _DETERMINERS:
-        # Beyondthe: an opener (``cut`` found it among the function words) and a determiner.
-        if lowered[:cut] in _SENTENCE_OPENERS:
-            return f"{token[:cut]} {token[cut:]}"
+    # Beyondthe: an opener and a determiner (ruled out below seven letters: For+an).
+    long_enough = len(token) >= config.min_merged_length
+    if cut and long_enough and lowered[:cut] in _SENTENCE_OPENERS and lowered[cut:] in _DETERMINERS:
+        return f"{token[:cut]} {token[cut:]}"
     if len(token) < config.min_merged_length:
         return None
     if _known(lowered, config) or _is_compound(lowered, config) or _is_typo(lowered, config):
@@ -998,7 +998,8 @@ def _function_pair(lowered: str, config: RepairConfig) -> int | None:
     cuts = [
         cut
         for cut in range(2, len(lowered))
-        if lowered[:cut] in _FUNCTION_WORDS and lowered[cut:] in _FUNCTION_WORDS
+        if lowered[:cut] in _FUNCTION_WORDS
+        and lowered[cut:] in _FUNCTION_WORDS
         # where + a preposition makes old words (whereof, whereto, wherewith), not merges
         and lowered[:cut] != "where"
     ]
