@@ -207,6 +207,9 @@ class BriefConfig:
     same_fact: float = 0.72
     # ...and a sentence is speculation at or above this hedge score.
     hedged: float = 0.5
+    # Two figures of one noun are compared only when their sentences are at least this close in
+    # meaning (embedding cosine) and set in the same context (compare.same_context).
+    same_figure: float = 0.3
     # Facts that at least this share of the story's independent outlets report are "agreed".
     agreed_share: float = 0.5
     # How many key developments each length shows.
