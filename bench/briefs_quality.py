@@ -43,7 +43,7 @@ import re
 import sys
 import tempfile
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -321,6 +321,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--data", type=Path, default=DEFAULT_DATA)
     parser.add_argument("--limit", type=int, default=0, help="only the first N labelled stories")
     parser.add_argument("--json", action="store_true")
+    parser.add_argument("--dump", type=Path, help="write what each system showed, story by story (JSON Lines)")
     args = parser.parse_args(argv)
     if not args.data.exists():
         print(f"no ECB+ data at {args.data}: pass --data", file=sys.stderr)
@@ -347,6 +348,11 @@ def main(argv: list[str] | None = None) -> int:
             continue
         with tempfile.TemporaryDirectory() as tmp:
             ours, peer = run_story(label, texts, Path(tmp))
+        if args.dump:
+            with args.dump.open("a", encoding="utf-8") as out:
+                row = {"story": label["story"], "ours": asdict(ours), "scores": {
+                    k: v.to_dict() for k, v in score_run(ours, label).items()}}
+                out.write(json.dumps(row, default=str) + "\n")
         for name, run in (("ours", ours), ("baseline", peer)):
             for section, score in score_run(run, label).items():
                 totals[name][section].add(score)

@@ -85,8 +85,12 @@ _QUANTITY = re.compile(
 )
 # Ranks and numbers that name rather than count: "No. 5", "number 3", "ranked 2", "Flight 447".
 _NAMING = re.compile(r"(\bno\.?|\bnumber|#|\branked|\brank|\b[A-Z][a-z]+)\s*$")
-_DEATH_CUE = re.compile(
-    r"\b(death toll|toll|killed|killing|dead|deaths|died|lives)\b[^.;]{0,90}$", re.IGNORECASE
+# The casualty word nearest before a bare count says what it counts: "killing at least seven people
+# and injuring 40" gives 7 deaths and 40 injured.
+_CASUALTY_CUE = re.compile(
+    r"\b(?:(?P<dead>death toll|toll|killed|killing|dead|deaths|died|lives)|"
+    r"(?P<hurt>injured|injuring|injuries|wounded|wounding|hurt))\b",
+    re.IGNORECASE,
 )
 # Words after a number that are not what it counts (function words, verbs, adverbs).
 _UNITS_IGNORED = {
@@ -96,12 +100,14 @@ _UNITS_IGNORED = {
     "which", "said", "says", "say", "does", "did", "do", "will", "would", "could", "can", "may", "might",
     "also", "other", "new", "out", "so", "when", "while", "since", "until", "over", "under", "about",
     "around", "but", "not", "all", "be", "been", "being", "there", "their", "his", "her", "its",
-    "s", "th", "st", "nd", "rd", "seconds", "second", "days", "day",
-    "weeks", "week", "months", "month", "old", "points", "point", "goals", "goal", "games", "game",
+    "s", "th", "st", "nd", "rd", "seconds", "second", "old", "points", "point", "goals", "goal", "games", "game",
     "matches", "match", "season", "seasons", "each", "apiece", "today", "yesterday", "ago",
 }  # fmt: skip
 # Counted people are the dead only when a death cue says so ("killing at least 12 people").
-_UNIT_ALIASES = {"dead": "deaths", "victims": "deaths", "killed": "deaths", "died": "deaths"}
+_UNIT_ALIASES = {
+    "dead": "deaths", "victims": "deaths", "killed": "deaths", "died": "deaths", "hurt": "injured",
+    "wounded": "injured",
+}  # fmt: skip
 _PEOPLE = {"people", "persons"}
 # Slack a round figure allows: "about 100" is not contradicted by 98. ("At least 12" against a
 # later 14 is still shown: the count a reader sees differs, which is what an editor checks.)
@@ -109,6 +115,28 @@ _RANGES = {
     "nearly": (0.9, 1.0), "almost": (0.9, 1.0), "about": (0.9, 1.1), "around": (0.9, 1.1),
     "roughly": (0.9, 1.1), "some": (0.9, 1.1), "approximately": (0.9, 1.1),
 }  # fmt: skip
+
+
+_MEASURES = {
+    "km", "kilometres", "kilometers", "mph", "kph", "kg", "lb", "ft", "cm", "mm", "magnitude", "percent",
+    "tonnes", "tons", "acres", "hectares",
+}  # fmt: skip
+
+
+def _plural(word: str) -> bool:
+    return len(word) > 3 and word.endswith("s") and not re.search(r"(ss|us|is|ous)$", word)
+
+
+def _casualty(before: str) -> str:
+    """ "deaths" or "injured" when a casualty word comes shortly before (same clause), else ""."""
+    # The clause the number stands in: "toll rose to 14, with five people missing" counts no dead five.
+    window = re.split(r"[.;]|,\s*(?:with|while|and|but|as)\b", before[-120:])[-1]
+    last = None
+    for last in _CASUALTY_CUE.finditer(window):
+        pass
+    if last is None:
+        return ""
+    return "deaths" if last.group("dead") else "injured"
 
 
 def title_conflict(a: str, b: str) -> bool:
@@ -187,13 +215,18 @@ def quantities(sentence: str) -> list[Quantity]:
         if written[:1].isupper():
             continue  # "60,000 Brazilians": a group of people named, not a count to compare
         unit = written.lower()
+        # What a number counts is a plural noun ("12 countries") or a measure ("2.5 km"); a verb
+        # or adjective after it ("6.1 struck", "three more") is not.
+        if unit in _UNITS_IGNORED or not (_plural(unit) or unit in _MEASURES or unit in _UNIT_ALIASES):
+            unit = ""
         # "killing at least 12 people", "the toll rose to 14": a count of the dead, unless the
         # number counts something else it names ("... to 14, with 60 homes destroyed").
-        countable = not unit or unit in _UNIT_ALIASES or unit in _PEOPLE or unit in _UNITS_IGNORED
-        if countable and _DEATH_CUE.search(before):
-            unit = "deaths"
+        countable = not unit or unit in _UNIT_ALIASES or unit in _PEOPLE
+        cue = _casualty(before)
+        if countable and cue:
+            unit = cue
         unit = _UNIT_ALIASES.get(unit, unit)
-        if unit in _UNITS_IGNORED or unit in _SCALES or "-" in unit or unit.endswith(("ed", "ly", "ing")):
+        if unit in _SCALES:
             unit = ""
         if not unit and not scale:
             continue
@@ -241,15 +274,37 @@ def context(sentence: str) -> tuple[frozenset[str], frozenset[str]]:
     return names, times
 
 
-def same_context(a: str, b: str) -> bool:
-    """Are two sentences' figures set in the same context? They name a common party when both name
-    any, and give the same times when both give any ("11 million in a month" is not "12 million in
-    three months")."""
-    names_a, times_a = context(a)
-    names_b, times_b = context(b)
-    if names_a and names_b and not names_a & names_b:
+_STOP = {
+    "the", "a", "an", "of", "and", "or", "to", "in", "on", "at", "for", "with", "by", "from", "his", "her",
+    "their", "its", "has", "have", "had", "was", "were", "is", "are", "be", "been", "that", "this", "he",
+    "she", "they", "it", "also", "just", "more", "than", "about", "some", "at", "least", "nearly", "almost",
+    "does", "did", "said", "says", "told", "who", "which", "as", "after", "before", "over", "up",
+}  # fmt: skip
+
+
+# Two shared content words: one is often chance ("said", a weekday), two tie the sentences to one event.
+_SHARED = 2
+
+
+def _content(sentence: str, quantity: Quantity) -> set[str]:
+    """Stems of a sentence's content words, the figure's own noun left out."""
+    unit = {quantity.unit[:5], quantity.label[:5]}
+    return {w[:5] for w in re.findall(r"[a-z]+", sentence.lower()) if w not in _STOP and len(w) > 2} - unit
+
+
+def same_context(a: str, b: str, qa: Quantity | None = None, qb: Quantity | None = None) -> bool:
+    """Are two sentences' figures set in the same context? The same period when both give one
+    ("11 million in a month" is not "12 million in three months"), and, given the figures, words
+    in common besides what they count (at least ``_SHARED``: "injuring five people" on the island
+    and "injured two people" on the island count one thing; "three of his four touchdowns in that
+    stretch" and "scored six touchdowns on offense" do not)."""
+    _, times_a = context(a)
+    _, times_b = context(b)
+    if times_a and times_b and times_a != times_b:
         return False
-    return not (times_a and times_b and times_a != times_b)
+    if qa is not None and qb is not None:
+        return len(_content(a, qa) & _content(b, qb)) >= _SHARED
+    return True
 
 
 def _disagree(a: Quantity, b: Quantity) -> bool:
@@ -305,7 +360,7 @@ def number_clashes(
                     continue
                 if outlet_of[sentences[ra][0]] == outlet_of[sentences[rb][0]]:
                     continue
-                if not same_context(sentences[ra][2], sentences[rb][2]):
+                if not same_context(sentences[ra][2], sentences[rb][2], qa, qb):
                     continue
                 similarity = float(vectors[ra] @ vectors[rb]) if vectors is not None else 1.0
                 if similarity >= same_thing and (best is None or similarity > best[0]):
@@ -328,17 +383,17 @@ def number_clashes(
 
 
 _NEGATION = re.compile(r"\b(not|no|never|none|neither|nor|denied|denies|deny|without)\b|n[’']t\b", re.IGNORECASE)
-_FIGURE = re.compile(r"(?<![\w.])\d+(?:[.,]\d+)*(?![\w])")
 
 
 def same_claim(a: str, b: str) -> bool:
-    """Could two sentences close in meaning be cited for one claim? Not when they give different
-    figures, name no common party, or one denies what the other states: a close embedding alone
-    ("11 killed" and "14 killed", "X won" and "X did not win") is not the same claim."""
-    figures_a = {f.replace(",", "") for f in _FIGURE.findall(a)}
-    figures_b = {f.replace(",", "") for f in _FIGURE.findall(b)}
-    if figures_a and figures_b and figures_a != figures_b:
-        return False
+    """Could two sentences close in meaning be cited for one claim? Not when they give one counted
+    thing different figures, name no common party, or one denies what the other states: a close
+    embedding alone ("11 killed" and "14 killed", "X won" and "X did not win") is not the claim."""
+    figures_a = {q.unit: q for q in quantities(a) if q.unit}
+    for q in quantities(b):
+        other = figures_a.get(q.unit)
+        if other is not None and _disagree(other, q):
+            return False
     names_a, _ = context(a)
     names_b, _ = context(b)
     if names_a and names_b and not names_a & names_b:
