@@ -199,6 +199,38 @@ class SummaryConfig:
 
 
 @dataclass(frozen=True, slots=True)
+class HedgeConfig:
+    """Speculation in the news sense (nlp/hedges.py): possibility, unconfirmed reports, predictions,
+    hedged attributions. The fitted model learned Wikipedia's weasel task (CoNLL-2010), where plain
+    quantifiers and praise ("many", "some", "one of the", "famous") are weasel words; in news they
+    state facts ("many residents fled"), so their weight is left out when scoring news."""
+
+    # Wikipedia weasel and peacock cues that are not speculation in news (docs/annotation.md).
+    not_news: frozenset[str] = frozenset(
+        {
+            "some", "many", "several", "various", "others", "most", "few", "often", "generally", "usually",
+            "typically", "widely", "commonly", "largely", "mostly", "frequently", "sometimes", "certain",
+            "somewhat", "relatively", "fairly", "rather", "well known", "famous", "important", "people",
+            "superlative", "one of the", "acclaimed", "there is", "evidence", "many of", "although",
+            "according to", "reported", "analysts", "about", "approximately", "consider", "regard",
+            "question", "say", "claim", "argue", "if", "whether", "can", "would", "think",
+        }
+    )  # fmt: skip
+    # Hedges that alone make a news sentence speculative (each adds ``strong_prior`` of
+    # probability): modal possibility, unconfirmed or alleged, appearance, expectation, estimates.
+    strong: tuple[str, ...] = (
+        "may", "might", "could", "possibly", "perhaps", "maybe", "reportedly", "allegedly", "alleged",
+        "supposedly", "unconfirmed", "remains to be seen", "speculate", "rumoured", "revolve around",
+        "unclear", "presumably", "potentially", "apparently", "appear", "seem", "likely", "unlikely",
+        "probably", "expected to", "expect", "believe", "estimate", "should", "suspected", "looks like",
+        "must have", "indicate", "suggest",
+    )  # fmt: skip
+    strong_prior: float = 0.35
+    # At or above this probability a sentence is hedged (the brief's BriefConfig.hedged agrees).
+    threshold: float = 0.5
+
+
+@dataclass(frozen=True, slots=True)
 class BriefConfig:
     """Story briefs: facts across sources, agreement, speculation, discrepancies."""
 
