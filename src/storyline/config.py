@@ -213,7 +213,8 @@ class HedgeConfig:
             "somewhat", "relatively", "fairly", "rather", "well known", "famous", "important", "people",
             "superlative", "one of the", "acclaimed", "there is", "evidence", "many of", "although",
             "according to", "reported", "analysts", "about", "approximately", "consider", "regard",
-            "question", "say", "claim", "argue", "if", "whether", "can", "would", "think",
+            "question", "say", "argue", "if", "whether", "can", "would", "think", "believe", "indicate",
+            "estimate", "should",
         }
     )  # fmt: skip
     # Hedges that alone make a news sentence speculative (each adds ``strong_prior`` of
@@ -222,8 +223,9 @@ class HedgeConfig:
         "may", "might", "could", "possibly", "perhaps", "maybe", "reportedly", "allegedly", "alleged",
         "supposedly", "unconfirmed", "remains to be seen", "speculate", "rumoured", "revolve around",
         "unclear", "presumably", "potentially", "apparently", "appear", "seem", "likely", "unlikely",
-        "probably", "expected to", "expect", "believe", "estimate", "should", "suspected", "looks like",
-        "must have", "indicate", "suggest",
+        "probably", "expected to", "expect", "suspected", "looks like", "must have", "suggest", "claim",
+        "said to", "i think", "almost certainly", "fear", "possibility", "depending on", "sure to",
+        "arguably", "unless",
     )  # fmt: skip
     strong_prior: float = 0.35
     # At or above this probability a sentence is hedged (the brief's BriefConfig.hedged agrees).
