@@ -19,7 +19,8 @@ and scored per section:
 - lead: the brief's lead sentence is one of the acceptable lead sentences, or a sentence of the
   labelled fact that is the lead fact;
 - timeline: an entry is right when its sentence is a labelled event's sentence, or it has a
-  labelled event's kind and actor; recall over labelled events; "dated" is the share with a date;
+  labelled event's kind (a word in common: "charge" is "charges filed") and actor (a word in
+  common with the labelled actor); recall over labelled events; "dated" is the share with a date;
 - agreement: an "agreed" item is right when its sentence belongs to a labelled fact stated by at
   least two labelled articles;
 - citations: every citation after the first of a brief sentence is supported when its article has
@@ -177,6 +178,13 @@ def score_lead(said: Said | None, label: dict[str, Any]) -> Score:
     return Score(items=1, right=right, found=right, labelled=1)
 
 
+def same_kind(ours: str, theirs: str) -> bool:
+    """Labelled kinds are free phrases ("charges filed", "arrests", "product launch"): a kind matches
+    when a word of it shares its first five letters with ours ("charge", "arrest", "launch")."""
+    stems = {w[:5] for w in words(theirs) if len(w) >= 4}
+    return any(w[:5] in stems for w in words(ours) if len(w) >= 4)
+
+
 def score_timeline(entries: Sequence[tuple[Said, str, Sequence[str], bool]], label: dict[str, Any]) -> Score:
     events = label.get("events", [])
 
@@ -188,7 +196,7 @@ def score_timeline(entries: Sequence[tuple[Said, str, Sequence[str], bool]], lab
         said, kind, actors, _ = entry
         if said.article == event.get("article") and same_sentence(said.text, event.get("text", "")):
             return True
-        return kind == event.get("kind") and same_actor(actors, event.get("actor") or "")
+        return same_kind(kind, event.get("kind") or "") and same_actor(actors, event.get("actor") or "")
 
     return Score(
         items=len(entries),

@@ -244,6 +244,9 @@ class BriefConfig:
     # Two figures of one noun are compared only when their sentences are at least this close in
     # meaning (embedding cosine) and set in the same context (compare.same_context).
     same_figure: float = 0.3
+    # A timeline entry needs a time in its sentence ("on Friday", "in 2006"): an undated mention of
+    # an arrest is more often background than the arrest itself.
+    timeline_needs_time: bool = True
     # Facts that at least this share of the story's independent outlets report are "agreed".
     agreed_share: float = 0.5
     # How many key developments each length shows.

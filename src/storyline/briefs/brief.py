@@ -30,6 +30,7 @@ from storyline.model import (
     Citation,
     Discrepancy,
     EntityType,
+    Event,
     Modality,
     Story,
     ThreadRef,
@@ -38,7 +39,11 @@ from storyline.model import (
 
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 # Event kinds that say what happened, first among the rest.
-_HEADLINE_EVENTS = {"meeting", "talks", "visit", "arrival", "agreement", "attack"}
+_HEADLINE_EVENTS = {
+    "meeting", "talks", "visit", "arrival", "agreement", "attack", "arrest", "charge", "conviction",
+    "sentencing", "shooting", "death", "acquisition", "launch", "resignation", "appointment", "hiring",
+    "evacuation", "restoration", "crash", "election",
+}  # fmt: skip
 # Parties that can act in an event: a place does not meet or attack.
 _ACTOR_TYPES = (EntityType.PERSON, EntityType.ORGANISATION, EntityType.COUNTRY)
 
@@ -167,7 +172,7 @@ def brief_story(
         single_source=tuple(_sentence(sources, f.members) for f in single[:items]),
         speculation=tuple(_sentence(sources, f.members) for f in speculative[:items]),
         discrepancies=tuple(_title_discrepancies(sources) + _number_discrepancies(sources, config)),
-        timeline=_timeline(sources),
+        timeline=_timeline(sources, config),
         thread=_thread(story),
         thread_id=story.thread,
     )
@@ -421,44 +426,55 @@ def _when(date: str | None, published: datetime | None) -> str | None:
     return date if abs(parsed - published) <= timedelta(days=31) else None
 
 
-def _timeline(sources: Sequence[Source]) -> tuple[TimelineEntry, ...]:
-    """The story's events in time order, each once (the first report of it), with its sentence.
+def _timeline(sources: Sequence[Source], config: BriefConfig | None = None) -> tuple[TimelineEntry, ...]:
+    """The story's events in time order, each once, with the sentence that best dates it.
 
-    An event is kept only when a named party (a person, organisation or country the article names)
-    takes part and its sentence could stand in a summary: navigation, headings and list lines are
-    never events."""
-    seen: set[tuple[str, frozenset[str], str | None]] = set()
-    entries = []
-    summary = BriefConfig().summary
-    headline = any(e.kind in _HEADLINE_EVENTS for source in sources for e in source.analysis.events)
+    An event is kept only when it happened (asserted or reported, not hedged, negated or planned),
+    a named party (a person, organisation or country the article names) takes part, and its
+    sentence could stand in a summary: navigation, headings and list lines are never events."""
+    config = config or BriefConfig()
+    groups: list[tuple[str, set[str], list[tuple[int, Event]]]] = []
     for s, source in enumerate(sources):
-        published = source.article.published.isoformat() if source.article.published else None
         named = {e.name for e in source.analysis.entities if e.type in _ACTOR_TYPES}
+        sentences = source.analysis.sentences
         for event in source.analysis.events:
             if event.modality in (Modality.HEDGED, Modality.NEGATED):
                 continue
-            # Statements are the bulk of news and make a poor timeline when anything happened.
-            if headline and event.kind not in _HEADLINE_EVENTS:
+            # Statements are reporting, not happenings: a timeline of who said what is not one of
+            # what happened (docs/annotation.md lists reactions and quotes apart from events).
+            if event.kind not in _HEADLINE_EVENTS:
                 continue
-            sentences = source.analysis.sentences
-            if not 0 <= event.sentence < len(sentences) or not eligible(sentences[event.sentence], summary):
+            if not 0 <= event.sentence < len(sentences) or not eligible(sentences[event.sentence], config.summary):
                 continue
-            if not named & set(event.actors):
+            parties = {a for a in event.actors if a in named}
+            if not parties:
                 continue
-            key = (event.kind, frozenset(event.actors), event.place)
-            if key in seen:
+            if config.timeline_needs_time and not event.time_text:
                 continue
-            seen.add(key)
-            entries.append(
-                TimelineEntry(
-                    _when(event.date, source.article.published) or published,
-                    event.kind,
-                    event.actors,
-                    event.place,
-                    event.modality.value,
-                    _sentence(sources, [(s, event.sentence)]),
-                )
+            # One entry per happening: the same kind with a party in common is the same event
+            # told again ("Horton was shot", "the shooting of Zurana Horton").
+            group = next((g for g in groups if g[0] == event.kind and g[1] & parties), None)
+            if group is None:
+                groups.append((event.kind, set(parties), [(s, event)]))
+            else:
+                group[1].update(parties)
+                group[2].append((s, event))
+    entries = []
+    for _, _, reports in groups:
+        # The report that dates it (a time in its sentence), else the first.
+        s, event = next(((s, e) for s, e in reports if e.time_text), reports[0])
+        article = sources[s].article
+        published = article.published.isoformat() if article.published else None
+        entries.append(
+            TimelineEntry(
+                _when(event.date, article.published) or published,
+                event.kind,
+                event.actors,
+                event.place,
+                event.modality.value,
+                _sentence(sources, [(s, event.sentence)]),
             )
+        )
     entries.sort(
         key=lambda e: (e.when or "~", e.sentence.citations[0].article_id, e.sentence.citations[0].sentence)
     )

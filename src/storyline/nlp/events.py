@@ -40,6 +40,27 @@ VERB_TRIGGERS = {
     "shell": "attack",
     "raid": "attack",
     "kill": "attack",
+    # Happenings news reports besides diplomacy and attacks (docs/annotation.md, dated events).
+    "arrest": "arrest",
+    "detain": "arrest",
+    "charge": "charge",
+    "indict": "charge",
+    "convict": "conviction",
+    "sentence": "sentencing",
+    "shoot": "shooting",
+    "stab": "attack",
+    "die": "death",
+    "acquire": "acquisition",
+    "buy": "acquisition",
+    "launch": "launch",
+    "unveil": "launch",
+    "resign": "resignation",
+    "appoint": "appointment",
+    "hire": "hiring",
+    "evacuate": "evacuation",
+    "restore": "restoration",
+    "crash": "crash",
+    "elect": "election",
 }
 NOUN_TRIGGERS = {
     "talk": "talks",
@@ -57,10 +78,13 @@ NOUN_TRIGGERS = {
     "memorandum": "agreement",
     "attack": "attack",
     "airstrike": "attack",
-    "strike": "attack",
+    # "strike" alone is as often a walk-out ("a general strike paralysed Greece") as an attack.
     "bombing": "attack",
 }
+# The happenings added beside diplomacy and attacks are read from verbs only: as nouns they are
+# as often talked about as done ("calls for his resignation", "the re-election committee").
 _SPEECH = {"say", "tell", "report", "claim", "announce", "state", "add", "note", "suggest", "according"}
+_FUTURE = {"will", "would", "shall", "'ll", "’ll"}
 _ACTOR_DEPS = {"nsubj", "nsubjpass", "dobj", "agent"}
 _ACTOR_PREPS = {"with", "between", "by"}
 _PLACE_PREPS = {"in", "at", "inside", "near"}
@@ -222,6 +246,12 @@ def _resolve(text: str | None, published: datetime | None) -> str | None:
 def _modality(token: Any, anchor: Any, sentence: Sentence | None) -> Modality:
     if any(child.dep_ == "neg" for child in (*token.children, *anchor.children)):
         return Modality.NEGATED
+    # What will happen, or what someone agreed or plans to do, has not happened: "will launch",
+    # "agreed to buy", "is set to visit".
+    if any(child.dep_ == "aux" and child.lower_ in _FUTURE for child in anchor.children):
+        return Modality.HEDGED
+    if anchor.dep_ == "xcomp" and anchor.head.lemma_.lower() not in _SPEECH:
+        return Modality.HEDGED
     current = anchor
     for _ in range(4):
         if current.dep_ in ("ccomp", "xcomp") and current.head.lemma_.lower() in _SPEECH:
@@ -231,6 +261,7 @@ def _modality(token: Any, anchor: Any, sentence: Sentence | None) -> Modality:
         current = current.head
     if sentence is not None and sentence.hedge >= 0.5:
         return Modality.HEDGED
+
     return Modality.ASSERTED
 
 
