@@ -24,7 +24,9 @@ and scored per section:
 - agreement: an "agreed" item is right when its sentence belongs to a labelled fact stated by at
   least two labelled articles;
 - citations: every citation after the first of a brief sentence is supported when its article has
-  a sentence in the labelled fact the brief sentence belongs to; otherwise unsupported.
+  a sentence in the labelled fact the brief sentence belongs to, or the cited sentence is the brief
+  sentence's own text (a syndicated copy); otherwise unsupported (labels cover the key facts only,
+  so a correct citation of a minor claim counts as unsupported: this figure is a lower bound).
 
 A sentence of ours matches a labelled one when they come from the same article and one contains
 the other (at least four words), or their word sets overlap by at least 0.7 (Jaccard): our
@@ -218,13 +220,16 @@ def score_agreement(items: Sequence[Said], label: dict[str, Any]) -> Score:
     return Score(items=len(items), right=right, found=found, labelled=len(agreed))
 
 
-def score_citations(cited: Sequence[tuple[Said, Sequence[str]]], label: dict[str, Any]) -> Score:
-    """``cited``: each brief sentence with the ECB+ articles of its extra citations."""
+def score_citations(cited: Sequence[tuple[Said, Sequence[Said]]], label: dict[str, Any]) -> Score:
+    """``cited``: each brief sentence with the sentences of its extra citations. An extra citation
+    is supported when its article has a sentence in a labelled fact the brief sentence belongs to,
+    or when the cited sentence is the brief sentence in other words of the same text (a syndicated
+    copy states what it copies)."""
     score = Score()
     for said, extra in cited:
         articles = {s["article"] for f in facts_of(said, label) for s in f.get("sentences", [])}
         score.items += len(extra)
-        score.right += sum(a in articles for a in extra)
+        score.right += sum(e.article in articles or same_sentence(e.text, said.text) for e in extra)
     return score
 
 
@@ -241,7 +246,7 @@ class Run:
     lead: Said | None = None
     timeline: list[tuple[Said, str, Sequence[str], bool]] = field(default_factory=list)
     agreed: list[Said] = field(default_factory=list)
-    cited: list[tuple[Said, list[str]]] = field(default_factory=list)
+    cited: list[tuple[Said, list[Said]]] = field(default_factory=list)
 
 
 def score_run(run: Run, label: dict[str, Any]) -> dict[str, Score]:
@@ -298,7 +303,7 @@ def run_story(label: dict[str, Any], texts: dict[str, str], workdir: Path) -> tu
     ours.agreed = [said(s) for s in brief.agreed]
     for section in (brief.lead, brief.developments, brief.agreed, brief.single_source, brief.speculation):
         for s in section:
-            ours.cited.append((said(s), [ecb[c.article_id] for c in s.citations[1:]]))
+            ours.cited.append((said(s), [cited_text(c) for c in s.citations[1:]]))
 
     peer = Run()
     peer.flags = [(s, bool(BASELINE_CUES.search(s.text))) for s, _ in ours.flags]
