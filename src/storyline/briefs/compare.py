@@ -198,6 +198,8 @@ def quantities(sentence: str) -> list[Quantity]:
     for match in _QUANTITY.finditer(sentence):
         number = match.group("number").lower()
         before = sentence[: match.start("number")]
+        if before.rstrip().endswith("(") and re.search(r"\d", before[-40:-1]):
+            continue  # "50 km (30 miles)": a conversion of the figure before it, not another figure
         if _NAMING.search(before) and not match.group("approx"):
             continue  # "No. 5", "Flight 447", "Galaxy 4"
         if re.fullmatch(r"1[89]\d\d|20\d\d", number):
@@ -217,7 +219,7 @@ def quantities(sentence: str) -> list[Quantity]:
         unit = written.lower()
         # What a number counts is a plural noun ("12 countries") or a measure ("2.5 km"); a verb
         # or adjective after it ("6.1 struck", "three more") is not.
-        if unit in _UNITS_IGNORED or not (_plural(unit) or unit in _MEASURES or unit in _UNIT_ALIASES):
+        if unit in _UNITS_IGNORED or not (_plural(unit) or unit in _MEASURES or unit in _UNIT_ALIASES or unit in _PEOPLE):
             unit = ""
         # "killing at least 12 people", "the toll rose to 14": a count of the dead, unless the
         # number counts something else it names ("... to 14, with 60 homes destroyed").
@@ -282,6 +284,8 @@ _STOP = {
 }  # fmt: skip
 
 
+# Figures this many times apart count different things, however alike their sentences.
+_APART = 10
 # Two shared content words: one is often chance ("said", a weekday), two tie the sentences to one event.
 _SHARED = 2
 
@@ -289,7 +293,10 @@ _SHARED = 2
 def _content(sentence: str, quantity: Quantity) -> set[str]:
     """Stems of a sentence's content words, the figure's own noun left out."""
     unit = {quantity.unit[:5], quantity.label[:5]}
-    return {w[:5] for w in re.findall(r"[a-z]+", sentence.lower()) if w not in _STOP and len(w) > 2} - unit
+    # Numbers and what the sentence counts are the figures themselves, not their context.
+    counted = {q.label[:5] for q in quantities(sentence)} | unit
+    words = re.findall(r"[a-z]+", sentence.lower())
+    return {w[:5] for w in words if w not in _STOP and w not in _NUMBER_WORDS and len(w) > 2} - counted
 
 
 def same_context(a: str, b: str, qa: Quantity | None = None, qb: Quantity | None = None) -> bool:
@@ -355,8 +362,8 @@ def number_clashes(
             for qb, rb in found[n + 1 :]:
                 low, high = sorted((qa.value, qb.value))
                 # Numbers far apart count different things (31 clinics, 30,000 clinics): a source
-                # disagreeing on a figure is off by a fraction of it, not by an order of magnitude.
-                if low <= 0 or high / low >= 2 or not _disagree(qa, qb):
+                # disagreeing on a figure is not off by an order of magnitude.
+                if low <= 0 or high / low >= _APART or not _disagree(qa, qb):
                     continue
                 if outlet_of[sentences[ra][0]] == outlet_of[sentences[rb][0]]:
                     continue
