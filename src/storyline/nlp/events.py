@@ -95,6 +95,13 @@ _DATE_WORDS = re.compile(
     r"october|november|december|jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec|\d{4})\b",
     re.IGNORECASE,
 )
+_MONTH = re.compile(
+    r"\b(january|february|march|april|may|june|july|august|september|october|november|december|"
+    r"jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec)\b",
+    re.IGNORECASE,
+)
+# Relative base for dates written in full: any base after them resolves them the same.
+_FAR_FUTURE = datetime(2100, 1, 1)
 _DURATION = re.compile(r"\b(hours?|minutes?)\b", re.IGNORECASE)
 
 
@@ -237,9 +244,15 @@ def _resolve_cached(text: str, base: datetime) -> str | None:
 
 def _resolve(text: str | None, published: datetime | None) -> str | None:
     """ "on Tuesday", "yesterday", "14 October" as a calendar date, relative to the article's date."""
-    if not text or published is None:
+    if not text:
         return None
     cleaned = re.sub(r"^(on|earlier|later|last|this)\s+", "", text.strip(), flags=re.IGNORECASE)
+    if published is None:
+        # An undated article still dates what it writes in full ("on December 12, 2008"); a weekday
+        # or "yesterday" needs the article's own date, so stays undated.
+        if not re.search(r"\b(19|20)\d\d\b", cleaned) or not _MONTH.search(cleaned):
+            return None
+        return _resolve_cached(cleaned, _FAR_FUTURE)
     return _resolve_cached(cleaned, published)
 
 
