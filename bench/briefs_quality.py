@@ -131,7 +131,9 @@ def score_speculation_items(items: Sequence[Said], label: dict[str, Any]) -> Sco
     return Score(
         items=len(items),
         right=sum(matches(s, spec) for s in items),
-        found=sum(any(s.article == x["article"] and same_sentence(s.text, x["text"]) for s in items) for x in spec),
+        found=sum(
+            any(s.article == x["article"] and same_sentence(s.text, x["text"]) for s in items) for x in spec
+        ),
         labelled=len(spec),
     )
 
@@ -151,9 +153,7 @@ def score_discrepancies(flagged: Sequence[Sequence[Said]], label: dict[str, Any]
     contradictions = label.get("contradictions", [])
 
     def hits(sides: Sequence[Said], contradiction: dict[str, Any]) -> bool:
-        matched = {
-            k for k, side in enumerate(contradiction["sides"]) for s in sides if matches(s, [side])
-        }
+        matched = {k for k, side in enumerate(contradiction["sides"]) for s in sides if matches(s, [side])}
         return len(matched) >= 2
 
     return Score(
@@ -297,9 +297,7 @@ def run_story(label: dict[str, Any], texts: dict[str, str], workdir: Path) -> tu
     ]
     ours.discrepancies = [[cited_text(side.citations[0]) for _, side in d.sides] for d in brief.discrepancies]
     ours.lead = said(brief.lead[0]) if brief.lead else None
-    ours.timeline = [
-        (said(e.sentence), e.kind, e.actors, e.when is not None) for e in brief.timeline
-    ]
+    ours.timeline = [(said(e.sentence), e.kind, e.actors, e.when is not None) for e in brief.timeline]
     ours.agreed = [said(s) for s in brief.agreed]
     for section in (brief.lead, brief.developments, brief.agreed, brief.single_source, brief.speculation):
         for s in section:
@@ -334,7 +332,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--data", type=Path, default=DEFAULT_DATA)
     parser.add_argument("--limit", type=int, default=0, help="only the first N labelled stories")
     parser.add_argument("--json", action="store_true")
-    parser.add_argument("--dump", type=Path, help="write what each system showed, story by story (JSON Lines)")
+    parser.add_argument(
+        "--dump", type=Path, help="write what each system showed, story by story (JSON Lines)"
+    )
     args = parser.parse_args(argv)
     if not args.data.exists():
         print(f"no ECB+ data at {args.data}: pass --data", file=sys.stderr)
@@ -347,7 +347,9 @@ def main(argv: list[str] | None = None) -> int:
         for line in handle:
             row = json.loads(line)
             texts[row["id"]] = row["text"]
-    labels = [json.loads(line) for line in args.labels.read_text(encoding="utf-8").splitlines() if line.strip()]
+    labels = [
+        json.loads(line) for line in args.labels.read_text(encoding="utf-8").splitlines() if line.strip()
+    ]
     if args.limit:
         labels = labels[: args.limit]
     import logging
@@ -363,25 +365,33 @@ def main(argv: list[str] | None = None) -> int:
             ours, peer = run_story(label, texts, Path(tmp))
         if args.dump:
             with args.dump.open("a", encoding="utf-8") as out:
-                row = {"story": label["story"], "ours": asdict(ours), "scores": {
-                    k: v.to_dict() for k, v in score_run(ours, label).items()}}
+                row = {
+                    "story": label["story"],
+                    "ours": asdict(ours),
+                    "scores": {k: v.to_dict() for k, v in score_run(ours, label).items()},
+                }
                 out.write(json.dumps(row, default=str) + "\n")
         for name, run in (("ours", ours), ("baseline", peer)):
             for section, score in score_run(run, label).items():
                 totals[name][section].add(score)
-    result = {
-        "ours": {s: v.to_dict() for s, v in totals["ours"].items()},
-        "peers": {"baseline": {s: v.to_dict() for s, v in totals["baseline"].items()}},
-        "stories": len(labels),
-    }
+    ours_d = {s: v.to_dict() for s, v in totals["ours"].items()}
+    peer_d = {s: v.to_dict() for s, v in totals["baseline"].items()}
+    result: dict[str, Any] = {"ours": ours_d, "peers": {"baseline": peer_d}, "stories": len(labels)}
     if args.json:
         print(json.dumps(result, indent=2))
         return 0
     print("\n".join(table("ours", totals["ours"])))
-    print("\n".join(table("baseline (first sentence; cue list may|might|could|reportedly|allegedly|possibly)", totals["baseline"])))
+    print(
+        "\n".join(
+            table(
+                "baseline (first sentence; cue list may|might|could|reportedly|allegedly|possibly)",
+                totals["baseline"],
+            )
+        )
+    )
     print("  precision ratio (ours/baseline):")
     for section in SECTIONS:
-        a, b = result["ours"][section]["precision"], result["peers"]["baseline"][section]["precision"]
+        a, b = ours_d[section]["precision"], peer_d[section]["precision"]
         ratio = f"{a / b:.3f}" if a is not None and b else "-"
         print(f"    {section:<26}{ratio:>8}")
     print(f"({len(labels)} labelled stories from {args.labels.name})")

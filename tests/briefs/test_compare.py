@@ -3,6 +3,7 @@ a miscitation on real news before it was fixed."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, datetime
 
 import numpy as np
@@ -59,7 +60,10 @@ def test_subject_labels_are_never_mangled() -> None:
     assert singular("does") == "doe"  # the rule is regular; "does" never reaches it:
     assert quantities("He does 4 does a day") == []
     clash = number_clashes(
-        [(0, 0, "Talks took place in 12 countries this week."), (1, 0, "Talks took place in 14 countries this week.")],
+        [
+            (0, 0, "Talks took place in 12 countries this week."),
+            (1, 0, "Talks took place in 14 countries this week."),
+        ],
         np.ones((2, 2), np.float32) / np.sqrt(2),
         ["A", "B"],
     )
@@ -97,7 +101,10 @@ def test_figures_compared_only_in_the_same_context() -> None:
     ]
     assert number_clashes(rows, one, ["A", "B"]) == []
     # "about 100" and 98 agree; a round figure allows its slack.
-    rows = [(0, 0, "About 100 homes were destroyed in the village."), (1, 0, "98 homes were destroyed in the village.")]
+    rows = [
+        (0, 0, "About 100 homes were destroyed in the village."),
+        (1, 0, "98 homes were destroyed in the village."),
+    ]
     assert number_clashes(rows, one, ["A", "B"]) == []
     # The same count of one event, told differently, is.
     rows = [
@@ -120,7 +127,9 @@ def test_same_claim_needs_the_same_figures_parties_and_polarity() -> None:
 def _source(article_id: int, outlet: str, lines: list[str], entities: tuple[Entity, ...] = (),
             events: tuple[Event, ...] = (), vectors: np.ndarray | None = None,
             kinds: list[BlockKind] | None = None) -> Source:  # fmt: skip
-    blocks = tuple(Block(k, t) for t, k in zip(lines, kinds or [BlockKind.PARAGRAPH] * len(lines), strict=True))
+    blocks = tuple(
+        Block(k, t) for t, k in zip(lines, kinds or [BlockKind.PARAGRAPH] * len(lines), strict=True)
+    )
     article = Article(f"a{article_id}", f"h{article_id}", f"Title {article_id}", blocks, outlet=outlet,
                       published=datetime(2026, 1, 1, tzinfo=UTC))  # fmt: skip
     sentences, at = [], 0
@@ -192,3 +201,25 @@ def test_timeline_has_real_actors_and_no_navigation() -> None:
                   entities=(smith,), events=events, kinds=[BlockKind.LIST_ITEM, BlockKind.PARAGRAPH, BlockKind.PARAGRAPH])  # fmt: skip
     brief = brief_story(_story(1), [src], BriefConfig())
     assert [(e.kind, e.sentence.text) for e in brief.timeline] == [("arrest", line)]
+
+
+def test_timeline_shows_who_did_what_not_what_befell_someone() -> None:
+    passive = "Zurana Horton was shot outside the school on Friday afternoon."
+    hedged = "The case may soon be closed after police arrested Andrew Lopez on Tuesday."
+    horton = Entity("Zurana Horton", EntityType.PERSON, (Mention("Zurana Horton", 0, 13),))
+    lopez = Entity(
+        "Andrew Lopez",
+        EntityType.PERSON,
+        (Mention("Andrew Lopez", hedged.index("Andrew"), hedged.index("Andrew") + 12),),
+    )
+    events = (
+        Event("shooting", "shot", 0, ("Zurana Horton",), time_text="Friday"),
+        Event("arrest", "arrested", 1, ("police", "Andrew Lopez"), time_text="Tuesday"),
+    )
+    src = _source(1, "Outlet A", [passive, hedged], entities=(horton, lopez), events=events)
+    src = Source(src.article_id, src.article,
+                 Analysis(src.analysis.content_hash,
+                          (src.analysis.sentences[0], replace(src.analysis.sentences[1], hedge=0.8)),
+                          Genre.REPORT, 0.0, src.analysis.entities, events),
+                 src.vectors)  # fmt: skip
+    assert brief_story(_story(1), [src]).timeline == ()

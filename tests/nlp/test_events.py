@@ -72,10 +72,14 @@ def test_future_and_planned_events_are_not_asserted() -> None:
 
 
 def test_happenings_beyond_diplomacy_and_full_dates_without_an_article_date() -> None:
-    analysis = _analysed("Canadian police arrested Winston Blackmore on January 7, 2009, in Bountiful, British Columbia.")
+    analysis = _analysed(
+        "Canadian police arrested Winston Blackmore on January 7, 2009, in Bountiful, British Columbia."
+    )
     arrest = next(e for e in analysis.events if e.kind == "arrest")
     assert "Winston Blackmore" in arrest.actors
     assert arrest.date == "2009-01-07"
     # A weekday needs the article's date.
-    weekday = _analysed("Canadian police arrested Winston Blackmore on Wednesday in Bountiful, British Columbia.")
+    weekday = _analysed(
+        "Canadian police arrested Winston Blackmore on Wednesday in Bountiful, British Columbia."
+    )
     assert all(e.date is None for e in weekday.events)

@@ -426,6 +426,17 @@ def _when(date: str | None, published: datetime | None) -> str | None:
     return date if abs(parsed - published) <= timedelta(days=31) else None
 
 
+def _done_by_nobody(event: Event, text: str) -> bool:
+    """A passive event with no one named doing it ("Horton was shot", "two leaders have been
+    arrested"): its named party is who it happened to, and who acted is unknown. The timeline
+    shows who did what; the sentence still stands in the brief's other sections."""
+    trigger = re.escape(event.trigger)
+    passive = re.search(
+        rf"\b(?:was|were|been|being|is|are|be)\s+(?:\w+ly\s+)?{trigger}\b(?P<rest>.*)", text, re.I
+    )
+    return passive is not None and not re.match(r"\s*(?:\S+\s+){0,3}?by\s+[A-Z]", passive.group("rest"))
+
+
 def _timeline(sources: Sequence[Source], config: BriefConfig | None = None) -> tuple[TimelineEntry, ...]:
     """The story's events in time order, each once, with the sentence that best dates it.
 
@@ -444,10 +455,15 @@ def _timeline(sources: Sequence[Source], config: BriefConfig | None = None) -> t
             # what happened (docs/annotation.md lists reactions and quotes apart from events).
             if event.kind not in _HEADLINE_EVENTS:
                 continue
-            if not 0 <= event.sentence < len(sentences) or not eligible(sentences[event.sentence], config.summary):
+            if not 0 <= event.sentence < len(sentences) or not eligible(
+                sentences[event.sentence], config.summary
+            ):
                 continue
             parties = {a for a in event.actors if a in named}
-            if not parties:
+            if not parties or _done_by_nobody(event, sentences[event.sentence].text):
+                continue
+            # A speculative sentence is no source for what happened, whatever its clause says.
+            if sentences[event.sentence].hedge >= config.hedged:
                 continue
             if config.timeline_needs_time and not event.time_text:
                 continue

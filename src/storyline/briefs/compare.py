@@ -131,9 +131,8 @@ def _casualty(before: str) -> str:
     """ "deaths" or "injured" when a casualty word comes shortly before (same clause), else ""."""
     # The clause the number stands in: "toll rose to 14, with five people missing" counts no dead five.
     window = re.split(r"[.;]|,\s*(?:with|while|and|but|as)\b", before[-120:])[-1]
-    last = None
-    for last in _CASUALTY_CUE.finditer(window):
-        pass
+    found = list(_CASUALTY_CUE.finditer(window))
+    last = found[-1] if found else None
     if last is None:
         return ""
     return "deaths" if last.group("dead") else "injured"
@@ -219,7 +218,9 @@ def quantities(sentence: str) -> list[Quantity]:
         unit = written.lower()
         # What a number counts is a plural noun ("12 countries") or a measure ("2.5 km"); a verb
         # or adjective after it ("6.1 struck", "three more") is not.
-        if unit in _UNITS_IGNORED or not (_plural(unit) or unit in _MEASURES or unit in _UNIT_ALIASES or unit in _PEOPLE):
+        if unit in _UNITS_IGNORED or not (
+            _plural(unit) or unit in _MEASURES or unit in _UNIT_ALIASES or unit in _PEOPLE
+        ):
             unit = ""
         # "killing at least 12 people", "the toll rose to 14": a count of the dead, unless the
         # number counts something else it names ("... to 14, with 60 homes destroyed").
@@ -279,7 +280,7 @@ def context(sentence: str) -> tuple[frozenset[str], frozenset[str]]:
 _STOP = {
     "the", "a", "an", "of", "and", "or", "to", "in", "on", "at", "for", "with", "by", "from", "his", "her",
     "their", "its", "has", "have", "had", "was", "were", "is", "are", "be", "been", "that", "this", "he",
-    "she", "they", "it", "also", "just", "more", "than", "about", "some", "at", "least", "nearly", "almost",
+    "she", "they", "it", "also", "just", "more", "than", "about", "some", "least", "nearly", "almost",
     "does", "did", "said", "says", "told", "who", "which", "as", "after", "before", "over", "up",
 }  # fmt: skip
 
@@ -389,7 +390,9 @@ def number_clashes(
     return clashes
 
 
-_NEGATION = re.compile(r"\b(not|no|never|none|neither|nor|denied|denies|deny|without)\b|n[’']t\b", re.IGNORECASE)
+_NEGATION = re.compile(
+    r"\b(not|no|never|none|neither|nor|denied|denies|deny|without)\b|n[’']t\b", re.IGNORECASE
+)
 
 
 def same_claim(a: str, b: str) -> bool:

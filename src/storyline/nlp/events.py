@@ -84,6 +84,7 @@ NOUN_TRIGGERS = {
 # The happenings added beside diplomacy and attacks are read from verbs only: as nouns they are
 # as often talked about as done ("calls for his resignation", "the re-election committee").
 _SPEECH = {"say", "tell", "report", "claim", "announce", "state", "add", "note", "suggest", "according"}
+_ALLEGING = {"accuse", "suspect", "charge", "allege", "deny", "acquit", "convict"}
 _FUTURE = {"will", "would", "shall", "'ll", "’ll"}
 _ACTOR_DEPS = {"nsubj", "nsubjpass", "dobj", "agent"}
 _ACTOR_PREPS = {"with", "between", "by"}
@@ -264,6 +265,10 @@ def _modality(token: Any, anchor: Any, sentence: Sentence | None) -> Modality:
     if any(child.dep_ == "aux" and child.lower_ in _FUTURE for child in anchor.children):
         return Modality.HEDGED
     if anchor.dep_ == "xcomp" and anchor.head.lemma_.lower() not in _SPEECH:
+        return Modality.HEDGED
+    # What someone is accused or suspected of is alleged, not established: "the two men accused
+    # of killing Horton".
+    if anchor.dep_ == "pcomp" and anchor.head.head.lemma_.lower() in _ALLEGING:
         return Modality.HEDGED
     current = anchor
     for _ in range(4):
