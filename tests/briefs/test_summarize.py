@@ -51,9 +51,10 @@ def test_lengths_and_faithfulness(demo_db: Path, demo_articles: dict[str, Stored
             assert low <= len(brief.lead) <= high
         long = storyline.brief_article(stored.id, demo_db, length="long")
         words = sum(len(s.text.split()) for s in long.lead)
+        assert stored.analysis is not None
         assert 60 <= words <= 170 or len(long.lead) == len(
             [s for s in stored.analysis.sentences if eligible(s, SummaryConfig())]
-        )  # type: ignore[union-attr]
+        )
         positions = [s.citations[0].start for s in long.lead]
         assert positions == sorted(positions), "a summary keeps the article's order"
         for sentence in long.lead:

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 
 import storyline
-from storyline.model import Event, Modality
+from storyline.config import AnalyzeConfig
+from storyline.model import Analysis, Article, Block, BlockKind, Event, Modality
+from storyline.nlp.analyze import analyze
 from storyline.store import StoredArticle
 
 
@@ -52,3 +54,32 @@ def test_event_times_resolve_against_the_article_date(demo_db: Path) -> None:
         published = str(event["published"])[:10]
         assert published >= str(event["date"]), event
         assert (date.fromisoformat(published) - date.fromisoformat(str(event["date"]))).days <= 7, event
+
+
+def _analysed(text: str, published: datetime | None = None) -> Analysis:
+    blocks = tuple(Block(BlockKind.PARAGRAPH, line) for line in text.split("\n"))
+    article = Article("test", "h", None, blocks, published=published)
+    return analyze(article, AnalyzeConfig(embedder=""))
+
+
+def test_future_and_planned_events_are_not_asserted() -> None:
+    analysis = _analysed(
+        "T-Mobile will launch the BlackBerry Curve in February.\n"
+        "Hewlett-Packard agreed to buy EYP Mission Critical Facilities."
+    )
+    happened = [e for e in analysis.events if e.modality in (Modality.ASSERTED, Modality.REPORTED)]
+    assert not [e for e in happened if e.kind in ("launch", "acquisition")], analysis.events
+
+
+def test_happenings_beyond_diplomacy_and_full_dates_without_an_article_date() -> None:
+    analysis = _analysed(
+        "Canadian police arrested Winston Blackmore on January 7, 2009, in Bountiful, British Columbia."
+    )
+    arrest = next(e for e in analysis.events if e.kind == "arrest")
+    assert "Winston Blackmore" in arrest.actors
+    assert arrest.date == "2009-01-07"
+    # A weekday needs the article's date.
+    weekday = _analysed(
+        "Canadian police arrested Winston Blackmore on Wednesday in Bountiful, British Columbia."
+    )
+    assert all(e.date is None for e in weekday.events)

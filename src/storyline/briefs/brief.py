@@ -12,13 +12,14 @@ is a source's own, verbatim: nothing is written that is not in a source.
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 
 import numpy as np
 
-from storyline.briefs.compare import number_clashes, title_conflict
+from storyline.briefs.compare import number_clashes, same_claim, title_conflict
 from storyline.briefs.summarize import Length, eligible, select
 from storyline.config import BriefConfig
 from storyline.model import (
@@ -28,6 +29,8 @@ from storyline.model import (
     BriefSentence,
     Citation,
     Discrepancy,
+    EntityType,
+    Event,
     Modality,
     Story,
     ThreadRef,
@@ -36,7 +39,13 @@ from storyline.model import (
 
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 # Event kinds that say what happened, first among the rest.
-_HEADLINE_EVENTS = {"meeting", "talks", "visit", "arrival", "agreement", "attack"}
+_HEADLINE_EVENTS = {
+    "meeting", "talks", "visit", "arrival", "agreement", "attack", "arrest", "charge", "conviction",
+    "sentencing", "shooting", "death", "acquisition", "launch", "resignation", "appointment", "hiring",
+    "evacuation", "restoration", "crash", "election",
+}  # fmt: skip
+# Parties that can act in an event: a place does not meet or attack.
+_ACTOR_TYPES = (EntityType.PERSON, EntityType.ORGANISATION, EntityType.COUNTRY)
 
 
 @dataclass(frozen=True, slots=True)
@@ -162,8 +171,8 @@ def brief_story(
         agreed=tuple(_sentence(sources, f.members) for f in agreed[:items]),
         single_source=tuple(_sentence(sources, f.members) for f in single[:items]),
         speculation=tuple(_sentence(sources, f.members) for f in speculative[:items]),
-        discrepancies=tuple(_title_discrepancies(sources) + _number_discrepancies(sources)),
-        timeline=_timeline(sources),
+        discrepancies=tuple(_title_discrepancies(sources) + _number_discrepancies(sources, config)),
+        timeline=_timeline(sources, config),
         thread=_thread(story),
         thread_id=story.thread,
     )
@@ -196,7 +205,11 @@ def _facts(sources: Sequence[Source], config: BriefConfig) -> list[_Fact]:
                     if sims[f] < config.same_fact:
                         break
                     # One sentence per article in a fact: an article does not agree with itself.
-                    if int(f) not in taken and all(m[0] != s for m in facts[int(f)].members):
+                    if (
+                        int(f) not in taken
+                        and all(m[0] != s for m in facts[int(f)].members)
+                        and same_claim(_wording(facts[int(f)], sources), sentence.text)
+                    ):
                         match = int(f)
                         break
             if match >= 0:
@@ -213,6 +226,11 @@ def _facts(sources: Sequence[Source], config: BriefConfig) -> list[_Fact]:
                     else matrix
                 )
     return facts
+
+
+def _wording(fact: _Fact, sources: Sequence[Source]) -> str:
+    s, i = fact.members[0]
+    return sources[s].analysis.sentences[i].text
 
 
 def _spread(facts: list[_Fact], sources: Sequence[Source]) -> list[_Fact]:
@@ -331,9 +349,11 @@ def _title_discrepancies(sources: Sequence[Source]) -> list[Discrepancy]:
             if len(entity.name) > len(names.get(key, "")):
                 names[key] = entity.name
             for title in entity.titles:
-                by_person.setdefault(key, []).append(
-                    (title, s, _sentence_with(source, title, entity.mentions))
-                )
+                # A title must be written as whole words: "king" is not a title in "ta-king".
+                index = _sentence_with(source, title)
+                if index is None:
+                    continue
+                by_person.setdefault(key, []).append((title, s, index))
     found = []
     for key, titles in by_person.items():
         # One side per distinct title (its first sentence); a discrepancy when two voices give
@@ -358,18 +378,18 @@ def _title_discrepancies(sources: Sequence[Source]) -> list[Discrepancy]:
     return found
 
 
-def _sentence_with(source: Source, text: str, mentions: Sequence[object]) -> int:
-    """Index of the sentence where ``text`` (a title) is written, else of the first mention."""
-    sentences = source.analysis.sentences
-    lowered = text.lower()
-    for i, sentence in enumerate(sentences):
-        if lowered in sentence.text.lower():
+def _sentence_with(source: Source, text: str) -> int | None:
+    """Index of the sentence where ``text`` (a title) is written as whole words (a hyphen or a
+    letter on either side makes it part of another word), else None: a title the text does not
+    show is not shown."""
+    pattern = re.compile(rf"(?<![\w-]){re.escape(text)}(?![\w-])", re.IGNORECASE)
+    for i, sentence in enumerate(source.analysis.sentences):
+        if pattern.search(sentence.text):
             return i
-    start = getattr(mentions[0], "start", 0) if mentions else 0
-    return next((i for i, s in enumerate(sentences) if s.start <= start < s.end), 0)
+    return None
 
 
-def _number_discrepancies(sources: Sequence[Source]) -> list[Discrepancy]:
+def _number_discrepancies(sources: Sequence[Source], config: BriefConfig) -> list[Discrepancy]:
     rows: list[tuple[int, int, str]] = []
     vectors: list[np.ndarray] = []
     for s, source in enumerate(sources):
@@ -381,7 +401,7 @@ def _number_discrepancies(sources: Sequence[Source]) -> list[Discrepancy]:
                 vectors.append(source.vectors[i])
     if not rows:
         return []
-    clashes = number_clashes(rows, np.stack(vectors), [s.outlet for s in sources])
+    clashes = number_clashes(rows, np.stack(vectors), [s.outlet for s in sources], config.same_figure)
     return [
         Discrepancy(
             "number",
@@ -406,33 +426,71 @@ def _when(date: str | None, published: datetime | None) -> str | None:
     return date if abs(parsed - published) <= timedelta(days=31) else None
 
 
-def _timeline(sources: Sequence[Source]) -> tuple[TimelineEntry, ...]:
-    """The story's events in time order, each once (the first report of it), with its sentence."""
-    seen: set[tuple[str, frozenset[str], str | None]] = set()
-    entries = []
-    headline = any(e.kind in _HEADLINE_EVENTS for source in sources for e in source.analysis.events)
+def _done_by_nobody(event: Event, text: str) -> bool:
+    """A passive event with no one named doing it ("Horton was shot", "two leaders have been
+    arrested"): its named party is who it happened to, and who acted is unknown. The timeline
+    shows who did what; the sentence still stands in the brief's other sections."""
+    trigger = re.escape(event.trigger)
+    passive = re.search(
+        rf"\b(?:was|were|been|being|is|are|be)\s+(?:\w+ly\s+)?{trigger}\b(?P<rest>.*)", text, re.I
+    )
+    return passive is not None and not re.match(r"\s*(?:\S+\s+){0,3}?by\s+[A-Z]", passive.group("rest"))
+
+
+def _timeline(sources: Sequence[Source], config: BriefConfig | None = None) -> tuple[TimelineEntry, ...]:
+    """The story's events in time order, each once, with the sentence that best dates it.
+
+    An event is kept only when it happened (asserted or reported, not hedged, negated or planned),
+    a named party (a person, organisation or country the article names) takes part, and its
+    sentence could stand in a summary: navigation, headings and list lines are never events."""
+    config = config or BriefConfig()
+    groups: list[tuple[str, set[str], list[tuple[int, Event]]]] = []
     for s, source in enumerate(sources):
-        published = source.article.published.isoformat() if source.article.published else None
+        named = {e.name for e in source.analysis.entities if e.type in _ACTOR_TYPES}
+        sentences = source.analysis.sentences
         for event in source.analysis.events:
             if event.modality in (Modality.HEDGED, Modality.NEGATED):
                 continue
-            # Statements are the bulk of news and make a poor timeline when anything happened.
-            if headline and event.kind not in _HEADLINE_EVENTS:
+            # Statements are reporting, not happenings: a timeline of who said what is not one of
+            # what happened (docs/annotation.md lists reactions and quotes apart from events).
+            if event.kind not in _HEADLINE_EVENTS:
                 continue
-            key = (event.kind, frozenset(event.actors), event.place)
-            if key in seen:
+            if not 0 <= event.sentence < len(sentences) or not eligible(
+                sentences[event.sentence], config.summary
+            ):
                 continue
-            seen.add(key)
-            entries.append(
-                TimelineEntry(
-                    _when(event.date, source.article.published) or published,
-                    event.kind,
-                    event.actors,
-                    event.place,
-                    event.modality.value,
-                    _sentence(sources, [(s, event.sentence)]),
-                )
+            parties = {a for a in event.actors if a in named}
+            if not parties or _done_by_nobody(event, sentences[event.sentence].text):
+                continue
+            # A speculative sentence is no source for what happened, whatever its clause says.
+            if sentences[event.sentence].hedge >= config.hedged:
+                continue
+            if config.timeline_needs_time and not event.time_text:
+                continue
+            # One entry per happening: the same kind with a party in common is the same event
+            # told again ("Horton was shot", "the shooting of Zurana Horton").
+            group = next((g for g in groups if g[0] == event.kind and g[1] & parties), None)
+            if group is None:
+                groups.append((event.kind, set(parties), [(s, event)]))
+            else:
+                group[1].update(parties)
+                group[2].append((s, event))
+    entries = []
+    for _, _, reports in groups:
+        # The report that dates it (a time in its sentence), else the first.
+        s, event = next(((s, e) for s, e in reports if e.time_text), reports[0])
+        article = sources[s].article
+        published = article.published.isoformat() if article.published else None
+        entries.append(
+            TimelineEntry(
+                _when(event.date, article.published) or published,
+                event.kind,
+                event.actors,
+                event.place,
+                event.modality.value,
+                _sentence(sources, [(s, event.sentence)]),
             )
+        )
     entries.sort(
         key=lambda e: (e.when or "~", e.sentence.citations[0].article_id, e.sentence.citations[0].sentence)
     )

@@ -24,6 +24,11 @@ def _day(brief: Brief) -> str:
     return first if first == last else f"{first} – {last}"
 
 
+def _agree_heading(brief: Brief) -> str:
+    """Agreement counts outlets; a story from one outlet can only show its articles agreeing."""
+    return "Most outlets agree" if len(brief.outlets) > 1 else "Most articles agree"
+
+
 def _cite_md(sentence: BriefSentence) -> str:
     ids = ", ".join(f"#{c.article_id}" for c in sentence.citations)
     return f"*{escape(', '.join(sentence.outlets))}* ({ids})"
@@ -58,7 +63,7 @@ def markdown(brief: Brief, level: int = 2) -> str:
     if compared and brief.kind == "story":
         lines += [f"{sub} Sources compared", ""]
     if brief.agreed:
-        lines += ["**Most outlets agree:**", ""]
+        lines += [f"**{_agree_heading(brief)}:**", ""]
         lines += [f"- {escape(s.text)} — {_cite_md(s)}" for s in brief.agreed]
         lines.append("")
     if brief.single_source:
@@ -126,7 +131,7 @@ def text(brief: Brief) -> str:
             lines += [f"  • {s.text}", f"    {_cite_text(s)}"]
         lines.append("")
     for title, items in (
-        ("Most outlets agree:", brief.agreed),
+        (f"{_agree_heading(brief)}:", brief.agreed),
         ("Single-source claims:", brief.single_source),
     ):
         if items:

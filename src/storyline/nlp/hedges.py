@@ -18,16 +18,20 @@ from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 
+from storyline.config import HedgeConfig
+
 # cue -> regex (word boundaries added). Keys are what users see as "cues".
 CUES: dict[str, str] = {
     # modal and conditional
-    "may": r"may",
+    # "May" the month ("on May 10", "in May") is not a modal.
+    "may": r"(?<!\bin )(?<!\bon )(?<!\bof )(?<!\bsince )(?<!\buntil )(?<!\bby )(?<!\bearly )(?<!\blate )(?<!\bmid )(?<!\blast )(?<!\bnext )may(?!\s+\d)",
     "might": r"might",
-    "could": r"could",
+    # "could" of ability or perception ("motorists could be seen", "could hear") is not a hedge.
+    "could": r"could(?!\s+(?:not\s+)?(?:be\s+(?:seen|heard|felt|found|spotted|observed)|see|hear|feel|smell)\b)(?!\s+\w+\s+no\b)",
     "would": r"would",
     "should": r"should",
     "can": r"can",
-    "must have": r"must have",
+    "must have": r"must (?:have|be)",
     "if": r"if",
     "unless": r"unless",
     # speculation adverbs and adjectives
@@ -46,7 +50,7 @@ CUES: dict[str, str] = {
     "potential": r"potential",
     "reportedly": r"reportedly",
     "allegedly": r"allegedly",
-    "alleged": r"alleged",
+    "alleged": r"alleged|allegations?",
     "supposedly": r"supposedly",
     "arguably": r"arguably",
     "unclear": r"unclear",
@@ -56,11 +60,22 @@ CUES: dict[str, str] = {
     "rumoured": r"rumou?red",
     "speculation": r"speculat\w*",
     "expected to": r"expected to",
+    "expect": r"expects?|anticipat(?:e|es|ed)",
+    "suspected": r"suspected|(?:potentially|possibly|treated as|as) suspicious",
+    "said to": r"(?:is|are|was|were) said to",
+    "i think": r"I (?:think|guess|suppose|suspect|hear)",
+    "almost certainly": r"almost certainly|most likely",
+    "fear": r"fears?|feared",
+    "possibility": r"possibility|prospects? of",
+    "depending on": r"depending on|depends on",
+    "sure to": r"(?:is|are|was|were) (?:sure|bound) to",
+    "looks like": r"(it|this) looks like|looks set to",
     "approximately": r"approximately|roughly|around \d",
     "about": r"about \d",
     # speculation verbs
     "suggest": r"suggest(s|ed|ing)?",
-    "appear": r"appear(s|ed)?",
+    # "appeared in court" shows up; "appears to", "it appears that" hedge.
+    "appear": r"appear(s|ed)?\s+to\b|it appears|appears that",
     "seem": r"seem(s|ed)?",
     "believe": r"believe(s|d)?",
     "think": r"think(s)?|thought",
@@ -82,7 +97,7 @@ CUES: dict[str, str] = {
     "revolve around": r"revolve around",
     "signals": r"signal(s|ed)? that",
     # weasel quantifiers and vague frequency
-    "some": r"some",
+    "some": r"some(?!\s+\d)",  # "some 2,500 km" is an approximate figure, not a weasel
     "many": r"many",
     "several": r"several",
     "various": r"various",
@@ -151,10 +166,11 @@ STRONG_PRIOR = 0.35
 class HedgeResult:
     score: float
     cues: tuple[str, ...]
+    threshold: float = THRESHOLD
 
     @property
     def hedged(self) -> bool:
-        return self.score >= THRESHOLD
+        return self.score >= self.threshold
 
 
 def features(sentence: str) -> dict[str, float]:
@@ -173,26 +189,47 @@ def _weights() -> tuple[float, dict[str, float]]:
     return float(data["bias"]), {str(k): float(v) for k, v in data["weights"].items()}
 
 
-def score(sentence: str) -> HedgeResult:
-    """Speculation score in [0, 1] and the cues that raised it, strongest first."""
+def score(sentence: str, config: HedgeConfig | None = None) -> HedgeResult:
+    """Speculation score in [0, 1] in the news sense, and the cues that raised it, strongest first."""
+    config = config or HedgeConfig()
     bias, weights = _weights()
-    return score_with(bias, weights, sentence)
+    return score_with(
+        bias,
+        weights,
+        sentence,
+        ignore=config.not_news,
+        strong=config.strong,
+        prior=config.strong_prior,
+        threshold=config.threshold,
+    )
 
 
-def score_with(bias: float, weights: dict[str, float], sentence: str) -> HedgeResult:
-    """The score under given weights (training and cross-validation use this too).
+def score_with(
+    bias: float,
+    weights: dict[str, float],
+    sentence: str,
+    *,
+    ignore: frozenset[str] = frozenset(),
+    strong: tuple[str, ...] = STRONG_HEDGES,
+    prior: float = STRONG_PRIOR,
+    threshold: float = THRESHOLD,
+) -> HedgeResult:
+    """The score under given weights (training and cross-validation use this too, with the defaults:
+    the fitted Wikipedia model as it was trained).
 
-    The fitted model learned Wikipedia's weasel words; the strong epistemic hedges of news
-    (``may``, ``could``, ``reportedly``...) add a fixed, hand-set probability on top, combined as
-    independent evidence, so "the real discussion may revolve around" reads as speculation.
+    The fitted model learned Wikipedia's weasel words; ``ignore`` leaves out cues that are not
+    speculation where the sentence comes from (news: plain quantifiers, praise). The ``strong``
+    epistemic hedges of news (``may``, ``could``, ``reportedly``...) add a fixed, hand-set probability
+    ``prior`` each, combined as independent evidence, so "the real discussion may revolve around"
+    reads as speculation.
     """
-    found = features(sentence)
+    found = {k: v for k, v in features(sentence).items() if k.removeprefix("cue:") not in ignore}
     total = bias + sum(weights.get(name, 0.0) * value for name, value in found.items())
     model = 1.0 / (1.0 + math.exp(-total))
-    strong = [cue for cue in STRONG_HEDGES if f"cue:{cue}" in found]
-    probability = 1.0 - (1.0 - model) * (1.0 - STRONG_PRIOR) ** len(strong)
+    hits = [cue for cue in strong if f"cue:{cue}" in found]
+    probability = 1.0 - (1.0 - model) * (1.0 - prior) ** len(hits)
     raising = {
         name.removeprefix("cue:") for name in found if name.startswith("cue:") and weights.get(name, 0.0) > 0
     }
-    cues = sorted(raising | set(strong), key=lambda cue: (cue not in strong, -weights.get(f"cue:{cue}", 0.0)))
-    return HedgeResult(round(probability, 4), tuple(cues))
+    cues = sorted(raising | set(hits), key=lambda cue: (cue not in hits, -weights.get(f"cue:{cue}", 0.0)))
+    return HedgeResult(round(probability, 4), tuple(cues), threshold)
