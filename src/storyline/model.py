@@ -600,6 +600,8 @@ class Brief:
     thread: tuple[ThreadRef, ...] = ()
     thread_id: int | None = None
     genre: str | None = None
+    # Wire copies of one agency once, unknown outlets each their own, primary sources not at all.
+    independent_sources: int = 0
 
     def sentences(self) -> tuple[BriefSentence, ...]:
         """Every sentence the brief shows, in order, discrepancies' sides included."""
@@ -623,6 +625,7 @@ class Brief:
             "length": self.length,
             "genre": self.genre,
             "outlets": list(self.outlets),
+            "independent_sources": self.independent_sources,
             "first_seen": self.first_seen.isoformat() if self.first_seen else None,
             "last_seen": self.last_seen.isoformat() if self.last_seen else None,
             "lead": [s.to_dict() for s in self.lead],

@@ -63,7 +63,10 @@ class Source:
 
     @property
     def outlet(self) -> str:
-        return self.voice or self.article.outlet or f"article {self.article_id}"
+        """Who independently says what this article says: a wire copy speaks for its agency (the
+        outlets that run one Reuters story are one source), an article of unknown outlet for
+        itself."""
+        return self.voice or self.article.agency or self.article.outlet or f"article {self.article_id}"
 
     def citation(self, index: int) -> Citation:
         s = self.analysis.sentences[index]
@@ -78,7 +81,12 @@ class _Fact:
     vector: np.ndarray | None = None
 
     def outlets(self, sources: Sequence[Source]) -> set[str]:
-        return {sources[s].outlet for s, _ in self.members if sources[s].duplicate_of is None}
+        # A company's own release is not coverage agreeing with it: it never adds an outlet.
+        return {
+            sources[s].outlet
+            for s, _ in self.members
+            if sources[s].duplicate_of is None and not sources[s].article.primary_source
+        }
 
 
 def brief_article(source: Source, config: BriefConfig | None = None, length: Length = Length.MEDIUM) -> Brief:
@@ -119,7 +127,7 @@ def brief_story(
     if len({s.article.outlet for s in sources if s.duplicate_of is None}) <= 1:
         sources = [replace(s, voice=f"article {s.article_id}") for s in sources]
     facts = _facts(sources, config)
-    outlets = {s.outlet for s in sources if s.duplicate_of is None}
+    outlets = {s.outlet for s in sources if s.duplicate_of is None and not s.article.primary_source}
     need = max(2, math.ceil(config.agreed_share * len(outlets)))
     centre = _centre(sources)
 
@@ -163,6 +171,7 @@ def brief_story(
         title=story.title,
         length=length.value,
         outlets=story.outlets,
+        independent_sources=story.independent_sources,
         # Dates the sources give; a story none of whose articles is dated shows none.
         first_seen=min(published) if published else None,
         last_seen=max(published) if published else None,

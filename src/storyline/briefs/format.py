@@ -24,6 +24,11 @@ def _day(brief: Brief) -> str:
     return first if first == last else f"{first} – {last}"
 
 
+def _sources_count(brief: Brief) -> str:
+    n = brief.independent_sources
+    return f"{n} independent source{'s' if n != 1 else ''}"
+
+
 def _agree_heading(brief: Brief) -> str:
     """Agreement counts outlets; a story from one outlet can only show its articles agreeing."""
     return "Most outlets agree" if len(brief.outlets) > 1 else "Most articles agree"
@@ -49,6 +54,8 @@ def markdown(brief: Brief, level: int = 2) -> str:
         meta.append(
             f"{len(brief.outlets)} outlet{'s' if len(brief.outlets) != 1 else ''}: {escape(', '.join(brief.outlets))}"
         )
+    if brief.kind == "story":
+        meta.append(_sources_count(brief))
     if brief.genre:
         meta.append(brief.genre)
     lines += [" · ".join(m for m in meta if m), ""]
@@ -122,6 +129,8 @@ def text(brief: Brief) -> str:
     """One brief as plain text for a terminal."""
     lines = [brief.title or f"{brief.kind} {brief.id}", "=" * min(78, len(brief.title or "x" * 10))]
     meta = [f"{brief.kind} {brief.id}", _day(brief), ", ".join(brief.outlets)]
+    if brief.kind == "story":
+        meta.append(_sources_count(brief))
     lines += [" · ".join(m for m in meta if m), ""]
     for sentence in brief.lead:
         lines += [sentence.text, f"  {_cite_text(sentence)}", ""]
