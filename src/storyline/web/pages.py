@@ -119,6 +119,7 @@ async def article(request: Request, article_id: int) -> HTMLResponse:
             "stored": stored,
             "a": stored.article,
             "blocks": present.blocks(stored, HEDGE_MARK),
+            "fixes": present.repairs(stored),
             "summary": summary,
             "story_id": finder.story_of(reader.config.db, article_id),
         }

@@ -145,13 +145,13 @@ class Chart:
     height: int
     rows: list[tuple[str, float]]
     dots: list[Dot]
-    ticks: list[tuple[float, str]]
+    ticks: list[tuple[float, str, str]]  # x, label, text-anchor
     left: int
 
 
 # Chart geometry, in SVG user units (the SVG scales to the page width).
 CHART_WIDTH = 720
-CHART_LEFT = 150
+CHART_LEFT = 200
 CHART_ROW = 30
 CHART_TOP = 34
 
@@ -185,14 +185,38 @@ def chart(story: Story, brief: Brief | None) -> Chart | None:
 
     row_y = {name: CHART_TOP + i * CHART_ROW for i, name in enumerate(rows)}
     dots = [Dot(x(when), row_y[row], label, href, kind) for when, row, label, href, kind in points]
-    ticks: list[tuple[float, str]] = []
+    ticks: list[tuple[float, str, str]] = []
     for step in range(5):
         when = first + (last - first) * step / 4 if last > first else first
         label = when.strftime("%-d %b %H:%M") if extent < 3 * 86400 else when.strftime("%-d %b %Y")
+        anchor = "start" if step == 0 else "end" if step == 4 else "middle"
         if not ticks or ticks[-1][1] != label:
-            ticks.append((x(when), label))
+            ticks.append((x(when), label, anchor))
     height = CHART_TOP + len(rows) * CHART_ROW
     return Chart(CHART_WIDTH, height, [(name, y) for name, y in row_y.items()], dots, ticks, CHART_LEFT)
+
+
+@dataclass(frozen=True, slots=True)
+class RepairView:
+    kind: str
+    before: str
+    after: str
+    left: str  # clean text just before the repaired span, for context
+    right: str
+
+
+def repairs(stored: StoredArticle, context: int = 28) -> list[RepairView]:
+    """Each repair with a few words of the clean text around it (a lone ``’`` means nothing)."""
+    text = stored.article.text
+    out = []
+    for r in stored.article.repairs:
+        if r.offset < 0 or text[r.offset : r.offset + len(r.after)] != r.after:
+            out.append(RepairView(r.kind, r.before, r.after, "", ""))
+            continue
+        left = text[max(0, r.offset - context) : r.offset]
+        right = text[r.offset + len(r.after) : r.offset + len(r.after) + context]
+        out.append(RepairView(r.kind, r.before, r.after, ("…" + left.split(" ", 1)[-1]) if len(left) == context else left, right))
+    return out
 
 
 def _parse(value: str) -> datetime | None:
