@@ -20,7 +20,6 @@ import os
 import random
 import signal
 import socket
-import statistics
 import subprocess
 import sys
 import tempfile
@@ -34,10 +33,42 @@ MAX_CLIENTS = 200  # a bench, not a flood: bounded whatever the flags say
 MAX_SECONDS = 120
 
 FIRST = ["Anna", "Rui", "Helena", "Tomas", "Mei", "Kofi", "Lena", "Omar", "Ines", "Pavel", "Sara", "Jonas"]
-LAST = ["Valadares", "Amaral", "Novak", "Okafor", "Lindqvist", "Haddad", "Moreau", "Tanaka", "Silva", "Brandt"]
-PLACES = ["Lisbon", "Brasilia", "Nairobi", "Oslo", "Hanoi", "Quito", "Tunis", "Riga", "Accra", "Lima", "Dakar"]
+LAST = [
+    "Valadares",
+    "Amaral",
+    "Novak",
+    "Okafor",
+    "Lindqvist",
+    "Haddad",
+    "Moreau",
+    "Tanaka",
+    "Silva",
+    "Brandt",
+]
+PLACES = [
+    "Lisbon",
+    "Brasilia",
+    "Nairobi",
+    "Oslo",
+    "Hanoi",
+    "Quito",
+    "Tunis",
+    "Riga",
+    "Accra",
+    "Lima",
+    "Dakar",
+]
 ROLES = ["Foreign Minister", "President", "Prime Minister", "Finance Minister", "Trade Minister"]
-TOPICS = ["pensions", "fisheries", "rail links", "water rights", "grain exports", "vaccines", "tariffs", "satellites"]
+TOPICS = [
+    "pensions",
+    "fisheries",
+    "rail links",
+    "water rights",
+    "grain exports",
+    "vaccines",
+    "tariffs",
+    "satellites",
+]
 OUTLETS = ["Meridian Wire", "Harbor Courier", "Northgate Ledger", "Bayline Daily", "Capital Dispatch"]
 VERBS = ["met", "held talks with", "signed an agreement with", "visited"]
 
@@ -95,10 +126,206 @@ def build(db: Path, count: int) -> float:
 
     with tempfile.TemporaryDirectory() as tmp:
         export = Path(tmp) / "synthetic.jsonl"
-        export.write_text(
-            "".join(json.dumps(item) + "\n" for item in synthetic(count)), encoding="utf-8"
-        )
+        export.write_text("".join(json.dumps(item) + "\n" for item in synthetic(count)), encoding="utf-8")
         started = time.perf_counter()
         config = PipelineConfig(analyze=AnalyzeConfig(embedder="minilm-static"))
         storyline.ingest([export], db=db, config=config)
         return time.perf_counter() - started
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def start_server(db: Path) -> tuple[subprocess.Popen[bytes], str]:
+    """`storyline serve` in its own process on 127.0.0.1 (a free port); waits until it answers."""
+    import httpx
+
+    port = free_port()
+    env = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
+    env.pop("STORYLINE_TOKEN", None)  # read-only: the bench never writes
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "storyline.cli",
+            "serve",
+            "--db",
+            str(db),
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+        ],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            if httpx.get(url + "/api/health", timeout=2).status_code == 200:
+                return process, url
+        except httpx.TransportError:
+            time.sleep(0.2)
+    process.send_signal(signal.SIGTERM)
+    raise SystemExit("storyline serve did not start within 60 s")
+
+
+def stop_server(process: subprocess.Popen[bytes]) -> None:
+    process.send_signal(signal.SIGTERM)
+    try:
+        process.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
+
+
+def pools(url: str, rng: random.Random) -> dict[str, list[str]]:
+    """The requests each scenario draws from: the front pages of the story list, 200 stories
+    (their page and brief), 200 searches and 500 articles."""
+    import httpx
+
+    page = httpx.get(url + "/api/stories", params={"limit": 200}, timeout=120).json()
+    story_ids = [s["id"] for s in page["stories"]]
+    total = int(httpx.get(url + "/api/health", timeout=30).json()["articles"] or 0)
+    article_ids = rng.sample(range(1, total + 1), min(500, total))
+    searches = [f"{rng.choice(TOPICS)} {rng.choice(PLACES)}" for _ in range(200)]
+    return {
+        "story list": [f"/api/stories?limit=20&offset={20 * p}" for p in range(5)],
+        "story page": [f"/api/stories/{i}" for i in story_ids],
+        "brief": [f"/api/stories/{i}/brief?length=medium" for i in story_ids],
+        "search": [f"/api/search?q={q.replace(' ', '+')}" for q in searches],
+        "article": [f"/api/articles/{i}" for i in article_ids],
+    }
+
+
+async def _drive(url: str, paths: list[str], clients: int, seconds: float, seed: int) -> dict[str, float]:
+    import httpx
+
+    rng = random.Random(seed)
+    latencies: list[float] = []
+    errors = 0
+    stop = time.perf_counter() + seconds
+    limits = httpx.Limits(max_connections=clients, max_keepalive_connections=clients)
+    async with httpx.AsyncClient(base_url=url, limits=limits, timeout=60) as client:
+
+        async def worker() -> None:
+            nonlocal errors
+            while time.perf_counter() < stop:
+                path = rng.choice(paths)
+                started = time.perf_counter()
+                response = await client.get(path)
+                latencies.append(time.perf_counter() - started)
+                if response.status_code != 200:
+                    errors += 1
+
+        began = time.perf_counter()
+        await asyncio.gather(*(worker() for _ in range(clients)))
+        elapsed = time.perf_counter() - began
+    return summary(latencies, elapsed, errors)
+
+
+def summary(latencies: list[float], elapsed: float, errors: int) -> dict[str, float]:
+    ordered = sorted(latencies)
+
+    def pct(p: float) -> float:
+        return (
+            round(1000 * ordered[min(len(ordered) - 1, int(p / 100 * len(ordered)))], 1) if ordered else 0.0
+        )
+
+    return {
+        "requests": len(ordered),
+        "errors": errors,
+        "p50_ms": pct(50),
+        "p95_ms": pct(95),
+        "p99_ms": pct(99),
+        "req_per_s": round(len(ordered) / elapsed, 1) if elapsed else 0.0,
+    }
+
+
+def cold(url: str, paths: list[str], count: int) -> dict[str, float]:
+    """The first request for ``count`` keys never asked before (nothing cached), one at a time."""
+    import httpx
+
+    latencies = []
+    errors = 0
+    with httpx.Client(base_url=url, timeout=120) as client:
+        for path in paths[-count:]:
+            started = time.perf_counter()
+            errors += client.get(path).status_code != 200
+            latencies.append(time.perf_counter() - started)
+    return {k: v for k, v in summary(latencies, sum(latencies), errors).items() if k != "req_per_s"}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--articles", type=int, default=10_000)
+    parser.add_argument("--db", type=Path, default=Path(tempfile.gettempdir()) / "storyline-bench-api.db")
+    parser.add_argument("--clients", type=int, default=50)
+    parser.add_argument("--seconds", type=float, default=10.0)
+    parser.add_argument("--cold", type=int, default=20, help="uncached first requests timed per scenario")
+    parser.add_argument("--json", action="store_true")
+    args = parser.parse_args()
+    clients = max(1, min(args.clients, MAX_CLIENTS))
+    seconds = max(1.0, min(args.seconds, MAX_SECONDS))
+    built = None
+    if not args.db.exists():
+        print(
+            f"building a store of {args.articles} synthetic articles at {args.db} (once)...", file=sys.stderr
+        )
+        built = round(build(args.db, args.articles), 1)
+    process, url = start_server(args.db)
+    try:
+        rng = random.Random(7)
+        requests = pools(url, rng)
+        first = {name: cold(url, paths, min(args.cold, len(paths))) for name, paths in requests.items()}
+        loaded = {
+            name: asyncio.run(_drive(url, paths, clients, seconds, seed=1))
+            for name, paths in requests.items()
+        }
+        single = {
+            name: asyncio.run(_drive(url, paths, 1, seconds, seed=2)) for name, paths in requests.items()
+        }
+    finally:
+        stop_server(process)
+    result: dict[str, Any] = {
+        "ours": {
+            "store_articles": args.articles,
+            "build_seconds": built,
+            "clients": clients,
+            "seconds": seconds,
+            "concurrent": loaded,
+            "uncached_first_request": first,
+        },
+        # No other HTTP API serves this data: the baseline is the same requests from one client.
+        "peers": {"same requests, 1 client": single},
+    }
+    if args.json:
+        print(json.dumps(result, indent=2))
+        return
+    print(f"storyline serve, {args.articles} articles, {clients} concurrent clients for {seconds:.0f} s each")
+    header = f"{'':12} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8} {'req/s':>8}   | 1 client: {'p50':>6} {'p95':>6} {'req/s':>7}   ratio req/s"
+    print(header)
+    for name in requests:
+        ours, base = loaded[name], single[name]
+        ratio = ours["req_per_s"] / base["req_per_s"] if base["req_per_s"] else 0.0
+        print(
+            f"{name:12} {ours['p50_ms']:8} {ours['p95_ms']:8} {ours['p99_ms']:8} {ours['req_per_s']:8}   |"
+            f"           {base['p50_ms']:6} {base['p95_ms']:6} {base['req_per_s']:7}   {ratio:5.2f}x"
+        )
+    print("\nfirst request of a key (nothing cached yet), one at a time:")
+    for name, stats in first.items():
+        print(f"{name:12} p50 {stats['p50_ms']} ms  p95 {stats['p95_ms']} ms  ({stats['requests']} keys)")
+    errors = sum(v["errors"] for v in (*loaded.values(), *single.values(), *first.values()))
+    if errors:
+        print(f"\n{errors} requests failed", file=sys.stderr)
+
+
+if __name__ == "__main__":
+    main()

@@ -11,11 +11,11 @@ import pytest
 import storyline
 
 pytest.importorskip("fastapi")
-from fastapi.testclient import TestClient  # noqa: E402
+from fastapi.testclient import TestClient
 
-from storyline.config import StoreConfig  # noqa: E402
-from storyline.web import WebConfig, create_app  # noqa: E402
-from tests.web.conftest import copy_store  # noqa: E402
+from storyline.config import StoreConfig
+from storyline.web import WebConfig, create_app
+from tests.web.conftest import copy_store
 
 TOKEN = "test-token-0123456789"
 
@@ -133,7 +133,9 @@ def test_ingest_merge_split_through_the_api(client: TestClient, db: Path) -> Non
     assert merged.json()["story"] == keep
     moved = [a["id"] for a in stories[1]["articles"]]
     split = client.post(f"/api/stories/{keep}/split", json={"articles": moved}, headers=auth).json()
-    assert sorted(a["id"] for a in client.get(f"/api/stories/{split['story']}").json()["articles"]) == sorted(moved)
+    assert sorted(a["id"] for a in client.get(f"/api/stories/{split['story']}").json()["articles"]) == sorted(
+        moved
+    )
 
 
 def test_security_headers_static_files_and_docs(client: TestClient) -> None:

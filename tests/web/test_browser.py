@@ -75,7 +75,9 @@ def test_article_page_toggles_removed_and_repaired(server: Server, page: Any) ->
     page.locator("#toggle-changes").click()
     assert changes.is_hidden()
     if chosen["url"]:
-        assert page.get_by_role("link", name=re.compile("^Original at")).get_attribute("href") == chosen["url"]
+        assert (
+            page.get_by_role("link", name=re.compile("^Original at")).get_attribute("href") == chosen["url"]
+        )
 
 
 def test_search_from_the_masthead(server: Server, page: Any) -> None:
@@ -102,11 +104,13 @@ def test_entity_page_shows_titles_by_outlet_and_stories(server: Server, page: An
 
 
 def test_scripts_in_an_ingested_article_never_run(server: Server, page: Any) -> None:
-    title = 'Harbour vote <script>window.__pwned = "title"</script> <img src=x onerror="window.__pwned=\'img\'">'
+    title = (
+        'Harbour vote <script>window.__pwned = "title"</script> <img src=x onerror="window.__pwned=\'img\'">'
+    )
     body = (
         "The harbour board voted on Tuesday to extend the night ferry timetable through the winter months. "
         'Board member Lena Osk said <script>window.__pwned = "text"</script> the change would cost little. '
-        '<img src=x onerror="window.__pwned=\'img-text\'"> Critics said the vote came too late for commuters. '
+        "<img src=x onerror=\"window.__pwned='img-text'\"> Critics said the vote came too late for commuters. "
         "See <a href=\"javascript:window.__pwned='link'\">the minutes</a> and javascript:window.__pwned='bare' "
         "for the full record of the meeting, which lasted three hours."
     )
@@ -181,4 +185,6 @@ def test_merge_and_split_need_the_token(server: Server, page: Any) -> None:
     page.wait_for_url(re.compile(r"/stories/\d+$"))
     new_id = int(page.url.rsplit("/", 1)[1])
     assert new_id != keep
-    assert sorted(a["id"] for a in httpx.get(f"{server.url}/api/stories/{new_id}").json()["articles"]) == sorted(moved)
+    assert sorted(
+        a["id"] for a in httpx.get(f"{server.url}/api/stories/{new_id}").json()["articles"]
+    ) == sorted(moved)

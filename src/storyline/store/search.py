@@ -212,7 +212,9 @@ def find_stories(
     return StoryPage(found, len(rows), offset, limit)
 
 
-def search(db: DbArg = None, query: str = "", *, limit: int = 20, config: SearchConfig | None = None) -> list[SearchHit]:
+def search(
+    db: DbArg = None, query: str = "", *, limit: int = 20, config: SearchConfig | None = None
+) -> list[SearchHit]:
     """Latest articles holding every word of ``query`` (best match first), each with its story."""
     config = config or SearchConfig()
     words = _words(query, config)
@@ -262,8 +264,12 @@ def threads(db: DbArg = None) -> list[ThreadSummary]:
     """Every thread with its live stories in time order, most recently active thread first."""
     with Store.open(_config(db)) as store, store.engine.connect() as connection:
         rows = connection.execute(
-            select(stories.c.thread_id, stories.c.id, stories.c.title, stories.c.first_seen, stories.c.last_seen)
-            .where(and_(stories.c.thread_id.is_not(None), stories.c.merged_into.is_(None), stories.c.size > 0))
+            select(
+                stories.c.thread_id, stories.c.id, stories.c.title, stories.c.first_seen, stories.c.last_seen
+            )
+            .where(
+                and_(stories.c.thread_id.is_not(None), stories.c.merged_into.is_(None), stories.c.size > 0)
+            )
             .order_by(stories.c.thread_id, stories.c.first_seen, stories.c.id)
         ).all()
     found: dict[int, ThreadSummary] = {}
@@ -277,7 +283,9 @@ def threads(db: DbArg = None) -> list[ThreadSummary]:
             min(d for d in (item.first_seen, first) if d) if (item.first_seen or first) else None,
             max(d for d in (item.last_seen, last) if d) if (item.last_seen or last) else None,
         )
-    return sorted(found.values(), key=lambda t: (t.last_seen is None, -(t.last_seen.timestamp() if t.last_seen else 0)))
+    return sorted(
+        found.values(), key=lambda t: (t.last_seen is None, -(t.last_seen.timestamp() if t.last_seen else 0))
+    )
 
 
 def story_of(db: DbArg, article_id: int) -> int | None:
@@ -317,7 +325,9 @@ def _refresh_index(engine: Engine, config: SearchConfig) -> None:
             )
         )
         connection.execute(
-            text("CREATE TABLE IF NOT EXISTS article_search_state (id INTEGER PRIMARY KEY, mark TEXT NOT NULL)")
+            text(
+                "CREATE TABLE IF NOT EXISTS article_search_state (id INTEGER PRIMARY KEY, mark TEXT NOT NULL)"
+            )
         )
         mark = connection.execute(text("SELECT mark FROM article_search_state WHERE id = 1")).scalar()
         newest = connection.execute(select(func.max(articles.c.updated_at))).scalar()
@@ -335,7 +345,8 @@ def _refresh_index(engine: Engine, config: SearchConfig) -> None:
                 batch = []
         _index(connection, batch)
         connection.execute(
-            text("INSERT OR REPLACE INTO article_search_state (id, mark) VALUES (1, :mark)"), {"mark": newest.isoformat()}
+            text("INSERT OR REPLACE INTO article_search_state (id, mark) VALUES (1, :mark)"),
+            {"mark": newest.isoformat()},
         )
 
 

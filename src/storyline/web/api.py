@@ -105,7 +105,10 @@ async def story_brief(request: Request, story_id: int, length: Length = "medium"
     response_class=PlainTextResponse,
 )
 async def export(
-    request: Request, story_id: int, format: Literal["markdown", "json"] = "markdown", length: Length = "medium"
+    request: Request,
+    story_id: int,
+    format: Literal["markdown", "json"] = "markdown",
+    length: Length = "medium",
 ) -> Response:
     from storyline.briefs.format import markdown
 
@@ -116,7 +119,11 @@ async def export(
     name = f"story-{brief.id}.{'md' if format == 'markdown' else 'json'}"
     disposition = {"content-disposition": f'inline; filename="{name}"'}
     if format == "json":
-        return Response(json.dumps(brief.to_dict(), ensure_ascii=False, indent=2), media_type="application/json", headers=disposition)
+        return Response(
+            json.dumps(brief.to_dict(), ensure_ascii=False, indent=2),
+            media_type="application/json",
+            headers=disposition,
+        )
     return Response(markdown(brief), media_type="text/markdown; charset=utf-8", headers=disposition)
 
 
@@ -135,10 +142,15 @@ async def articles(
     return _json([a.to_dict() for a in found])
 
 
-@router.get("/articles/{article_id}", summary="One article: clean text, summary, sentences, entities, events, removed, repairs")
+@router.get(
+    "/articles/{article_id}",
+    summary="One article: clean text, summary, sentences, entities, events, removed, repairs",
+)
 async def article(request: Request, article_id: int, length: Length = "medium") -> Response:
     reader = _reader(request)
-    stored = await reader.get(("article", article_id), lambda: storyline.get_article(article_id, reader.config.db))
+    stored = await reader.get(
+        ("article", article_id), lambda: storyline.get_article(article_id, reader.config.db)
+    )
     data = stored.to_dict()
     if stored.analysis is not None:
         summary = await reader.get(
@@ -151,7 +163,9 @@ async def article(request: Request, article_id: int, length: Length = "medium") 
     return _json(data)
 
 
-@router.get("/entities", summary="People, organisations, places and countries, with the titles each source gives")
+@router.get(
+    "/entities", summary="People, organisations, places and countries, with the titles each source gives"
+)
 async def entities(
     request: Request, type: Literal["person", "organisation", "place", "country"] | None = None
 ) -> Response:
@@ -221,7 +235,9 @@ def upload_dir() -> Path:
 def run_ingest(config: WebConfig, body: IngestBody) -> dict[str, Any]:
     given = [v for v in (body.html, body.text) if v is not None]
     if len(given) > 1 or (not given and not body.url):
-        raise ConfigError("send exactly one of html or text (or only a url)", remedy='e.g. {"url": "https://..."}')
+        raise ConfigError(
+            "send exactly one of html or text (or only a url)", remedy='e.g. {"url": "https://..."}'
+        )
     pipeline = PipelineConfig(
         sources=SourceConfig(max_bytes=config.max_body_bytes),
     )

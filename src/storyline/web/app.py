@@ -111,7 +111,7 @@ class Reader:
                 return self._cache[full]  # type: ignore[no-any-return]
         pending = self._pending.get(full)
         if pending is not None:
-            return await asyncio.shield(pending)  # type: ignore[no-any-return]
+            return await asyncio.shield(pending)
         future: asyncio.Future[Any] = asyncio.get_running_loop().create_future()
         self._pending[full] = future
         try:
@@ -249,7 +249,9 @@ def error_body(status: int, code: str, message: str, remedy: str | None) -> dict
 
 def templates() -> Jinja2Templates:
     # autoescape on for every template whatever its name: everything shown comes from articles.
-    env = Environment(loader=FileSystemLoader(HERE / "templates"), autoescape=True, trim_blocks=True, lstrip_blocks=True)
+    env = Environment(
+        loader=FileSystemLoader(HERE / "templates"), autoescape=True, trim_blocks=True, lstrip_blocks=True
+    )
     from storyline.web import present
 
     env.filters.update(present.FILTERS)
@@ -298,7 +300,9 @@ def create_app(config: WebConfig | None = None) -> FastAPI:
         where = "; ".join(
             f"{'.'.join(str(p) for p in e.get('loc', ()))}: {e.get('msg', '')}" for e in exc.errors()
         )
-        return _error(request, 422, "invalid-request", f"invalid request ({where})", "see /docs for the parameters")
+        return _error(
+            request, 422, "invalid-request", f"invalid request ({where})", "see /docs for the parameters"
+        )
 
     app.add_middleware(Guard, max_body_bytes=config.max_body_bytes)
     return app
@@ -348,4 +352,3 @@ def _mount_docs(app: FastAPI) -> None:
             "style-src 'self'", "style-src 'self' 'unsafe-inline'"
         )
         return HTMLResponse(body, headers={"content-security-policy": csp})
-

@@ -35,14 +35,18 @@ def _reader(request: Request) -> Reader:
     return reader
 
 
-async def _page(request: Request, key: tuple[Any, ...], template: str, build: Callable[[], dict[str, Any]]) -> HTMLResponse:
+async def _page(
+    request: Request, key: tuple[Any, ...], template: str, build: Callable[[], dict[str, Any]]
+) -> HTMLResponse:
     """Render ``template`` with what ``build`` fetched (both cached under the store stamp)."""
     reader = _reader(request)
     templates = request.app.state.templates
 
     def render() -> str:
         context = build()
-        html: str = templates.get_template(template).render({"request": request, "config": reader.config, **context})
+        html: str = templates.get_template(template).render(
+            {"request": request, "config": reader.config, **context}
+        )
         return html
 
     return HTMLResponse(await reader.get(("page", *key), render))
@@ -133,7 +137,11 @@ async def search(request: Request, q: Annotated[str, Query(max_length=500)] = ""
 
     def build() -> dict[str, Any]:
         hits = finder.search(reader.config.db, q, limit=50) if q.strip() else []
-        found = finder.find_stories(reader.config.db, where=finder.StoryFilter(query=q), limit=10) if hits else None
+        found = (
+            finder.find_stories(reader.config.db, where=finder.StoryFilter(query=q), limit=10)
+            if hits
+            else None
+        )
         return {"q": q, "hits": hits, "stories": found}
 
     return await _page(request, ("search", q), "search.html", build)
@@ -144,9 +152,13 @@ async def entity(request: Request, name: str) -> HTMLResponse:
     reader = _reader(request)
     everyone = await reader.get(("entities",), lambda: storyline.entities(reader.config.db))
     wanted = name.strip().lower()
-    match = next((e for e in everyone if e.name.lower() == wanted or wanted in (a.lower() for a in e.aliases)), None)
+    match = next(
+        (e for e in everyone if e.name.lower() == wanted or wanted in (a.lower() for a in e.aliases)), None
+    )
     if match is None:
-        raise NotFound(f"no person, organisation, place or country named {name!r}", remedy="search for it at /search")
+        raise NotFound(
+            f"no person, organisation, place or country named {name!r}", remedy="search for it at /search"
+        )
 
     def build() -> dict[str, Any]:
         found = finder.find_stories(reader.config.db, where=finder.StoryFilter(entity=match.name), limit=100)
@@ -162,7 +174,9 @@ async def outlet(request: Request, name: str) -> HTMLResponse:
     def build() -> dict[str, Any]:
         found = finder.find_stories(reader.config.db, where=finder.StoryFilter(outlet=name), limit=100)
         if found.total == 0:
-            raise NotFound(f"no stories from an outlet named {name!r}", remedy="pick an outlet on a story page")
+            raise NotFound(
+                f"no stories from an outlet named {name!r}", remedy="pick an outlet on a story page"
+            )
         return {"outlet": name, "stories": found}
 
     return await _page(request, ("outlet", name.lower()), "outlet.html", build)
@@ -195,7 +209,10 @@ async def _correct(request: Request, token: str, action: Callable[[], int], stor
 
 @router.post("/fix/merge")
 async def fix_merge(
-    request: Request, keep: Annotated[int, Form()], gone: Annotated[int, Form()], token: Annotated[str, Form(max_length=500)] = ""
+    request: Request,
+    keep: Annotated[int, Form()],
+    gone: Annotated[int, Form()],
+    token: Annotated[str, Form(max_length=500)] = "",
 ) -> Response:
     reader = _reader(request)
     return await _correct(request, token, lambda: storyline.merge_stories(keep, gone, reader.config.db), keep)
@@ -209,7 +226,9 @@ async def fix_split(
     token: Annotated[str, Form(max_length=500)] = "",
 ) -> Response:
     reader = _reader(request)
-    return await _correct(request, token, lambda: storyline.split_story(story, articles, reader.config.db), story)
+    return await _correct(
+        request, token, lambda: storyline.split_story(story, articles, reader.config.db), story
+    )
 
 
 @router.get("/feed.xml")

@@ -177,7 +177,11 @@ def chart(story: Story, brief: Brief | None) -> Chart | None:
     first = min(p[0] for p in points)
     last = max(p[0] for p in points)
     extent = max((last - first).total_seconds(), 3600.0)
-    rows = list(dict.fromkeys(["Events"] * any(p[4] == "event" for p in points) + [p[1] for p in points if p[4] != "event"]))
+    rows = list(
+        dict.fromkeys(
+            ["Events"] * any(p[4] == "event" for p in points) + [p[1] for p in points if p[4] != "event"]
+        )
+    )
     inner = CHART_WIDTH - CHART_LEFT - 20
 
     def x(when: datetime) -> float:
@@ -215,7 +219,15 @@ def repairs(stored: StoredArticle, context: int = 28) -> list[RepairView]:
             continue
         left = text[max(0, r.offset - context) : r.offset]
         right = text[r.offset + len(r.after) : r.offset + len(r.after) + context]
-        out.append(RepairView(r.kind, r.before, r.after, ("…" + left.split(" ", 1)[-1]) if len(left) == context else left, right))
+        out.append(
+            RepairView(
+                r.kind,
+                r.before,
+                r.after,
+                ("…" + left.split(" ", 1)[-1]) if len(left) == context else left,
+                right,
+            )
+        )
     return out
 
 
