@@ -64,6 +64,7 @@ def test_article_page_toggles_removed_and_repaired(server: Server, page: Any) ->
     assert page.locator("h1").inner_text() == chosen["title"]
     changes = page.locator("#changes")
     assert changes.is_hidden()
+    screenshot(page, "article-page")
     page.locator("#toggle-changes").click()
     assert changes.is_visible()
     assert changes.locator(".removed-list li").count() == len(chosen["removed"])
@@ -71,7 +72,7 @@ def test_article_page_toggles_removed_and_repaired(server: Server, page: Any) ->
     if chosen["repairs"]:
         first = chosen["repairs"][0]
         assert changes.locator(".repairs .after").first.inner_text() == first["after"]
-    screenshot(page, "article-page")
+    screenshot(page, "article-page-changes")
     page.locator("#toggle-changes").click()
     assert changes.is_hidden()
     if chosen["url"]:
@@ -101,6 +102,22 @@ def test_entity_page_shows_titles_by_outlet_and_stories(server: Server, page: An
     assert page.locator("h1").inner_text() == name
     assert page.locator(".titles-table tr").count() >= 1
     assert page.locator(".story-card").count() >= 1
+
+
+def test_pages_fit_a_phone(server: Server, browser: Any) -> None:
+    context = browser.new_context(
+        viewport={"width": 390, "height": 844}, device_scale_factor=2, is_mobile=True
+    )
+    try:
+        tab = context.new_page()
+        story = _story_with_most_outlets(server)
+        for path in ("/", f"/stories/{story['id']}", f"/articles/{story['articles'][0]['id']}"):
+            tab.goto(server.url + path)
+            # Nothing wider than the screen: no sideways scrolling on a phone.
+            assert tab.evaluate("() => document.documentElement.scrollWidth") <= 390, path
+        screenshot(tab, "article-page-phone")
+    finally:
+        context.close()
 
 
 def test_scripts_in_an_ingested_article_never_run(server: Server, page: Any) -> None:
