@@ -240,7 +240,10 @@ def _parse(value: str) -> datetime | None:
 
 
 def plural(count: int, word: str) -> str:
-    return f"{count} {word}{'' if count == 1 else 's'}"
+    """``1 story``, ``3 stories``, ``2 articles``."""
+    if count == 1:
+        return f"1 {word}"
+    return f"{count} {word[:-1] + 'ies' if word.endswith('y') else word + 's'}"
 
 
 FILTERS: dict[str, Any] = {
