@@ -104,6 +104,15 @@ def test_entity_page_shows_titles_by_outlet_and_stories(server: Server, page: An
     assert page.locator(".story-card").count() >= 1
 
 
+def test_api_docs_load_without_a_cdn(server: Server, page: Any) -> None:
+    errors: list[str] = []
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    page.goto(server.url + "/docs")
+    page.locator(".opblock").first.wait_for()
+    assert page.locator(".opblock").count() >= 10
+    assert errors == []
+
+
 def test_pages_fit_a_phone(server: Server, browser: Any) -> None:
     context = browser.new_context(
         viewport={"width": 390, "height": 844}, device_scale_factor=2, is_mobile=True
