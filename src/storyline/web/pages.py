@@ -13,6 +13,7 @@ from xml.sax.saxutils import escape as xml_escape
 
 from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from starlette.concurrency import run_in_threadpool
 
 import storyline
 from storyline.config import BriefConfig
@@ -199,7 +200,12 @@ async def _correct(request: Request, token: str, action: Callable[[], int], stor
         check_token(reader.config, token)
         target = await reader.write(action)
     except StorylineError as exc:
-        view = storyline.story(story, reader.config.db) if story is not None else None
+        view = None
+        if story is not None:
+            try:
+                view = await run_in_threadpool(storyline.story, story, reader.config.db)
+            except NotFound:
+                view = None
         html = request.app.state.templates.get_template("fix.html").render(
             {"request": request, "config": reader.config, "view": view, "error": exc}
         )
