@@ -340,6 +340,7 @@ def serve(
         Path | None,
         typer.Option("--token-file", help="File holding the write token [default: $STORYLINE_TOKEN]."),
     ] = None,
+    workers: Annotated[int, typer.Option(help="Server processes (each with its own cache).")] = 1,
 ) -> None:
     """Start the web UI and HTTP API (docs at /docs). Writes (ingest, merge, split) need the token."""
     try:
@@ -356,7 +357,22 @@ def serve(
     if token_file is not None:
         config = replace(config, token=token_file.read_text(encoding="utf-8").strip() or None)
     typer.echo(f"storyline: serving {config.db.url} at http://{host}:{port}/ (API docs at /docs)", err=True)
-    uvicorn.run(create_app(config), host=host, port=port, log_level="warning")
+    if workers <= 1:
+        uvicorn.run(create_app(config), host=host, port=port, log_level="warning")
+        return
+    import os
+
+    os.environ["STORYLINE_SERVE_DB"] = config.db.url
+    if config.token is not None:
+        os.environ["STORYLINE_TOKEN"] = config.token
+    uvicorn.run(
+        "storyline.web.app:app_from_env",
+        factory=True,
+        workers=workers,
+        host=host,
+        port=port,
+        log_level="warning",
+    )
 
 
 def main() -> None:

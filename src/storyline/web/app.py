@@ -308,6 +308,13 @@ def create_app(config: WebConfig | None = None) -> FastAPI:
     return app
 
 
+def app_from_env() -> FastAPI:
+    """The app for each of several worker processes (`storyline serve --workers N`): the store
+    comes from ``STORYLINE_SERVE_DB``, the token from ``STORYLINE_TOKEN``. Each worker keeps its own
+    cache; a write through one is seen by the others within ``stamp_seconds``."""
+    return create_app(WebConfig(db=StoreConfig.for_path(os.environ.get("STORYLINE_SERVE_DB"))))
+
+
 def _error(request: Request, status: int, code: str, message: str, remedy: str | None) -> Response:
     wants_html = not request.url.path.startswith("/api") and "text/html" in request.headers.get("accept", "")
     if wants_html:
