@@ -4,7 +4,15 @@ Metric (the ScrapingHub article-extraction-benchmark's): precision, recall and F
 word 4-gram shingles of the extracted body and of ``articleBody``, both whitespace-normalised and
 lower-cased, averaged over pages; plus pages per second (extraction only, one process).
 
-    python bench/extraction.py [--data ../shared/datasets/extraction] [--json] [--limit N]
+With ``--audit``, a line-level audit of ours: lines we keep that are not in ``articleBody`` (kept
+furniture, or text the ground truth leaves out) and lines we remove that are in it (lost text), by
+stage, with examples. A line is in the body when its normalised form (``normalize_line``) is a run of
+whole words of the normalised ``articleBody``.
+
+newspaper4k parses the given HTML only: no image downloads, meta refreshes or "read more" links, so
+the bench runs offline.
+
+    python bench/extraction.py [--data ../shared/datasets/extraction] [--json] [--limit N] [--audit]
 """
 
 from __future__ import annotations
@@ -17,6 +25,10 @@ import time
 from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from storyline.model import Article
 
 FAST = "--slow" not in sys.argv
 DEFAULT_DATA = Path(__file__).resolve().parents[1].parent / "shared" / "datasets" / "extraction"
@@ -41,7 +53,8 @@ def score(predicted: str, truth: str) -> tuple[float, float, float]:
     return precision, recall, f1
 
 
-def ours(html: bytes, url: str | None) -> str:
+def ours_article(html: bytes, url: str | None) -> Article | None:
+    """Our article for a page (None when we find none): the text, and every line removed, with why."""
     from storyline.config import ExtractConfig, PipelineConfig
     from storyline.errors import InputError
     from storyline.model import RawDocument, SourceKind
@@ -50,9 +63,14 @@ def ours(html: bytes, url: str | None) -> str:
     raw = RawDocument("bench", SourceKind.FILE, html, datetime.now(UTC), url=url)
     try:
         # The same extract -> furniture -> repair path ingest uses; min_words 0 so short pages still score.
-        return process(raw, PipelineConfig(extract=ExtractConfig(min_words=0, fast=FAST))).text
+        return process(raw, PipelineConfig(extract=ExtractConfig(min_words=0, fast=FAST)))
     except InputError:
-        return ""
+        return None
+
+
+def ours(html: bytes, url: str | None) -> str:
+    article = ours_article(html, url)
+    return article.text if article else ""
 
 
 def trafilatura_peer(html: bytes, url: str | None) -> str:
@@ -62,10 +80,30 @@ def trafilatura_peer(html: bytes, url: str | None) -> str:
 
 
 def newspaper_peer(html: bytes, url: str | None) -> str:
-    from newspaper import Article
+    text = html.decode("utf-8", "replace")
+    try:
+        return _newspaper_text(text, url, None)
+    except (LookupError, ImportError):
+        # The page declares a language whose tokenizer needs NLTK data or a package not installed
+        # (neither can be fetched offline): parse it as English rather than score the peer 0 there.
+        return _newspaper_text(text, url, "en")
 
-    article = Article(url or "http://example.com/")
-    article.download(input_html=html.decode("utf-8", "replace"))
+
+def _newspaper_text(html: str, url: str | None, language: str | None) -> str:
+    from newspaper import Article, Config
+
+    # Parse the given HTML and nothing else: by default newspaper4k downloads every image to size
+    # it and follows meta refreshes and "read more" links, and offline each of those waits minutes.
+    config = Config()
+    config.fetch_images = False
+    config.follow_meta_refresh = False
+    config.memoize_articles = False
+    config.disable_category_cache = True
+    config.request_timeout = 1
+    if language:
+        config.language = language
+    article = Article(url or "http://example.com/", config=config)
+    article.download(input_html=html, ignore_read_more=True)
     article.parse()
     return str(article.text or "")
 
@@ -86,20 +124,85 @@ SYSTEMS: dict[str, Callable[[bytes, str | None], str]] = {
 }
 
 
+Item = tuple[str, bytes, str, str | None]  # page key, HTML, ground-truth articleBody, address
+
+
 def load(data: Path, limit: int | None) -> list[tuple[bytes, str, str | None]]:
+    """(HTML, ground-truth articleBody, address) of each page (tests/test_quality_gate.py reads these)."""
+    return [(html, body, url) for _key, html, body, url in load_keyed(data, limit)]
+
+
+def load_keyed(data: Path, limit: int | None) -> list[Item]:
     truth = json.loads((data / "ground-truth.json").read_text(encoding="utf-8"))
     items = []
     for key in sorted(truth)[:limit]:
         path = data / "html" / f"{key}.html.gz"
         if path.exists():
             items.append(
-                (gzip.decompress(path.read_bytes()), truth[key]["articleBody"], truth[key].get("url"))
+                (key, gzip.decompress(path.read_bytes()), truth[key]["articleBody"], truth[key].get("url"))
             )
     return items
 
 
+def in_body(line: str, body_key: str) -> bool:
+    """The line, normalised as our furniture stage compares lines, is a run of whole words of the body."""
+    from storyline.text.lines import normalize_line
+
+    key = normalize_line(line)
+    return bool(key) and f" {key} " in body_key
+
+
+def audit(items: list[Item], examples: int = 15) -> dict[str, Any]:
+    """Line-level audit of our output against the ground truth.
+
+    Kept furniture: lines of our text that are not in ``articleBody``. Lost text: lines we removed
+    (by stage) that are in ``articleBody``. Counts in lines and words, with examples.
+    """
+    from storyline.text.lines import normalize_line
+
+    kept = kept_out = kept_out_words = 0
+    removed: dict[str, list[int]] = {}
+    kept_examples: list[str] = []
+    lost_examples: list[str] = []
+    by_reason: dict[str, int] = {}
+    for key, html, body, url in items:
+        article = ours_article(html, url)
+        if article is None:
+            continue
+        body_key = f" {normalize_line(body)} "
+        for block in article.blocks:
+            kept += 1
+            if not in_body(block.text, body_key):
+                kept_out += 1
+                kept_out_words += len(block.text.split())
+                kept_examples.append(f"{key[:12]}: {block.text[:110]}")
+        for removal in article.removed:
+            tally = removed.setdefault(removal.stage, [0, 0, 0])
+            tally[0] += 1
+            if in_body(removal.text, body_key):
+                tally[1] += 1
+                tally[2] += len(removal.text.split())
+                if removal.stage != "extract":
+                    lost_examples.append(f"{key[:12]}: [{removal.reason}] {removal.text[:100]}")
+            elif removal.stage != "extract":
+                kind = removal.reason.split(" on ")[0]  # "repeated on 3 pages of X" is one kind
+                by_reason[kind] = by_reason.get(kind, 0) + 1
+    return {
+        "kept_lines": kept,
+        "kept_not_in_body": kept_out,
+        "kept_not_in_body_words": kept_out_words,
+        "removed": {
+            stage: {"lines": n, "in_body": lost, "in_body_words": words}
+            for stage, (n, lost, words) in sorted(removed.items())
+        },
+        "furniture_removed_by_reason": dict(sorted(by_reason.items(), key=lambda kv: -kv[1])),
+        "kept_not_in_body_examples": kept_examples[:examples],
+        "lost_examples": lost_examples[:examples],
+    }
+
+
 def run(data: Path, limit: int | None = None, rounds: int = 3) -> dict[str, dict[str, float]]:
-    items = load(data, limit)
+    items = load_keyed(data, limit)
     results: dict[str, dict[str, float]] = {}
     best_time = {name: float("inf") for name in SYSTEMS}
     texts: dict[str, list[str]] = {}
@@ -109,10 +212,10 @@ def run(data: Path, limit: int | None = None, rounds: int = 3) -> dict[str, dict
         for name, system in SYSTEMS.items():
             if name == "newspaper4k" and name in texts:
                 continue  # two orders of magnitude slower: one round is plenty
-            system(items[0][0], items[0][2])  # warm-up: imports and lazy loads are not extraction
+            system(items[0][1], items[0][3])  # warm-up: imports and lazy loads are not extraction
             outputs = []
             start = time.perf_counter()
-            for html, _body, url in items:
+            for _key, html, _body, url in items:
                 try:
                     outputs.append(system(html, url))
                 except Exception as exc:  # a peer crashing on a page scores 0 there
@@ -122,7 +225,7 @@ def run(data: Path, limit: int | None = None, rounds: int = 3) -> dict[str, dict
             texts[name] = outputs
     for name, outputs in texts.items():
         totals = [0.0, 0.0, 0.0]
-        for text, (_html, body, _url) in zip(outputs, items, strict=True):
+        for text, (_key, _html, body, _url) in zip(outputs, items, strict=True):
             for i, value in enumerate(score(text, body)):
                 totals[i] += value
         n = len(items)
@@ -145,14 +248,26 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--limit", type=int)
     parser.add_argument("--rounds", type=int, default=3, help="timing rounds; the fastest counts")
     parser.add_argument("--slow", action="store_true", help="our extractor with trafilatura's fallbacks on")
+    parser.add_argument(
+        "--audit",
+        action="store_true",
+        help="also audit our lines: kept lines not in the ground truth, removed lines that are",
+    )
+    parser.add_argument("--examples", type=int, default=15, help="examples the audit prints of each")
     args = parser.parse_args(argv)
     if not (args.data / "ground-truth.json").exists():
         print(f"no data at {args.data}: pass --data", file=sys.stderr)
         return 2
     results = run(args.data, args.limit, args.rounds)
     ours_result = results.pop("ours")
+    report = audit(load_keyed(args.data, args.limit), args.examples) if args.audit else None
     if args.json:
-        print(json.dumps({"ours": ours_result, "peers": results}, indent=2))
+        print(
+            json.dumps(
+                {"ours": {**ours_result, "audit": report} if report else ours_result, "peers": results},
+                indent=2,
+            )
+        )
         return 0
     print(f"{'system':<18}{'precision':>10}{'recall':>10}{'f1':>10}{'pages/s':>10}   F1 ratio  speed ratio")
     for name, result in {"ours": ours_result, **results}.items():
@@ -163,7 +278,30 @@ def main(argv: list[str] | None = None) -> int:
             f"{result['pages_per_s']:>10.2f}   {f1_ratio:8.3f}  {speed_ratio:11.3f}"
         )
     print("ratios are ours / system")
+    if report:
+        _print_audit(report)
     return 0
+
+
+def _print_audit(report: dict[str, Any]) -> None:
+    print(
+        f"\nline audit (ours): {report['kept_lines']} lines kept, {report['kept_not_in_body']} not in the "
+        f"ground-truth body ({report['kept_not_in_body_words']} words)"
+    )
+    for stage, tally in report["removed"].items():
+        print(
+            f"  removed by {stage}: {tally['lines']} lines, {tally['in_body']} of them in the body "
+            f"({tally['in_body_words']} words)"
+        )
+    print("  furniture removed (not in the body), by reason:")
+    for reason, count in report["furniture_removed_by_reason"].items():
+        print(f"    {count:4d}  {reason}")
+    print("  kept, not in the body (examples):")
+    for line in report["kept_not_in_body_examples"]:
+        print(f"    {line}")
+    print("  removed by furniture/repair but in the body (examples):")
+    for line in report["lost_examples"]:
+        print(f"    {line}")
 
 
 if __name__ == "__main__":

@@ -15,6 +15,8 @@ from storyline.store import Store, StoredArticle
 ROOT = Path(__file__).resolve().parents[1]
 DEMO = ROOT / "demo" / "corpus"
 TRUTH = ROOT / "demo" / "truth.json"
+# The demo's text files carry no address: its outlets file names each folder's outlet, as a user would.
+DEMO_OUTLETS = ROOT / "demo" / "outlets.txt"
 SHARED = ROOT.parent / "shared"
 SEEDS = SHARED / "seeds"
 DATASETS = SHARED / "datasets"
@@ -35,8 +37,18 @@ def truth() -> dict[str, Any]:
 def demo_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The demo corpus ingested once for the whole session (read-only for tests)."""
     db = tmp_path_factory.mktemp("demo") / "demo.db"
-    storyline.ingest([DEMO], db=db)
+    storyline.ingest([DEMO], db=db, config=demo_config())
     return db
+
+
+def demo_config(**changes: Any) -> storyline.PipelineConfig:
+    """The pipeline's defaults with the demo's outlets file, as `scripts/demo` runs it."""
+    from storyline.config import ExtractConfig
+    from storyline.text.outlets import read_outlet_map
+
+    return storyline.PipelineConfig(
+        extract=ExtractConfig(outlet_folders=read_outlet_map(DEMO_OUTLETS)), **changes
+    )
 
 
 @pytest.fixture(scope="session")

@@ -10,7 +10,7 @@ from pathlib import Path
 from typer.testing import CliRunner
 
 from storyline.cli import app
-from tests.conftest import DEMO, ROOT
+from tests.conftest import DEMO, DEMO_OUTLETS, ROOT
 
 runner = CliRunner()
 
@@ -35,7 +35,7 @@ def test_help_is_instant_and_lists_commands() -> None:
 
 def test_ingest_articles_show_json(tmp_path: Path) -> None:
     db = str(tmp_path / "t.db")
-    result = runner.invoke(app, ["ingest", str(DEMO), "--db", db, "--json"])
+    result = runner.invoke(app, ["ingest", str(DEMO), "--db", db, "--json", "--outlets", str(DEMO_OUTLETS)])
     assert result.exit_code == 0, result.output
     report = json.loads(result.stdout)
     assert report["ingested"] == 36 and len(report["skipped"]) == 3
@@ -69,7 +69,9 @@ def test_ingest_articles_show_json(tmp_path: Path) -> None:
 
 def test_show_prints_headings_removed_and_repairs(tmp_path: Path) -> None:
     db = str(tmp_path / "t.db")
-    runner.invoke(app, ["ingest", str(DEMO / "text/lakeside-observer"), "--db", db])
+    runner.invoke(
+        app, ["ingest", str(DEMO / "text/lakeside-observer"), "--db", db, "--outlets", str(DEMO_OUTLETS)]
+    )
     listing = json.loads(runner.invoke(app, ["articles", "--db", db, "--json"]).stdout)
     target = next(a for a in listing if a["repairs"])
     result = runner.invoke(app, ["show", str(target["id"]), "--db", db, "--removed", "--repairs"])

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import storyline
-from tests.conftest import DEMO, ROOT
+from tests.conftest import DEMO, ROOT, demo_config
 
 TEXT = DEMO / "text/lakeside-observer/rescuers-search-vietnam-landslide.txt"
 
@@ -28,9 +28,9 @@ def test_demo_ingest_summary(demo_db: Path, truth: dict[str, Any]) -> None:
 
 def test_reingesting_changes_nothing(tmp_path: Path) -> None:
     db = tmp_path / "t.db"
-    first = storyline.ingest([DEMO], db=db)
+    first = storyline.ingest([DEMO], db=db, config=demo_config())
     before = {(s.id, s.article.text, s.article.removed) for s in storyline.articles(db=db)}
-    second = storyline.ingest([DEMO], db=db)
+    second = storyline.ingest([DEMO], db=db, config=demo_config())
     assert len(first.ingested) == 36 and not second.ingested and not second.revised
     assert second.unchanged == 36
     assert {(s.id, s.article.text, s.article.removed) for s in storyline.articles(db=db)} == before

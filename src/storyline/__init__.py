@@ -17,7 +17,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from storyline.config import PipelineConfig, StoreConfig
 from storyline.model import Article, Brief, IngestReport, RawDocument, Skip, Story
@@ -47,6 +47,7 @@ __all__ = [
     "get_article",
     "ingest",
     "merge_stories",
+    "outlets",
     "skips",
     "split_story",
     "stories",
@@ -99,7 +100,7 @@ def analyze(db: DbArg = None, *, everything: bool = False, config: PipelineConfi
     from storyline.pipeline import analyze_pending, group_pending
     from storyline.store import Store
 
-    with Store.open(_store_config(db)) as store:
+    with Store.open(_store_config(db)) as store, store.stage_lock():
         count = analyze_pending(store, config, everything=everything)
         group_pending(store, config)
         return count
@@ -126,6 +127,16 @@ def events(db: DbArg = None) -> list[dict[str, object]]:
     with Store.open(_store_config(db)) as store:
         found = _events(s for s in store.iter_articles() if s.analysis is not None)
     return found[::-1]
+
+
+def outlets(db: DbArg = None) -> list[dict[str, Any]]:
+    """Every outlet with its article count, the names and domains folded into it, wire copies,
+    primary sources and how often it was first to report a story (unknown outlets last)."""
+    from storyline.store import Store
+
+    with Store.open(_store_config(db)) as store:
+        found: list[dict[str, Any]] = store.outlets()
+    return found
 
 
 def skips(db: DbArg = None) -> list[Skip]:

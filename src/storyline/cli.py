@@ -15,6 +15,7 @@ from storyline.config import (
     DEFAULT_EMBEDDER,
     DEFAULT_MAX_BYTES,
     AnalyzeConfig,
+    ExtractConfig,
     FetchConfig,
     PipelineConfig,
     SourceConfig,
@@ -27,8 +28,9 @@ app = typer.Typer(
     help="storyline: offline news intelligence. Ingest news, read it clean, see every change.",
 )
 
+# A string, not a Path: a Path would fold the "//" of a database URL (postgresql+psycopg://...).
 DbOption = Annotated[
-    Path | None,
+    str | None,
     typer.Option("--db", help="SQLite file or database URL [default: $STORYLINE_DB or ./storyline.db]"),
 ]
 JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]
@@ -70,16 +72,28 @@ def ingest(
     ignore_robots: Annotated[bool, typer.Option("--ignore-robots", help="Do not honour robots.txt.")] = False,
     embedder: EmbedderOption = DEFAULT_EMBEDDER,
     workers: WorkersOption = 0,
+    outlet: Annotated[
+        str | None, typer.Option("--outlet", help="Every document of this run is from this outlet.")
+    ] = None,
+    outlets: Annotated[
+        Path | None,
+        typer.Option("--outlets", help="File of 'folder = Outlet Name' lines: the outlet of each folder."),
+    ] = None,
 ) -> None:
-    """Ingest news: extract, remove furniture, repair, store, understand. Re-running changes nothing."""
+    """Ingest news: extract, remove furniture, repair, store, understand. Re-running changes nothing.
+
+    The outlet of each article comes from its address, the publisher its page names or its feed;
+    a folder's name is an outlet only when --outlet or --outlets says so."""
     import storyline
     from storyline.render import ingest_progress, print_ingest_report
+    from storyline.text.outlets import read_outlet_map
 
     config = PipelineConfig(
         sources=SourceConfig(max_bytes=max_bytes),
         fetch=replace(
             FetchConfig(), allow_private=allow_private, respect_robots=not ignore_robots, max_bytes=max_bytes
         ),
+        extract=ExtractConfig(outlet=outlet, outlet_folders=read_outlet_map(outlets) if outlets else ()),
         analyze=_analyze_config(embedder, workers),
     )
     with ingest_progress(paths, config.sources, enabled=not as_json) as on_progress:
@@ -88,6 +102,20 @@ def ingest(
         _print_json(report.to_dict())
     else:
         print_ingest_report(report)
+
+
+@app.command("outlets")
+def list_outlets(db: DbOption = None, as_json: JsonOption = False) -> None:
+    """Outlets: their articles, the names and domains folded into each, how often each was first
+    to report a story, and how many of its articles are wire copies or primary sources."""
+    import storyline
+    from storyline.render import print_outlets
+
+    found = storyline.outlets(db)
+    if as_json:
+        _print_json(found)
+    else:
+        print_outlets(found)
 
 
 @app.command()

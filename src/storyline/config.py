@@ -27,16 +27,35 @@ def default_db_path() -> Path:
 class SourceConfig:
     """Reading files and folders."""
 
+    # Every read is bounded by this, whatever stat says (a symlink to /dev/zero says 0 bytes), and so is
+    # a gzip file's inflated size and each WARC record's payload.
     max_bytes: int = DEFAULT_MAX_BYTES
-    # WARC files hold many pages, so they are streamed record by record and only capped per record.
     include_hidden: bool = False
+    # WARC files hold many pages, so they are streamed record by record; the whole inflated stream is
+    # capped too. A Common Crawl WARC is ~1 GB gzipped and ~5 GB inflated; past 8 GiB a file is a bomb
+    # (a few MB of gzipped zeros), not an archive, and reading on only burns time.
+    max_archive_bytes: int = 8 * 1024**3
+    # WARC and HTTP header lines are short (servers refuse lines over 8-16 KB); a longer "line" is a
+    # bomb that warcio would otherwise buffer whole while looking for its end.
+    max_header_line_bytes: int = 64 * 1024
+    # A live feed carries 10-100 items and an archive export a few thousand; past this a feed is a
+    # flood, and the rest become one named skip instead of one skip (or one fetch) per item.
+    max_feed_items: int = 5000
+    # Teaser items whose linked pages fail this many times in a row (a dead or hostile site) stop the
+    # feed's fetching: the rest are one summarised skip, not one slow failure each.
+    max_feed_fetch_failures: int = 10
 
 
 @dataclass(frozen=True, slots=True)
 class FetchConfig:
     """Polite HTTP: timeouts, a size cap, a User-Agent, robots.txt, no private addresses."""
 
+    # Per network operation (connect, one read): a silent server is given up on after this long.
     timeout_s: float = 15.0
+    # The whole document, redirects and robots.txt included: a server dripping one byte every few
+    # seconds never trips the per-read timeout, so only an overall deadline bounds it. News pages arrive
+    # in well under a second; a minute is generous for a slow link.
+    deadline_s: float = 60.0
     max_bytes: int = 10 * 1024 * 1024
     max_redirects: int = 5
     user_agent: str = "storyline/0.1 (+https://github.com/storyline-news/storyline; offline news reader)"
@@ -66,11 +85,17 @@ class ExtractConfig:
     min_text_words: int = 8
     # Lines of the page outside the main text are recorded as removed, up to this many.
     max_recorded_removals: int = 400
+    # The outlet the user says every document is from (``ingest --outlet``), and folders the user
+    # maps to outlets (``ingest --outlets FILE``). Folder names are never outlets by default.
+    outlet: str | None = None
+    outlet_folders: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
 class FurnitureConfig:
-    """Site furniture: prompts, previous/next links, related lists, share and cookie notices."""
+    """Site furniture: paywall, subscription, share, follow, comment and cookie prompts, navigation
+    menus, read-more and previous/next links, related lists, image credits, ads, timestamps; the
+    named kinds are in ``storyline.text.lines`` (each a whole-line pattern or shape, see there)."""
 
     # Furniture is short; a long line that happens to contain "subscribe" is article text.
     max_words: int = 14
@@ -94,16 +119,43 @@ class RepairConfig:
     fix_lossy_mojibake: bool = True
     split_merged_words: bool = True
     normalize_whitespace: bool = True
-    # Lossy mojibake erased which quote it was; AUTO picks single quotes for British-spelled text
-    # (the house style of the British press) and double quotes otherwise.
+    # Lossy mojibake erased which quote it was; AUTO reads the text's house style (repair.house_style:
+    # intact curly marks, straight ones, then single quotes for British-spelled text, the style of
+    # the British tabloid press the CNN/DailyMail sets hold, and double quotes otherwise).
     quote_style: QuoteStyle = QuoteStyle.AUTO
-    # wordfreq Zipf frequencies: a merged token must be unknown (below ``unknown_zipf``) and both
-    # halves common (at least ``part_zipf`` beside a function word, ``content_part_zipf``
-    # for two content words) before it is split. Calibrated on the seeds and demo.
-    unknown_zipf: float = 1.5
-    part_zipf: float = 3.3
+    # Straight quote marks show the house style only with at least this many votes (a single quote
+    # opening a sentence counts two): one inside a sentence is as often a quote within a quote
+    # whose outer marks were lost (said, 'Congratulations,').
+    straight_quote_votes: int = 2
+    # Merged words ("themoment"), precision first: a split that damages a correct word (a name such
+    # as Bethan -> "Be than", a compound such as superphone) is worse than a merge left alone. A token
+    # is split only when wordfreq knows it in none of ``known_languages`` (any frequency at all: the
+    # lists hold names, typos and closed compounds down to Zipf ~1), so every word, name or compound
+    # a dictionary has seen stays. Languages beyond English catch foreign words and place names
+    # quoted in English news (Tournon, dessous).
+    known_languages: tuple[str, ...] = ("en", "fr", "de", "es", "it", "pt", "nl")
+    # One half a function word (the+moment, officials+said, which+killed) and both halves at least
+    # this common: the seeds' content halves are 4.07 (sectors) and 5.24 (moment), while the rarest
+    # damaging half seen on real text was 3.42 (selves in "theselves", a typo of themselves).
+    part_zipf: float = 3.5
+    # Two content words only in a token this long with both halves this common: every such split
+    # on 319k words of clean news was a closed compound of 10-12 letters (photosharing,
+    # longrunning, steamfields, funnybooks), while a lost space between two whole words
+    # (Governmentofficials, 19 letters) makes a longer token.
+    content_merge_min_length: int = 14
     content_part_zipf: float = 4.5
+    # The split form must be far more frequent than the joined one: wordfreq's estimate for the two
+    # words together must beat the joined token by this many Zipf points (100x).
+    split_margin_zipf: float = 2.0
+    # A token one typing slip away (one letter added, dropped, changed or swapped) from a word at
+    # least this common is a misspelling (theselves -> themselves), not two words run together.
+    typo_zipf: float = 3.0
+    # Shorter tokens collide with rare real words: below this length only two function words are
+    # split (tothe, onthe). Two function words are split at any length (withthe, Beyondthe) when the
+    # token is rarer than ``short_unknown_zipf``: wordfreq knows these scraping accidents as typos
+    # (tothe 2.2, withthe 2.0), while anon (3.3), into and whereby stay.
     min_merged_length: int = 7
+    short_unknown_zipf: float = 2.5
 
 
 @dataclass(frozen=True, slots=True)
@@ -221,6 +273,9 @@ class StoreConfig:
     """Where articles live: a SQLAlchemy URL, or a SQLite file path."""
 
     url: str = field(default_factory=lambda: f"sqlite:///{default_db_path()}")
+    # Seconds a writer waits for another process's write to finish before giving up with a
+    # message (SQLite allows one writer at a time; readers never wait).
+    lock_timeout: float = 60.0
 
     @staticmethod
     def for_path(path: str | Path | None) -> StoreConfig:

@@ -49,8 +49,42 @@ class MalformedRecord(InputError):
     code = "malformed-record"
 
 
+class SpecialFile(InputError):
+    """A FIFO, device or socket: refused by its type, never opened (a FIFO blocks, /dev/zero never ends)."""
+
+    code = "special-file"
+
+
+class Unreadable(InputError):
+    """A file or folder the operating system will not let us read (permissions, a vanished file)."""
+
+    code = "unreadable"
+
+
+class MalformedArchive(InputError):
+    code = "malformed-warc"
+
+
+class TruncatedRecord(InputError):
+    """A WARC record that ends before its declared length: storing it would store half a page."""
+
+    code = "truncated"
+
+
+class TooManyItems(InputError):
+    """A container with more entries than the configured cap; the rest are one skip, not one each."""
+
+    code = "too-many-items"
+
+
 class FetchError(InputError):
     code = "fetch-failed"
+
+
+class DeadlineExceeded(FetchError):
+    """A fetch that took longer than its overall deadline (a server dripping bytes to hold us)."""
+
+    code = "deadline"
 
 
 class Forbidden(InputError):

@@ -7,9 +7,10 @@ what was extracted, what was removed and what was repaired can always be traced 
 from __future__ import annotations
 
 import hashlib
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 from enum import StrEnum
 from types import MappingProxyType
 from typing import Any
@@ -45,6 +46,54 @@ class BlockKind(StrEnum):
     LIST_ITEM = "list_item"
     QUOTE = "quote"
     CAPTION = "caption"
+
+
+class DateSource(StrEnum):
+    """Where an article's publication date came from; a reader is shown how sure it is."""
+
+    METADATA = "metadata"  # the page's own metadata (meta tags, JSON-LD, <time>) or a JSON record
+    FEED = "feed"  # the feed item's date
+    DATELINE = "dateline"  # a date line at the top of a saved text ("Posted: Nov 27, 2005")
+    ADDRESS = "address"  # a full date in the article's address (/2013/05/03/)
+    TEXT = "text"  # the date the lead sentences give for the main event
+
+
+# Dates outside these bounds are misread or placeholder values (``0001-01-01`` in a template, a year
+# typed as 2103): no news was published before 1900, and none tomorrow.
+EARLIEST_DATE = datetime(1900, 1, 1, tzinfo=UTC)
+FUTURE_SLACK = timedelta(days=1)
+
+
+def plausible_date(when: datetime | None, now: datetime | None = None) -> datetime | None:
+    """``when`` (made time-zone aware, UTC if it had none) if it can be a news date, else None.
+
+    The one gate every date passes before it reaches the model, the store or grouping, so date
+    arithmetic downstream (time windows, ``date - 10 days``) can never overflow."""
+    if when is None:
+        return None
+    aware = when if when.tzinfo else when.replace(tzinfo=UTC)
+    try:
+        latest = (now or datetime.now(UTC)) + FUTURE_SLACK
+        return aware if EARLIEST_DATE <= aware <= latest else None
+    except (OverflowError, ValueError):
+        return None
+
+
+# Scripts written without spaces between words: their words are counted by characters.
+_UNSPACED = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\u0e00-\u0e7f]")
+# A Chinese or Japanese word is about 1.7 characters long on average (Thai and Korean are near it).
+_CHARS_PER_WORD = 1.7
+
+
+def count_words(text: str) -> int:
+    """Words in ``text``: spaced words, plus characters of unspaced scripts (Chinese, Japanese, Thai)
+    counted at their average word length, so a Chinese article is not "0 words" (Korean
+    spaces its words)."""
+    unspaced = len(_UNSPACED.findall(text))
+    if not unspaced:
+        return len(text.split())
+    spaced = len(_UNSPACED.sub(" ", text).split())
+    return spaced + round(unspaced / _CHARS_PER_WORD)
 
 
 def _frozen(mapping: Mapping[str, str] | None) -> Mapping[str, str]:
@@ -120,6 +169,19 @@ class Article:
     content_kind: ContentKind = ContentKind.HTML
     removed: tuple[Removal, ...] = ()
     repairs: tuple[Repair, ...] = ()
+    date_source: DateSource | None = None
+    # True when the document had no title and one was taken from its first line or sentence.
+    title_derived: bool = False
+    # The outlet's identity across its names and subdomains (``amd.com``, ``name:meridian wire``);
+    # None when nothing says who published it (then the article is its own source).
+    outlet_key: str | None = None
+    # How sure ``outlet`` is as the outlet's display name: 4 given by the user, 3 the site's own
+    # name, 2 a feed's title, 1 the bare domain; the store shows each outlet by its surest name.
+    outlet_rank: int = 0
+    # The wire agency the article credits ("Reuters"): a wire copy counts once, for the agency.
+    agency: str | None = None
+    # A company's or government's own release: a primary source, not coverage agreeing with it.
+    primary_source: bool = False
 
     @property
     def text(self) -> str:
@@ -127,7 +189,7 @@ class Article:
 
     @property
     def word_count(self) -> int:
-        return sum(len(block.text.split()) for block in self.blocks)
+        return sum(count_words(block.text) for block in self.blocks)
 
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready view, the shape of ``storyline articles --json``."""
@@ -138,6 +200,11 @@ class Article:
             "title": self.title,
             "byline": self.byline,
             "published": self.published.isoformat() if self.published else None,
+            "date_source": self.date_source.value if self.date_source else None,
+            "title_derived": self.title_derived,
+            "outlet_key": self.outlet_key,
+            "agency": self.agency,
+            "primary_source": self.primary_source,
             "language": self.language,
             "content_kind": self.content_kind.value,
             "text": self.text,
@@ -319,6 +386,16 @@ class StoryArticle:
     # A syndicated or lightly edited copy of this article id: not an independent source.
     duplicate_of: int | None = None
     pinned: bool = False
+    # The wire agency it credits, and whether it is a company's or government's own release.
+    agency: str | None = None
+    primary_source: bool = False
+
+    @property
+    def source_key(self) -> str:
+        """Who independently reports this: the agency for a wire copy (it counts once however many
+        outlets run it), else the outlet, else the article itself (an unknown outlet is its own
+        source)."""
+        return f"agency:{self.agency}" if self.agency else (self.outlet or f"article:{self.id}")
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -330,6 +407,8 @@ class StoryArticle:
             "score": round(self.score, 4),
             "duplicate_of": self.duplicate_of,
             "pinned": self.pinned,
+            "agency": self.agency,
+            "primary_source": self.primary_source,
         }
 
 
@@ -362,6 +441,9 @@ class Story:
     articles: tuple[StoryArticle, ...]
     entities: tuple[StoryEntity, ...] = ()
     related: tuple[ThreadRef, ...] = ()
+    # False when no article says when it was published: first/last seen are then the times the
+    # articles were read, shown as "seen", never as the story's date.
+    dated: bool = True
 
     @property
     def outlets(self) -> tuple[str, ...]:
@@ -372,6 +454,13 @@ class Story:
                 seen.setdefault(item.outlet)
         return tuple(seen)
 
+    @property
+    def independent_sources(self) -> int:
+        """How many independent sources report the story: near-duplicates and wire copies of one
+        agency count once, an article of unknown outlet counts as its own source, and a primary
+        source (a company's own release) is not coverage."""
+        return len({a.source_key for a in self.articles if a.duplicate_of is None and not a.primary_source})
+
     def to_dict(self) -> dict[str, Any]:
         return {
             "id": self.id,
@@ -379,7 +468,9 @@ class Story:
             "thread": self.thread,
             "first_seen": self.first_seen.isoformat() if self.first_seen else None,
             "last_seen": self.last_seen.isoformat() if self.last_seen else None,
+            "dated": self.dated,
             "outlets": list(self.outlets),
+            "independent_sources": self.independent_sources,
             "article_count": len(self.articles),
             "articles": [a.to_dict() for a in self.articles],
             "entities": [

@@ -16,9 +16,9 @@ import numpy as np
 
 from storyline.config import AnalyzeConfig, PipelineConfig
 from storyline.errors import InputError
-from storyline.model import Analysis, Article, IngestReport, RawDocument, Skip
+from storyline.model import Analysis, Article, IngestReport, RawDocument, Skip, plausible_date
 from storyline.sources import iter_documents
-from storyline.store import Store, StoredArticle
+from storyline.store import AlreadyStored, Store, StoredArticle
 from storyline.text.extract import extract
 from storyline.text.furniture import OutletEvidence, candidate_lines, remove_furniture
 from storyline.text.lines import line_key
@@ -81,11 +81,14 @@ def ingest(
             outcome = "skipped"
         if on_progress is not None:
             on_progress(item.locator, outcome)
-    for outlet in sorted(tally.outlets):
+    # Every outlet that gained pages, this run or a run killed before its re-pass.
+    for outlet in sorted(set(store.pending_repass()) | tally.outlets):
         _apply_new_evidence(outlet, store, config)
+        store.done_repass(outlet)
     if config.analyze_on_ingest:
-        analyze_pending(store, config, on_progress=on_progress)
-        group_pending(store, config, on_progress=on_progress)
+        with store.stage_lock():
+            analyze_pending(store, config, on_progress=on_progress)
+            group_pending(store, config, on_progress=on_progress)
     return tally.report()
 
 
@@ -103,21 +106,29 @@ def analyze_pending(
     size = config.analyze.batch_size * 4
     chunks = ([store.article(i) for i in ids[first : first + size]] for first in range(0, len(ids), size))
     workers = config.analyze.workers if len(ids) > size else 1
-    for articles, analyses in _analysed(chunks, config, workers):
+    for batch, results in _analysed(chunks, config, workers):
+        # One article the analysis fails on is recorded and retried next time; the rest go on.
+        for stored, result in zip(batch, results, strict=True):
+            if isinstance(result, str):
+                log.warning("analysis failed on article %s: %s", stored.id, result)
+                store.record_failure(stored.id, "analyze", result)
+        done = [(s, r) for s, r in zip(batch, results, strict=True) if not isinstance(r, str)]
+        analyses = [r for _, r in done]
         # Embeddings stay in this process, next to the cache: only unseen sentences are embedded.
-        vectors = _embed(store, analyses, config) if config.analyze.embedder else None
-        for n, (stored, analysis) in enumerate(zip(articles, analyses, strict=True)):
+        vectors = _embed(store, analyses, config) if config.analyze.embedder and done else None
+        for n, (stored, analysis) in enumerate(done):
             store.save_analysis(stored.id, stored.article.text, analysis)
             if vectors is not None and len(vectors[n]):
                 store.save_article_vector(stored.id, config.analyze.embedder, vectors[n])
             if on_progress is not None:
                 on_progress(f"article {stored.id}", "analyzed")
+        store.clear_failures([s.id for s, _ in done], "analyze")
     return len(ids)
 
 
 def _analysed(
     chunks: Iterator[list[StoredArticle]], config: PipelineConfig, workers: int
-) -> Iterator[tuple[list[StoredArticle], list[Analysis]]]:
+) -> Iterator[tuple[list[StoredArticle], list[Analysis | str]]]:
     """Each chunk with its analyses, parsed here or in ``workers`` processes (spaCy loaded once in
     each). At most two chunks per worker are in flight, so memory stays flat on any store."""
     if workers <= 1:
@@ -127,7 +138,7 @@ def _analysed(
     from concurrent.futures import Future, ProcessPoolExecutor
 
     with ProcessPoolExecutor(workers) as pool:
-        pending: deque[tuple[list[StoredArticle], Future[list[Analysis]]]] = deque()
+        pending: deque[tuple[list[StoredArticle], Future[list[Analysis | str]]]] = deque()
         for articles in chunks:
             pending.append(
                 (articles, pool.submit(_analyse_chunk, [a.article for a in articles], config.analyze))
@@ -140,10 +151,22 @@ def _analysed(
             yield done, future.result()
 
 
-def _analyse_chunk(articles: list[Article], config: AnalyzeConfig) -> list[Analysis]:
+def _analyse_chunk(articles: list[Article], config: AnalyzeConfig) -> list[Analysis | str]:
+    """The chunk's analyses; when the batch fails, each article alone, so one bad article gives
+    its error (a string, which crosses a process boundary) and the others their analyses."""
     from storyline.nlp.analyze import analyze_many
 
-    return list(analyze_many(articles, config))
+    try:
+        return list(analyze_many(articles, config))
+    except Exception:
+        log.warning("analysis of a batch of %d failed; analysing its articles one by one", len(articles))
+    out: list[Analysis | str] = []
+    for article in articles:
+        try:
+            out.extend(analyze_many([article], config))
+        except Exception as exc:  # recorded by the caller, retried on the next run
+            out.append(f"{type(exc).__name__}: {exc}"[:2000])
+    return out
 
 
 def _ingest_one(item: RawDocument | Skip, store: Store, config: PipelineConfig, tally: _Tally) -> str:
@@ -153,6 +176,11 @@ def _ingest_one(item: RawDocument | Skip, store: Store, config: PipelineConfig, 
         log.info("skipped %s: %s", item.locator, item.message)
         return "skipped"
     if store.is_known(item.locator, item.content_hash):
+        # A file edited and then reverted: its earlier revision is the latest again.
+        restored = store.restore_revision(item.locator, item.content_hash)
+        if restored is not None:
+            tally.revised.append(restored)
+            return "revised"
         tally.unchanged += 1
         return "unchanged"
     try:
@@ -163,9 +191,13 @@ def _ingest_one(item: RawDocument | Skip, store: Store, config: PipelineConfig, 
         tally.skipped.append(skip)
         return "skipped"
     keys = candidate_lines(extracted, config.furniture)
-    evidence = _evidence(store, extracted.outlet, keys)
+    evidence = _evidence(store, extracted.outlet, keys, store.has_copy(extracted.outlet, item.content_hash))
     article = _finish(extracted, config, evidence)
-    article_id, revision = store.save(item, article, keys)
+    try:
+        article_id, revision = store.save(item, article, keys)
+    except AlreadyStored:  # another ingest of the same input stored it first
+        tally.unchanged += 1
+        return "unchanged"
     (tally.revised if revision > 1 else tally.ingested).append(article_id)
     if article.outlet:
         tally.outlets.add(article.outlet)
@@ -196,10 +228,12 @@ def _embed(store: Store, analyses: list[Analysis], config: PipelineConfig) -> li
     ]
 
 
-def _evidence(store: Store, outlet: str | None, keys: set[str]) -> OutletEvidence:
-    # The page being ingested counts as one of the pages that carry each of its own lines.
+def _evidence(store: Store, outlet: str | None, keys: set[str], is_copy: bool) -> OutletEvidence:
+    # The page being ingested counts as one of the pages that carry each of its own lines, unless
+    # it is an exact copy of a stored page (identical copies are one page of evidence).
     counts = store.line_counts(outlet, keys)
-    return OutletEvidence(outlet, {key: counts.get(key, 0) + 1 for key in keys})
+    own = 0 if is_copy else 1
+    return OutletEvidence(outlet, {key: counts.get(key, 0) + own for key in keys})
 
 
 def _apply_new_evidence(outlet: str, store: Store, config: PipelineConfig) -> None:
@@ -229,10 +263,11 @@ def group_pending(
     (online: an article only ever sees the ones before it); then relink the touched stories'
     threads. Returns how many articles were placed."""
     config = config or PipelineConfig()
+    store.heal_dates()
     ids = store.articles_needing_story()
     if not ids:
         return 0
-    dates = store.article_dates(ids)
+    dates = {i: plausible_date(d) for i, d in store.article_dates(ids).items()}
     known = [d for d in dates.values() if d is not None]
     grouper, model, dim = _load_grouper(store, config, min(known) if known else None)
     # A batch is placed in the order things happened, where its articles say when; undated ones
@@ -242,10 +277,18 @@ def group_pending(
     vectors = store.article_vectors_for(model, ids)
     touched: set[int] = set()
     for first in range(0, len(ids), 200):
+        placed = []
         for stored in store.articles_by_ids(ids[first : first + 200]):
-            touched |= _place(store, grouper, stored, vectors.get(stored.id), model, dim, config)
+            try:
+                touched |= _place(store, grouper, stored, vectors.get(stored.id), model, dim, config)
+            except Exception as exc:  # one article never blocks the batch or any later ingest
+                log.exception("grouping failed on article %s", stored.id)
+                store.record_failure(stored.id, "group", f"{type(exc).__name__}: {exc}")
+                continue
+            placed.append(stored.id)
             if on_progress is not None:
                 on_progress(f"article {stored.id}", "grouped")
+        store.clear_failures(placed, "group")
     for story_id in sorted(touched):
         if story_id in grouper.stories:
             store.save_thread_links(story_id, grouper.thread_links(story_id))

@@ -7,7 +7,7 @@ from collections import Counter
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from rich.console import Console
 from rich.markup import escape
@@ -164,13 +164,21 @@ def _opening(text: str, words: int = 10) -> str:
 
 def print_article(stored: StoredArticle, *, show_removed: bool, show_repairs: bool) -> None:
     article = stored.article
-    console.print(Text(article.title or "(untitled)", style="bold"))
+    title = article.title or "(untitled)"
+    console.print(
+        Text(title + (" (title taken from the text)" if article.title_derived else ""), style="bold")
+    )
+    when = (
+        f"{article.published.isoformat()} (date from {article.date_source or 'unknown'})"
+        if article.published
+        else f"undated (seen {_day(stored.ingested_at)})"
+    )
     meta = " · ".join(
         part
         for part in (
             article.outlet,
             article.byline,
-            article.published.isoformat() if article.published else None,
+            when,
             article.language,
             article.url or article.locator,
         )
@@ -242,16 +250,22 @@ def _day(value: object) -> str:
     return value.strftime("%Y-%m-%d") if hasattr(value, "strftime") else ""
 
 
+def _span(story: Story) -> str:
+    """When the story happened, from its articles' dates; when none is dated, when it was read,
+    labelled "seen" (an ingest time is never shown as a story's date)."""
+    first, last = _day(story.first_seen), _day(story.last_seen)
+    span = first if last == first else f"{first} → {last}"
+    return span if story.dated else f"undated (seen {span})"
+
+
 def print_stories(items: Sequence[Story]) -> None:
     table = Table(title=f"{len(items)} stories, most recent first")
-    for name in ("id", "story", "thread", "articles", "outlets", "seen", "who and where"):
+    for name in ("id", "story", "thread", "articles", "outlets", "when", "who and where"):
         table.add_column(name, overflow="fold")
     for story in items:
         copies = sum(1 for a in story.articles if a.duplicate_of is not None)
         count = f"{len(story.articles)}" + (f" ({copies} copies)" if copies else "")
-        seen = _day(story.first_seen)
-        if _day(story.last_seen) != seen:
-            seen += f" → {_day(story.last_seen)}"
+        seen = _span(story)
         table.add_row(
             str(story.id),
             Text(story.title or "(untitled)"),
@@ -269,8 +283,9 @@ def print_story(view: StoryView) -> None:
     console.print(Text(story.title or "(untitled)", style="bold"))
     thread = f" · thread T{story.thread}" if story.thread is not None else ""
     console.print(
-        f"story {story.id}{thread} · {len(story.articles)} articles from {len(story.outlets)} outlets · "
-        f"{_day(story.first_seen)} → {_day(story.last_seen)}"
+        f"story {story.id}{thread} · {len(story.articles)} articles, "
+        f"{story.independent_sources} independent sources · "
+        f"{_span(story)}"
     )
     by_outlet: dict[str, list[StoryArticle]] = {}
     for item in story.articles:
@@ -295,3 +310,20 @@ def print_story(view: StoryView) -> None:
         for ref in story.related:
             related.add_row(str(ref.story), Text(ref.title or ""), _day(ref.first_seen), Text(ref.reason))
         console.print(related)
+
+
+def print_outlets(items: Sequence[dict[str, Any]]) -> None:
+    table = Table(title=f"{len(items)} outlets")
+    for name in ("outlet", "articles", "first to report", "wire copies", "primary", "also known as"):
+        table.add_column(name, overflow="fold")
+    for item in items:
+        aliases = [n for n in item["names"] if n != item["name"]] + list(item["domains"])
+        table.add_row(
+            Text(str(item["name"])),
+            str(item["articles"]),
+            str(item["first_to_report"]),
+            str(item["wire_copies"]),
+            str(item["primary_sources"]),
+            Text(", ".join(aliases)),
+        )
+    console.print(table)

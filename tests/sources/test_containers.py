@@ -74,3 +74,24 @@ def test_warc_responses_become_articles(tmp_path: Path) -> None:
     assert len(report.ingested) == 1
     stored = storyline.articles(db=tmp_path / "t.db")[0].article
     assert stored.url == "https://news.example/bridge" and stored.outlet == "news.example"
+
+
+def test_feed_guid_is_a_link_only_when_it_is_a_url(tmp_path: Path) -> None:
+    items = (
+        # A permalink guid that is a URL is the item's link: fetched (and here refused, loopback).
+        "<item><title>One</title><guid>http://127.0.0.1/one</guid></item>"
+        # Opaque guids are ids, never fetched: together they make one skip, not one each.
+        + "".join(f"<item><title>N{n}</title><guid>urn:uuid:{n}</guid></item>" for n in range(5))
+        + '<item><title>Two</title><guid isPermaLink="false">tag:example.org,2026:2</guid>'
+        "<description>" + "Words of a full item body. " * 20 + "</description></item>"
+    )
+    (tmp_path / "feed.xml").write_text(
+        f'<?xml version="1.0"?><rss version="2.0"><channel><title>Wire</title>{items}</channel></rss>',
+        encoding="utf-8",
+    )
+    report = storyline.ingest([tmp_path / "feed.xml"], db=tmp_path / "t.db")
+    assert sorted(s.code for s in report.skipped) == ["empty", "forbidden"]
+    empty = next(s for s in report.skipped if s.code == "empty")
+    assert empty.message.startswith("5 feed item(s) have no content and no fetchable link")
+    assert len(report.ingested) == 1
+    assert storyline.articles(db=tmp_path / "t.db")[0].article.url is None

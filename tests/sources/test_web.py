@@ -85,11 +85,26 @@ def test_private_addresses_and_other_schemes_are_refused() -> None:
         "http://10.1.2.3/x",
         "http://[::1]/",
         "http://169.254.169.254/latest/meta-data/",
+        # IPv4 embedded in IPv6: NAT64, IPv4-compatible, IPv4-mapped, SIIT, 6to4, Teredo, local NAT64
+        "http://[64:ff9b::7f00:1]/",
+        "http://[::7f00:1]/",
+        "http://[::ffff:127.0.0.1]/",
+        "http://[::ffff:0:a00:1]/",
+        "http://[2002:7f00:1::]/",
+        "http://[2002:c0a8:101::1]/",
+        "http://[2001:0:4136:e378:8000:63bf:80ff:fffe]/",
+        "http://[64:ff9b:1::5db8:d822]/",
+        "http://[fe80::1%25eth0]/",
+        "http://0.0.0.0/",
+        "http://100.64.0.1/",
     ):
         with pytest.raises(Forbidden):
             _check_address(url, allow_private=False)
     with pytest.raises(Forbidden):
         _check_address("file:///etc/passwd", allow_private=True)
+    # Public addresses, including a public IPv4 inside NAT64 and 6to4, pass.
+    for url in ("http://93.184.216.34/", "http://[64:ff9b::5db8:d822]/", "http://[2002:5db8:d822::1]/"):
+        _check_address(url, allow_private=False)
 
 
 def test_robots_txt_is_honoured(site: str, tmp_path: Path) -> None:

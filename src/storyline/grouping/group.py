@@ -35,7 +35,7 @@ from urllib.parse import urlsplit
 import numpy as np
 
 from storyline.config import StoryConfig
-from storyline.model import Analysis, Article, Entity, EntityType
+from storyline.model import Analysis, Article, Entity, EntityType, plausible_date
 
 # How many of a story's most named entities count as its leading ones, for threads.
 LEADING = 6
@@ -195,7 +195,8 @@ def profile(
         proper,
         entities,
         names,
-        article.published,
+        # Through the date gate again: a store written before it may hold 0001-01-01.
+        plausible_date(article.published),
         article.title,
         pinned,
         tuple(dict.fromkeys(people)),
@@ -496,6 +497,9 @@ class Grouper:
                 self._by_leading[key].add(state.id)
         # A date in the future is a misread one: it must not push every story out of the window.
         soon = datetime.now(UTC) + timedelta(days=1)
+        for state in self.stories.values():
+            # Story dates an earlier version stored unchecked pass the date gate here.
+            state.first, state.last = plausible_date(state.first), plausible_date(state.last)
         dated = [
             state.last for state in self.stories.values() if state.last is not None and state.last <= soon
         ]
@@ -509,7 +513,7 @@ class Grouper:
             if stale:
                 self._index.remove(np.asarray(stale, dtype=np.uint64))
         window = timedelta(days=config.window_days)
-        edges = [d - window for d in (self._newest, oldest) if d is not None]
+        edges = [d - window for d in (self._newest, plausible_date(oldest)) if d is not None]
         edge = min(edges) if edges else None
         keys, vectors = [], []
         for state in self.stories.values():

@@ -1,21 +1,38 @@
 """Sources: files, folders, feeds, JSON Lines, WARC and URLs, turned into a stream of
-:class:`RawDocument` (or :class:`Skip`) one at a time, so memory stays flat on any size of input."""
+:class:`RawDocument` (or :class:`Skip`) one at a time, so memory stays flat on any size of input.
+
+Every reader is bounded: a file is read to at most ``max_bytes + 1`` whatever ``stat`` says, gzip is
+inflated in a stream up to the same cap, WARC archives are streamed with a cap per record and on the
+whole stream, and special files (FIFOs, devices, sockets) are refused by their type without being
+opened for reading.
+"""
 
 from __future__ import annotations
 
+import gzip
+import logging
 import os
+import stat
+import zlib
 from collections.abc import Iterable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import BinaryIO
 
 from storyline.config import FetchConfig, SourceConfig
-from storyline.errors import InputError, NotFound, TooLarge
+from storyline.errors import BinaryInput, InputError, NotFound, SpecialFile, TooLarge, Unreadable
 from storyline.model import ContentKind, RawDocument, Skip, SourceKind
 from storyline.sources.containers import expand_feed, expand_jsonl, expand_warc
-from storyline.sources.sniff import is_gzip, maybe_gunzip, sniff
+from storyline.sources.sniff import is_gzip, sniff
 from storyline.sources.web import Fetcher, is_url
 
-__all__ = ["Fetcher", "count_inputs", "iter_documents"]
+__all__ = ["Fetcher", "count_inputs", "iter_documents", "safe_locator"]
+
+log = logging.getLogger(__name__)
+
+_HEAD = 8192
+# Compressed bytes read to see what a gzip file holds (8 KB inflated needs far less).
+_PEEK = 64 * 1024
 
 
 def iter_documents(
@@ -37,11 +54,22 @@ def iter_documents(
                     yield Skip(text, exc.code, str(exc))
                 continue
             path = Path(text)
-            if not path.exists():
-                yield Skip(text, NotFound.code, f"no such file or folder: {text}")
+            if not os.path.lexists(path):
+                yield Skip(safe_locator(path), NotFound.code, f"no such file or folder: {safe_locator(path)}")
                 continue
-            for file in _walk(path, sources):
-                yield from _read_file(file, fetcher, sources)
+            for entry in _walk(path, sources):
+                if isinstance(entry, Skip):
+                    yield entry
+                    continue
+                try:
+                    yield from _read_file(entry, fetcher, sources)
+                except Exception as exc:  # a reader's bug on one file must not end the walk
+                    log.exception("unexpected failure reading %s", safe_locator(entry))
+                    yield Skip(
+                        safe_locator(entry),
+                        "internal-error",
+                        f"{type(exc).__name__}: {exc} (please report this)",
+                    )
 
 
 def count_inputs(inputs: Iterable[str | Path], sources: SourceConfig) -> int:
@@ -51,82 +79,204 @@ def count_inputs(inputs: Iterable[str | Path], sources: SourceConfig) -> int:
         text = str(item)
         if is_url(text):
             total += 1
-        elif Path(text).exists():
+        elif os.path.lexists(text):
             total += sum(1 for _ in _walk(Path(text), sources))
         else:
             total += 1
     return total
 
 
-def _walk(path: Path, sources: SourceConfig) -> Iterator[Path]:
-    if path.is_file():
+def safe_locator(path: Path | str) -> str:
+    """``path`` as a string that can always be stored and printed, and is the same on every run.
+
+    A file name that is not valid UTF-8 arrives as a ``str`` with lone surrogates (Python's
+    surrogateescape), which SQLite and terminals refuse; its undecodable bytes become ``\\xNN``
+    escapes instead, so the name stays readable and stable while the real path is still used to read.
+    """
+    return os.fsencode(path).decode("utf-8", "backslashreplace")
+
+
+def _walk(path: Path, sources: SourceConfig) -> Iterator[Path | Skip]:
+    try:
+        is_dir = stat.S_ISDIR(os.stat(path).st_mode)
+    except OSError:
+        is_dir = False  # a dangling symlink: _read_file names it
+    if not is_dir:
         yield path
         return
+    # os.walk hides the folders it cannot list unless asked: each becomes a named skip.
+    refused: list[OSError] = []
     # os.walk is lazy: a folder of millions of files is never listed in memory at once. Sorting each
     # directory keeps ingest order (and so story assignment) deterministic.
-    for root, dirs, files in os.walk(path):
+    for root, dirs, files in os.walk(path, onerror=refused.append):
+        yield from _refusals(refused)
         if not sources.include_hidden:
             dirs[:] = [d for d in dirs if not d.startswith(".")]
             files = [f for f in files if not f.startswith(".")]
+        # os.walk lists a symlink to a folder among the folders but does not enter it (it could loop);
+        # it is named rather than passed over in silence.
+        for name in sorted(d for d in dirs if os.path.islink(os.path.join(root, d))):
+            yield Skip(
+                safe_locator(os.path.join(root, name)),
+                SpecialFile.code,
+                "a symlink to a folder is not followed (links can loop)",
+            )
+        dirs[:] = [d for d in dirs if not os.path.islink(os.path.join(root, d))]
         dirs.sort()
         for name in sorted(files):
             yield Path(root) / name
+    yield from _refusals(refused)
+
+
+def _refusals(refused: list[OSError]) -> Iterator[Skip]:
+    for error in refused:
+        where = safe_locator(error.filename) if error.filename is not None else "?"
+        yield Skip(
+            where,
+            Unreadable.code,
+            f"cannot list the folder: {error.strerror or error} (check its permissions)",
+        )
+    refused.clear()
 
 
 def _read_file(path: Path, fetcher: Fetcher, sources: SourceConfig) -> Iterator[RawDocument | Skip]:
-    locator = str(path)
+    locator = safe_locator(path)
     try:
-        size = path.stat().st_size
-        with path.open("rb") as handle:
-            head = handle.read(8192)
-            if head.startswith(b"WARC/") or (is_gzip(head) and _is_warc_gz(path)):
+        with _open_regular(path) as handle:
+            status = os.fstat(handle.fileno())
+            fetched_at = _mtime(status.st_mtime)
+            head = handle.read(_HEAD)
+            handle.seek(0)
+            gzipped = is_gzip(head)
+            if gzipped:
+                head = _gunzip_head(handle)
                 handle.seek(0)
-                stub = RawDocument(locator, SourceKind.FILE, b"", _mtime(path))
-                # WARC archives are streamed record by record, so they are exempt from the size cap.
-                yield from expand_warc(stub, handle)
+            if head.startswith(b"WARC/"):
+                stub = RawDocument(locator, SourceKind.FILE, b"", fetched_at)
+                # A WARC holds many pages: streamed record by record, each record and the whole
+                # inflated stream capped (see expand_warc).
+                stream = gzip.GzipFile(fileobj=handle, mode="rb") if gzipped else handle
+                yield from expand_warc(stub, stream, sources)
                 return
-            if size > sources.max_bytes:
+            if status.st_size > sources.max_bytes:
+                # A size stat reports for a regular file is at least what is there: over the cap is
+                # refused unread (under it proves nothing, so the read below is capped anyway).
                 raise TooLarge(
-                    f"{size} bytes is over the {sources.max_bytes}-byte cap",
+                    f"{status.st_size} bytes is over the {sources.max_bytes}-byte cap",
                     remedy="raise --max-bytes if this really is one article",
                 )
-            content = head + handle.read()
-        content = maybe_gunzip(content, sources.max_bytes)
+            content = _read_capped(handle, sources.max_bytes, gzipped)
     except InputError as exc:
         yield Skip(locator, exc.code, str(exc))
         return
     except OSError as exc:
-        yield Skip(locator, "unreadable", f"cannot read the file: {exc.strerror or exc}")
+        yield Skip(locator, Unreadable.code, f"cannot read the file: {exc.strerror or exc}")
         return
-    raw = RawDocument(locator=locator, kind=SourceKind.FILE, content=content, fetched_at=_mtime(path))
+    raw = RawDocument(locator=locator, kind=SourceKind.FILE, content=content, fetched_at=fetched_at)
     yield from _expand(raw, fetcher, sources)
+
+
+def _mtime(seconds: float) -> datetime:
+    """A file's modification time; the time of reading when the file system holds an impossible one
+    (some allow years past 9999, which datetime cannot hold)."""
+    try:
+        return datetime.fromtimestamp(seconds, tz=UTC)
+    except (ValueError, OverflowError, OSError):
+        return datetime.now(UTC)
+
+
+def _open_regular(path: Path) -> BinaryIO:
+    """``path`` opened for reading if (following symlinks) it is a regular file; else a named skip.
+
+    Opened non-blocking, so a FIFO swapped in after any check cannot hang the open, and checked with
+    ``fstat`` on the open descriptor, so what is read is what was checked.
+    """
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0)
+    try:
+        mode = os.stat(path).st_mode
+    except FileNotFoundError as exc:
+        raise Unreadable("a broken symlink or a file that vanished", remedy="fix or remove the link") from exc
+    if not stat.S_ISREG(mode):
+        raise SpecialFile(
+            f"not a regular file ({_kind(mode)}); refused without reading it",
+            remedy="copy the content into a regular file to ingest it",
+        )
+    fd = os.open(path, flags)
+    try:
+        mode = os.fstat(fd).st_mode
+        if not stat.S_ISREG(mode):
+            raise SpecialFile(
+                f"not a regular file ({_kind(mode)}); refused without reading it",
+                remedy="copy the content into a regular file to ingest it",
+            )
+        if flags & getattr(os, "O_NONBLOCK", 0):
+            os.set_blocking(fd, True)
+        return os.fdopen(fd, "rb")
+    except BaseException:
+        os.close(fd)
+        raise
+
+
+def _kind(mode: int) -> str:
+    for test, name in (
+        (stat.S_ISFIFO, "a FIFO"),
+        (stat.S_ISCHR, "a character device"),
+        (stat.S_ISBLK, "a block device"),
+        (stat.S_ISSOCK, "a socket"),
+        (stat.S_ISDIR, "a folder"),
+    ):
+        if test(mode):
+            return name
+    return "not a file"
+
+
+def _gunzip_head(handle: BinaryIO) -> bytes:
+    """The first inflated bytes of a gzip file; as much as there is of a cut or corrupt one."""
+    try:
+        return zlib.decompressobj(16 + zlib.MAX_WBITS).decompress(handle.read(_PEEK), _HEAD)
+    except zlib.error:
+        return b""
+
+
+def _read_capped(handle: BinaryIO, limit: int, gzipped: bool) -> bytes:
+    """At most ``limit`` bytes of the file (inflated if gzip), or :class:`TooLarge`; never more read."""
+    if not gzipped:
+        content = handle.read(limit + 1)
+        if len(content) > limit:
+            raise TooLarge(
+                f"over the {limit}-byte cap", remedy="raise --max-bytes if this really is one article"
+            )
+        return content
+    try:
+        # GzipFile inflates in a stream (and reads every member of a multi-member file), so a bomb
+        # costs at most limit + 1 bytes of memory.
+        with gzip.GzipFile(fileobj=handle, mode="rb") as unzipped:
+            content = unzipped.read(limit + 1)
+    except (OSError, EOFError, zlib.error) as exc:
+        raise BinaryInput(f"corrupt gzip data: {exc}", remedy="re-save or re-download the file") from exc
+    if len(content) > limit:
+        raise TooLarge(f"gzip content inflates past {limit} bytes", remedy="raise --max-bytes to accept it")
+    return content
 
 
 def _expand(raw: RawDocument, fetcher: Fetcher, sources: SourceConfig) -> Iterator[RawDocument | Skip]:
     try:
         kind = sniff(raw.content, raw.locator)
         if kind is ContentKind.FEED:
-            yield from expand_feed(raw, fetcher)
+            yield from expand_feed(raw, fetcher, sources)
         elif kind is ContentKind.JSONL:
             yield from expand_jsonl(raw)
         elif kind is ContentKind.WARC:
-            yield from expand_warc(raw)
+            yield from _expand_warc_bytes(raw, sources)
         else:
             yield raw
     except InputError as exc:
         yield Skip(raw.locator, exc.code, str(exc))
 
 
-def _is_warc_gz(path: Path) -> bool:
-    import gzip
-    import zlib
+def _expand_warc_bytes(raw: RawDocument, sources: SourceConfig) -> Iterator[RawDocument | Skip]:
+    """A WARC that arrived as bytes (a URL): streamed through the same caps as a WARC file."""
+    import io
 
-    try:
-        with gzip.open(path, "rb") as handle:
-            return handle.read(5) == b"WARC/"
-    except (OSError, EOFError, zlib.error):
-        return False
-
-
-def _mtime(path: Path) -> datetime:
-    return datetime.fromtimestamp(path.stat().st_mtime, tz=UTC)
+    stream = io.BytesIO(raw.content)
+    yield from expand_warc(raw, gzip.GzipFile(fileobj=stream) if is_gzip(raw.content) else stream, sources)

@@ -11,19 +11,48 @@ import json
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
-from typing import Any, BinaryIO
+from typing import Any, Protocol
 
-from storyline.errors import InputError, MalformedFeed, MalformedRecord
+from storyline.config import SourceConfig
+from storyline.errors import (
+    EmptyInput,
+    FetchError,
+    InputError,
+    MalformedArchive,
+    MalformedFeed,
+    MalformedRecord,
+    TooLarge,
+    TooManyItems,
+    TruncatedRecord,
+    UnsupportedInput,
+)
 from storyline.model import RawDocument, Skip, SourceKind
-from storyline.sources.web import Fetcher
+from storyline.sources.web import Fetcher, is_url
+
+
+class Readable(Protocol):
+    """What :func:`expand_warc` needs of a stream: a file, a GzipFile, a BytesIO."""
+
+    def read(self, size: int = -1, /) -> bytes: ...
+
 
 # Below this many words an item is a teaser, and the linked page holds the article.
 _TEASER_WORDS = 80
 
 
-def expand_feed(raw: RawDocument, fetcher: Fetcher | None) -> Iterator[RawDocument | Skip]:
+def expand_feed(
+    raw: RawDocument, fetcher: Fetcher | None, sources: SourceConfig | None = None
+) -> Iterator[RawDocument | Skip]:
+    """One document per feed item, at most ``max_feed_items`` of them.
+
+    An item is fetched only when its link is an http(s) URL: feedparser turns every RSS ``guid`` into a
+    ``link`` (``isPermaLink`` defaults to true), and a ``urn:uuid:`` taken as a link is one refused
+    fetch per item. Items with neither content nor a fetchable link become one summarised skip.
+    """
     import feedparser
 
+    config = sources or SourceConfig()
+    cap = config.max_feed_items
     parsed = feedparser.parse(raw.content)
     entries = list(parsed.entries)
     if parsed.bozo and not entries:
@@ -32,25 +61,35 @@ def expand_feed(raw: RawDocument, fetcher: Fetcher | None) -> Iterator[RawDocume
     if not entries:
         raise MalformedFeed("the feed has no items", remedy="nothing to ingest from this feed yet")
     feed_title = str(parsed.feed.get("title", "")) or None
-    for index, entry in enumerate(entries):
+    contentless: list[str] = []
+    failures = 0  # teaser fetches failed in a row
+    unfetched: list[str] = []
+    for index, entry in enumerate(entries[:cap]):
         key = str(entry.get("id") or entry.get("link") or index)
         locator = f"{raw.locator}#{key}"
         html = _entry_html(entry)
-        link = entry.get("link")
+        link = _fetchable_link(entry)
         hints = {
             "title": entry.get("title"),
             "author": entry.get("author"),
             "published": _entry_date(entry),
-            "outlet": feed_title,
+            # The feed names its site and section ("Meridian Wire – Top News") and links the site.
+            "feed_title": feed_title,
+            "feed_site": parsed.feed.get("link"),
             "url": link,
         }
         clean_hints = {k: str(v) for k, v in hints.items() if v}
         if fetcher is not None and link and fetcher.config.fetch_feed_links and _words(html) < _TEASER_WORDS:
+            if failures >= config.max_feed_fetch_failures:
+                unfetched.append(key)
+                continue
             try:
-                page = fetcher.fetch(str(link))
+                page = fetcher.fetch(link)
             except InputError as exc:
+                failures += 1
                 yield Skip(locator, exc.code, f"feed item is a teaser and its page failed: {exc}")
                 continue
+            failures = 0
             yield RawDocument(
                 locator=locator,
                 kind=SourceKind.FEED,
@@ -62,17 +101,43 @@ def expand_feed(raw: RawDocument, fetcher: Fetcher | None) -> Iterator[RawDocume
             )
             continue
         if not html.strip():
-            yield Skip(locator, "empty", "feed item has no content and no fetchable link")
+            contentless.append(key)
             continue
         yield RawDocument(
             locator=locator,
             kind=SourceKind.FEED,
             content=html.encode("utf-8"),
             fetched_at=raw.fetched_at,
-            url=str(link) if link else None,
+            url=link,
             content_type="text/html; charset=utf-8",
             hints=clean_hints,
         )
+    if contentless:
+        yield Skip(
+            raw.locator,
+            EmptyInput.code,
+            f"{len(contentless)} feed item(s) have no content and no fetchable link "
+            f"(first: {contentless[0][:200]})",
+        )
+    if unfetched:
+        yield Skip(
+            raw.locator,
+            FetchError.code,
+            f"{len(unfetched)} teaser item(s) not fetched after {config.max_feed_fetch_failures} "
+            f"pages failed in a row (first: {unfetched[0][:200]})",
+        )
+    if len(entries) > cap:
+        yield Skip(
+            raw.locator,
+            TooManyItems.code,
+            f"the feed has {len(entries)} items; only the first {cap} were read "
+            "(raise SourceConfig.max_feed_items to read more)",
+        )
+
+
+def _fetchable_link(entry: Any) -> str | None:
+    link = entry.get("link")
+    return str(link) if link and is_url(str(link)) else None
 
 
 def _entry_html(entry: Any) -> str:
@@ -151,31 +216,168 @@ def _record_document(record: dict[str, Any], locator: str, raw: RawDocument) -> 
     )
 
 
-def expand_warc(raw: RawDocument, stream: BinaryIO | None = None) -> Iterator[RawDocument | Skip]:
-    """Every HTML ``response`` record of a WARC (gzipped or not), streamed record by record."""
+def expand_warc(
+    raw: RawDocument, stream: Readable, sources: SourceConfig | None = None
+) -> Iterator[RawDocument | Skip]:
+    """Every HTML ``response`` record of an inflated WARC ``stream``, read record by record.
+
+    Bounded three ways, each a named skip: a record's payload over ``max_bytes`` (``too-large``, the
+    archive goes on), the whole inflated stream over ``max_archive_bytes`` (``too-large``, the archive
+    stops), and a header line over ``max_header_line_bytes`` (``malformed-warc``). A record cut short by
+    the end of the file is ``truncated``, never stored as if whole. ``stream`` must already be inflated
+    (the caller wraps a ``.warc.gz`` in :class:`gzip.GzipFile`), so every byte is counted.
+    """
     from warcio.archiveiterator import ArchiveIterator
 
-    source = stream if stream is not None else io.BytesIO(raw.content)
+    config = sources or SourceConfig()
+    budget = _Budget(stream, config.max_archive_bytes)
+    records = ArchiveIterator(budget)
+    # warcio buffers a header line until it sees a newline; a "line" of gigabytes is a bomb. Its reader
+    # is swapped for one that refuses long lines before a single record is read (warcio reads lazily).
+    records.reader = _line_capped_reader(budget, config.max_header_line_bytes)
     try:
-        for record in ArchiveIterator(source):
-            if record.rec_type != "response":
-                continue
-            url = record.rec_headers.get_header("WARC-Target-URI") or ""
-            content_type = record.http_headers.get_header("Content-Type") if record.http_headers else None
-            if content_type and "html" not in content_type.lower():
-                continue
-            date = record.rec_headers.get_header("WARC-Date")
-            fetched = _parse_iso(date) or raw.fetched_at
-            yield RawDocument(
-                locator=f"{raw.locator}#{url}",
-                kind=SourceKind.WARC,
-                content=record.content_stream().read(),
-                fetched_at=fetched,
-                url=url or None,
-                content_type=content_type,
+        for record in records:
+            try:
+                document = _warc_document(record, raw, config.max_bytes)
+            except TruncatedRecord as exc:
+                # A record can only be cut short by the end of the file: nothing follows it.
+                yield Skip(_record_locator(record, raw), exc.code, str(exc))
+                return
+            if document is not None:
+                yield document
+    except InputError as exc:
+        yield Skip(raw.locator, exc.code, str(exc))
+    except Exception as exc:  # warcio raises bare exceptions (and EOFError) on broken archives
+        yield Skip(
+            raw.locator,
+            MalformedArchive.code,
+            f"archive unreadable past this point: {type(exc).__name__}: {exc}",
+        )
+
+
+def _warc_document(record: Any, raw: RawDocument, max_bytes: int) -> RawDocument | Skip | None:
+    """The record as a document, a named skip, or None for a record that is not an HTML response."""
+    if record.rec_type != "response":
+        return None
+    url = record.rec_headers.get_header("WARC-Target-URI") or ""
+    locator = _record_locator(record, raw)
+    content_type = record.http_headers.get_header("Content-Type") if record.http_headers else None
+    if content_type and "html" not in content_type.lower():
+        return None
+    encoding = (record.http_headers.get_header("Content-Encoding") or "") if record.http_headers else ""
+    if encoding.strip().lower() not in _BOUNDED_ENCODINGS:
+        # warcio inflates brotli in one call per block with no output bound: one block can be a bomb.
+        return Skip(locator, UnsupportedInput.code, f"content encoding {encoding!r} is not read from WARC")
+    try:
+        content = record.content_stream().read(max_bytes + 1)
+    except EOFError as exc:
+        raise TruncatedRecord(
+            "the archive ends inside this record", remedy="it is not stored as if whole"
+        ) from exc
+    too_large = len(content) > max_bytes
+    # Read what is left of the record (in blocks, never whole) to learn whether it is all there.
+    remainder = record.raw_stream
+    try:
+        while remainder.read(_BLOCK):
+            pass
+    except EOFError as exc:
+        raise TruncatedRecord(
+            "the archive ends inside this record", remedy="it is not stored as if whole"
+        ) from exc
+    if getattr(remainder, "limit", 0) > 0:
+        raise TruncatedRecord(
+            f"the record is {remainder.limit} bytes short of its declared length",
+            remedy="it is not stored as if whole",
+        )
+    if too_large:
+        return Skip(
+            locator,
+            TooLarge.code,
+            f"the record is over the {max_bytes}-byte cap (raise --max-bytes if it really is one page)",
+        )
+    date = record.rec_headers.get_header("WARC-Date")
+    return RawDocument(
+        locator=locator,
+        kind=SourceKind.WARC,
+        content=content,
+        fetched_at=_parse_iso(date) or raw.fetched_at,
+        url=url or None,
+        content_type=content_type,
+    )
+
+
+def _record_locator(record: Any, raw: RawDocument) -> str:
+    return f"{raw.locator}#{record.rec_headers.get_header('WARC-Target-URI') or ''}"
+
+
+# Content encodings warcio inflates a block at a time with zlib (at most ~1000x a 16 KB block).
+_BOUNDED_ENCODINGS = frozenset({"", "identity", "gzip", "x-gzip", "deflate"})
+_BLOCK = 64 * 1024
+
+
+class _Budget:
+    """A read-only stream that counts what it hands out and refuses to go past ``limit`` bytes."""
+
+    def __init__(self, stream: Readable, limit: int) -> None:
+        self._stream = stream
+        self._limit = limit
+        self._count = 0
+
+    def read(self, size: int = -1) -> bytes:
+        room = self._limit - self._count + 1
+        want = room if size is None or size < 0 else min(size, room)
+        # read1 hands over what one inflation step gives: a GzipFile's plain read() would lose the
+        # whole records before a cut in the same call, raising EOFError for all of it.
+        read = getattr(self._stream, "read1", self._stream.read)
+        try:
+            data: bytes = read(want)
+        except EOFError as exc:
+            # warcio takes EOFError for a clean end of the archive: it is named here instead.
+            raise TruncatedRecord(
+                "the archive ends inside a compressed block (a partial download?)",
+                remedy="the records before the cut are kept; re-download the file for the rest",
+            ) from exc
+        self._count += len(data)
+        if self._count > self._limit:
+            raise TooLarge(
+                f"the archive inflates past {self._limit} bytes; records after this point are not read",
+                remedy="raise SourceConfig.max_archive_bytes if it really is that big",
             )
-    except Exception as exc:  # warcio raises bare exceptions on truncated archives
-        yield Skip(raw.locator, "malformed-warc", f"archive unreadable past this point: {exc}")
+        return data
+
+    def tell(self) -> int:
+        return self._count
+
+
+def _line_capped_reader(stream: _Budget, cap: int) -> Any:
+    from warcio.bufferedreaders import DecompressingBufferedReader
+
+    class LineCappedReader(DecompressingBufferedReader):  # type: ignore[misc]
+        def readline(self, length: int | None = None) -> bytes:
+            capped = length is None or length < 0 or length > cap
+            limit = cap if capped else int(length or 0)
+            # warcio's own readline may return early at a block boundary when given a length, so
+            # the line is gathered here piece by piece up to the limit.
+            pieces: list[bytes] = []
+            got = 0
+            while got < limit:
+                piece: bytes = super().readline(limit - got)
+                if not piece:
+                    break
+                pieces.append(piece)
+                got += len(piece)
+                if piece.endswith(b"\n"):
+                    break
+            line = b"".join(pieces)
+            if capped and got >= cap and not line.endswith(b"\n"):
+                raise MalformedArchive(
+                    f"a header line longer than {cap} bytes: not a WARC record",
+                    remedy="check the archive with `warcio check`",
+                )
+            return line
+
+    # Bigger blocks than warcio's 16 KB: draining a large record costs a quarter of the calls.
+    return LineCappedReader(stream, block_size=_BLOCK)
 
 
 def _parse_iso(value: str | None) -> datetime | None:

@@ -1,25 +1,89 @@
-"""Polite HTTP: timeouts, a size cap, a User-Agent, robots.txt, and no private or loopback addresses
-unless the user allows them (a news page must not be able to make us probe the local network)."""
+"""Polite HTTP: timeouts and an overall deadline, a size cap, a User-Agent, robots.txt, and no private
+or loopback addresses unless the user allows them (a news page must not be able to make us probe the
+local network).
+
+The address policy is enforced where the connection is made: a host name is resolved once, every
+address it resolves to is checked, and the socket connects to a checked address. A separate check
+before connecting would resolve the name twice, and a rebinding DNS server can answer the check with a
+public address and the connection with 127.0.0.1. The URL's host still goes in the Host header and in
+TLS SNI (and certificates are verified against it); only the address is pinned.
+"""
 
 from __future__ import annotations
 
 import ipaddress
 import socket
+import ssl
+import time
+import zlib
+from collections.abc import Iterable, Iterator
 from datetime import UTC, datetime
 from urllib.parse import urljoin, urlsplit
 
+import httpcore
 import httpx
 
 from storyline.config import FetchConfig
-from storyline.errors import FetchError, Forbidden, TooLarge
+from storyline.errors import DeadlineExceeded, FetchError, Forbidden, TooLarge, UnsupportedInput
 from storyline.model import RawDocument, SourceKind
+
+IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
+
+# Prefixes whose low 32 bits are an IPv4 address a packet may end up at: NAT64's well-known prefix,
+# IPv4-compatible (::a.b.c.d, deprecated but still routed by some stacks) and IPv4-translated (SIIT).
+# IPv4-mapped, 6to4 and Teredo have their own accessors in ipaddress.
+_EMBEDDING_PREFIXES = tuple(
+    ipaddress.IPv6Network(prefix) for prefix in ("64:ff9b::/96", "::/96", "::ffff:0:0:0/96")
+)
+# Refused whole: local-use NAT64 (RFC 8215) leads into the operator's own network, wherever in the
+# address the IPv4 part sits. Python's is_global (3.11) calls it global.
+_LOCAL_PREFIXES = (ipaddress.IPv6Network("64:ff9b:1::/48"),)
+# Only these content encodings are asked for and inflated, each with an output bound (brotli and zstd
+# decoders inflate a whole chunk at once, so one small chunk can be a bomb).
+_ACCEPT_ENCODING = "gzip, deflate"
+_WBITS = {"gzip": 16 + zlib.MAX_WBITS, "x-gzip": 16 + zlib.MAX_WBITS, "deflate": 32 + zlib.MAX_WBITS}
 
 
 def is_url(text: str) -> bool:
     return urlsplit(text).scheme in ("http", "https")
 
 
+def non_public_reason(address: IPAddress) -> str | None:
+    """Why ``address`` must not be fetched from (it, or an IPv4 address embedded in it, is not
+    global), or None when it is a public address."""
+    if not address.is_global:
+        return f"{address} is not a public address"
+    if isinstance(address, ipaddress.IPv6Address):
+        if any(address in prefix for prefix in _LOCAL_PREFIXES):
+            return f"{address} is a local-use NAT64 address"
+        for embedded in _embedded_ipv4(address):
+            if not embedded.is_global:
+                return f"{address} embeds the non-public IPv4 address {embedded}"
+    return None
+
+
+def _embedded_ipv4(address: ipaddress.IPv6Address) -> Iterator[ipaddress.IPv4Address]:
+    if address.ipv4_mapped is not None:
+        yield address.ipv4_mapped
+    if address.sixtofour is not None:
+        yield address.sixtofour
+    if address.teredo is not None:
+        yield from address.teredo  # (server, client), the client already de-obfuscated
+    for prefix in _EMBEDDING_PREFIXES:
+        if address in prefix:
+            yield ipaddress.IPv4Address(int(address) & 0xFFFFFFFF)
+
+
+def _parse_address(text: str) -> IPAddress | None:
+    try:
+        return ipaddress.ip_address(text.split("%", 1)[0])  # drop an IPv6 zone (fe80::1%eth0)
+    except ValueError:
+        return None
+
+
 def _check_address(url: str, allow_private: bool) -> None:
+    """Refuse a URL before any request: a scheme we do not fetch, no host, or a literal address that
+    is not public. Names are checked where they are resolved, in :class:`_PinnedBackend`."""
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https"):
         raise Forbidden(f"refusing to fetch {url!r}: only http and https are fetched")
@@ -28,19 +92,123 @@ def _check_address(url: str, allow_private: bool) -> None:
         raise FetchError(f"no host in URL {url!r}", remedy="check the URL")
     if allow_private:
         return
-    try:
-        infos = socket.getaddrinfo(host, parts.port or (443 if parts.scheme == "https" else 80))
-    except OSError as exc:
-        raise FetchError(
-            f"cannot resolve {host!r}: {exc}", remedy="check the host name and the network"
-        ) from exc
-    for info in infos:
-        address = ipaddress.ip_address(str(info[4][0]).split("%", 1)[0])
-        if not address.is_global:
-            raise Forbidden(
-                f"refusing to fetch {url!r}: {host} resolves to a non-public address ({address})",
-                remedy="pass --allow-private to fetch from your own network",
-            )
+    literal = _parse_address(host)
+    reason = non_public_reason(literal) if literal is not None else None
+    if reason is not None:
+        raise Forbidden(
+            f"refusing to fetch {url!r}: {reason}",
+            remedy="pass --allow-private to fetch from your own network",
+        )
+
+
+class _DeadlineStream(httpcore.NetworkStream):
+    """A connection whose every wait is cut to what is left of the current document's deadline."""
+
+    def __init__(self, inner: httpcore.NetworkStream, backend: _PinnedBackend) -> None:
+        self._inner = inner
+        self._backend = backend
+
+    def read(self, max_bytes: int, timeout: float | None = None) -> bytes:
+        return self._inner.read(max_bytes, self._backend.wait(timeout, httpcore.ReadTimeout))
+
+    def write(self, buffer: bytes, timeout: float | None = None) -> None:
+        self._inner.write(buffer, self._backend.wait(timeout, httpcore.WriteTimeout))
+
+    def close(self) -> None:
+        self._inner.close()
+
+    def start_tls(
+        self, ssl_context: ssl.SSLContext, server_hostname: str | None = None, timeout: float | None = None
+    ) -> httpcore.NetworkStream:
+        # server_hostname is the URL's host (httpcore passes it), so SNI and certificate checks are
+        # against the name even though the socket went to a pinned address.
+        wait = self._backend.wait(timeout, httpcore.ConnectTimeout)
+        return _DeadlineStream(self._inner.start_tls(ssl_context, server_hostname, wait), self._backend)
+
+    def get_extra_info(self, info: str) -> object:
+        return self._inner.get_extra_info(info)
+
+
+class _PinnedBackend(httpcore.NetworkBackend):
+    """Resolves a host once, refuses it if any address is not public, connects to a checked address,
+    and bounds every wait by the deadline of the document being fetched."""
+
+    def __init__(self, allow_private: bool) -> None:
+        self._allow_private = allow_private
+        self._sync = httpcore.SyncBackend()
+        self.deadline = float("inf")
+
+    def wait(self, timeout: float | None, error: type[Exception]) -> float:
+        left = self.deadline - time.monotonic()
+        if left <= 0:
+            raise error("the document's overall deadline has passed")
+        return left if timeout is None else min(timeout, left)
+
+    def connect_tcp(
+        self,
+        host: str,
+        port: int,
+        timeout: float | None = None,
+        local_address: str | None = None,
+        socket_options: Iterable[httpcore.SOCKET_OPTION] | None = None,
+    ) -> httpcore.NetworkStream:
+        addresses = self._resolve(host, port)
+        last: Exception | None = None
+        for address in addresses:
+            try:
+                stream = self._sync.connect_tcp(
+                    str(address),
+                    port,
+                    timeout=self.wait(timeout, httpcore.ConnectTimeout),
+                    local_address=local_address,
+                    socket_options=socket_options,
+                )
+            except (httpcore.ConnectError, httpcore.ConnectTimeout) as exc:
+                last = exc
+                continue
+            return _DeadlineStream(stream, self)
+        assert last is not None  # _resolve returns at least one address
+        raise last
+
+    def _resolve(self, host: str, port: int) -> list[IPAddress]:
+        literal = _parse_address(host.strip("[]"))
+        if literal is not None:
+            addresses = [literal]
+        else:
+            try:
+                infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+            except OSError as exc:
+                raise httpcore.ConnectError(f"cannot resolve {host!r}: {exc}") from exc
+            found = (_parse_address(str(info[4][0])) for info in infos)
+            addresses = list(dict.fromkeys(a for a in found if a is not None))
+            if not addresses:
+                raise httpcore.ConnectError(f"{host!r} resolves to no address")
+        if not self._allow_private:
+            # Every answer is checked, not only the one used: a name that answers with a public and a
+            # private address is refused as a whole.
+            for address in addresses:
+                reason = non_public_reason(address)
+                if reason is not None:
+                    raise Forbidden(
+                        f"refusing to connect to {host}: {reason}",
+                        remedy="pass --allow-private to fetch from your own network",
+                    )
+        return addresses
+
+    def sleep(self, seconds: float) -> None:
+        time.sleep(seconds)
+
+
+class _PinnedTransport(httpx.HTTPTransport):
+    """httpx's own transport on a connection pool that connects through :class:`_PinnedBackend`.
+
+    httpx has no public hook for httpcore's ``network_backend``, so the pool it builds is replaced by
+    one built the same way with the backend set (no proxy: a proxy would do its own DNS).
+    """
+
+    def __init__(self, backend: _PinnedBackend) -> None:
+        super().__init__()
+        self._pool = httpcore.ConnectionPool(ssl_context=httpx.create_ssl_context(), network_backend=backend)
 
 
 class Fetcher:
@@ -48,11 +216,12 @@ class Fetcher:
 
     def __init__(self, config: FetchConfig, transport: httpx.BaseTransport | None = None) -> None:
         self.config = config
+        self._backend = _PinnedBackend(config.allow_private)
         self._client = httpx.Client(
-            headers={"User-Agent": config.user_agent},
+            headers={"User-Agent": config.user_agent, "Accept-Encoding": _ACCEPT_ENCODING},
             timeout=config.timeout_s,
             follow_redirects=False,
-            transport=transport,
+            transport=transport or _PinnedTransport(self._backend),
         )
         self._robots: dict[str, object] = {}
 
@@ -66,7 +235,15 @@ class Fetcher:
         self.close()
 
     def fetch(self, url: str) -> RawDocument:
-        """GET ``url`` following redirects by hand, so every hop is checked against the address policy."""
+        """GET ``url`` following redirects by hand, so every hop is checked against the address policy,
+        all of it (robots.txt and redirects included) within ``deadline_s``."""
+        self._backend.deadline = time.monotonic() + self.config.deadline_s
+        try:
+            return self._fetch(url)
+        finally:
+            self._backend.deadline = float("inf")
+
+    def _fetch(self, url: str) -> RawDocument:
         current = url
         for _ in range(self.config.max_redirects + 1):
             _check_address(current, self.config.allow_private)
@@ -97,20 +274,20 @@ class Fetcher:
         try:
             with self._client.stream("GET", url) as response:
                 declared = response.headers.get("content-length")
-                if declared and declared.isdigit() and int(declared) > limit:
+                encoding = response.headers.get("content-encoding", "").strip().lower()
+                if declared and declared.isdigit() and int(declared) > limit and not encoding:
                     raise TooLarge(
                         f"{url} is {declared} bytes, over the {limit}-byte cap", remedy="raise --max-bytes"
                     )
-                chunks: list[bytes] = []
-                size = 0
-                for chunk in response.iter_bytes():
-                    size += len(chunk)
-                    if size > limit:
-                        raise TooLarge(f"{url} is over the {limit}-byte cap", remedy="raise --max-bytes")
-                    chunks.append(chunk)
+                body = _read_body(response.iter_raw(), encoding, limit, url)
                 headers = {k.lower(): v for k, v in response.headers.items()}
-                return response.status_code, headers, b"".join(chunks)
+                return response.status_code, headers, body
         except httpx.TimeoutException as exc:
+            if self._backend.deadline <= time.monotonic():
+                raise DeadlineExceeded(
+                    f"{url} took longer than the {self.config.deadline_s:g} s deadline",
+                    remedy="try again later or raise FetchConfig.deadline_s",
+                ) from exc
             raise FetchError(
                 f"timed out fetching {url}", remedy="try again later or raise the timeout"
             ) from exc
@@ -126,9 +303,45 @@ class Fetcher:
         if parser is None:
             try:
                 status, _, body = self._get(root + "/robots.txt")
-            except FetchError:
+            except DeadlineExceeded:
+                raise
+            except (FetchError, TooLarge, UnsupportedInput):
                 status, body = 404, b""
             text = body.decode("utf-8", "replace") if status == 200 else ""
             parser = Protego.parse(text)
             self._robots[root] = parser
         return bool(parser.can_fetch(url, self.config.user_agent))  # type: ignore[attr-defined]
+
+
+def _read_body(chunks: Iterator[bytes], encoding: str, limit: int, url: str) -> bytes:
+    """The body, inflated if gzip/deflate, refused past ``limit`` bytes before more is held."""
+    too_large = TooLarge(f"{url} is over the {limit}-byte cap", remedy="raise --max-bytes")
+    if encoding in ("", "identity"):
+        inflate = None
+    elif encoding in _WBITS:
+        inflate = zlib.decompressobj(_WBITS[encoding])
+    else:
+        raise UnsupportedInput(
+            f"{url} came with content encoding {encoding!r}, which is not read",
+            remedy="only gzip and deflate are asked for; the server ignored that",
+        )
+    parts: list[bytes] = []
+    size = 0
+    try:
+        for chunk in chunks:
+            # max_length bounds the output of one call: a small chunk of a bomb cannot inflate past
+            # the room left (and output left unread means the body is over the cap).
+            data = inflate.decompress(chunk, limit - size + 1) if inflate is not None else chunk
+            size += len(data)
+            if size > limit:
+                raise too_large
+            parts.append(data)
+        if inflate is not None:
+            tail = inflate.flush()
+            size += len(tail)
+            if size > limit:
+                raise too_large
+            parts.append(tail)
+    except zlib.error as exc:
+        raise FetchError(f"corrupt {encoding} body from {url}: {exc}", remedy="try again later") from exc
+    return b"".join(parts)

@@ -11,23 +11,28 @@ import hashlib
 import json
 import zlib
 from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import numpy as np
-from sqlalchemy import Engine, and_, create_engine, delete, event, func, insert, or_, select, update
+from sqlalchemy import Engine, Integer, and_, create_engine, delete, event, func, insert, or_, select, update
 from sqlalchemy.engine import Connection, Row
+from sqlalchemy.exc import IntegrityError
 
 from storyline.config import StoreConfig
 from storyline.errors import NotFound
 from storyline.model import (
+    EARLIEST_DATE,
+    FUTURE_SLACK,
     Analysis,
     Article,
     Block,
     BlockKind,
     ContentKind,
+    DateSource,
     Entity,
     EntityType,
     Event,
@@ -43,17 +48,21 @@ from storyline.model import (
 )
 from storyline.store.schema import (
     analyses,
+    article_failures,
     article_vectors,
     articles,
     documents,
     embeddings,
     migrate,
     outlet_lines,
+    outlets,
+    repass_outlets,
     skips,
 )
+from storyline.store.schema import stories as story_rows
 from storyline.store.stories import StoryQueries
 
-__all__ = ["Store", "StoredArticle"]
+__all__ = ["AlreadyStored", "Store", "StoredArticle"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,11 +92,19 @@ class StoredArticle:
         }
 
 
+class AlreadyStored(Exception):
+    """The same bytes at the same locator were stored by another process meanwhile."""
+
+
 class Store(StoryQueries):
     """Open with :meth:`open`; use as a context manager."""
 
-    def __init__(self, engine: Engine) -> None:
+    def __init__(self, engine: Engine, reader: Engine | None = None) -> None:
+        # Writes go through ``engine`` (SQLite: BEGIN IMMEDIATE, one writer at a time); reads
+        # through ``reader`` (SQLite: a deferred BEGIN, a snapshot under WAL), so a reader never
+        # waits on a writer.
         self.engine = engine
+        self.reader = reader or engine
 
     @property
     def index_path(self) -> Path | None:
@@ -102,18 +119,27 @@ class Store(StoryQueries):
     def open(cls, config: StoreConfig | None = None) -> Store:
         config = config or StoreConfig()
         url = config.url
+        reader = None
         if url.startswith("sqlite:///"):
             Path(url.removeprefix("sqlite:///")).expanduser().parent.mkdir(parents=True, exist_ok=True)
-            engine = create_engine(url, connect_args={"timeout": 30})
-            _sqlite_pragmas(engine)
+            engine = create_engine(url, connect_args={"timeout": config.lock_timeout})
+            _sqlite_pragmas(engine, immediate=True)
+            reader = create_engine(url, connect_args={"timeout": config.lock_timeout})
+            _sqlite_pragmas(reader, immediate=False)
         else:
             engine = create_engine(url, pool_pre_ping=True)
         with engine.begin() as connection:
+            if engine.url.get_backend_name() == "postgresql":
+                # Two processes opening a new store at once must not both create its tables
+                # (SQLite's BEGIN IMMEDIATE already makes them take turns).
+                connection.exec_driver_sql("SELECT pg_advisory_xact_lock(7410)")
             migrate(connection)
-        return cls(engine)
+        return cls(engine, reader)
 
     def close(self) -> None:
         self.engine.dispose()
+        if self.reader is not self.engine:
+            self.reader.dispose()
 
     def __enter__(self) -> Store:
         return self
@@ -121,19 +147,83 @@ class Store(StoryQueries):
     def __exit__(self, *exc: object) -> None:
         self.close()
 
+    @contextmanager
+    def stage_lock(self) -> Iterator[None]:
+        """Held while analysing and grouping: two ingests into one store take turns, so the second
+        sees the first's stories instead of founding duplicates of them. SQLite: an OS file lock
+        beside the database (released by the OS if the process dies); PostgreSQL: an advisory
+        lock; an in-memory store is one process's alone."""
+        backend = self.engine.url.get_backend_name()
+        database = self.engine.url.database
+        if backend == "sqlite" and database and database != ":memory:":
+            import fcntl
+
+            path = Path(database).expanduser().with_name(Path(database).name + ".lock")
+            with open(path, "a+b") as handle:
+                fcntl.flock(handle, fcntl.LOCK_EX)
+                try:
+                    yield
+                finally:
+                    fcntl.flock(handle, fcntl.LOCK_UN)
+        elif backend == "postgresql":
+            with self.engine.connect() as connection:
+                connection.exec_driver_sql("SELECT pg_advisory_lock(7411)")
+                connection.commit()
+                try:
+                    yield
+                finally:
+                    connection.exec_driver_sql("SELECT pg_advisory_unlock(7411)")
+                    connection.commit()
+        else:
+            yield
+
     # --- writes ---------------------------------------------------------------------------------
 
     def is_known(self, locator: str, content_hash: str) -> bool:
         query = select(documents.c.id).where(
             and_(documents.c.locator == locator, documents.c.content_hash == content_hash)
         )
-        with self.engine.connect() as connection:
+        with self.reader.connect() as connection:
             return connection.execute(query).first() is not None
 
+    def restore_revision(self, locator: str, content_hash: str) -> int | None:
+        """A document whose bytes match an earlier revision (a file edited, then reverted): that
+        revision becomes the latest again. Returns its article id, or None when the latest
+        revision already has these bytes or none has."""
+        with self.engine.begin() as connection:
+            row = connection.execute(
+                select(articles.c.id, articles.c.is_latest)
+                .where(and_(articles.c.locator == locator, articles.c.content_hash == content_hash))
+                .order_by(articles.c.revision.desc())
+            ).first()
+            if row is None or row.is_latest:
+                return None
+            connection.execute(update(articles).where(articles.c.locator == locator).values(is_latest=False))
+            connection.execute(update(articles).where(articles.c.id == row.id).values(is_latest=True))
+            return int(row.id)
+
     def save(self, raw: RawDocument, article: Article, line_keys: Iterable[str]) -> tuple[int, int]:
-        """Store the raw document and its article; returns ``(article_id, revision)``."""
+        """Store the raw document and its article; returns ``(article_id, revision)``. Raises
+        :class:`AlreadyStored` when another process stored the same bytes meanwhile."""
+        try:
+            return self._save(raw, article, line_keys)
+        except IntegrityError:
+            # PostgreSQL lets two writers check at once; the unique key decides who stored it.
+            if self.is_known(raw.locator, raw.content_hash):
+                raise AlreadyStored(raw.locator) from None
+            raise
+
+    def _save(self, raw: RawDocument, article: Article, line_keys: Iterable[str]) -> tuple[int, int]:
         now = datetime.now(UTC)
         with self.engine.begin() as connection:
+            # Checked again inside the write transaction: two ingests of one input read the same
+            # file at once, and the second to write must find the first's work, not fail on it.
+            if connection.execute(
+                select(documents.c.id).where(
+                    and_(documents.c.locator == raw.locator, documents.c.content_hash == raw.content_hash)
+                )
+            ).first():
+                raise AlreadyStored(raw.locator)
             document_id = connection.execute(
                 insert(documents)
                 .values(
@@ -170,7 +260,126 @@ class Store(StoryQueries):
             ).scalar_one()
             self._save_lines(connection, article.outlet, raw.locator, line_keys)
             connection.execute(delete(skips).where(skips.c.locator == raw.locator))
+            self._save_outlet(connection, article)
+            if (
+                article.outlet
+                and not connection.execute(
+                    select(repass_outlets.c.outlet).where(repass_outlets.c.outlet == article.outlet)
+                ).first()
+            ):
+                connection.execute(insert(repass_outlets).values(outlet=article.outlet))
         return int(article_id), revision
+
+    def _save_outlet(self, connection: Connection, article: Article) -> None:
+        """Fold the article's outlet name and domain into its identity; when a surer name turns up
+        (the site's own over a feed's title), every article of the outlet is shown by it."""
+        if not article.outlet_key or not article.outlet:
+            return
+        key = article.outlet_key
+        domain = key if not key.startswith("name:") else None
+        row = connection.execute(select(outlets).where(outlets.c.key == key)).first()
+        if row is None:
+            connection.execute(
+                insert(outlets).values(
+                    key=key,
+                    name=article.outlet,
+                    rank=article.outlet_rank,
+                    names=json.dumps([article.outlet], ensure_ascii=False),
+                    domains=json.dumps([domain] if domain else []),
+                )
+            )
+            return
+        names, domains = json.loads(row.names), json.loads(row.domains)
+        changes: dict[str, Any] = {}
+        if article.outlet not in names:
+            changes["names"] = json.dumps([*names, article.outlet], ensure_ascii=False)
+        if domain and domain not in domains:
+            changes["domains"] = json.dumps([*domains, domain])
+        if article.outlet_rank > row.rank:
+            changes.update(name=article.outlet, rank=article.outlet_rank)
+        if changes:
+            connection.execute(update(outlets).where(outlets.c.key == key).values(**changes))
+        name = changes.get("name", row.name)
+        # Every article of the outlet goes by the one name its identity has now.
+        connection.execute(
+            update(articles)
+            .where(and_(articles.c.outlet_key == key, articles.c.outlet != name))
+            .values(outlet=name)
+        )
+
+    def outlets(self) -> list[dict[str, Any]]:
+        """Every outlet: its name, the names and domains folded into it, its articles, how many of
+        them are wire copies or primary sources, and how often it was first to report a story."""
+        from storyline.store.schema import story_articles
+
+        with self.reader.connect() as connection:
+            rows = connection.execute(select(outlets).order_by(outlets.c.name)).all()
+            counts = {
+                key: (int(total), int(wire or 0), int(primary or 0))
+                for key, total, wire, primary in connection.execute(
+                    select(
+                        articles.c.outlet_key,
+                        func.count(),
+                        func.sum(func.cast(articles.c.agency.is_not(None), Integer)),
+                        func.sum(func.cast(articles.c.primary_source, Integer)),
+                    )
+                    .where(articles.c.is_latest.is_(True))
+                    .group_by(articles.c.outlet_key)
+                )
+            }
+            # First to report: the outlet of each story's earliest dated article.
+            first: dict[str, int] = {}
+            earliest = (
+                select(
+                    story_articles.c.story_id,
+                    articles.c.outlet_key,
+                    func.row_number()
+                    .over(
+                        partition_by=story_articles.c.story_id,
+                        order_by=(articles.c.published.is_(None), articles.c.published, articles.c.id),
+                    )
+                    .label("n"),
+                )
+                .join(articles, articles.c.id == story_articles.c.article_id)
+                .where(articles.c.is_latest.is_(True))
+                .subquery()
+            )
+            for key, n in connection.execute(
+                select(earliest.c.outlet_key, func.count())
+                .where(earliest.c.n == 1)
+                .group_by(earliest.c.outlet_key)
+            ):
+                if key:
+                    first[key] = int(n)
+            unknown = counts.get(None, (0, 0, 0))
+        out = [
+            {
+                "key": row.key,
+                "name": row.name,
+                "names": json.loads(row.names),
+                "domains": json.loads(row.domains),
+                "articles": counts.get(row.key, (0, 0, 0))[0],
+                "wire_copies": counts.get(row.key, (0, 0, 0))[1],
+                "primary_sources": counts.get(row.key, (0, 0, 0))[2],
+                "first_to_report": first.get(row.key, 0),
+            }
+            for row in rows
+        ]
+        out.sort(key=lambda o: (-int(o["articles"]), str(o["name"])))
+        if unknown[0]:
+            out.append(
+                {
+                    "key": None,
+                    "name": "(unknown outlet)",
+                    "names": [],
+                    "domains": [],
+                    "articles": unknown[0],
+                    "wire_copies": unknown[1],
+                    "primary_sources": unknown[2],
+                    "first_to_report": 0,
+                }
+            )
+        return out
 
     def _save_lines(
         self, connection: Connection, outlet: str | None, locator: str, keys: Iterable[str]
@@ -197,6 +406,67 @@ class Store(StoryQueries):
                 .values(**_article_values(article, datetime.now(UTC)))
             )
 
+    def heal_dates(self) -> int:
+        """Clear impossible dates an earlier version stored (``0001-01-01`` from a page template):
+        they made grouping's date arithmetic overflow on every later ingest. Returns how many
+        articles were healed; their date is gone, as if none had been given."""
+        latest = datetime.now(UTC) + FUTURE_SLACK
+        with self.engine.begin() as connection:
+            healed = connection.execute(
+                update(articles)
+                .where(or_(articles.c.published < EARLIEST_DATE, articles.c.published > latest))
+                .values(published=None, date_source=None)
+            ).rowcount
+            for column in ("first_seen", "last_seen"):
+                c = story_rows.c[column]
+                connection.execute(
+                    update(story_rows).where(or_(c < EARLIEST_DATE, c > latest)).values({column: None})
+                )
+        return int(healed or 0)
+
+    def record_failure(self, article_id: int, stage: str, reason: str) -> None:
+        """A later stage failed on one article: keep why, count the attempts; it is retried on the
+        next run and blocks nothing else."""
+        now = datetime.now(UTC)
+        key = and_(article_failures.c.article_id == article_id, article_failures.c.stage == stage)
+        with self.engine.begin() as connection:
+            attempts = connection.execute(select(article_failures.c.attempts).where(key)).scalar()
+            if attempts is None:
+                connection.execute(
+                    insert(article_failures).values(
+                        article_id=article_id, stage=stage, reason=reason[:2000], attempts=1, at=now
+                    )
+                )
+            else:
+                connection.execute(
+                    update(article_failures)
+                    .where(key)
+                    .values(reason=reason[:2000], attempts=attempts + 1, at=now)
+                )
+
+    def clear_failures(self, article_ids: Sequence[int], stage: str) -> None:
+        if not article_ids:
+            return
+        with self.engine.begin() as connection:
+            connection.execute(
+                delete(article_failures).where(
+                    and_(article_failures.c.stage == stage, article_failures.c.article_id.in_(article_ids))
+                )
+            )
+
+    def failures(self) -> list[tuple[int, str, str, int]]:
+        """``(article_id, stage, reason, attempts)`` for every article a stage could not finish."""
+        with self.reader.connect() as connection:
+            rows = connection.execute(
+                select(
+                    article_failures.c.article_id,
+                    article_failures.c.stage,
+                    article_failures.c.reason,
+                    article_failures.c.attempts,
+                ).order_by(article_failures.c.article_id, article_failures.c.stage)
+            ).all()
+        return [(int(r[0]), str(r[1]), str(r[2]), int(r[3])) for r in rows]
+
     def record_skip(self, skip: Skip) -> None:
         with self.engine.begin() as connection:
             connection.execute(
@@ -210,32 +480,64 @@ class Store(StoryQueries):
 
     # --- reads ----------------------------------------------------------------------------------
 
+    def _line_pages(self, outlet: str) -> Any:
+        """Lines of ``outlet``'s stored pages with the bytes of the page they are on: identical
+        copies of one page (the same article saved in three folders) are one page of evidence."""
+        return (
+            select(
+                outlet_lines.c.line_key, func.count(func.distinct(documents.c.content_hash)).label("pages")
+            )
+            .join(
+                articles,
+                and_(articles.c.locator == outlet_lines.c.locator, articles.c.is_latest.is_(True)),
+            )
+            .join(documents, documents.c.id == articles.c.document_id)
+            .where(outlet_lines.c.outlet == outlet)
+            .group_by(outlet_lines.c.line_key)
+        )
+
     def line_counts(self, outlet: str | None, keys: Iterable[str]) -> dict[str, int]:
-        """For each key, on how many stored pages of ``outlet`` the line appears."""
+        """For each key, on how many different stored pages of ``outlet`` the line appears."""
         wanted = list(set(keys))
         if not outlet or not wanted:
             return {}
         counts: dict[str, int] = {}
-        with self.engine.connect() as connection:
+        with self.reader.connect() as connection:
             for start in range(0, len(wanted), 500):
                 chunk = wanted[start : start + 500]
-                query = (
-                    select(outlet_lines.c.line_key, func.count())
-                    .where(and_(outlet_lines.c.outlet == outlet, outlet_lines.c.line_key.in_(chunk)))
-                    .group_by(outlet_lines.c.line_key)
-                )
+                query = self._line_pages(outlet).where(outlet_lines.c.line_key.in_(chunk))
                 counts.update({key: int(count) for key, count in connection.execute(query)})
         return counts
 
     def frequent_lines(self, outlet: str, threshold: int) -> dict[str, int]:
-        query = (
-            select(outlet_lines.c.line_key, func.count())
-            .where(outlet_lines.c.outlet == outlet)
-            .group_by(outlet_lines.c.line_key)
-            .having(func.count() >= threshold)
+        query = self._line_pages(outlet).having(
+            func.count(func.distinct(documents.c.content_hash)) >= threshold
         )
-        with self.engine.connect() as connection:
+        with self.reader.connect() as connection:
             return {key: int(count) for key, count in connection.execute(query)}
+
+    def has_copy(self, outlet: str | None, content_hash: str) -> bool:
+        """Whether a page with exactly these bytes is stored for ``outlet`` (at another locator)."""
+        if not outlet:
+            return False
+        query = (
+            select(articles.c.id)
+            .join(documents, documents.c.id == articles.c.document_id)
+            .where(and_(articles.c.outlet == outlet, documents.c.content_hash == content_hash))
+            .limit(1)
+        )
+        with self.reader.connect() as connection:
+            return connection.execute(query).first() is not None
+
+    def pending_repass(self) -> list[str]:
+        """Outlets that gained pages since their last furniture re-pass (kept in the store, so a
+        run killed before its re-pass leaves the work for the next run)."""
+        with self.reader.connect() as connection:
+            return [str(o) for o in connection.execute(select(repass_outlets.c.outlet)).scalars()]
+
+    def done_repass(self, outlet: str) -> None:
+        with self.engine.begin() as connection:
+            connection.execute(delete(repass_outlets).where(repass_outlets.c.outlet == outlet))
 
     def articles(
         self,
@@ -252,14 +554,14 @@ class Store(StoryQueries):
             query = query.where(articles.c.outlet == outlet)
         if limit is not None:
             query = query.limit(limit)
-        with self.engine.connect() as connection:
+        with self.reader.connect() as connection:
             stored = [_stored(row) for row in connection.execute(query)]
         return self._with_analyses(stored)
 
     def _with_analyses(self, stored: list[StoredArticle]) -> list[StoredArticle]:
         ids = [item.id for item in stored]
         found: dict[int, Analysis] = {}
-        with self.engine.connect() as connection:
+        with self.reader.connect() as connection:
             for start in range(0, len(ids), 500):
                 query = select(analyses).where(analyses.c.article_id.in_(ids[start : start + 500]))
                 found.update({int(row.article_id): _analysis(row) for row in connection.execute(query)})
@@ -276,7 +578,7 @@ class Store(StoryQueries):
             offset += batch
 
     def article(self, article_id: int) -> StoredArticle:
-        with self.engine.connect() as connection:
+        with self.reader.connect() as connection:
             row = connection.execute(select(articles).where(articles.c.id == article_id)).first()
         if row is None:
             raise NotFound(f"no article with id {article_id}", remedy="list ids with `storyline articles`")
@@ -288,7 +590,7 @@ class Store(StoryQueries):
             .join(articles, articles.c.document_id == documents.c.id)
             .where(articles.c.id == article_id)
         )
-        with self.engine.connect() as connection:
+        with self.reader.connect() as connection:
             row = connection.execute(query).first()
         if row is None:
             raise NotFound(f"no article with id {article_id}", remedy="list ids with `storyline articles`")
@@ -314,7 +616,7 @@ class Store(StoryQueries):
             .where(and_(articles.c.is_latest.is_(True), outlet_lines.c.line_key.in_(list(keys))))
             .distinct()
         )
-        with self.engine.connect() as connection:
+        with self.reader.connect() as connection:
             return [int(i) for i in connection.execute(query).scalars()]
 
     # --- analyses -------------------------------------------------------------------------------
@@ -341,7 +643,7 @@ class Store(StoryQueries):
             connection.execute(insert(analyses).values(article_id=article_id, **values))
 
     def analysis(self, article_id: int) -> Analysis | None:
-        with self.engine.connect() as connection:
+        with self.reader.connect() as connection:
             row = connection.execute(select(analyses).where(analyses.c.article_id == article_id)).first()
         return _analysis(row) if row is not None else None
 
@@ -357,7 +659,7 @@ class Store(StoryQueries):
             query = query.where(
                 or_(analyses.c.article_id.is_(None), analyses.c.text_hash != articles.c.text_hash)
             )
-        with self.engine.connect() as connection:
+        with self.reader.connect() as connection:
             return [int(i) for i in connection.execute(query).scalars()]
 
     # --- embeddings -----------------------------------------------------------------------------
@@ -365,7 +667,7 @@ class Store(StoryQueries):
     def cached_vectors(self, model: str, hashes: Sequence[str]) -> dict[str, np.ndarray]:
         found: dict[str, np.ndarray] = {}
         wanted = list(set(hashes))
-        with self.engine.connect() as connection:
+        with self.reader.connect() as connection:
             for start in range(0, len(wanted), 500):
                 query = select(embeddings.c.text_hash, embeddings.c.vector).where(
                     and_(embeddings.c.model == model, embeddings.c.text_hash.in_(wanted[start : start + 500]))
@@ -410,12 +712,12 @@ class Store(StoryQueries):
         query = select(article_vectors.c.article_id, article_vectors.c.vector).where(
             article_vectors.c.model == model
         )
-        with self.engine.connect() as connection:
+        with self.reader.connect() as connection:
             return {int(i): np.frombuffer(blob, dtype=np.float32) for i, blob in connection.execute(query)}
 
     def article_vectors_for(self, model: str, ids: Sequence[int]) -> dict[int, np.ndarray]:
         found: dict[int, np.ndarray] = {}
-        with self.engine.connect() as connection:
+        with self.reader.connect() as connection:
             for start in range(0, len(ids), 500):
                 query = select(article_vectors.c.article_id, article_vectors.c.vector).where(
                     and_(
@@ -430,7 +732,7 @@ class Store(StoryQueries):
 
     def articles_by_ids(self, ids: Sequence[int]) -> list[StoredArticle]:
         """The articles with these ids, with their analyses, in the order given."""
-        with self.engine.connect() as connection:
+        with self.reader.connect() as connection:
             rows = {
                 int(row.id): _stored(row)
                 for row in connection.execute(select(articles).where(articles.c.id.in_(list(ids))))
@@ -438,12 +740,24 @@ class Store(StoryQueries):
         return self._with_analyses([rows[i] for i in ids if i in rows])
 
     def skips(self) -> list[Skip]:
-        with self.engine.connect() as connection:
+        """Documents not ingested, then articles a later stage could not finish (``analyze-failed``,
+        ``group-failed``: stored, and retried on the next ingest)."""
+        with self.reader.connect() as connection:
             rows = connection.execute(select(skips).order_by(skips.c.id))
-            return [Skip(row.locator, row.code, row.message) for row in rows]
+            found = [Skip(row.locator, row.code, row.message) for row in rows]
+            failed = connection.execute(
+                select(articles.c.locator, article_failures.c.stage, article_failures.c.reason)
+                .join(articles, articles.c.id == article_failures.c.article_id)
+                .order_by(article_failures.c.article_id)
+            )
+            found.extend(
+                Skip(locator, f"{stage}-failed", f"{reason} (stored; retried on the next ingest)")
+                for locator, stage, reason in failed
+            )
+        return found
 
     def counts(self) -> dict[str, int]:
-        with self.engine.connect() as connection:
+        with self.reader.connect() as connection:
             return {
                 "articles": int(
                     connection.execute(
@@ -493,9 +807,10 @@ def text_hash(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
-def _sqlite_pragmas(engine: Engine) -> None:
+def _sqlite_pragmas(engine: Engine, *, immediate: bool) -> None:
     # pysqlite's own transaction handling defers BEGIN; take control so writers use BEGIN IMMEDIATE
-    # (no lock upgrade deadlocks between two ingests) and readers work beside them under WAL.
+    # (no lock upgrade deadlocks between two ingests) and readers a plain BEGIN: a read snapshot
+    # under WAL that never waits for a writer.
     @event.listens_for(engine, "connect")
     def _connect(dbapi_connection: Any, _record: Any) -> None:
         dbapi_connection.isolation_level = None
@@ -507,7 +822,7 @@ def _sqlite_pragmas(engine: Engine) -> None:
 
     @event.listens_for(engine, "begin")
     def _begin(connection: Connection) -> None:
-        connection.exec_driver_sql("BEGIN IMMEDIATE")
+        connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
 
 def _article_values(article: Article, now: datetime) -> dict[str, Any]:
@@ -518,6 +833,11 @@ def _article_values(article: Article, now: datetime) -> dict[str, Any]:
         "title": article.title,
         "byline": article.byline,
         "published": article.published,
+        "date_source": article.date_source.value if article.date_source else None,
+        "title_derived": article.title_derived,
+        "outlet_key": article.outlet_key,
+        "agency": article.agency,
+        "primary_source": article.primary_source,
         "language": article.language,
         "content_kind": article.content_kind.value,
         "text": article.text,
@@ -542,6 +862,11 @@ def _stored(row: Row[Any]) -> StoredArticle:
         outlet=row.outlet,
         byline=row.byline,
         published=_aware(row.published) if row.published else None,
+        date_source=DateSource(row.date_source) if row.date_source else None,
+        title_derived=bool(row.title_derived),
+        outlet_key=row.outlet_key,
+        agency=row.agency,
+        primary_source=bool(row.primary_source),
         language=row.language,
         content_kind=ContentKind(row.content_kind),
         removed=tuple(Removal(*item) for item in json.loads(row.removed)),

@@ -26,6 +26,7 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
     insert,
+    inspect,
     select,
 )
 
@@ -68,6 +69,11 @@ articles = Table(
     Column("title", Text),
     Column("byline", Text),
     Column("published", DateTime(timezone=True)),
+    Column("date_source", String(16)),
+    Column("title_derived", Boolean, nullable=False, default=False),
+    Column("outlet_key", Text),
+    Column("agency", Text),
+    Column("primary_source", Boolean, nullable=False, default=False),
     Column("language", String(16)),
     Column("content_kind", String(16), nullable=False),
     Column("text", Text, nullable=False),
@@ -215,6 +221,36 @@ minhash_bands = Table(
 )
 
 
+# An article a later stage (analysis, grouping) failed on: recorded with the reason, retried on the
+# next ingest, never blocking the others. Cleared when the stage succeeds.
+article_failures = Table(
+    "article_failures",
+    metadata,
+    Column("article_id", Integer, ForeignKey("articles.id"), primary_key=True),
+    Column("stage", String(16), primary_key=True),
+    Column("reason", Text, nullable=False),
+    Column("attempts", Integer, nullable=False, default=1),
+    Column("at", DateTime(timezone=True), nullable=False),
+)
+
+
+# One row per outlet identity: the name shown for it (the surest one seen: given by the user, the
+# site's own, a feed's title, the bare domain) and every name and domain folded into it.
+outlets = Table(
+    "outlets",
+    metadata,
+    Column("key", Text, primary_key=True),
+    Column("name", Text, nullable=False),
+    Column("rank", Integer, nullable=False),
+    Column("names", Text, nullable=False, default="[]"),
+    Column("domains", Text, nullable=False, default="[]"),
+)
+
+
+# Outlets whose pages changed since their last furniture re-pass: the re-pass is resumable.
+repass_outlets = Table("repass_outlets", metadata, Column("outlet", Text, primary_key=True))
+
+
 def _v1(connection: Connection) -> None:
     metadata.create_all(connection, tables=[documents, articles, skips, outlet_lines])
 
@@ -229,7 +265,24 @@ def _v3(connection: Connection) -> None:
     )
 
 
-MIGRATIONS: tuple[Callable[[Connection], None], ...] = (_v1, _v2, _v3)
+def _v4(connection: Connection) -> None:
+    # Where the publication date came from, and whether the title was derived from the text.
+    # Stores made before v4 get the columns; new ones already have them from v1's create_all.
+    have = {column["name"] for column in inspect(connection).get_columns("articles")}
+    if "date_source" not in have:
+        connection.exec_driver_sql("ALTER TABLE articles ADD COLUMN date_source VARCHAR(16)")
+    for name, kind in (
+        ("title_derived", "BOOLEAN NOT NULL DEFAULT FALSE"),
+        ("outlet_key", "TEXT"),
+        ("agency", "TEXT"),
+        ("primary_source", "BOOLEAN NOT NULL DEFAULT FALSE"),
+    ):
+        if name not in have:
+            connection.exec_driver_sql(f"ALTER TABLE articles ADD COLUMN {name} {kind}")
+    metadata.create_all(connection, tables=[article_failures, outlets, repass_outlets])
+
+
+MIGRATIONS: tuple[Callable[[Connection], None], ...] = (_v1, _v2, _v3, _v4)
 
 
 def migrate(connection: Connection) -> int:

@@ -30,6 +30,7 @@ from storyline.store.schema import (
 
 class StoryQueries:
     engine: Engine
+    reader: Engine
 
     def story_stamp(self, model: str) -> str:
         """Changes whenever any story of ``model`` does: how many there are, the newest id and the
@@ -37,7 +38,7 @@ class StoryQueries:
         query = select(func.count(), func.max(stories.c.id), func.max(stories.c.updated_at)).where(
             stories.c.model == model
         )
-        with self.engine.connect() as connection:
+        with self.reader.connect() as connection:
             count, newest, updated = connection.execute(query).one()
         return f"{model}:{count}:{newest}:{updated}"
 
@@ -59,7 +60,7 @@ class StoryQueries:
             .where(and_(articles.c.is_latest.is_(True), story_articles.c.article_id.is_(None)))
             .order_by(articles.c.id)
         )
-        with self.engine.connect() as connection:
+        with self.reader.connect() as connection:
             return [int(i) for i in connection.execute(query).scalars()]
 
     def story_rows(self, model: str, since: datetime | None = None) -> list[StoryState]:
@@ -71,7 +72,7 @@ class StoryQueries:
         if since is not None:
             query = query.where(or_(stories.c.last_seen.is_(None), stories.c.last_seen >= since))
         apart: dict[int, set[int]] = defaultdict(set)
-        with self.engine.connect() as connection:
+        with self.reader.connect() as connection:
             kind = story_links.c.kind == "apart"
             for a, b in connection.execute(select(story_links.c.a, story_links.c.b).where(kind)):
                 apart[int(a)].add(int(b))
@@ -93,7 +94,7 @@ class StoryQueries:
     def story_members(self, story_ids: Sequence[int], keep: int) -> dict[int, list[tuple[int, bool]]]:
         """The latest ``keep`` independent articles (not copies) of each story: (id, pinned)."""
         out: dict[int, list[tuple[int, bool]]] = defaultdict(list)
-        with self.engine.connect() as connection:
+        with self.reader.connect() as connection:
             for start in range(0, len(story_ids), 500):
                 query = (
                     select(story_articles.c.story_id, story_articles.c.article_id, story_articles.c.pinned)
@@ -113,7 +114,7 @@ class StoryQueries:
 
     def article_terms(self, ids: Sequence[int]) -> dict[int, tuple[Terms, Terms]]:
         found: dict[int, tuple[Terms, Terms]] = {}
-        with self.engine.connect() as connection:
+        with self.reader.connect() as connection:
             for start in range(0, len(ids), 500):
                 query = select(article_terms).where(
                     article_terms.c.article_id.in_(list(ids[start : start + 500]))
@@ -123,7 +124,7 @@ class StoryQueries:
         return found
 
     def newest_story_date(self) -> datetime | None:
-        with self.engine.connect() as connection:
+        with self.reader.connect() as connection:
             value = connection.execute(
                 select(func.max(stories.c.last_seen)).where(stories.c.merged_into.is_(None))
             ).scalar()
@@ -132,7 +133,7 @@ class StoryQueries:
     def article_dates(self, ids: Sequence[int]) -> dict[int, datetime | None]:
         """Each article's publication date (None when unknown), keyed by id, in id order."""
         found: dict[int, datetime | None] = {}
-        with self.engine.connect() as connection:
+        with self.reader.connect() as connection:
             for start in range(0, len(ids), 500):
                 query = select(articles.c.id, articles.c.published).where(
                     articles.c.id.in_(list(ids[start : start + 500]))
@@ -141,7 +142,7 @@ class StoryQueries:
         return {i: found[i] for i in sorted(found)}
 
     def story_of(self, article_id: int) -> int | None:
-        with self.engine.connect() as connection:
+        with self.reader.connect() as connection:
             value = connection.execute(
                 select(story_articles.c.story_id).where(story_articles.c.article_id == article_id)
             ).scalar()
@@ -157,13 +158,13 @@ class StoryQueries:
             .order_by(articles.c.revision.desc())
             .limit(1)
         )
-        with self.engine.connect() as connection:
+        with self.reader.connect() as connection:
             value = connection.execute(query).scalar()
         return self._live_story(int(value)) if value is not None else None
 
     def live_story(self, story_id: int) -> int:
         """The story ``story_id`` became (following merges); raises NotFound for an unknown id."""
-        with self.engine.connect() as connection:
+        with self.reader.connect() as connection:
             exists = connection.execute(select(stories.c.id).where(stories.c.id == story_id)).scalar()
         if exists is None:
             raise NotFound(f"no story with id {story_id}", remedy="list ids with `storyline stories`")
@@ -171,7 +172,7 @@ class StoryQueries:
 
     def _live_story(self, story_id: int) -> int:
         # Follow merges to the story that holds the articles now.
-        with self.engine.connect() as connection:
+        with self.reader.connect() as connection:
             for _ in range(100):
                 nxt = connection.execute(
                     select(stories.c.merged_into).where(stories.c.id == story_id)
@@ -196,7 +197,7 @@ class StoryQueries:
             .join(articles, articles.c.id == minhashes.c.article_id)
             .where(articles.c.is_latest.is_(True))
         )
-        with self.engine.connect() as connection:
+        with self.reader.connect() as connection:
             return [(int(i), np.frombuffer(sig, dtype=np.uint64)) for i, sig in connection.execute(query)]
 
     # --- writes ---------------------------------------------------------------------------------
@@ -455,13 +456,13 @@ class StoryQueries:
             query = query.where(stories.c.thread_id == thread)
         if limit is not None:
             query = query.limit(limit)
-        with self.engine.connect() as connection:
+        with self.reader.connect() as connection:
             ids = [int(row.id) for row in connection.execute(query)]
         return self._stories(ids)
 
     def story(self, story_id: int) -> Story:
         """One story, with the stories of its thread; an id merged away leads to where it went."""
-        with self.engine.connect() as connection:
+        with self.reader.connect() as connection:
             exists = connection.execute(select(stories.c.id).where(stories.c.id == story_id)).scalar()
         if exists is None:
             raise NotFound(f"no story with id {story_id}", remedy="list ids with `storyline stories`")
@@ -489,6 +490,8 @@ class StoryQueries:
                 articles.c.locator,
                 articles.c.published,
                 articles.c.ingested_at,
+                articles.c.agency,
+                articles.c.primary_source,
             )
             .join(articles, articles.c.id == story_articles.c.article_id)
             .where(and_(story_articles.c.story_id.in_(ids), articles.c.is_latest.is_(True)))
@@ -497,7 +500,7 @@ class StoryQueries:
         # First and last seen by publication date; by ingestion only when no article has a date.
         seen_at: dict[int, list[datetime]] = defaultdict(list)
         ingested_at: dict[int, list[datetime]] = defaultdict(list)
-        with self.engine.connect() as connection:
+        with self.reader.connect() as connection:
             for row in connection.execute(query):
                 sid = int(row.story_id)
                 members[sid].append(
@@ -510,6 +513,8 @@ class StoryQueries:
                         score=float(row.score),
                         duplicate_of=int(row.duplicate_of) if row.duplicate_of is not None else None,
                         pinned=bool(row.pinned),
+                        agency=row.agency,
+                        primary_source=bool(row.primary_source),
                     )
                 )
                 if row.published is not None:
@@ -535,6 +540,7 @@ class StoryQueries:
                         articles=tuple(members[sid]),
                         entities=entities,
                         related=refs,
+                        dated=bool(seen_at[sid]),
                     )
                 )
         return out
@@ -574,7 +580,7 @@ class StoryQueries:
         condition = and_(story_articles.c.story_id == story_id, articles.c.is_latest.is_(True))
         if independent:
             condition = and_(condition, story_articles.c.duplicate_of.is_(None))
-        with self.engine.connect() as connection:
+        with self.reader.connect() as connection:
             return [
                 int(i)
                 for i in connection.execute(
@@ -586,7 +592,7 @@ class StoryQueries:
             ]
 
     def story_ids_of(self, article_ids: Sequence[int]) -> dict[int, int]:
-        with self.engine.connect() as connection:
+        with self.reader.connect() as connection:
             return {
                 int(a): int(s)
                 for a, s in connection.execute(

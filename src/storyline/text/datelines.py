@@ -98,3 +98,62 @@ def _build(year: str, month: str, day: str) -> datetime | None:
     except ValueError:
         return None
     return when if when <= now + timedelta(days=1) else None
+
+
+# A month and day with no year ("Nov. 13", "on Saturday, March 8"): resolved against a year the text
+# states. Day-first too ("13 November"), as British and most non-US outlets write.
+_MONTH_DAY = (
+    re.compile(rf"\b{_MONTH}\s+{_DAY}\b(?!\s*,?\s*(?:19|20)\d\d)(?!\s*:)", re.IGNORECASE),
+    re.compile(rf"\b{_DAY}\s+(?:of\s+)?{_MONTH}\b(?!,?\s*(?:19|20)\d\d)", re.IGNORECASE),
+)
+_STATED_YEAR = re.compile(r"(?<![\d,.$£€-])((?:19|20)\d\d)(?![\d,.%-]\d)")
+_WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+_WEEKDAY_NEAR = re.compile(r"\b(" + "|".join(_WEEKDAYS) + r")\b[\s,(]*(?:the\s+)?$", re.IGNORECASE)
+# A date after these words is a life's or an institution's, not the news's.
+_BACKGROUND = re.compile(
+    r"\b(?:born|birth|founded|established|died|since|until|from)\b\W*(?:on\W+)?$", re.IGNORECASE
+)
+
+
+def text_date(lead: list[str], body: str) -> datetime | None:
+    """The date the lead sentences give for the main event, resolved against a year the text
+    states; None when they give none or cannot be sure (an article that only says "on Monday"
+    is undated: a wrong date misplaces a story more than a missing one).
+
+    Of several full dates in the lead the latest is taken: background comes earlier than the
+    news, and a date years older than the latest year the text states is background ("born on
+    April 22, 1923"). A month and day without a year are resolved only when the text states one
+    year, or when a weekday beside them ("Tuesday (6 January)") agrees with one stated year."""
+    text = " ".join(lead)
+    years = sorted({int(y) for y in _STATED_YEAR.findall(body)}, reverse=True)
+    latest = years[0] if years else None
+    full = [
+        d
+        for pattern in _PATTERNS[:2]
+        for m in pattern.finditer(text)
+        if not _BACKGROUND.search(text[max(0, m.start() - 40) : m.start()])
+        and (d := _build(m.group("year"), m.group("month"), m.group("day")))
+        and (latest is None or d.year >= latest - 1)
+    ]
+    if full:
+        return max(full)
+    found: list[tuple[str, str, str | None]] = []
+    for pattern in _MONTH_DAY:
+        for m in pattern.finditer(text):
+            before = text[max(0, m.start() - 40) : m.start()]
+            # "May" is also a verb and a name: a bare "May 3" is a date, "may 3" is not.
+            if m.group("month")[0].isupper() and not _BACKGROUND.search(before):
+                near = _WEEKDAY_NEAR.search(before)
+                found.append((m.group("month"), m.group("day"), near.group(1).lower() if near else None))
+    dates = []
+    for month, day, weekday in found:
+        for year in years:
+            date = _build(str(year), month, day)
+            if date is None:
+                continue
+            if weekday is not None and _WEEKDAYS[date.weekday()] == weekday:
+                dates.append(date)
+                break
+            if weekday is None and len(years) == 1:
+                dates.append(date)
+    return max(dates) if dates else None

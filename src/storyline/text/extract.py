@@ -8,19 +8,31 @@ text is split by hand, because no library knows the shape of scraped news text f
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Iterable
+from dataclasses import replace
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
-from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
 
 from storyline.config import ExtractConfig, Favor
 from storyline.errors import NoArticle
-from storyline.model import Article, Block, BlockKind, ContentKind, RawDocument, Removal
-from storyline.sources.sniff import decode, sniff
+from storyline.model import (
+    Article,
+    Block,
+    BlockKind,
+    ContentKind,
+    DateSource,
+    RawDocument,
+    Removal,
+    SourceKind,
+    count_words,
+    plausible_date,
+)
+from storyline.sources.sniff import decode_document, decoding_repairs, sniff
 from storyline.text import htmlmeta
-from storyline.text.datelines import dateline, url_date
+from storyline.text.datelines import dateline, text_date, url_date
 from storyline.text.lines import classify_line, normalize_line
+from storyline.text.outlets import folder_outlet, identify, is_press_release, wire_agency
 
 STAGE = "extract"
 _BLOCK_TAGS = {"p": BlockKind.PARAGRAPH, "head": BlockKind.HEADING, "quote": BlockKind.QUOTE}
@@ -33,6 +45,8 @@ _ADDRESS_LINE = re.compile(r"^https?://[^/\s]+\.[a-z]{2,}(?:[/?#]\S*)?$", re.IGN
 # may only stand beside punctuation, never between two words ("https://bbc.com/news Breaking").
 _SPACED_ADDRESS = re.compile(r"^\S*(?:(?<=[/.:?=&_#,;’'-])\s+\S+|\s+(?=[/.:?=&_#,;’'-])\S+)*$")
 _LIST_MARK = re.compile(r"^\s*(?:[-*•▪●]|\d{1,2}[.)])\s+")
+# A derived title is at most this many words: a headline's length, not a paragraph's.
+_TITLE_WORDS = 16
 _SENTENCE_END = re.compile(r"[.!…:;,\"”’')\]]$")
 
 
@@ -40,8 +54,11 @@ def extract(raw: RawDocument, config: ExtractConfig) -> Article:
     """Turn one raw document into an :class:`Article`, or raise :class:`NoArticle` (a named skip)."""
     kind = sniff(raw.content, raw.locator)
     charset = _header_charset(raw.content_type)
-    text, _ = decode(raw.content, charset)
+    decoded = decode_document(raw.content, charset)
+    text = decoded.text
     article = _from_html(raw, text, config) if kind is ContentKind.HTML else _from_text(raw, text)
+    # Bytes that needed help to decode (a stray Windows-1252 quote in UTF-8, NULs) are repairs too.
+    article = replace(article, repairs=article.repairs + decoding_repairs(decoded, article.text))
     # A page's short text is what is left of a template (an index, a login wall); a text the user
     # gave is the article, so only an almost empty one is refused: a news brief is short.
     floor = config.min_words if kind is ContentKind.HTML else config.min_text_words
@@ -50,7 +67,7 @@ def extract(raw: RawDocument, config: ExtractConfig) -> Article:
             f"no article text found ({article.word_count} words)",
             remedy="the page may be an index, a login wall or need JavaScript; save the article page itself",
         )
-    return article
+    return _with_outlet(article, raw, config)
 
 
 def _header_charset(content_type: str | None) -> str | None:
@@ -87,22 +104,84 @@ def _from_html(raw: RawDocument, html: str, config: ExtractConfig) -> Article:
     blocks, removed = _body_blocks(document.body, title, byline)
     removed.extend(_outside_lines(page_lines, blocks, title, config.max_recorded_removals))
     url = raw.url or raw.hints.get("url") or _clean(page.url)
-    published = _parse_date(raw.hints.get("published")) or _parse_date(page.published)
-    if published is None:
-        published = _parse_date(htmlmeta.find_date(html))
+    published, source = _first_date(
+        (
+            (raw.hints.get("published"), _hint_source(raw)),
+            (page.published, DateSource.METADATA),
+            # htmldate's search of the whole page: only when the metadata states nothing.
+            (lambda: htmlmeta.find_date(html), DateSource.METADATA),
+            (lambda: _lead_date(blocks), DateSource.TEXT),
+        ),
+        removed,
+    )
+    title, derived = (title, False) if title else _derived_title(blocks)
     return Article(
         locator=raw.locator,
         content_hash=raw.content_hash,
         title=title,
         blocks=tuple(blocks),
         url=url,
-        outlet=raw.hints.get("outlet") or _clean(page.site_name) or _outlet_from(url, raw),
+        # The publisher the document names; extract() turns it into the outlet's identity.
+        outlet=raw.hints.get("outlet") or _clean(page.site_name),
         byline=byline,
         published=published,
         language=detect_language(" ".join(b.text for b in blocks)),
         content_kind=ContentKind.HTML,
         removed=tuple(removed),
+        date_source=source,
+        title_derived=derived,
     )
+
+
+# A date candidate: its text (or a function giving it, so costly searches run only when needed), or
+# a datetime already read, and where it came from.
+_DateCandidate = tuple[str | datetime | Callable[[], str | datetime | None] | None, DateSource]
+
+
+def _first_date(
+    candidates: Iterable[_DateCandidate], removed: list[Removal]
+) -> tuple[datetime | None, DateSource | None]:
+    """The first candidate that reads as a possible news date, with its source. Every date passes
+    this one gate: an impossible one (0001-01-01, a year 2103) is refused and recorded as removed,
+    and the next source is tried."""
+    for value, source in candidates:
+        if callable(value):
+            value = value()
+        if value is None or value == "":
+            continue
+        parsed = value if isinstance(value, datetime) else _parse_date(value)
+        if parsed is None:
+            continue
+        if plausible_date(parsed) is None:
+            removed.append(Removal(str(value), f"impossible date refused ({source.value})", STAGE))
+            continue
+        return plausible_date(parsed), source
+    return None, None
+
+
+def _hint_source(raw: RawDocument) -> DateSource:
+    return DateSource.FEED if raw.kind is SourceKind.FEED else DateSource.METADATA
+
+
+def _lead_date(blocks: list[Block]) -> datetime | None:
+    """The date the lead paragraphs give for the main event (see :func:`datelines.text_date`)."""
+    paragraphs = [b.text for b in blocks if b.kind is not BlockKind.HEADING]
+    return text_date(paragraphs[:3], " ".join(paragraphs))
+
+
+def _derived_title(blocks: list[Block]) -> tuple[str | None, bool]:
+    """A title for a document that has none: its first line if that is short, else its first
+    sentence, cut at a word boundary; marked as derived so a reader knows it is not the outlet's."""
+    first = next((b.text for b in blocks if b.text.strip()), None)
+    if first is None:
+        return None, False
+    if len(first.split()) <= _TITLE_WORDS:
+        return first, True
+    sentence = re.split(r"(?<=[.!?])\s+(?=[\"“‘'(A-Z0-9])", first, maxsplit=1)[0]
+    words = sentence.split()
+    if len(words) <= _TITLE_WORDS:
+        return sentence, True
+    return " ".join(words[: _TITLE_WORDS - 2]) + " …", True
 
 
 def _body_blocks(body: Any, title: str | None, byline: str | None) -> tuple[list[Block], list[Removal]]:
@@ -179,7 +258,8 @@ def _from_text(raw: RawDocument, text: str) -> Article:
     removed: list[Removal] = []
     title = raw.hints.get("title")
     byline = raw.hints.get("author")
-    published = _parse_date(raw.hints.get("published"))
+    hinted = raw.hints.get("published")
+    line_date: datetime | None = None
     source_url: str | None = None
     # Address, date and byline lines sit near the top, alone on their line: take them out as metadata.
     seen = 0
@@ -201,7 +281,7 @@ def _from_text(raw: RawDocument, text: str) -> Article:
             removed.append(Removal(line, "source address line", STAGE))
             lines[index] = ""
         elif (meta and (date := _parse_date(meta.group(2)))) or (date := dateline(line)):
-            published = published or date
+            line_date = line_date or date
             removed.append(Removal(line, "publication date line", STAGE))
             lines[index] = ""
         elif len(line.split()) <= 8 and _BYLINE.match(line):
@@ -219,20 +299,30 @@ def _from_text(raw: RawDocument, text: str) -> Article:
     body = chunks
     blocks = [block for chunk in body for block in _chunk_blocks(chunk)]
     url = raw.url or raw.hints.get("url") or source_url
-    if published is None:
-        published = url_date(source_url or url or "")
+    published, date_source = _first_date(
+        (
+            (hinted, _hint_source(raw)),
+            (line_date, DateSource.DATELINE),
+            (lambda: url_date(source_url or url or ""), DateSource.ADDRESS),
+            (lambda: _lead_date(blocks), DateSource.TEXT),
+        ),
+        removed,
+    )
+    title, derived = (title, False) if title else _derived_title(blocks)
     return Article(
         locator=raw.locator,
         content_hash=raw.content_hash,
         title=title,
         blocks=tuple(blocks),
         url=url,
-        outlet=raw.hints.get("outlet") or _outlet_from(url, raw),
+        outlet=raw.hints.get("outlet"),
         byline=byline,
         published=published,
         language=detect_language(" ".join(b.text for b in blocks)),
         content_kind=ContentKind.TEXT,
         removed=tuple(removed),
+        date_source=date_source,
+        title_derived=derived,
     )
 
 
@@ -252,7 +342,7 @@ def _chunks(lines: list[str]) -> list[list[str]]:
 
 
 def _is_title(line: str) -> bool:
-    words = len(line.split())
+    words = count_words(line)
     return 2 <= words <= 25 and not line.endswith((".", "!")) and not _LIST_MARK.match(line)
 
 
@@ -293,7 +383,7 @@ def _text_line_kind(line: str, next_line: str | None, chunk_size: int) -> BlockK
 
 def detect_language(text: str) -> str | None:
     """ISO 639-1 code of the text's language (py3langid), or None for too little text."""
-    if len(text.split()) < 5:
+    if count_words(text) < 5:
         return None
     import py3langid
 
@@ -301,17 +391,28 @@ def detect_language(text: str) -> str | None:
     return str(code)
 
 
-def _outlet_from(url: str | None, raw: RawDocument) -> str | None:
-    if url:
-        host = urlsplit(url).hostname or ""
-        return host.removeprefix("www.") or None
-    # Saved pages and text files are usually kept in one folder per site: the folder names the outlet
-    # (a slug such as ``lakeside-observer`` reads as "Lakeside Observer").
-    parent = Path(raw.locator.split("#", 1)[0]).parent.name
-    if not parent:
-        return None
-    return " ".join(
-        word.capitalize() if word.islower() else word for word in re.split(r"[-_ ]+", parent) if word
+def _with_outlet(article: Article, raw: RawDocument, config: ExtractConfig) -> Article:
+    """The article with its outlet's identity (text/outlets.py), the wire agency it credits and
+    whether it is a primary source. ``article.outlet`` holds the publisher the document named."""
+    given = config.outlet or folder_outlet(raw.locator, config.outlet_folders)
+    identity = identify(
+        article.url,
+        given=given,
+        site_name=article.outlet,
+        feed_title=raw.hints.get("feed_title"),
+        feed_site=raw.hints.get("feed_site"),
+    )
+    text = article.text
+    agency = wire_agency(text) or (
+        wire_agency(f"— {article.byline}") if article.byline and len(article.byline) < 40 else None
+    )
+    return replace(
+        article,
+        outlet=identity.name if identity else None,
+        outlet_key=identity.key if identity else None,
+        outlet_rank=identity.rank if identity else 0,
+        agency=agency,
+        primary_source=is_press_release(text, article.title, identity.domain if identity else None),
     )
 
 

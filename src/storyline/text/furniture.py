@@ -5,17 +5,23 @@ same outlet repeats across its pages. Every removed line stays on the article wi
 from __future__ import annotations
 
 import dataclasses
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
 
 from storyline.config import FurnitureConfig
 from storyline.model import Article, Block, BlockKind, Removal
-from storyline.text.lines import classify_line, line_key
+from storyline.text.lines import classify_line, line_key, normalize_line
 
 STAGE = "furniture"
 _LINK_REASON = "previous/next link"
+# A bare list label ("You may also like:", "DON'T MISS", "Read more") heads a list of headlines; a
+# labelled pointer ("Related: Pickled Brussels Sprouts Recipe") is one link, and what follows it is
+# the article again, as it is after "Continue reading" (often just before a subheading).
 _RELATED_REASON = "related-stories list"
+_LIST_OPENING_LINKS = frozenset({"read more", "see more", "more"})
+_LABEL_WITH_CONTENT = re.compile(r"[:|»›>]\s*\w")
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,7 +71,7 @@ def remove_furniture(
             continue
         removed.append(Removal(text, reason, STAGE))
         after_link = reason == _LINK_REASON or (after_link and reason.startswith("unrelated headline"))
-        in_related = reason == _RELATED_REASON or (in_related and reason.startswith("headline in"))
+        in_related = _opens_list(text, reason) or (in_related and reason.startswith("headline in"))
     return dataclasses.replace(article, blocks=tuple(kept), removed=article.removed + tuple(removed))
 
 
@@ -96,3 +102,10 @@ def _trailing_link_run(blocks: tuple[Block, ...], index: int, config: FurnitureC
     return all(
         classify_line(b.text) == _LINK_REASON or _headline_like(b, in_context=False) for b in rest
     ) and any(classify_line(b.text) == _LINK_REASON for b in rest)
+
+
+def _opens_list(text: str, reason: str) -> bool:
+    """Whether a furniture line heads a list of unrelated headlines (it names no story itself)."""
+    if reason == _RELATED_REASON:
+        return not _LABEL_WITH_CONTENT.search(text)
+    return reason == "read-more link" and normalize_line(text) in _LIST_OPENING_LINKS

@@ -1,0 +1,149 @@
+"""The whole pipeline's speed on real pages: raw page to stored, analysed, grouped article.
+
+Ingests a folder of saved pages into a fresh store end to end (extract, furniture, repair, store,
+analyse, group) and, in the same run on the same pages, trafilatura's extraction alone (the peer:
+the floor no pipeline that extracts with it can beat). Prints pages/s for both, the ratio, the share
+of time per phase and peak memory, for 1 and 2 worker processes.
+
+    python bench/pipeline.py [--data DIR] [--repeat N] [--workers 1,2] [--json]
+
+``--data`` is a folder of ``.html``/``.html.gz`` pages (default: the dev extraction pages).
+``--repeat N`` ingests N copies of every page, each made distinct (a number in its title and first
+paragraph), so fixed costs (loading models) and scaling show.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import json
+import re
+import resource
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+DEFAULT_DATA = ROOT.parent / "shared" / "datasets" / "extraction" / "html"
+
+
+def load_pages(folder: Path) -> list[tuple[str, bytes]]:
+    pages = []
+    for path in sorted(folder.iterdir()):
+        if path.name.endswith(".html.gz"):
+            pages.append((path.name[:-3], gzip.decompress(path.read_bytes())))
+        elif path.suffix in (".html", ".htm"):
+            pages.append((path.name, path.read_bytes()))
+    return pages
+
+
+def distinct_copies(pages: list[tuple[str, bytes]], repeat: int) -> list[tuple[str, bytes]]:
+    """``repeat`` copies of each page, each changed in its title and first paragraph so no two are
+    the same document (nor near-duplicates by their first words)."""
+    out = []
+    for n in range(repeat):
+        for name, data in pages:
+            if n == 0:
+                out.append((name, data))
+                continue
+            tag = f" (copy {n})".encode()
+            changed = re.sub(rb"(</title>)", tag + rb"\1", data, count=1, flags=re.IGNORECASE)
+            changed = re.sub(
+                rb"(<p[^>]*>)", rb"\1" + f"Copy {n}: ".encode(), changed, count=1, flags=re.IGNORECASE
+            )
+            out.append((f"{n}-{name}", changed))
+    return out
+
+
+def peer(pages: list[tuple[str, bytes]]) -> float:
+    """trafilatura's extraction alone: seconds for all pages."""
+    import trafilatura
+
+    start = time.perf_counter()
+    for _, data in pages:
+        trafilatura.extract(data.decode("utf-8", "replace"), fast=True)
+    return time.perf_counter() - start
+
+
+def ours(pages: list[tuple[str, bytes]], workers: int) -> dict[str, Any]:
+    import storyline
+    from storyline.config import AnalyzeConfig, PipelineConfig
+    from storyline.pipeline import analyze_pending, group_pending
+    from storyline.store import Store
+
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp) / "pages"
+        folder.mkdir()
+        for name, data in pages:
+            (folder / name).write_bytes(data)
+        db = Path(tmp) / "s.db"
+        config = PipelineConfig(analyze=AnalyzeConfig(workers=workers), analyze_on_ingest=False)
+        start = time.perf_counter()
+        report = storyline.ingest([folder], db=db, config=config)
+        text_done = time.perf_counter()
+        with Store.open(storyline.StoreConfig.for_path(db)) as store:
+            analyze_pending(store, config)
+            analysed = time.perf_counter()
+            group_pending(store, config)
+            grouped = time.perf_counter()
+            stories = len(store.stories())
+    total = grouped - start
+    return {
+        "pages": len(pages),
+        "ingested": len(report.ingested),
+        "skipped": len(report.skipped),
+        "stories": stories,
+        "seconds": round(total, 2),
+        "pages_per_s": round(len(pages) / total, 2),
+        "share": {
+            "extract, furniture, repair, store": round((text_done - start) / total, 3),
+            "analyse": round((analysed - text_done) / total, 3),
+            "group": round((grouped - analysed) / total, 3),
+        },
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--data", type=Path, default=DEFAULT_DATA)
+    parser.add_argument("--repeat", type=int, default=1)
+    parser.add_argument("--workers", default="1,2")
+    parser.add_argument("--json", action="store_true")
+    args = parser.parse_args()
+    if not args.data.exists():
+        sys.exit(f"no pages at {args.data}: pass --data DIR (a folder of .html or .html.gz pages)")
+    pages = distinct_copies(load_pages(args.data), args.repeat)
+    peer_seconds = peer(pages)
+    peer_rate = len(pages) / peer_seconds
+    results = {}
+    for workers in (int(w) for w in args.workers.split(",")):
+        results[f"{workers} process{'es' if workers > 1 else ''}"] = ours(pages, workers)
+    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    children_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    out = {
+        "ours": {
+            **results,
+            "peak_memory_mb": round(peak_mb, 1),
+            "peak_child_memory_mb": round(children_mb, 1),
+        },
+        "peers": {"trafilatura extraction alone": {"pages": len(pages), "pages_per_s": round(peer_rate, 2)}},
+    }
+    if args.json:
+        print(json.dumps(out, indent=2))
+        return
+    print(f"{len(pages)} pages; trafilatura extraction alone: {peer_rate:.1f} pages/s")
+    for name, r in results.items():
+        shares = ", ".join(f"{k} {v:.0%}" for k, v in r["share"].items())
+        print(
+            f"ours, {name}: {r['pages_per_s']:.2f} pages/s (ratio {r['pages_per_s'] / peer_rate:.3f}); "
+            f"{r['ingested']} ingested, {r['skipped']} skipped, {r['stories']} stories; {shares}"
+        )
+    print(f"peak memory: {peak_mb:.0f} MB in this process, {children_mb:.0f} MB in a worker")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,219 @@
+"""Who published an article: one identity per outlet, and whether the article is its own reporting.
+
+An outlet's identity is the registrable domain of the article's address (public-suffix aware, so
+``sites.amd.com`` and ``amd.com`` are one outlet and ``bbc.co.uk`` is not ``co.uk``), else the
+publisher the page or record names, else the site of the feed it came in. A folder's or a file's
+name is never an outlet unless the user says so (``ingest --outlet``): 225 articles from many outlets
+saved in a folder named ``ecb`` are not one outlet named "Ecb". With no evidence the outlet is
+unknown, and an unknown article counts as its own independent source.
+
+The public suffix list is tldextract's bundled snapshot (never fetched: ``suffix_list_urls=()``).
+Credit lines of wire agencies and the marks of press releases are matched by hand: no library
+knows them.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path, PurePath
+from typing import Any
+from urllib.parse import urlsplit
+
+# How sure a name is as an outlet's display name: a name the user gives beats the site's own
+# name, which beats a feed's title ("Meridian Wire – Top News"), which beats a bare domain.
+RANK_GIVEN, RANK_SITE, RANK_FEED, RANK_DOMAIN = 4, 3, 2, 1
+
+# A feed's title names the site and then a section: "Meridian Wire – Top News", "BBC News - World".
+_FEED_SECTION = re.compile(r"\s+[-–—|:·]\s+.*$")
+# Wire agencies, by the names their credit lines use.
+_AGENCIES = {
+    "reuters": "Reuters",
+    "ap": "Associated Press",
+    "associated press": "Associated Press",
+    "afp": "AFP",
+    "agence france-presse": "AFP",
+    "agence france presse": "AFP",
+    "upi": "UPI",
+    "dpa": "dpa",
+    "efe": "EFE",
+    "ansa": "ANSA",
+    "xinhua": "Xinhua",
+    "tass": "TASS",
+    "pa": "PA Media",
+    "press association": "PA Media",
+    "bloomberg": "Bloomberg",
+    "kyodo": "Kyodo",
+    "yonhap": "Yonhap",
+    "irna": "IRNA",
+    "anadolu": "Anadolu",
+}
+_AGENCY_NAMES = "|".join(sorted((re.escape(a) for a in _AGENCIES), key=len, reverse=True))
+# "LONDON (Reuters) -", "(AP) —", "— AP", "Reporting by ... ; Editing by ..." (Reuters' own tail),
+# "Copyright 2013 The Associated Press", "© AFP". Case matters: "AP" and "PA" only in capitals.
+_CREDIT = (
+    re.compile(rf"^[^\n]{{0,60}}?\((?P<a>{_AGENCY_NAMES})\)\s*[-–—:]", re.IGNORECASE | re.MULTILINE),
+    re.compile(rf"[-–—]\s*(?P<a>{_AGENCY_NAMES})\s*$", re.IGNORECASE | re.MULTILINE),
+    re.compile(rf"(?:copyright|©)\s*(?:\d{{4}}\s*)?(?:the\s+)?(?P<a>{_AGENCY_NAMES})\b", re.IGNORECASE),
+)
+_REUTERS_TAIL = re.compile(
+    r"\((?:Reporting|Additional reporting) by [^)]*(?:Editing by)[^)]*\)", re.IGNORECASE
+)
+# A company's or government's own release: the newswires that carry them, and their boilerplate.
+_RELEASE = re.compile(
+    r"\b(?:PR\s?Newswire|Business\s?Wire|GLOBE\s?NEWSWIRE|Marketwired|ACCESSWIRE|EIN Presswire)\b"
+    r"|^\s*(?:press release|for immediate release|news release)\b"
+    r"|^\s*(?:media|press|investor) contacts?\s*:"
+    r"|^\s*forward[- ]looking statements?\s*$",
+    re.IGNORECASE | re.MULTILINE,
+)
+
+
+@dataclass(frozen=True, slots=True)
+class OutletIdentity:
+    """``key`` identifies the outlet across names and subdomains (a domain, or ``name:...``);
+    ``name`` is what a reader is shown; ``rank`` how sure that name is (see RANK_*)."""
+
+    key: str
+    name: str
+    rank: int
+    domain: str | None = None
+
+
+@cache
+def _extractor() -> Any:
+    import tldextract
+
+    # The bundled snapshot only: no download, no cache directory written.
+    return tldextract.TLDExtract(suffix_list_urls=(), cache_dir=None)
+
+
+def registrable_domain(url: str | None) -> str | None:
+    """``sites.amd.com`` -> ``amd.com``, ``www.bbc.co.uk`` -> ``bbc.co.uk``; None for an address
+    with no public domain (an IP address, ``localhost``)."""
+    if not url:
+        return None
+    host = urlsplit(url if "://" in url else f"http://{url}").hostname
+    if not host:
+        return None
+    parts = _extractor()(host)
+    domain = parts.top_domain_under_public_suffix
+    if domain:
+        return str(domain).lower()
+    # A name under no public suffix (an intranet host, the reserved ``.example``) is its own
+    # domain; an IP address or a single label (``localhost``) names no outlet.
+    if "." not in host or re.fullmatch(r"[\d.]+|\[?[0-9a-f:]+\]?", host):
+        return None
+    return host.lower().removeprefix("www.")
+
+
+def feed_site_name(title: str | None) -> str | None:
+    """The site a feed's title names, without its section: "Meridian Wire – Top News" ->
+    "Meridian Wire"."""
+    if not title:
+        return None
+    name = _FEED_SECTION.sub("", title.strip()).strip()
+    return name or None
+
+
+def _name_key(name: str) -> str:
+    return "name:" + re.sub(r"[^\w]+", " ", name.lower()).strip()
+
+
+def identify(
+    url: str | None,
+    *,
+    given: str | None = None,
+    site_name: str | None = None,
+    feed_title: str | None = None,
+    feed_site: str | None = None,
+) -> OutletIdentity | None:
+    """The outlet an article is from, by the evidence it carries (see the module's docstring);
+    None when there is none."""
+    domain = registrable_domain(url) or registrable_domain(feed_site)
+    feed_name = feed_site_name(feed_title)
+    if given:
+        return OutletIdentity(domain or _name_key(given), given.strip(), RANK_GIVEN, domain)
+    if domain:
+        if site_name:
+            return OutletIdentity(domain, site_name.strip(), RANK_SITE, domain)
+        if feed_name:
+            return OutletIdentity(domain, feed_name, RANK_FEED, domain)
+        return OutletIdentity(domain, domain, RANK_DOMAIN, domain)
+    if site_name:
+        return OutletIdentity(_name_key(site_name), site_name.strip(), RANK_SITE)
+    if feed_name:
+        return OutletIdentity(_name_key(feed_name), feed_name, RANK_FEED)
+    return None
+
+
+def wire_agency(text: str) -> str | None:
+    """The wire agency an article credits ("LONDON (Reuters) -", "— AP", "© AFP"), if any: a wire
+    copy counts once, for the agency, however many outlets run it. Only the opening and the end of
+    the text are read, where credit lines stand."""
+    head, tail = text[:400], text[-400:]
+    for pattern in _CREDIT:
+        for part in (head, tail):
+            match = pattern.search(part)
+            if match is None:
+                continue
+            raw = match.group("a")
+            # "AP" and "PA" are agencies only in capitals ("pa" is a word in some languages).
+            if raw.lower() in ("ap", "pa", "upi", "efe") and not raw.isupper():
+                continue
+            return _AGENCIES[raw.lower()]
+    if _REUTERS_TAIL.search(tail):
+        return "Reuters"
+    return None
+
+
+def is_press_release(text: str, title: str | None, domain: str | None) -> bool:
+    """A company's or government's own release, not news coverage: carried by a release wire,
+    marked as a release, or published on the site of the organisation its headline is about
+    ("AMD Announces ..." on amd.com)."""
+    if _RELEASE.search(text[:600]) or _RELEASE.search(text[-1500:]):
+        return True
+    if domain and title:
+        label = domain.split(".")[0]
+        words = {re.sub(r"[^a-z0-9]", "", w.lower()) for w in title.split()[:4]}
+        # A short label ("ap", "bt") is too easily a word; a newspaper's name in its own headline
+        # is rare, and a news site's stories about itself are few.
+        return len(label) >= 3 and label in words and not _NEWS_LABEL.search(label)
+    return False
+
+
+# Domains of news outlets often say so; their headlines about themselves are still news.
+_NEWS_LABEL = re.compile(r"news|times|post|herald|tribune|journal|daily|press|gazette|telegraph|guardian")
+
+
+def folder_outlet(locator: str, folders: tuple[tuple[str, str], ...]) -> str | None:
+    """The outlet the user named for the folder a document sits in (``ingest --outlets FILE``):
+    the deepest folder of the document's path that the mapping names."""
+    if not folders:
+        return None
+    parts = PurePath(locator.split("#", 1)[0]).parts[:-1]
+    names = dict(folders)
+    for part in reversed(parts):
+        if part in names:
+            return names[part]
+    return None
+
+
+def read_outlet_map(path: str | Path) -> tuple[tuple[str, str], ...]:
+    """A mapping file of folders to outlets, one ``folder = Outlet Name`` a line (``#`` comments)."""
+    pairs = []
+    for number, line in enumerate(Path(path).read_text(encoding="utf-8").splitlines(), start=1):
+        line = line.split("#", 1)[0].strip()
+        if not line:
+            continue
+        folder, sep, name = line.partition("=")
+        if not sep or not folder.strip() or not name.strip():
+            from storyline.errors import ConfigError
+
+            raise ConfigError(
+                f"{path}:{number}: not a 'folder = Outlet Name' line: {line!r}",
+                remedy="write one 'folder = Outlet Name' per line",
+            )
+        pairs.append((folder.strip().strip("/"), name.strip()))
+    return tuple(pairs)

@@ -1,0 +1,101 @@
+"""A deliberately unkind HTTP server for the fetching tests, run as its own process on 127.0.0.1.
+
+    python tests/hostile/hostile_server.py [DRIP_SECONDS [CERT.pem KEY.pem]]
+
+(with a certificate and key it speaks HTTPS) prints the port it listens on, then serves until killed:
+
+- ``/drip``: promises a 100 KB page and sends one byte every DRIP_SECONDS (never trips a per-read
+  timeout, so only an overall deadline ends it);
+- ``/echo-host``: an article whose text is the Host header it received (a pinned connection must
+  still send the URL's host);
+- ``/gzip-bomb``: a page sent with ``Content-Encoding: gzip`` that inflates to 64 MiB (64 KB sent);
+- ``/hits``: how many requests it has had, so a test can prove no request reached it;
+- anything else: 404.
+"""
+
+from __future__ import annotations
+
+import gzip
+import ssl
+import sys
+import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+HITS = 0
+DRIP_SECONDS = float(sys.argv[1]) if len(sys.argv) > 1 else 0.5
+
+
+class Handler(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+
+    def log_message(self, format: str, *args: object) -> None:
+        pass
+
+    def do_GET(self) -> None:
+        global HITS
+        if self.path != "/hits":
+            HITS += 1
+        if self.path == "/drip":
+            self._drip()
+        elif self.path == "/echo-host":
+            host = self.headers.get("Host", "")
+            text = "".join(
+                f"<p>{line}</p>"
+                for line in (
+                    f"The request arrived for the host {host} on a quiet evening in the harbour town.",
+                    "Officials said the server answered every question in full and without delay.",
+                    "Residents who watched the exchange described it as orderly and entirely routine.",
+                    "The council will publish a short report on the matter early next week, they said.",
+                )
+            )
+            self._send(
+                f"<html><head><title>Host {host}</title></head><body><article>{text}</article></body></html>"
+            )
+        elif self.path == "/gzip-bomb":
+            body = gzip.compress(b"<html><body><p>" + b" " * (64 * 1024 * 1024), compresslevel=9)
+            self.send_response(200)
+            self.send_header("Content-Type", "text/html")
+            self.send_header("Content-Encoding", "gzip")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+        elif self.path == "/hits":
+            self._send(str(HITS), "text/plain")
+        else:
+            self._send("not here", "text/plain", status=404)
+
+    def _send(self, text: str, content_type: str = "text/html; charset=utf-8", status: int = 200) -> None:
+        body = text.encode("utf-8")
+        self.send_response(status)
+        self.send_header("Content-Type", content_type)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def _drip(self) -> None:
+        self.send_response(200)
+        self.send_header("Content-Type", "text/html")
+        self.send_header("Content-Length", "100000")
+        self.end_headers()
+        try:
+            for _ in range(100_000):
+                self.wfile.write(b"a")
+                self.wfile.flush()
+                time.sleep(DRIP_SECONDS)
+        except OSError:
+            return  # the client gave up, as it should
+
+
+def main() -> None:
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    server.daemon_threads = True
+    if len(sys.argv) > 3:
+        context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        context.load_cert_chain(sys.argv[2], sys.argv[3])
+        server.socket = context.wrap_socket(server.socket, server_side=True)
+    print(server.server_address[1], flush=True)
+    server.serve_forever()
+
+
+if __name__ == "__main__":
+    main()

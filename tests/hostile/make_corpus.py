@@ -1,0 +1,197 @@
+"""Make the hostile-input corpus: every odd or malicious input the source readers must survive.
+
+Nothing here is committed as data: the tests call these functions into a temporary folder, and
+``python tests/hostile/make_corpus.py OUT`` makes the whole corpus by hand for a look. The bombs are
+small on disk (gzip members of one compressed block repeated) and large only when inflated.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import os
+import stat
+import struct
+import zlib
+from pathlib import Path
+
+# One article, long enough to pass extraction, used wherever a good document is needed.
+ARTICLE = (
+    "<html><head><title>Bridge reopens</title></head><body><article><h1>Bridge reopens</h1>"
+    + "<p>The old river bridge reopened to traffic on Monday after eighteen months of repairs, "
+    "the city council said, ending long detours for commuters and delivery drivers.</p>"
+    * 3
+    + "</article></body></html>"
+)
+MiB = 1024 * 1024
+# A bomb is built from one compressed block of this many inflated bytes (~16 KB), repeated.
+_BLOCK = 16 * MiB
+
+
+def article(topic: str) -> str:
+    """A distinct good article (a different headline and first sentence per topic)."""
+    return ARTICLE.replace("Bridge reopens", f"{topic.title()} reopens").replace(
+        "The old river bridge", f"The old {topic}"
+    )
+
+
+def one_member(prefix: bytes, filler: int, suffix: bytes = b"", byte: bytes = b" ") -> bytes:
+    """A single gzip member inflating to ``prefix + byte * filler + suffix``, as a crawler writes one
+    record. Built without compressing every byte: after a full flush deflate starts afresh, so the
+    same block of input always compresses to the same bytes, which are repeated."""
+    deflate = zlib.compressobj(9, zlib.DEFLATED, -zlib.MAX_WBITS)
+    parts = [deflate.compress(prefix) + deflate.flush(zlib.Z_FULL_FLUSH)]
+    crc = zlib.crc32(prefix)
+    whole, rest = divmod(filler, _BLOCK)
+    if whole:
+        chunk = byte * _BLOCK
+        block = deflate.compress(chunk) + deflate.flush(zlib.Z_FULL_FLUSH)
+        parts.append(block * whole)
+        for _ in range(whole):
+            crc = zlib.crc32(chunk, crc)
+    tail = byte * rest + suffix
+    parts.append(deflate.compress(tail) + deflate.flush())
+    crc = zlib.crc32(tail, crc)
+    size = len(prefix) + filler + len(suffix)
+    header = b"\x1f\x8b\x08\x00\x00\x00\x00\x00\x00\xff"
+    return header + b"".join(parts) + struct.pack("<II", crc & 0xFFFFFFFF, size & 0xFFFFFFFF)
+
+
+def gzip_bomb(path: Path, inflated: int) -> Path:
+    """A ``.html.gz`` (one gzip member) that starts like a page and inflates to ``inflated`` bytes."""
+    head = b"<html><body><p>"
+    path.write_bytes(one_member(head, inflated - len(head)))
+    return path
+
+
+def _warc_record(url: str, body_length: int, date: str = "2026-11-07T18:00:00Z") -> tuple[bytes, bytes]:
+    """(WARC + HTTP headers, the bytes that close the record) of an HTML response whose HTTP body is
+    ``body_length`` bytes."""
+    http = (
+        b"HTTP/1.1 200 OK\r\nContent-Type: text/html; charset=utf-8\r\n"
+        + f"Content-Length: {body_length}\r\n\r\n".encode()
+    )
+    warc = (
+        "WARC/1.0\r\nWARC-Type: response\r\n"
+        f"WARC-Target-URI: {url}\r\nWARC-Date: {date}\r\n"
+        "WARC-Record-ID: <urn:uuid:" + f"{abs(hash(url)):032x}"[:32] + ">\r\n"
+        "Content-Type: application/http; msgtype=response\r\n"
+        f"Content-Length: {len(http) + body_length}\r\n\r\n"
+    ).encode()
+    return warc + http, b"\r\n\r\n"
+
+
+def warc_record(url: str, body: bytes) -> bytes:
+    """One whole, uncompressed WARC response record."""
+    head, tail = _warc_record(url, len(body))
+    return head + body + tail
+
+
+def warc_bomb(path: Path, inflated: int, *, good_after: bool = True) -> Path:
+    """A ``.warc.gz`` whose first record's page inflates to ``inflated`` bytes, then (optionally) one
+    good record, so a reader that skips the bomb record can be seen to go on."""
+    head, tail = _warc_record("https://bomb.example/page", inflated)
+    opening = b"<html><body><p>"
+    # The bomb record is one gzip member, as a crawler writes it (warcio reads a member at a time).
+    parts = [one_member(head + opening, inflated - len(opening), tail)]
+    if good_after:
+        parts.append(gzip.compress(warc_record("https://news.example/after", article("bridge").encode())))
+    path.write_bytes(b"".join(parts))
+    return path
+
+
+def truncated_warc(path: Path, *, gzipped: bool) -> Path:
+    """A WARC with one good record, then a record cut 200 bytes before its end (a partial download)."""
+    good = warc_record("https://news.example/whole", article("bridge").encode())
+    cut = warc_record("https://news.example/cut", article("tunnel").encode())
+    if gzipped:
+        # Each record its own gzip member, as crawlers write them; the second member is cut in half.
+        member = gzip.compress(cut)
+        data = gzip.compress(good) + member[: len(member) // 2]
+    else:
+        data = good + cut[:-200]
+    path.write_bytes(data)
+    return path
+
+
+def long_header_warc(path: Path, length: int) -> Path:
+    """A gzipped "WARC" whose first header line never ends (a bomb aimed at warcio's readline)."""
+    path.write_bytes(one_member(b"WARC/1.0\r\nWARC-Type: ", length, byte=b"x"))
+    return path
+
+
+def huge_feed(path: Path, items: int) -> Path:
+    """An RSS feed of ``items`` items each with a non-URL guid and no content or link."""
+    body = "".join(
+        f"<item><title>Item {n}</title><guid>urn:uuid:{n:08d}-0000-4000-8000-000000000000</guid></item>"
+        for n in range(items)
+    )
+    path.write_text(
+        f'<?xml version="1.0"?><rss version="2.0"><channel><title>Flood</title>{body}</channel></rss>',
+        encoding="utf-8",
+    )
+    return path
+
+
+def fifo(path: Path) -> Path:
+    os.mkfifo(path)
+    return path
+
+
+def zero_symlink(path: Path) -> Path:
+    """A symlink named like a page that points at /dev/zero (endless, and stat says 0 bytes)."""
+    path.symlink_to("/dev/zero")
+    return path
+
+
+def non_utf8_name(folder: Path, body: str) -> Path:
+    """A file whose name holds a byte that is not UTF-8 (Latin-1 é), as old archives and Samba give."""
+    raw = os.fsencode(folder) + b"/caf\xe9-" + b"news.html"
+    with open(raw, "wb") as handle:
+        handle.write(body.encode("utf-8"))
+    return Path(os.fsdecode(raw))
+
+
+def unreadable_folder(path: Path, body: str) -> Path:
+    """A folder with a page in it and no permissions at all."""
+    path.mkdir()
+    (path / "hidden-page.html").write_text(body, encoding="utf-8")
+    path.chmod(0)
+    return path
+
+
+def make_all(out: Path, *, bomb_bytes: int = 1024 * MiB, feed_items: int = 50_000) -> dict[str, Path]:
+    """Every case in ``out``: bombs inflating to ``bomb_bytes``, a feed of ``feed_items`` items, and
+    good pages around the bad ones."""
+    out.mkdir(parents=True, exist_ok=True)
+    made = {
+        "a-good": out / "a-good.html",
+        "gzip-bomb": gzip_bomb(out / "gzip-bomb.html.gz", bomb_bytes),
+        "warc-bomb": warc_bomb(out / "warc-bomb.warc.gz", bomb_bytes),
+        "truncated-warc": truncated_warc(out / "truncated.warc", gzipped=False),
+        "truncated-warc-gz": truncated_warc(out / "truncated-gz.warc.gz", gzipped=True),
+        "long-header-warc": long_header_warc(out / "long-header.warc.gz", 64 * MiB),
+        "huge-feed": huge_feed(out / "huge-feed.xml", feed_items),
+        "fifo": fifo(out / "fifo.html"),
+        "zero": zero_symlink(out / "zero.html"),
+        "non-utf8": non_utf8_name(out, article("harbour")),
+        "unreadable": unreadable_folder(out / "locked", article("ferry")),
+        "z-good": out / "z-good.html",
+    }
+    made["a-good"].write_text(article("bridge"), encoding="utf-8")
+    made["z-good"].write_text(article("station"), encoding="utf-8")
+    return made
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("out", type=Path, help="folder to make the corpus in (created)")
+    parser.add_argument("--bomb-mib", type=int, default=1024, help="inflated size of each bomb, MiB")
+    args = parser.parse_args()
+    for name, path in make_all(args.out, bomb_bytes=args.bomb_mib * MiB).items():
+        kind = "folder" if stat.S_ISDIR(os.lstat(path).st_mode) else "file"
+        print(f"{name:18} {kind:6} {os.fsencode(path).decode('utf-8', 'backslashreplace')}")
+
+
+if __name__ == "__main__":
+    main()
