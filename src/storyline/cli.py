@@ -357,6 +357,52 @@ def _target(target: str) -> tuple[str, int]:
     return match.group(1) or "s", int(match.group(2))
 
 
+@app.command()
+def serve(
+    db: DbOption = None,
+    host: Annotated[
+        str, typer.Option(help="Address to listen on (127.0.0.1: this machine only).")
+    ] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
+    token_file: Annotated[
+        Path | None,
+        typer.Option("--token-file", help="File holding the write token [default: $STORYLINE_TOKEN]."),
+    ] = None,
+    workers: Annotated[int, typer.Option(help="Server processes (each with its own cache).")] = 1,
+) -> None:
+    """Start the web UI and HTTP API (docs at /docs). Writes (ingest, merge, split) need the token."""
+    try:
+        import uvicorn
+
+        from storyline.web import WebConfig, create_app
+    except ImportError as exc:
+        from storyline.errors import MissingDependency
+
+        raise MissingDependency(exc.name or "fastapi", "web") from exc
+    from storyline.config import StoreConfig
+
+    config = WebConfig(db=StoreConfig.for_path(db))
+    if token_file is not None:
+        config = replace(config, token=token_file.read_text(encoding="utf-8").strip() or None)
+    typer.echo(f"storyline: serving {config.db.url} at http://{host}:{port}/ (API docs at /docs)", err=True)
+    if workers <= 1:
+        uvicorn.run(create_app(config), host=host, port=port, log_level="warning")
+        return
+    import os
+
+    os.environ["STORYLINE_SERVE_DB"] = config.db.url
+    if config.token is not None:
+        os.environ["STORYLINE_TOKEN"] = config.token
+    uvicorn.run(
+        "storyline.web.app:app_from_env",
+        factory=True,
+        workers=workers,
+        host=host,
+        port=port,
+        log_level="warning",
+    )
+
+
 def main() -> None:
     try:
         app()

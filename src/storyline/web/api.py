@@ -1,0 +1,293 @@
+"""The HTTP API under ``/api``: JSON in the shapes of the CLI's ``--json`` (the same ``to_dict``).
+
+Every handler parses, calls one function of :mod:`storyline` (or :mod:`storyline.store.search`)
+through the app's :class:`~storyline.web.app.Reader`, and returns what it gives.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import html
+import json
+import tempfile
+from datetime import datetime
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, Header, Query, Request
+from fastapi.responses import PlainTextResponse, Response
+from pydantic import BaseModel, Field
+
+import storyline
+from storyline.config import PipelineConfig, SourceConfig
+from storyline.errors import ConfigError
+from storyline.store import search as finder
+from storyline.web.app import Reader, WebConfig, check_token
+
+router = APIRouter(prefix="/api", tags=["api"])
+
+Length = Literal["short", "medium", "long"]
+
+
+def _reader(request: Request) -> Reader:
+    reader: Reader = request.app.state.reader
+    return reader
+
+
+def _json(data: Any) -> Response:
+    return Response(json.dumps(data, ensure_ascii=False).encode(), media_type="application/json")
+
+
+def bearer(authorization: str | None) -> str | None:
+    if authorization and authorization.lower().startswith("bearer "):
+        return authorization[7:].strip()
+    return None
+
+
+@router.get("/health", summary="Is the server up, and which store does it read")
+async def health(request: Request) -> dict[str, Any]:
+    reader = _reader(request)
+    stamp = await reader.stamp()
+    articles, *_ = stamp.split("|")
+    return {
+        "status": "ok",
+        "version": storyline.__version__,
+        "backend": reader.config.db.url.split(":", 1)[0],
+        "articles": int(articles) if articles.isdigit() else None,
+        "writable": reader.config.token is not None,
+    }
+
+
+@router.get("/stories", summary="Stories, most recently seen first (paginated, filtered)")
+async def stories(
+    request: Request,
+    limit: Annotated[int, Query(ge=1, le=200)] = 20,
+    offset: Annotated[int, Query(ge=0)] = 0,
+    since: Annotated[datetime | None, Query(description="last seen on or after (ISO date)")] = None,
+    until: Annotated[datetime | None, Query(description="first seen on or before (ISO date)")] = None,
+    entity: Annotated[str | None, Query(max_length=200)] = None,
+    outlet: Annotated[str | None, Query(max_length=200)] = None,
+    thread: int | None = None,
+    q: Annotated[str | None, Query(max_length=500, description="words one of its articles holds")] = None,
+) -> Response:
+    where = finder.StoryFilter(since=since, until=until, entity=entity, outlet=outlet, thread=thread, query=q)
+    reader = _reader(request)
+    key = ("api-stories", where, limit, offset)
+    body = await reader.get(
+        key,
+        lambda: json.dumps(
+            finder.find_stories(reader.config.db, where=where, limit=limit, offset=offset).to_dict(),
+            ensure_ascii=False,
+        ).encode(),
+    )
+    return Response(body, media_type="application/json")
+
+
+@router.get("/stories/{story_id}", summary="One story: articles by outlet, entities, events, thread")
+async def story(request: Request, story_id: int) -> Response:
+    reader = _reader(request)
+    view = await reader.get(("story", story_id), lambda: storyline.story(story_id, reader.config.db))
+    return _json(view.to_dict())
+
+
+@router.get("/stories/{story_id}/brief", summary="Get a summary of a story, sources compared")
+async def story_brief(request: Request, story_id: int, length: Length = "medium") -> Response:
+    reader = _reader(request)
+    brief = await reader.get(
+        ("brief", story_id, length), lambda: storyline.brief_story(story_id, reader.config.db, length=length)
+    )
+    return _json(brief.to_dict())
+
+
+@router.get(
+    "/stories/{story_id}/export",
+    summary="A story's brief as Markdown (for a newsletter) or JSON",
+    response_class=PlainTextResponse,
+)
+async def export(
+    request: Request,
+    story_id: int,
+    format: Literal["markdown", "json"] = "markdown",
+    length: Length = "medium",
+) -> Response:
+    from storyline.briefs.format import markdown
+
+    reader = _reader(request)
+    brief = await reader.get(
+        ("brief", story_id, length), lambda: storyline.brief_story(story_id, reader.config.db, length=length)
+    )
+    name = f"story-{brief.id}.{'md' if format == 'markdown' else 'json'}"
+    disposition = {"content-disposition": f'inline; filename="{name}"'}
+    if format == "json":
+        return Response(
+            json.dumps(brief.to_dict(), ensure_ascii=False, indent=2),
+            media_type="application/json",
+            headers=disposition,
+        )
+    return Response(markdown(brief), media_type="text/markdown; charset=utf-8", headers=disposition)
+
+
+@router.get("/articles", summary="Stored articles, oldest first")
+async def articles(
+    request: Request,
+    outlet: Annotated[str | None, Query(max_length=200)] = None,
+    limit: Annotated[int, Query(ge=1, le=200)] = 50,
+    offset: Annotated[int, Query(ge=0)] = 0,
+) -> Response:
+    reader = _reader(request)
+    found = await reader.get(
+        ("articles", outlet, limit, offset),
+        lambda: storyline.articles(reader.config.db, outlet=outlet, limit=offset + limit)[offset:],
+    )
+    return _json([a.to_dict() for a in found])
+
+
+@router.get(
+    "/articles/{article_id}",
+    summary="One article: clean text, summary, sentences, entities, events, removed, repairs",
+)
+async def article(request: Request, article_id: int, length: Length = "medium") -> Response:
+    reader = _reader(request)
+    stored = await reader.get(
+        ("article", article_id), lambda: storyline.get_article(article_id, reader.config.db)
+    )
+    data = stored.to_dict()
+    if stored.analysis is not None:
+        summary = await reader.get(
+            ("article-brief", article_id, length),
+            lambda: storyline.brief_article(article_id, reader.config.db, length=length),
+        )
+        data["summary"] = summary.to_dict()
+    else:
+        data["summary"] = None
+    return _json(data)
+
+
+@router.get(
+    "/entities", summary="People, organisations, places and countries, with the titles each source gives"
+)
+async def entities(
+    request: Request, type: Literal["person", "organisation", "place", "country"] | None = None
+) -> Response:
+    reader = _reader(request)
+    found = await reader.get(("entities",), lambda: storyline.entities(reader.config.db))
+    return _json([e.to_dict() for e in found if type is None or e.type.value == type])
+
+
+@router.get("/events", summary="Events (who met whom, where, when, how surely), newest first")
+async def events(request: Request, kind: Annotated[str | None, Query(max_length=40)] = None) -> Response:
+    reader = _reader(request)
+    found = await reader.get(("events",), lambda: storyline.events(reader.config.db))
+    return _json([e for e in found if kind is None or e["kind"] == kind])
+
+
+@router.get("/threads", summary="Threads: stories with the same actors over time")
+async def threads(request: Request) -> Response:
+    reader = _reader(request)
+    found = await reader.get(("threads",), lambda: finder.threads(reader.config.db))
+    return _json([t.to_dict() for t in found])
+
+
+@router.get("/search", summary="Full-text search over the latest articles")
+async def search(
+    request: Request,
+    q: Annotated[str, Query(min_length=1, max_length=500)],
+    limit: Annotated[int, Query(ge=1, le=100)] = 20,
+) -> Response:
+    reader = _reader(request)
+    hits = await reader.get(("search", q, limit), lambda: finder.search(reader.config.db, q, limit=limit))
+    return _json([h.to_dict() for h in hits])
+
+
+@router.get("/skips", summary="Documents that were skipped, with the reason")
+async def skips(request: Request) -> Response:
+    reader = _reader(request)
+    found = await reader.get(("skips",), lambda: storyline.skips(reader.config.db))
+    return _json([{"locator": s.locator, "code": s.code, "message": s.message} for s in found])
+
+
+class IngestBody(BaseModel):
+    """One of ``url``, ``html`` or ``text``. A text's first line is its title; ``url`` names where
+    an ``html`` or ``text`` came from (kept as the article's link)."""
+
+    url: str | None = Field(default=None, max_length=2000)
+    html: str | None = None
+    text: str | None = None
+
+
+class MergeBody(BaseModel):
+    keep: int
+    gone: int
+
+
+class SplitBody(BaseModel):
+    articles: list[int] = Field(min_length=1, max_length=1000)
+
+
+def upload_dir() -> Path:
+    """Where posted pages and texts are written before ingest. Named by content hash, so posting
+    the same page twice is 'unchanged', as for a file ingested twice."""
+    path = Path(tempfile.gettempdir()) / "storyline-uploads"
+    path.mkdir(mode=0o700, exist_ok=True)
+    return path
+
+
+def run_ingest(config: WebConfig, body: IngestBody) -> dict[str, Any]:
+    given = [v for v in (body.html, body.text) if v is not None]
+    if len(given) > 1 or (not given and not body.url):
+        raise ConfigError(
+            "send exactly one of html or text (or only a url)", remedy='e.g. {"url": "https://..."}'
+        )
+    pipeline = PipelineConfig(
+        sources=SourceConfig(max_bytes=config.max_body_bytes),
+    )
+    if not given:
+        assert body.url is not None
+        if not body.url.startswith(("http://", "https://")):
+            raise ConfigError(f"not a web address: {body.url!r}", remedy="give an http:// or https:// URL")
+        return storyline.ingest([body.url], db=config.db, config=pipeline).to_dict()
+    content = given[0]
+    if body.url and not body.url.startswith(("http://", "https://")):
+        raise ConfigError(f"not a web address: {body.url!r}", remedy="give an http:// or https:// URL")
+    if body.html is not None and body.url:
+        # The page's canonical link is where extraction reads an article's address from.
+        content = f'<link rel="canonical" href="{html.escape(body.url)}">\n' + content
+    elif body.text is not None and body.url:
+        content = body.url + "\n" + content
+    data = content.encode("utf-8")
+    suffix = ".html" if body.html is not None else ".txt"
+    path = upload_dir() / (hashlib.sha256(data).hexdigest()[:24] + suffix)
+    path.write_bytes(data)
+    return storyline.ingest([path], db=config.db, config=pipeline).to_dict()
+
+
+@router.post("/ingest", summary="Ingest a page, a text or a URL through the whole pipeline (token)")
+async def ingest(
+    request: Request,
+    body: IngestBody,
+    authorization: Annotated[str | None, Header()] = None,
+) -> Response:
+    reader = _reader(request)
+    check_token(reader.config, bearer(authorization))
+    report = await reader.write(lambda: run_ingest(reader.config, body))
+    return _json(report)
+
+
+@router.post("/stories/merge", summary="Merge story `gone` into `keep` by hand (token)")
+async def merge(
+    request: Request, body: MergeBody, authorization: Annotated[str | None, Header()] = None
+) -> Response:
+    reader = _reader(request)
+    check_token(reader.config, bearer(authorization))
+    kept = await reader.write(lambda: storyline.merge_stories(body.keep, body.gone, reader.config.db))
+    return _json({"story": kept, "merged": body.gone})
+
+
+@router.post("/stories/{story_id}/split", summary="Move articles of a story into a new story by hand (token)")
+async def split(
+    request: Request, story_id: int, body: SplitBody, authorization: Annotated[str | None, Header()] = None
+) -> Response:
+    reader = _reader(request)
+    check_token(reader.config, bearer(authorization))
+    new = await reader.write(lambda: storyline.split_story(story_id, body.articles, reader.config.db))
+    return _json({"story": new, "from": story_id, "articles": body.articles})
