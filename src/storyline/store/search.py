@@ -208,7 +208,7 @@ def find_stories(
                 r for r in rows if any(str(v[2]).lower() == wanted for v in json.loads(r.entities).values())
             ]
         page = [int(r.id) for r in rows[offset : offset + limit]]
-        found = store._stories(page)
+        found = store.stories_by_ids(page)
     return StoryPage(found, len(rows), offset, limit)
 
 

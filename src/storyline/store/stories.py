@@ -473,6 +473,10 @@ class StoryQueries:
             )
         return found[0]
 
+    def stories_by_ids(self, ids: list[int]) -> list[Story]:
+        """The live stories with these ids, in the order given (ids merged away are left out)."""
+        return self._stories(ids)
+
     def _stories(self, ids: list[int], related: bool = False) -> list[Story]:
         if not ids:
             return []
