@@ -6,9 +6,13 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+import pytest
+
 from tests.conftest import DATASETS, ROOT, need
 
 sys.path.insert(0, str(ROOT / "bench"))
+
+pytestmark = pytest.mark.gate
 
 # Measured 2026-11-29 with `python bench/extraction.py` (F1 0.9377, trafilatura 0.9249 in the same run).
 EXTRACTION_F1 = 0.935
