@@ -223,3 +223,11 @@ def test_timeline_shows_who_did_what_not_what_befell_someone() -> None:
                           Genre.REPORT, 0.0, src.analysis.entities, events),
                  src.vectors)  # fmt: skip
     assert brief_story(_story(1), [src]).timeline == ()
+
+
+def test_the_whole_a_part_is_taken_from_is_not_a_count() -> None:
+    """ "two of its five members" and "three members voting for the cut" count different things."""
+    from storyline.briefs.compare import quantities
+
+    assert [q.value for q in quantities("Two of its five members voted to hold rates.")] == []
+    assert [q.value for q in quantities("Three members voted for the cut.")] == [3.0]

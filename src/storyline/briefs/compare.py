@@ -85,6 +85,9 @@ _QUANTITY = re.compile(
 )
 # Ranks and numbers that name rather than count: "No. 5", "number 3", "ranked 2", "Flight 447".
 _NAMING = re.compile(r"(\bno\.?|\bnumber|#|\branked|\brank|\b[A-Z][a-z]+)\s*$")
+# A number after "of its", "of the"... names the whole a part is taken from ("two of its five
+# members voted to hold"): it is not what another source's "three members voted to cut" counts.
+_WHOLE = re.compile(r"\bof\s+(?:its|the|their|his|her|our|all|all\s+the)\s*$", re.IGNORECASE)
 # The casualty word nearest before a bare count says what it counts: "killing at least seven people
 # and injuring 40" gives 7 deaths and 40 injured.
 _CASUALTY_CUE = re.compile(
@@ -201,6 +204,8 @@ def quantities(sentence: str) -> list[Quantity]:
             continue  # "50 km (30 miles)": a conversion of the figure before it, not another figure
         if _NAMING.search(before) and not match.group("approx"):
             continue  # "No. 5", "Flight 447", "Galaxy 4"
+        if _WHOLE.search(before):
+            continue  # "two of its five members": the whole a part is taken from, not a count of the part
         if re.fullmatch(r"1[89]\d\d|20\d\d", number):
             continue  # a year, even before a noun ("the 2013 season")
         if number in _NUMBER_WORDS:
