@@ -125,3 +125,15 @@ def test_real_pages_get_domain_or_publisher_outlets(tmp_path: Path) -> None:
     for outlet in known:
         for domain in outlet["domains"]:
             assert registrable_domain(f"http://{domain}/") == domain
+
+
+def test_a_company_newsroom_release_is_primary() -> None:
+    text = "HP today announced that it will acquire a consulting company.\n\nAbout HP\n\nHP focuses on ..."
+    assert is_press_release(
+        text, "HP to Expand Services", "hp.com", "http://www.hp.com/hpinfo/newsroom/press/1.html"
+    )
+    # The same story on a news site is coverage.
+    story = "HP said on Monday that it will acquire a consulting company, analysts said."
+    assert not is_press_release(
+        story, "HP to buy data centre consultants", "zdnet.com", "http://zdnet.com/hp-1"
+    )

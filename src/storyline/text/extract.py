@@ -412,7 +412,9 @@ def _with_outlet(article: Article, raw: RawDocument, config: ExtractConfig) -> A
         outlet_key=identity.key if identity else None,
         outlet_rank=identity.rank if identity else 0,
         agency=agency,
-        primary_source=is_press_release(text, article.title, identity.domain if identity else None),
+        primary_source=is_press_release(
+            text, article.title, identity.domain if identity else None, article.url
+        ),
     )
 
 

@@ -168,19 +168,36 @@ def wire_agency(text: str) -> str | None:
     return None
 
 
-def is_press_release(text: str, title: str | None, domain: str | None) -> bool:
+def is_press_release(text: str, title: str | None, domain: str | None, url: str | None = None) -> bool:
     """A company's or government's own release, not news coverage: carried by a release wire,
-    marked as a release, or published on the site of the organisation its headline is about
-    ("AMD Announces ..." on amd.com)."""
+    marked as a release, or published by the organisation it is about — on its own site, with its
+    headline naming it ("AMD Announces ..." on amd.com), an "About AMD" section, or a newsroom
+    address (hp.com/hpinfo/newsroom/press/...)."""
     if _RELEASE.search(text[:600]) or _RELEASE.search(text[-1500:]):
         return True
-    if domain and title:
-        label = domain.split(".")[0]
-        words = {re.sub(r"[^a-z0-9]", "", w.lower()) for w in title.split()[:4]}
-        # A short label ("ap", "bt") is too easily a word; a newspaper's name in its own headline
-        # is rare, and a news site's stories about itself are few.
-        return len(label) >= 3 and label in words and not _NEWS_LABEL.search(label)
-    return False
+    if not domain:
+        return False
+    label = domain.split(".")[0]
+    # A news site's stories about itself are few, and never releases.
+    if _NEWS_LABEL.search(label):
+        return False
+    if re.search(
+        rf"^\s*about\s+{re.escape(label)}\b[^\n]{{0,40}}$", text[-4000:], re.IGNORECASE | re.MULTILINE
+    ):
+        return True
+    path = urlsplit(url).path.lower() if url else ""
+    names_itself = bool(title) and any(
+        # A short label ("hp", "bt") counts only written as an acronym in the headline.
+        (w.lower() == label and (len(label) >= 3 or w.isupper()))
+        for w in re.findall(r"[\w&-]+", (title or ""))[:6]
+    )
+    return names_itself and (len(label) >= 3 or bool(_NEWSROOM.search(path)))
+
+
+# The address of an organisation's own announcements.
+_NEWSROOM = re.compile(
+    r"/(?:newsroom|press|pressroom|press-releases?|news-releases?|media-?(?:centre|center))/"
+)
 
 
 # Domains of news outlets often say so; their headlines about themselves are still news.
