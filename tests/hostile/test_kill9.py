@@ -47,9 +47,7 @@ def _kill_after(db: Path, delay: float) -> bool:
 
 
 @pytest.mark.slow
-def test_kill9_at_random_points_then_rerun_equals_a_clean_run(
-    clean_demo: CleanRun, tmp_path: Path
-) -> None:
+def test_kill9_at_random_points_then_rerun_equals_a_clean_run(clean_demo: CleanRun, tmp_path: Path) -> None:
     rng = random.Random(KILL_SEED)
     # Spread over the whole run: start-up and extraction early, analysis and grouping late.
     delays = sorted(rng.uniform(0.05, 1.0) * clean_demo.seconds for _ in range(KILL_RUNS))

@@ -96,9 +96,7 @@ def _page(draw: st.DrawFn) -> tuple[Article, OutletEvidence, set[str]]:
     lines = draw(st.lists(_long_line | _short_line | _furniture, min_size=1, max_size=25))
     blocks = tuple(Block(draw(_kind), line) for line in lines)
     # Evidence: short lines seen on 1 to 6 pages of the outlet; every long line on this page only.
-    counts = {
-        line_key(line): 1 if len(line.split()) >= 25 else draw(st.integers(1, 6)) for line in lines
-    }
+    counts = {line_key(line): 1 if len(line.split()) >= 25 else draw(st.integers(1, 6)) for line in lines}
     article = Article(locator="/tmp/p.html", content_hash="0" * 64, title="A title", blocks=blocks)
     long_unique = {line for line in lines if len(line.split()) >= 25}
     return article, OutletEvidence("Outlet", counts), long_unique
