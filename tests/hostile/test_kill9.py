@@ -14,6 +14,7 @@ import os
 import random
 import signal
 import subprocess
+import sys
 import time
 from pathlib import Path
 
@@ -49,17 +50,21 @@ def _kill_after(db: Path, delay: float) -> bool:
 @pytest.mark.slow
 def test_kill9_at_random_points_then_rerun_equals_a_clean_run(clean_demo: CleanRun, tmp_path: Path) -> None:
     rng = random.Random(KILL_SEED)
-    # Spread over the whole run: start-up and extraction early, analysis and grouping late.
-    delays = sorted(rng.uniform(0.05, 1.0) * clean_demo.seconds for _ in range(KILL_RUNS))
+    # One delay in each of KILL_RUNS equal slices of the clean run's duration, so the kills spread
+    # over start-up and extraction early and analysis and grouping late whatever the seed.
+    width = 0.95 / max(1, KILL_RUNS)
+    delays = [(0.05 + (run + rng.random()) * width) * clean_demo.seconds for run in range(KILL_RUNS)]
     killed = 0
     for run, delay in enumerate(delays):
         db = tmp_path / f"kill{run}.db"
         started = time.monotonic()
-        killed += _kill_after(db, delay)
+        was_killed = _kill_after(db, delay)
+        killed += was_killed
         assert not db.exists() or integrity(db) == "ok", f"run {run}: corrupt after kill at {delay:.1f}s"
         run_ingest(db)
         got = snapshot(db)
-        context = f"run {run} (seed {KILL_SEED}, killed at {delay:.1f}s of ~{clean_demo.seconds:.0f}s)"
+        when = f"killed at {delay:.1f}s" if was_killed else f"done before the kill at {delay:.1f}s"
+        context = f"run {run} (seed {KILL_SEED}, {when} of ~{clean_demo.seconds:.0f}s)"
         assert got.articles.keys() == clean_demo.snapshot.articles.keys(), context
         for locator, expected in clean_demo.snapshot.articles.items():
             assert got.articles[locator] == expected, f"{context}: {locator} differs"
@@ -70,3 +75,58 @@ def test_kill9_at_random_points_then_rerun_equals_a_clean_run(clean_demo: CleanR
         assert snapshot(db) == got, f"{context}: a second rerun changed the store"
         print(f"{context}: equal to the clean run ({time.monotonic() - started:.0f}s)")
     assert killed >= min(1, KILL_RUNS), "no run was killed: every delay outlasted the ingest"
+
+
+# The child: the storyline command, with one store method patched to kill -9 its own process just
+# before its (N+1)th call: a kill at an exact point of the pipeline, not a lucky delay.
+_DIE_AT = """
+import os, signal, sys
+from storyline.store import Store
+from storyline.cli import main
+name, after = sys.argv[1], int(sys.argv[2])
+original = getattr(Store, name)
+calls = 0
+def dying(self, *args, **kwargs):
+    global calls
+    calls += 1
+    if calls > after:
+        os.kill(os.getpid(), signal.SIGKILL)
+    return original(self, *args, **kwargs)
+setattr(Store, name, dying)
+sys.argv = ["storyline", *sys.argv[3:]]
+main()
+"""
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    ("point", "after"),
+    [
+        ("save", 20),  # in the middle of extraction
+        ("pending_repass", 0),  # every document stored, the furniture re-pass not yet run
+        ("save_analysis", 10),  # in the middle of analysis
+        ("create_story", 3),  # a story founded by grouping, no article saved in it yet
+        ("save_placement", 12),  # in the middle of grouping
+    ],
+)
+def test_kill9_at_each_stage_then_rerun_equals_a_clean_run(
+    clean_demo: CleanRun, tmp_path: Path, point: str, after: int
+) -> None:
+    db = tmp_path / "killed.db"
+    command = ingest_command(db)
+    child = subprocess.run(
+        [sys.executable, "-c", _DIE_AT, point, str(after), *command[1:]],
+        env=child_env(),
+        capture_output=True,
+        text=True,
+        timeout=900,
+    )
+    assert child.returncode == -signal.SIGKILL, f"{point} was not reached: {child.stderr[-2000:]}"
+    assert integrity(db) == "ok"
+    run_ingest(db)
+    got = snapshot(db)
+    assert got.articles.keys() == clean_demo.snapshot.articles.keys()
+    for locator, expected in clean_demo.snapshot.articles.items():
+        assert got.articles[locator] == expected, f"killed before {point} #{after + 1}: {locator} differs"
+    assert got.stories == clean_demo.snapshot.stories
+    assert got.skips == clean_demo.snapshot.skips
