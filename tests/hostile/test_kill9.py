@@ -77,22 +77,25 @@ def test_kill9_at_random_points_then_rerun_equals_a_clean_run(clean_demo: CleanR
     assert killed >= min(1, KILL_RUNS), "no run was killed: every delay outlasted the ingest"
 
 
-# The child: the storyline command, with one store method patched to kill -9 its own process just
-# before its (N+1)th call: a kill at an exact point of the pipeline, not a lucky delay.
+# The child: the storyline command, with one store method or pipeline function patched to kill -9
+# its own process just before its (N+1)th call: a kill at an exact point, not a lucky delay.
 _DIE_AT = """
 import os, signal, sys
+import storyline.pipeline as pipeline
 from storyline.store import Store
 from storyline.cli import main
-name, after = sys.argv[1], int(sys.argv[2])
-original = getattr(Store, name)
+target, after = sys.argv[1], int(sys.argv[2])
+owner_name, name = target.split(".")
+owner = {"Store": Store, "pipeline": pipeline}[owner_name]
+original = getattr(owner, name)
 calls = 0
-def dying(self, *args, **kwargs):
+def dying(*args, **kwargs):
     global calls
     calls += 1
     if calls > after:
         os.kill(os.getpid(), signal.SIGKILL)
-    return original(self, *args, **kwargs)
-setattr(Store, name, dying)
+    return original(*args, **kwargs)
+setattr(owner, name, dying)
 sys.argv = ["storyline", *sys.argv[3:]]
 main()
 """
@@ -102,11 +105,12 @@ main()
 @pytest.mark.parametrize(
     ("point", "after"),
     [
-        ("save", 20),  # in the middle of extraction
-        ("pending_repass", 0),  # every document stored, the furniture re-pass not yet run
-        ("save_analysis", 10),  # in the middle of analysis
-        ("create_story", 3),  # a story founded by grouping, no article saved in it yet
-        ("save_placement", 12),  # in the middle of grouping
+        ("Store.save", 20),  # in the middle of extraction
+        ("pipeline._apply_new_evidence", 0),  # every document stored, no furniture re-pass yet
+        ("pipeline._apply_new_evidence", 2),  # the re-pass done for some outlets, not all
+        ("Store.save_analysis", 10),  # in the middle of analysis
+        ("Store.create_story", 3),  # a story founded by grouping, no article saved in it yet
+        ("Store.save_placement", 12),  # in the middle of grouping
     ],
 )
 def test_kill9_at_each_stage_then_rerun_equals_a_clean_run(
