@@ -58,6 +58,7 @@ from storyline.store.schema import (
     outlets,
     repass_outlets,
     skips,
+    up_to_date,
 )
 from storyline.store.schema import stories as story_rows
 from storyline.store.stories import StoryQueries
@@ -128,12 +129,17 @@ class Store(StoryQueries):
             _sqlite_pragmas(reader, immediate=False)
         else:
             engine = create_engine(url, pool_pre_ping=True)
-        with engine.begin() as connection:
-            if engine.url.get_backend_name() == "postgresql":
-                # Two processes opening a new store at once must not both create its tables
-                # (SQLite's BEGIN IMMEDIATE already makes them take turns).
-                connection.exec_driver_sql("SELECT pg_advisory_xact_lock(7410)")
-            migrate(connection)
+        # Check the schema through the reader first: migrating takes the write lock, and a store
+        # that is up to date must open while another process is writing to it.
+        with (reader or engine).connect() as connection:
+            current = up_to_date(connection)
+        if not current:
+            with engine.begin() as connection:
+                if engine.url.get_backend_name() == "postgresql":
+                    # Two processes opening a new store at once must not both create its tables
+                    # (SQLite's BEGIN IMMEDIATE already makes them take turns).
+                    connection.exec_driver_sql("SELECT pg_advisory_xact_lock(7410)")
+                migrate(connection)
         return cls(engine, reader)
 
     def close(self) -> None:

@@ -285,6 +285,19 @@ def _v4(connection: Connection) -> None:
 MIGRATIONS: tuple[Callable[[Connection], None], ...] = (_v1, _v2, _v3, _v4)
 
 
+def up_to_date(connection: Connection) -> bool:
+    """Whether the schema needs no migration: read-only, so a reader can check it without taking
+    the write lock (which a running ingest may hold)."""
+    from sqlalchemy import inspect
+
+    if not inspect(connection).has_table(schema_version.name):
+        return False
+    current = connection.execute(
+        select(schema_version.c.version).order_by(schema_version.c.version.desc())
+    ).first()
+    return current is not None and current[0] >= len(MIGRATIONS)
+
+
 def migrate(connection: Connection) -> int:
     """Bring the schema up to date; returns the version now in force."""
     from datetime import UTC, datetime
