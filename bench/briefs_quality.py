@@ -153,8 +153,11 @@ def score_discrepancies(flagged: Sequence[Sequence[Said]], label: dict[str, Any]
     contradictions = label.get("contradictions", [])
 
     def hits(sides: Sequence[Said], contradiction: dict[str, Any]) -> bool:
-        matched = {k for k, side in enumerate(contradiction["sides"]) for s in sides if matches(s, [side])}
-        return len(matched) >= 2
+        # Right only when the flagged sides match labelled sides that give different values: two
+        # sentences that agree ("five" and "five") are no contradiction, even inside a labelled one.
+        labelled = contradiction["sides"]
+        matched = {k for k, side in enumerate(labelled) for s in sides if matches(s, [side])}
+        return len({str(labelled[k].get("value", k)) for k in matched}) >= 2
 
     return Score(
         items=len(flagged),
