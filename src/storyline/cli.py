@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import json
+import os
 import re
 import sys
 from dataclasses import replace
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, NoReturn
 
 import typer
 
@@ -19,8 +20,10 @@ from storyline.config import (
     FetchConfig,
     PipelineConfig,
     SourceConfig,
+    StoreConfig,
 )
-from storyline.errors import StorylineError
+from storyline.errors import ConfigError, NotFound, StorylineError
+from storyline.safe_text import for_terminal, json_safe, one_line
 
 app = typer.Typer(
     add_completion=False,
@@ -54,8 +57,25 @@ EmbedderOption = Annotated[
 ]
 
 
+LimitOption = Annotated[
+    int | None, typer.Option(min=1, help="At most this many (1 or more; leave out for all).")
+]
+
+# SQLite stores ids as signed 64-bit integers: a larger one names nothing (and would overflow).
+_LARGEST_ID = 2**63 - 1
+
+
 def _print_json(data: Any) -> None:
-    sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
+    # Document strings keep every character in JSON; those a terminal would act on are escaped.
+    sys.stdout.write(json_safe(json.dumps(data, ensure_ascii=False, indent=2)) + "\n")
+
+
+def _checked_id(value: int, what: str) -> int:
+    """An id as given, or NotFound for one no store can hold (instead of an overflow deep down)."""
+    if not 1 <= value <= _LARGEST_ID:
+        listing = "articles" if what == "article" else "stories"
+        raise NotFound(f"no {what} with id {value}", remedy=f"list ids with `storyline {listing}`")
+    return value
 
 
 @app.command()
@@ -67,7 +87,7 @@ def ingest(
         bool, typer.Option("--allow-private", help="Allow fetching from private and loopback addresses.")
     ] = False,
     max_bytes: Annotated[
-        int, typer.Option(help="Largest file or page accepted, in bytes.")
+        int, typer.Option(min=1, help="Largest file or page accepted, in bytes.")
     ] = DEFAULT_MAX_BYTES,
     ignore_robots: Annotated[bool, typer.Option("--ignore-robots", help="Do not honour robots.txt.")] = False,
     embedder: EmbedderOption = DEFAULT_EMBEDDER,
@@ -126,7 +146,7 @@ def articles(
     all_revisions: Annotated[
         bool, typer.Option("--all-revisions", help="Include superseded revisions.")
     ] = False,
-    limit: Annotated[int | None, typer.Option(help="At most this many.")] = None,
+    limit: LimitOption = None,
 ) -> None:
     """List stored articles."""
     import storyline
@@ -151,7 +171,7 @@ def show(
     import storyline
     from storyline.render import print_article
 
-    stored = storyline.get_article(article_id, db)
+    stored = storyline.get_article(_checked_id(article_id, "article"), db)
     if as_json:
         _print_json(stored.to_dict())
     else:
@@ -239,7 +259,7 @@ def stories(
     ctx: typer.Context,
     db: DbOption = None,
     as_json: JsonOption = False,
-    limit: Annotated[int | None, typer.Option(help="At most this many.")] = None,
+    limit: LimitOption = None,
     thread: Annotated[int | None, typer.Option(help="Only the stories of this thread.")] = None,
 ) -> None:
     """List stories, most recently seen first (merge and split them by hand with the subcommands)."""
@@ -265,7 +285,7 @@ def stories_merge(
     import storyline
     from storyline.render import console
 
-    merged = storyline.merge_stories(keep, gone, db)
+    merged = storyline.merge_stories(_checked_id(keep, "story"), _checked_id(gone, "story"), db)
     console.print(f"story {gone} merged into story {merged}")
 
 
@@ -280,7 +300,9 @@ def stories_split(
     import storyline
     from storyline.render import console
 
-    new = storyline.split_story(story_id, article_ids, db)
+    new = storyline.split_story(
+        _checked_id(story_id, "story"), [_checked_id(i, "article") for i in article_ids], db
+    )
     console.print(
         f"articles {', '.join(map(str, article_ids))} moved from story {story_id} to new story {new}"
     )
@@ -296,7 +318,7 @@ def story(
     import storyline
     from storyline.render import print_story
 
-    view = storyline.story(story_id, db)
+    view = storyline.story(_checked_id(story_id, "story"), db)
     if as_json:
         _print_json(view.to_dict())
     else:
@@ -312,13 +334,12 @@ def brief(
     db: DbOption = None,
     length: Annotated[str, typer.Option(help="short, medium or long.")] = "",
     output: Annotated[str, typer.Option("--format", help="text, markdown or json.")] = "text",
-    count: Annotated[int, typer.Option(help="With no target: how many of the latest stories.")] = 5,
+    count: Annotated[int, typer.Option(min=1, help="With no target: how many of the latest stories.")] = 5,
 ) -> None:
     """Get a summary: of a story across outlets (sources compared), of one article, or a briefing
     of the latest stories. Every sentence is a source's own words and cites it."""
     import storyline
     from storyline.briefs.format import briefing_markdown, markdown, text
-    from storyline.errors import ConfigError
 
     if output not in ("text", "markdown", "json"):
         raise ConfigError(f"unknown format {output!r}", remedy="use text, markdown or json")
@@ -327,10 +348,11 @@ def brief(
         if output == "json":
             _print_json([b.to_dict() for b in briefs])
         elif output == "markdown":
-            sys.stdout.write(briefing_markdown(briefs))
+            sys.stdout.write(for_terminal(briefing_markdown(briefs)))
         else:
             sys.stdout.write(
-                "\n".join(text(b) for b in briefs) or "No stories yet: ingest some news first.\n"
+                for_terminal("\n".join(text(b) for b in briefs))
+                or "No stories yet: ingest some news first.\n"
             )
         return
     kind, number = _target(target)
@@ -342,19 +364,35 @@ def brief(
     if output == "json":
         _print_json(one.to_dict())
     else:
-        sys.stdout.write(markdown(one) if output == "markdown" else text(one))
+        # Text and Markdown may go to a terminal: nothing in them may act on it.
+        sys.stdout.write(for_terminal(markdown(one) if output == "markdown" else text(one)))
 
 
 def _target(target: str) -> tuple[str, int]:
-    from storyline.errors import ConfigError
-
     match = re.fullmatch(r"([sa]?)(\d+)", target.strip().lower())
     if match is None:
         raise ConfigError(
             f"not a story or article id: {target!r}",
             remedy="give a story id (12 or s12) or an article id (a12)",
         )
-    return match.group(1) or "s", int(match.group(2))
+    kind = match.group(1) or "s"
+    return kind, _checked_id(int(match.group(2)), "article" if kind == "a" else "story")
+
+
+def _database_named(argv: list[str]) -> str:
+    """The database a command line uses (its --db, else $STORYLINE_DB or the default), for messages."""
+    for i, arg in enumerate(argv):
+        if arg == "--db" and i + 1 < len(argv):
+            return argv[i + 1]
+        if arg.startswith("--db="):
+            return arg.removeprefix("--db=")
+    url = StoreConfig().url
+    return url.removeprefix("sqlite:///")
+
+
+def _fail(message: str, exc: BaseException) -> NoReturn:
+    typer.echo(f"storyline: {one_line(message)}", err=True)
+    raise SystemExit(2) from exc
 
 
 @app.command()
@@ -404,11 +442,38 @@ def serve(
 
 
 def main() -> None:
+    """The entry point: every error a user can cause or fix ends in one line saying what to do and
+    exit code 2, never a traceback."""
+    from sqlalchemy.exc import OperationalError
+
     try:
         app()
     except StorylineError as exc:
-        typer.echo(f"storyline: {exc}", err=True)
-        raise SystemExit(2) from exc
+        _fail(str(exc), exc)
+    except OperationalError as exc:
+        database = _database_named(sys.argv[1:])
+        reason = str(exc.orig) if exc.orig is not None else str(exc)
+        if "database is locked" in reason:
+            _fail(
+                f"another storyline process is writing to {database}; try again when it finishes",
+                exc,
+            )
+        if "unable to open database file" in reason or "readonly database" in reason:
+            _fail(
+                f"cannot open or write the database {database} ({reason}): check that its folder "
+                "exists and is writable, or choose another file with --db",
+                exc,
+            )
+        raise
+    except OSError as exc:
+        # Opening the store creates its folder: a folder that cannot be made or written ends here.
+        if exc.filename is None:
+            raise
+        _fail(
+            f"{exc.strerror or exc}: {os.fsdecode(exc.filename)} (check that the folder exists and "
+            "is writable, or choose another database file with --db)",
+            exc,
+        )
 
 
 if __name__ == "__main__":

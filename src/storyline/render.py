@@ -1,5 +1,7 @@
-"""Terminal rendering with rich: progress, tables, articles. Article text is printed as plain text
-(never interpreted as rich markup), since it is untrusted."""
+"""Terminal rendering with rich: progress, tables, articles. Every string from a document (title,
+outlet, locator, text, names) is untrusted: it goes through :func:`_cell` or :func:`_body`, which strip
+the control and bidi-override characters a terminal would act on (storyline.safe_text) and wrap it in
+a rich ``Text`` so that it is never interpreted as rich markup."""
 
 from __future__ import annotations
 
@@ -27,6 +29,7 @@ from storyline.config import SourceConfig
 from storyline.model import BlockKind, IngestReport, Skip, Story, StoryArticle
 from storyline.nlp.entities import CanonicalEntity
 from storyline.pipeline import ProgressHook
+from storyline.safe_text import for_terminal, one_line
 from storyline.store import StoredArticle
 
 if TYPE_CHECKING:
@@ -34,6 +37,16 @@ if TYPE_CHECKING:
 
 console = Console()
 errors = Console(stderr=True)
+
+
+def _cell(value: object, style: str = "") -> Text:
+    """A document's string for one line (a table cell, a title): safe, literal, newlines folded."""
+    return Text(one_line(str(value)), style=style)
+
+
+def _body(value: str, style: str = "") -> Text:
+    """A document's text as a paragraph: safe and literal, its line breaks kept."""
+    return Text(for_terminal(value), style=style)
 
 
 @contextmanager
@@ -64,11 +77,13 @@ def ingest_progress(
                 if not analysing:
                     progress.update(task, total=progress.tasks[0].completed)
                     analysing.append(progress.add_task("analysing", total=None, current=""))
-                progress.update(analysing[0], advance=1, current=locator)
+                progress.update(analysing[0], advance=1, current=escape(one_line(locator)[:40]))
                 return
             done = progress.tasks[0].completed + 1
             # Feeds and archives hold many documents per file: let the total grow with them.
-            progress.update(task, advance=1, total=max(total, done), current=Path(locator).name[:40])
+            progress.update(
+                task, advance=1, total=max(total, done), current=escape(one_line(Path(locator).name)[:40])
+            )
 
         yield hook
 
@@ -82,7 +97,9 @@ def print_ingest_report(report: IngestReport) -> None:
     console.print(table)
     if report.skipped:
         reasons = Counter(skip.code for skip in report.skipped)
-        console.print("Skipped, by reason: " + ", ".join(f"{code} {n}" for code, n in reasons.most_common()))
+        console.print(
+            _cell("Skipped, by reason: " + ", ".join(f"{code} {n}" for code, n in reasons.most_common()))
+        )
         print_skips(report.skipped)
 
 
@@ -95,11 +112,11 @@ def print_entities(items: Sequence[CanonicalEntity]) -> None:
             f"{source}: {', '.join(found)}" for source, found in entity.titles_by_source.items()
         )
         table.add_row(
-            Text(entity.name),
+            _cell(entity.name),
             entity.type.value,
             str(len(entity.article_ids)),
-            Text(titles),
-            Text(", ".join(entity.aliases)),
+            _cell(titles),
+            _cell(", ".join(entity.aliases)),
         )
     console.print(table)
 
@@ -115,12 +132,12 @@ def print_events(items: Sequence[dict[str, object]]) -> None:
         if event["duration"]:
             when += f" ({event['duration']})"
         table.add_row(
-            when,
-            str(event["kind"]),
-            Text(who),
-            Text(str(event["place"] or "")),
-            str(event["modality"]),
-            Text(f"#{event['article_id']} {event['outlet'] or ''}"),
+            _cell(when),
+            _cell(event["kind"]),
+            _cell(who),
+            _cell(event["place"] or ""),
+            _cell(event["modality"]),
+            _cell(f"#{event['article_id']} {event['outlet'] or ''}"),
         )
     console.print(table)
 
@@ -134,7 +151,7 @@ def print_skips(items: Sequence[Skip]) -> None:
     table.add_column("reason")
     table.add_column("message", overflow="fold")
     for skip in items:
-        table.add_row(Text(skip.locator), skip.code, Text(skip.message))
+        table.add_row(_cell(skip.locator), _cell(skip.code), _cell(skip.message))
     console.print(table)
 
 
@@ -146,12 +163,12 @@ def print_articles(items: Sequence[StoredArticle]) -> None:
         article = stored.article
         table.add_row(
             str(stored.id),
-            Text(article.outlet or "?"),
+            _cell(article.outlet or "?"),
             article.published.date().isoformat() if article.published else "",
-            article.language or "",
+            _cell(article.language or ""),
             str(article.word_count),
             stored.analysis.genre.value if stored.analysis else "",
-            Text(article.title or _opening(article.text)),
+            _cell(article.title or _opening(article.text)),
         )
     console.print(table)
 
@@ -166,7 +183,7 @@ def print_article(stored: StoredArticle, *, show_removed: bool, show_repairs: bo
     article = stored.article
     title = article.title or "(untitled)"
     console.print(
-        Text(title + (" (title taken from the text)" if article.title_derived else ""), style="bold")
+        _cell(title + (" (title taken from the text)" if article.title_derived else ""), style="bold")
     )
     when = (
         f"{article.published.isoformat()} (date from {article.date_source or 'unknown'})"
@@ -184,7 +201,7 @@ def print_article(stored: StoredArticle, *, show_removed: bool, show_repairs: bo
         )
         if part
     )
-    console.print(Text(meta, style="dim"))
+    console.print(_cell(meta, style="dim"))
     if stored.analysis:
         hedged = [s for s in stored.analysis.sentences if s.hedge >= 0.5]
         console.print(
@@ -197,19 +214,19 @@ def print_article(stored: StoredArticle, *, show_removed: bool, show_repairs: bo
     console.print()
     for block in article.blocks:
         if block.kind is BlockKind.HEADING:
-            console.print(Text(block.text, style="bold underline"))
+            console.print(_body(block.text, style="bold underline"))
         elif block.kind is BlockKind.LIST_ITEM:
-            console.print(Text("  • " + block.text))
+            console.print(_body("  • " + block.text))
         elif block.kind is BlockKind.QUOTE:
-            console.print(Text("  > " + block.text, style="italic"))
+            console.print(_body("  > " + block.text, style="italic"))
         else:
-            console.print(Text(block.text))
+            console.print(_body(block.text))
         console.print()
     if stored.analysis and stored.analysis.entities:
         console.print("[bold]Who and where[/bold]")
         for entity in stored.analysis.entities[:12]:
             titles = f" — {'; '.join(entity.titles)}" if entity.titles else ""
-            console.print(Text(f"  {entity.type.value:<13}{entity.name} ×{len(entity.mentions)}{titles}"))
+            console.print(_cell(f"  {entity.type.value:<13}{entity.name} ×{len(entity.mentions)}{titles}"))
     if stored.analysis and stored.analysis.events:
         console.print("[bold]Events[/bold]")
         for event in stored.analysis.events:
@@ -219,28 +236,28 @@ def print_article(stored: StoredArticle, *, show_removed: bool, show_repairs: bo
             line = (
                 f"  {event.kind}: {' · '.join(event.actors)}{where}{when}{lasting} [{event.modality.value}]"
             )
-            console.print(Text(line))
+            console.print(_cell(line))
     if stored.analysis:
         hedged = [s for s in stored.analysis.sentences if s.hedge >= 0.5]
         if hedged:
             console.print(f"[bold]Speculation ({len(hedged)} sentences)[/bold]")
             for sentence in hedged[:8]:
                 console.print(
-                    Text(f"  {sentence.hedge:.2f} [{', '.join(sentence.cues[:4])}] ", style="magenta")
-                    + Text(sentence.text)
+                    _cell(f"  {sentence.hedge:.2f} [{', '.join(sentence.cues[:4])}] ", style="magenta")
+                    + _cell(sentence.text)
                 )
     if show_removed:
         console.print(f"[bold]Removed ({len(article.removed)})[/bold]")
         for removal in article.removed:
-            console.print(Text(f"  - [{removal.reason}] ", style="yellow") + Text(removal.text))
+            console.print(_cell(f"  - [{removal.reason}] ", style="yellow") + _cell(removal.text))
     if show_repairs:
         console.print(f"[bold]Repairs ({len(article.repairs)})[/bold]")
         for fix in article.repairs:
             console.print(
-                Text(f"  - {fix.kind} @{fix.offset}: ", style="cyan")
-                + Text(repr(fix.before))
+                _cell(f"  - {fix.kind} @{fix.offset}: ", style="cyan")
+                + _cell(repr(fix.before))
                 + Text(" -> ")
-                + Text(repr(fix.after))
+                + _cell(repr(fix.after))
             )
     elif article.repairs:
         console.print(escape(f"({len(article.repairs)} repairs; --repairs lists them)"), style="dim")
@@ -268,19 +285,19 @@ def print_stories(items: Sequence[Story]) -> None:
         seen = _span(story)
         table.add_row(
             str(story.id),
-            Text(story.title or "(untitled)"),
+            _cell(story.title or "(untitled)"),
             f"T{story.thread}" if story.thread is not None else "",
             count,
-            Text(", ".join(story.outlets)),
+            _cell(", ".join(story.outlets)),
             seen,
-            Text(", ".join(e.name for e in story.entities[:5])),
+            _cell(", ".join(e.name for e in story.entities[:5])),
         )
     console.print(table)
 
 
 def print_story(view: StoryView) -> None:
     story = view.story
-    console.print(Text(story.title or "(untitled)", style="bold"))
+    console.print(_cell(story.title or "(untitled)", style="bold"))
     thread = f" · thread T{story.thread}" if story.thread is not None else ""
     console.print(
         f"story {story.id}{thread} · {len(story.articles)} articles, "
@@ -298,7 +315,7 @@ def print_story(view: StoryView) -> None:
             title = item.title or ""
             if item.duplicate_of is not None:
                 title += f"  [copy of #{item.duplicate_of}]"
-            table.add_row(Text(outlet), str(item.id), Text(title), _day(item.published), Text(item.source))
+            table.add_row(_cell(outlet), str(item.id), _cell(title), _day(item.published), _cell(item.source))
     console.print(table)
     print_entities(view.entities[:15])
     if view.events:
@@ -308,7 +325,7 @@ def print_story(view: StoryView) -> None:
         for name in ("id", "story", "first seen", "why"):
             related.add_column(name, overflow="fold")
         for ref in story.related:
-            related.add_row(str(ref.story), Text(ref.title or ""), _day(ref.first_seen), Text(ref.reason))
+            related.add_row(str(ref.story), _cell(ref.title or ""), _day(ref.first_seen), _cell(ref.reason))
         console.print(related)
 
 
@@ -319,11 +336,11 @@ def print_outlets(items: Sequence[dict[str, Any]]) -> None:
     for item in items:
         aliases = [n for n in item["names"] if n != item["name"]] + list(item["domains"])
         table.add_row(
-            Text(str(item["name"])),
+            _cell(item["name"]),
             str(item["articles"]),
             str(item["first_to_report"]),
             str(item["wire_copies"]),
             str(item["primary_sources"]),
-            Text(", ".join(aliases)),
+            _cell(", ".join(aliases)),
         )
     console.print(table)

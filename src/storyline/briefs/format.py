@@ -10,12 +10,27 @@ import re
 from collections.abc import Sequence
 
 from storyline.model import Brief, BriefSentence, Discrepancy
+from storyline.safe_text import one_line
 
-_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]<>()#+!|~])")
+# Every ASCII punctuation character that can open or close Markdown (CommonMark and GFM): emphasis,
+# code, links and images, HTML, headings, block quotes, lists, tables, strikethrough, footnotes.
+# CommonMark lets any ASCII punctuation be backslash-escaped, so escaping one too many is harmless.
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]<>()#+!|~^$])")
+# A line that opens with "-", "=" or digits and "." or ")" starts a list item or a setext heading.
+_LEADING_MARKER = re.compile(r"^(\d*)([-=.)])")
+# GFM turns bare addresses into links (its autolink extension): break "://" and "www." up.
+_BARE_LINK = re.compile(r"(?<=[A-Za-z0-9]):(?=//)|(?<=\bwww)\.", re.IGNORECASE)
 
 
 def escape(text: str) -> str:
-    return _MARKDOWN_SPECIAL.sub(r"\\\1", text).replace("&", "&amp;")
+    """A document's string as one inert line of Markdown: control and bidi-override characters
+    dropped, line breaks and tabs folded into spaces (a newline in a title cannot start a heading or
+    a list), leading and trailing spaces gone (no code block, no hard break), "&" written as an
+    entity and every markup character backslash-escaped, so it shows exactly as written."""
+    line = one_line(text).strip().replace("&", "&amp;")
+    line = _MARKDOWN_SPECIAL.sub(r"\\\1", line)
+    line = _BARE_LINK.sub(lambda m: "\\" + m.group(), line)
+    return _LEADING_MARKER.sub(r"\1\\\2", line)
 
 
 def _day(brief: Brief) -> str:
@@ -91,7 +106,7 @@ def markdown(brief: Brief, level: int = 2) -> str:
     if brief.timeline:
         lines += [f"{sub} Timeline", ""]
         for entry in brief.timeline:
-            when = (entry.when or "undated")[:10]
+            when = escape((entry.when or "undated")[:10])
             who = ", ".join(entry.actors)
             where = f" in {entry.place}" if entry.place else ""
             lines.append(
