@@ -175,6 +175,22 @@ class AnalyzeConfig:
     # bench/analyze.py here (2 cores): minilm-onnx 6.4 articles/s with 1, 10.4-10.5 with 2; minilm
     # 3.0 with 1, 4.1 with 2 before spaCy moved to numpy's BLAS (4.6 with 2 after).
     workers: int = field(default_factory=lambda: min(2, os.cpu_count() or 1))
+    # Longest text analysed, in characters: the rest of a longer article (a book pasted into a
+    # page, a log dump) is left out and the cut recorded with its analysis (Analysis.analysed_chars).
+    # 300,000 characters is over 40,000 words, far past any article; spaCy's time and memory grow
+    # with the text, so one pathological document could otherwise hold a batch for minutes.
+    max_chars: int = 300_000
+    # Pieces handed to spaCy at once, cut at paragraph boundaries: spaCy refuses texts over its
+    # max_length (1,000,000, error E088), and its parser's working memory grows with the piece, not
+    # the article. Sentences never span a paragraph here, so pieces change no parse.
+    piece_chars: int = 50_000
+
+    def __post_init__(self) -> None:
+        if self.piece_chars < 1_000 or self.max_chars < 1:
+            raise ValueError(
+                "AnalyzeConfig: piece_chars must be at least 1000 and max_chars at least 1 "
+                f"(got {self.piece_chars} and {self.max_chars})"
+            )
 
 
 @dataclass(frozen=True, slots=True)

@@ -282,11 +282,15 @@ class Analysis:
     hedge_share: float
     entities: tuple[Entity, ...] = ()
     events: tuple[Event, ...] = ()
+    # For a text longer than AnalyzeConfig.max_chars: how many of its first characters were analysed
+    # (None: all of them).
+    analysed_chars: int | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return {
             "genre": self.genre.value,
             "hedge_share": self.hedge_share,
+            "analysed_chars": self.analysed_chars,
             "entities": [entity.to_dict() for entity in self.entities],
             "events": [event.to_dict() for event in self.events],
             "sentences": [

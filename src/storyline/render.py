@@ -211,6 +211,14 @@ def print_article(stored: StoredArticle, *, show_removed: bool, show_repairs: bo
                 style="dim",
             )
         )
+        if stored.analysis.analysed_chars is not None:
+            console.print(
+                Text(
+                    f"long text: only its first {stored.analysis.analysed_chars:,} of "
+                    f"{len(article.text):,} characters were analysed (AnalyzeConfig.max_chars)",
+                    style="yellow",
+                )
+            )
     console.print()
     for block in article.blocks:
         if block.kind is BlockKind.HEADING:

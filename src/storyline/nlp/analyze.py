@@ -88,20 +88,69 @@ def analyze_many(articles: Iterable[Article], config: AnalyzeConfig | None = Non
 
 def _run(batch: list[Article], config: AnalyzeConfig) -> Iterator[Analysis]:
     english = [a.language in (None, "en") for a in batch]
+    texts = [_analysed_text(a.text, config.max_chars) for a in batch]
     docs: dict[int, Any] = {}
-    texts = [(i, a.text) for i, a in enumerate(batch) if english[i]]
     with _one_blas_thread():
-        for (i, _), doc in zip(texts, _english().pipe(t for _, t in texts), strict=True):
-            docs[i] = doc
-    others = [(i, a.text) for i, a in enumerate(batch) if not english[i]]
-    for (i, _), doc in zip(others, _other().pipe(t for _, t in others), strict=True):
-        docs[i] = doc
+        docs.update(_parse(_english(), [(i, t) for i, t in enumerate(texts) if english[i]], config))
+    docs.update(_parse(_other(), [(i, t) for i, t in enumerate(texts) if not english[i]], config))
     for i, article in enumerate(batch):
         sentences = tuple(_sentences(article, docs[i], score_hedges=english[i]))
         entities = extract_entities(docs[i]) if english[i] else ()
         events = extract_events(docs[i], sentences, entities, article.published) if english[i] else ()
         genre, share = _genre(article, sentences, config)
-        yield Analysis(article.content_hash, sentences, genre, share, entities, events)
+        capped = len(texts[i]) if len(texts[i]) < len(article.text) else None
+        yield Analysis(article.content_hash, sentences, genre, share, entities, events, capped)
+
+
+def _analysed_text(text: str, max_chars: int) -> str:
+    """The text to analyse: all of it, or for a longer one its first ``max_chars`` characters cut
+    back to the end of a paragraph (or of a word, for a first paragraph longer than that)."""
+    if len(text) <= max_chars:
+        return text
+    cut = text.rfind(BLOCK_SEPARATOR, 0, max_chars)
+    if cut <= 0:
+        cut = max(text.rfind(" ", 0, max_chars), 0) or max_chars
+    return text[:cut]
+
+
+def _pieces(text: str, size: int) -> list[str]:
+    """``text`` in consecutive pieces of at most ``size`` characters that join back into it exactly,
+    each ending at a paragraph boundary (after its separator) where there is one, else after a
+    sentence's full stop, else after a space."""
+    pieces: list[str] = []
+    start = 0
+    while len(text) - start > size:
+        end = start + size
+        for mark in (BLOCK_SEPARATOR, ". ", " "):
+            found = text.rfind(mark, start + 1, end)
+            if found > start:
+                end = found + len(mark)
+                break
+        pieces.append(text[start:end])
+        start = end
+    pieces.append(text[start:])
+    return pieces
+
+
+def _parse(nlp: Any, texts: list[tuple[int, str]], config: AnalyzeConfig) -> dict[int, Any]:
+    """Each text parsed by ``nlp``, a long one in pieces (spaCy refuses texts over its max_length and
+    its memory grows with the text) joined back into one Doc whose offsets are the text's own."""
+    from spacy.tokens import Doc
+
+    size = min(config.piece_chars, nlp.max_length)
+    owners: list[int] = []
+    pieces: list[str] = []
+    for i, text in texts:
+        for piece in _pieces(text, size):
+            owners.append(i)
+            pieces.append(piece)
+    parsed: dict[int, list[Any]] = {}
+    for owner, doc in zip(owners, nlp.pipe(pieces), strict=True):
+        parsed.setdefault(owner, []).append(doc)
+    return {
+        i: found[0] if len(found) == 1 else Doc.from_docs(found, ensure_whitespace=False)
+        for i, found in parsed.items()
+    }
 
 
 def _sentences(article: Article, doc: Any, *, score_hedges: bool) -> Iterator[Sentence]:

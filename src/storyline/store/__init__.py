@@ -643,6 +643,7 @@ class Store(StoryQueries):
             "entities": json.dumps([e.to_dict() for e in analysis.entities], ensure_ascii=False),
             "events": json.dumps([e.to_dict() for e in analysis.events], ensure_ascii=False),
             "analyzed_at": datetime.now(UTC),
+            "analysed_chars": analysis.analysed_chars,
         }
         with self.engine.begin() as connection:
             connection.execute(delete(analyses).where(analyses.c.article_id == article_id))
@@ -806,7 +807,15 @@ def _analysis(row: Row[Any]) -> Analysis:
         )
         for item in json.loads(row.events)
     )
-    return Analysis(row.content_hash, sentences, Genre(row.genre), float(row.hedge_share), entities, events)
+    return Analysis(
+        row.content_hash,
+        sentences,
+        Genre(row.genre),
+        float(row.hedge_share),
+        entities,
+        events,
+        row.analysed_chars,
+    )
 
 
 def text_hash(text: str) -> str:

@@ -123,6 +123,8 @@ analyses = Table(
     Column("entities", Text, nullable=False, default="[]"),
     Column("events", Text, nullable=False, default="[]"),
     Column("analyzed_at", DateTime(timezone=True), nullable=False),
+    # For a text longer than AnalyzeConfig.max_chars: how many characters were analysed (else null).
+    Column("analysed_chars", Integer, nullable=True),
 )
 
 
@@ -282,7 +284,13 @@ def _v4(connection: Connection) -> None:
     metadata.create_all(connection, tables=[article_failures, outlets, repass_outlets])
 
 
-MIGRATIONS: tuple[Callable[[Connection], None], ...] = (_v1, _v2, _v3, _v4)
+def _v5(connection: Connection) -> None:
+    # Stores made before analyses recorded a cut on long texts (a fresh store has the column from _v2).
+    if "analysed_chars" not in {c["name"] for c in inspect(connection).get_columns("analyses")}:
+        connection.exec_driver_sql("ALTER TABLE analyses ADD COLUMN analysed_chars INTEGER")
+
+
+MIGRATIONS: tuple[Callable[[Connection], None], ...] = (_v1, _v2, _v3, _v4, _v5)
 
 
 def up_to_date(connection: Connection) -> bool:
