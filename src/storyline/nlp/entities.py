@@ -16,6 +16,7 @@ demo corpus (tests/nlp/test_entities.py):
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, insort
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -132,7 +133,7 @@ class _Draft:
 def extract_entities(doc: Any) -> tuple[Entity, ...]:
     """Entities of one spaCy ``Doc`` (with NER), grouped and named canonically within the article."""
     text = doc.text
-    spans: dict[tuple[int, int], tuple[str, EntityType]] = {}
+    spans = _Spans()
     titles: dict[str, list[str]] = defaultdict(list)
     placed = {_trim(text, e.start_char, e.end_char)[2] for e in doc.ents if e.label_ in ("GPE", "LOC", "FAC")}
     for ent in doc.ents:
@@ -156,17 +157,53 @@ def extract_entities(doc: Any) -> tuple[Entity, ...]:
             kind = EntityType.PLACE
         spans[(start, end)] = (name, kind)
     for start, end, name, title, strong in _titled_people(text):
-        overlapped = [kind for (s, e), (_, kind) in spans.items() if s < end and start < e]
+        overlapped = [spans[key][1] for key in spans.overlapping(start, end)]
         if not strong and any(kind is not EntityType.PERSON for kind in overlapped):
             continue  # "In the Kremlin, Russia's president": the Kremlin is a place, not a person
         _claim(spans, start, end, name, EntityType.PERSON)
         titles[name].append(title)
-    people = {name for name, kind in spans.values() if kind is EntityType.PERSON and " " in name}
+    people = {name for name, kind in spans.items.values() if kind is EntityType.PERSON and " " in name}
     for full in sorted(people, key=lambda n: (-len(n), n)):
         surname = full.split()[-1]
         for match in re.finditer(rf"\b{re.escape(surname)}(?:’s|'s)?\b", text):
             _claim(spans, match.start(), match.start() + len(surname), surname, EntityType.PERSON)
-    return _group(spans, titles)
+    return _group(spans.items, titles)
+
+
+class _Spans:
+    """Mention spans by offset, with the overlap lookup that claiming a mention needs: a sorted index
+    beside the dict, so a long article's thousands of claims each look at their neighbours, not at
+    every span (which made entities quadratic in the article's length)."""
+
+    def __init__(self) -> None:
+        self.items: dict[tuple[int, int], tuple[str, EntityType]] = {}
+        self._sorted: list[tuple[int, int]] = []
+        self._born: dict[tuple[int, int], int] = {}  # insertion order, as the dict iterates
+        self._inserted = 0
+        self._longest = 0
+
+    def __getitem__(self, key: tuple[int, int]) -> tuple[str, EntityType]:
+        return self.items[key]
+
+    def __setitem__(self, key: tuple[int, int], value: tuple[str, EntityType]) -> None:
+        if key not in self.items:
+            insort(self._sorted, key)
+            self._inserted += 1
+            self._born[key] = self._inserted
+            self._longest = max(self._longest, key[1] - key[0])
+        self.items[key] = value
+
+    def __delitem__(self, key: tuple[int, int]) -> None:
+        del self.items[key]
+        del self._born[key]
+        del self._sorted[bisect_left(self._sorted, key)]
+
+    def overlapping(self, start: int, end: int) -> list[tuple[int, int]]:
+        """Keys of the spans that overlap [start, end), in the dict's order."""
+        low = bisect_left(self._sorted, (start - self._longest,))
+        high = bisect_left(self._sorted, (end,))
+        found = [key for key in self._sorted[low:high] if start < key[1] and key[0] < end]
+        return sorted(found, key=self._born.__getitem__)
 
 
 def _split_title(text: str, start: int, name: str) -> tuple[int, str, str]:
@@ -242,11 +279,9 @@ def _plausible_name(name: str) -> bool:
     return not all(zipf_frequency(w.lower(), "en") >= 4.5 for w in words)
 
 
-def _claim(
-    spans: dict[tuple[int, int], tuple[str, EntityType]], start: int, end: int, name: str, kind: EntityType
-) -> None:
+def _claim(spans: _Spans, start: int, end: int, name: str, kind: EntityType) -> None:
     """Put a mention in, replacing any span it overlaps (the stronger evidence wins)."""
-    for key in [k for k in spans if k[0] < end and start < k[1]]:
+    for key in spans.overlapping(start, end):
         old_name, old_kind = spans[key]
         if old_kind is EntityType.PERSON and len(old_name) > len(name) and key[0] <= start and end <= key[1]:
             return  # already inside a longer name of the same person
@@ -263,12 +298,17 @@ def _group(
         (start, n) for (start, _), (n, k) in sorted(spans.items()) if k is EntityType.PERSON and " " in n
     ]
     longest = sorted({n for _, n in full_names}, key=lambda n: (-len(n), n))
+    # Full names by surname, and each name's longer form once: looked up per mention, not scanned.
+    by_surname: dict[str, list[tuple[int, str]]] = defaultdict(list)
+    for at, full in full_names:
+        by_surname[full.split()[-1]].append((at, full))
+    longer: dict[str, str] = {}
     for (start, end), (name, kind) in sorted(spans.items()):
         if kind is EntityType.PLACE and is_country(name):
             kind = EntityType.COUNTRY
         canonical = name
         if kind is EntityType.PERSON:
-            canonical = _full_form(name, start, full_names, longest)
+            canonical = _full_form(name, start, by_surname, longest, longer)
         key = (kind, canonical.lower())
         draft = drafts.setdefault(key, _Draft(canonical, kind, [], []))
         draft.mentions.append(Mention(name, start, end))
@@ -281,17 +321,26 @@ def _group(
     return tuple(Entity(d.name, d.type, tuple(d.mentions), tuple(d.titles)) for d in ordered)
 
 
-def _full_form(name: str, start: int, full_names: list[tuple[int, str]], longest: list[str]) -> str:
+def _full_form(
+    name: str,
+    start: int,
+    by_surname: dict[str, list[tuple[int, str]]],
+    longest: list[str],
+    longer: dict[str, str],
+) -> str:
     """The article's fullest form of a person's name. "Raisi" is the Raisi last named in full
     before it (the first one named after it when none was); "Abbas Araghchi" is "Seyed Abbas
     Araghchi" when no other longer name could be meant; "Dorothy Brown" is never "LaTonya Brown",
-    and "George W. Bush" never "George H. W. Bush"."""
+    and "George W. Bush" never "George H. W. Bush". ``by_surname`` holds the full names in text
+    order by their last word; ``longer`` remembers :func:`_longer`'s answers."""
     words = name.split()
-    if len(words) > 1:
-        return _longer(name, longest)
-    same = [(at, full) for at, full in full_names if full.split()[-1] == words[0]] if words else []
-    before = [full for at, full in same if at < start]
-    return _longer(before[-1] if before else (same[0][1] if same else name), longest)
+    if len(words) == 1:
+        same = by_surname.get(words[0], [])
+        before = bisect_left(same, (start,))
+        name = same[before - 1][1] if before else (same[0][1] if same else name)
+    if name not in longer:
+        longer[name] = _longer(name, longest)
+    return longer[name]
 
 
 def _longer(name: str, longest: list[str]) -> str:
