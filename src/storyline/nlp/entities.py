@@ -299,16 +299,14 @@ def _group(
     ]
     longest = sorted({n for _, n in full_names}, key=lambda n: (-len(n), n))
     # Full names by surname, and each name's longer form once: looked up per mention, not scanned.
-    by_surname: dict[str, list[tuple[int, str]]] = defaultdict(list)
-    for at, full in full_names:
-        by_surname[full.split()[-1]].append((at, full))
+    by_surname = _by_surname(full_names)
     longer: dict[str, str] = {}
     for (start, end), (name, kind) in sorted(spans.items()):
         if kind is EntityType.PLACE and is_country(name):
             kind = EntityType.COUNTRY
         canonical = name
         if kind is EntityType.PERSON:
-            canonical = _full_form(name, start, by_surname, longest, longer)
+            canonical = _full_form(name, start, full_names, longest, by_surname=by_surname, longer=longer)
         key = (kind, canonical.lower())
         draft = drafts.setdefault(key, _Draft(canonical, kind, [], []))
         draft.mentions.append(Mention(name, start, end))
@@ -324,23 +322,36 @@ def _group(
 def _full_form(
     name: str,
     start: int,
-    by_surname: dict[str, list[tuple[int, str]]],
+    full_names: list[tuple[int, str]],
     longest: list[str],
-    longer: dict[str, str],
+    *,
+    by_surname: dict[str, list[tuple[int, str]]] | None = None,
+    longer: dict[str, str] | None = None,
 ) -> str:
     """The article's fullest form of a person's name. "Raisi" is the Raisi last named in full
     before it (the first one named after it when none was); "Abbas Araghchi" is "Seyed Abbas
     Araghchi" when no other longer name could be meant; "Dorothy Brown" is never "LaTonya Brown",
-    and "George W. Bush" never "George H. W. Bush". ``by_surname`` holds the full names in text
-    order by their last word; ``longer`` remembers :func:`_longer`'s answers."""
+    and "George W. Bush" never "George H. W. Bush". ``full_names`` are in text order; a caller
+    asking for many mentions passes them indexed by surname (:func:`_by_surname`) and a dict that
+    remembers :func:`_longer`'s answers, so each mention is a lookup, not a scan."""
     words = name.split()
     if len(words) == 1:
-        same = by_surname.get(words[0], [])
+        same = (by_surname if by_surname is not None else _by_surname(full_names)).get(words[0], [])
         before = bisect_left(same, (start,))
         name = same[before - 1][1] if before else (same[0][1] if same else name)
+    if longer is None:
+        return _longer(name, longest)
     if name not in longer:
         longer[name] = _longer(name, longest)
     return longer[name]
+
+
+def _by_surname(full_names: list[tuple[int, str]]) -> dict[str, list[tuple[int, str]]]:
+    """Full names (in text order) by their last word."""
+    index: dict[str, list[tuple[int, str]]] = defaultdict(list)
+    for at, full in full_names:
+        index[full.split()[-1]].append((at, full))
+    return index
 
 
 def _longer(name: str, longest: list[str]) -> str:
