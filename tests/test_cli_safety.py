@@ -108,6 +108,36 @@ def test_no_document_string_acts_on_the_terminal(hostile_db: Path, command: list
     assert not found, f"{command}: {found} reached the terminal"
 
 
+def test_ingest_summary_is_safe(hostile_db: Path) -> None:
+    result = _run(
+        "ingest", str(hostile_db.parent / "in"), "--db", str(hostile_db), "--embedder", "minilm-static"
+    )
+    assert result.exit_code == 0 and "empty" in result.output  # the skip, named by its hostile file
+    assert not UNSAFE.search(result.output)
+
+
+def test_ingest_progress_is_safe(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The progress bar shows file names on a terminal (rich adds its own colour codes there)."""
+    import io
+
+    from rich.console import Console
+
+    from storyline import render
+    from storyline.config import SourceConfig
+
+    screen = io.StringIO()
+    monkeypatch.setattr(render, "errors", Console(file=screen, force_terminal=True, width=200))
+    with render.ingest_progress([], SourceConfig(), enabled=True) as hook:
+        hook(f"/in/{HOSTILE}.txt", "ingested")
+        hook(f"article 1 {HOSTILE}", "analyzed")
+    shown = screen.getvalue()
+    assert "evil" in shown
+    for char in UNSAFE_CHARS:
+        if char not in (ESC, "\r"):  # rich's own: colours, and redrawing the bar
+            assert char not in shown, f"U+{ord(char):04X}"
+    assert f"{ESC}]" not in shown and f"{ESC}[2J" not in shown  # only rich's own colour codes
+
+
 def test_the_stored_strings_really_are_hostile(hostile_db: Path) -> None:
     """The store keeps what the documents said (so the test above proves the renderers safe)."""
     listing = json.loads(_run("articles", "--db", str(hostile_db), "--json").stdout)
