@@ -91,7 +91,7 @@ def test_analysis_in_pieces_is_the_analysis_of_the_whole() -> None:
     assert pieces.analysed_chars is None
 
 
-@pytest.mark.slow  # about 35 s of CPU: spaCy parses 1.1 M characters
+@pytest.mark.slow  # spaCy parses 1.1 M characters: 124 s on a busy 2-core machine
 def test_text_over_a_million_characters_is_analysed_not_refused() -> None:
     """1.1 M characters, past spaCy's max_length: analysed in pieces (cap lifted for the test)."""
     paragraphs = news_paragraphs(1_100_000)
