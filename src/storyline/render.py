@@ -283,6 +283,17 @@ def _span(story: Story) -> str:
     return span if story.dated else f"undated (seen {span})"
 
 
+def _sources(story: Story) -> str:
+    """The story's outlets, and how many independent sources they are (articles of unknown outlet
+    each count as their own)."""
+    n = story.independent_sources
+    unknown = sum(1 for a in story.articles if a.outlet is None and a.duplicate_of is None)
+    names = ", ".join(story.outlets) + (f" + {unknown} unknown" if unknown and story.outlets else "")
+    if not story.outlets:
+        names = f"{unknown} of unknown outlet" if unknown else ""
+    return f"{names} ({n} independent)" if names else ""
+
+
 def print_stories(items: Sequence[Story]) -> None:
     table = Table(title=f"{len(items)} stories, most recent first")
     for name in ("id", "story", "thread", "articles", "outlets", "when", "who and where"):
@@ -296,7 +307,7 @@ def print_stories(items: Sequence[Story]) -> None:
             _cell(story.title or "(untitled)"),
             f"T{story.thread}" if story.thread is not None else "",
             count,
-            _cell(", ".join(story.outlets)),
+            _cell(_sources(story)),
             seen,
             _cell(", ".join(e.name for e in story.entities[:5])),
         )
