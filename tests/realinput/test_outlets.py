@@ -137,3 +137,29 @@ def test_a_company_newsroom_release_is_primary() -> None:
     assert not is_press_release(
         story, "HP to buy data centre consultants", "zdnet.com", "http://zdnet.com/hp-1"
     )
+
+
+@pytest.mark.parametrize(
+    ("url", "site_name", "shown"),
+    [
+        # Sections and platform labels are not an outlet's name: the domain is shown instead.
+        ("https://www.reuters.com/article/x", "U.S.", "reuters.com"),
+        ("https://hosted.ap.org/citizensvoice/x", "Hosted", "ap.org"),
+        # Taglines and handles are trimmed; names that fit their domain are kept.
+        ("https://www.autoracing.com.br/x", "Autoracing | F1 | Indy | MotoGP", "Autoracing"),
+        ("https://www.politifact.com/x", "@politifact", "politifact"),
+        ("https://www.ctpost.com/x", "Connecticut Post", "Connecticut Post"),
+        ("https://www.mysanantonio.com/x", "San Antonio Express-News", "San Antonio Express-News"),
+    ],
+)
+def test_site_names_that_fit_their_domain(url: str, site_name: str, shown: str) -> None:
+    found = identify(url, site_name=site_name)
+    assert found is not None and found.name == shown
+
+
+def test_a_site_naming_itself_is_not_a_release() -> None:
+    assert not is_press_release("A review.", "Clymer manual review | MoreBikes", "morebikes.co.uk", None)
+    text = "PolitiFact explains tariffs.\n\nAbout PolitiFact"
+    assert not is_press_release(
+        text, "PolitiFact’s guide to tariffs", "politifact.com", "https://politifact.com/a"
+    )

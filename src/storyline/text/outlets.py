@@ -121,6 +121,33 @@ def _name_key(name: str) -> str:
     return "name:" + re.sub(r"[^\w]+", " ", name.lower()).strip()
 
 
+def _resembles(name: str, domain: str) -> bool:
+    """Whether a page's site name can be the name of the site at ``domain``: "BBC News" for
+    bbc.com, "Connecticut Post" for ctpost.com; not a section ("U.S." on reuters.com) or a
+    platform's label ("Hosted" on ap.org)."""
+    label = re.sub(r"[^a-z0-9]", "", domain.split(".")[0].lower())
+    compact = re.sub(r"[^a-z0-9]", "", name.lower())
+    if not label or not compact:
+        return False
+    if compact in label or label in compact:
+        return True
+    lowered = re.findall(r"[a-z0-9]+", name.lower())
+    words = [w for w in lowered if len(w) >= 3 and w not in {"the", "news"}]
+    initials = "".join(w[0] for w in lowered)
+    return any(w in label for w in words) or (len(initials) >= 2 and label.startswith(initials))
+
+
+def _site_name(name: str | None) -> tuple[str | None, int]:
+    """A page's site name without its tagline or section list, and how sure it is as a name: a
+    handle ("@politifact") is a weaker name than the site's own."""
+    if not name:
+        return None, 0
+    cleaned = _FEED_SECTION.sub("", name.strip()).strip() or name.strip()
+    if cleaned.startswith("@"):
+        return cleaned[1:] or None, RANK_FEED
+    return cleaned, RANK_SITE
+
+
 def identify(
     url: str | None,
     *,
@@ -135,14 +162,16 @@ def identify(
     feed_name = feed_site_name(feed_title)
     if given:
         return OutletIdentity(domain or _name_key(given), given.strip(), RANK_GIVEN, domain)
+    site, site_rank = _site_name(site_name)
     if domain:
-        if site_name:
-            return OutletIdentity(domain, site_name.strip(), RANK_SITE, domain)
-        if feed_name:
+        # A site name that cannot be this domain's (a section, a platform's label) is not shown.
+        if site and _resembles(site, domain):
+            return OutletIdentity(domain, site, site_rank, domain)
+        if feed_name and _resembles(feed_name, domain):
             return OutletIdentity(domain, feed_name, RANK_FEED, domain)
         return OutletIdentity(domain, domain, RANK_DOMAIN, domain)
-    if site_name:
-        return OutletIdentity(_name_key(site_name), site_name.strip(), RANK_SITE)
+    if site:
+        return OutletIdentity(_name_key(site), site, site_rank)
     if feed_name:
         return OutletIdentity(_name_key(feed_name), feed_name, RANK_FEED)
     return None
@@ -171,8 +200,8 @@ def wire_agency(text: str) -> str | None:
 def is_press_release(text: str, title: str | None, domain: str | None, url: str | None = None) -> bool:
     """A company's or government's own release, not news coverage: carried by a release wire,
     marked as a release, or published by the organisation it is about — on its own site, with its
-    headline naming it ("AMD Announces ..." on amd.com), an "About AMD" section, or a newsroom
-    address (hp.com/hpinfo/newsroom/press/...)."""
+    headline naming it ("AMD Announces ..." on amd.com) and a newsroom address
+    (hp.com/hpinfo/newsroom/press/...) or "AMD today announced"."""
     if _RELEASE.search(text[:600]) or _RELEASE.search(text[-1500:]):
         return True
     if not domain:
@@ -181,17 +210,18 @@ def is_press_release(text: str, title: str | None, domain: str | None, url: str 
     # A news site's stories about itself are few, and never releases.
     if _NEWS_LABEL.search(label):
         return False
-    if re.search(
-        rf"^\s*about\s+{re.escape(label)}\b[^\n]{{0,40}}$", text[-4000:], re.IGNORECASE | re.MULTILINE
-    ):
-        return True
+    # The headline names the organisation whose site this is (a short label such as "hp" only as
+    # an acronym), and the page says it is the organisation's own announcement: a newsroom address
+    # or "HP today announced". A site's name in its own headlines ("... | MoreBikes", "PolitiFact's
+    # guide to ...", even above an "About PolitiFact" footer) is its journalism, not a release.
+    words = re.findall(r"[\w&-]+", re.sub(r"\s[|–—-]\s.*$", "", title or ""))[:6]
+    if not any(w.lower() == label and (len(label) >= 3 or w.isupper()) for w in words):
+        return False
     path = urlsplit(url).path.lower() if url else ""
-    names_itself = bool(title) and any(
-        # A short label ("hp", "bt") counts only written as an acronym in the headline.
-        (w.lower() == label and (len(label) >= 3 or w.isupper()))
-        for w in re.findall(r"[\w&-]+", (title or ""))[:6]
+    announced = re.search(
+        rf"^\W*{re.escape(label)}\W+(?:\w+\W+){{0,3}}(?:today\s+)?announced\b", text[:300], re.IGNORECASE
     )
-    return names_itself and (len(label) >= 3 or bool(_NEWSROOM.search(path)))
+    return bool(_NEWSROOM.search(path) or announced)
 
 
 # The address of an organisation's own announcements.
