@@ -311,6 +311,10 @@ class BriefConfig:
     # bench/briefs_quality.py did not state the claim; at 0.86, 4 % (paraphrases below it go
     # uncited rather than miscited).
     same_fact: float = 0.86
+    # A claim is shown as single-source only when no other outlet has a sentence even this close
+    # to it (the looser cosine the strict citation rule replaced): a paraphrase too loose to cite
+    # still means the claim is not one outlet's alone.
+    echo: float = 0.72
     # ...and a sentence is speculation at or above this hedge score.
     hedged: float = 0.5
     # Two figures of one noun are compared only when their sentences are at least this close in

@@ -159,7 +159,11 @@ def brief_story(
     items = config.items.get(length.value, config.max_items)
     single: list[_Fact] = []
     if len(outlets) > 1:
-        single = [f for f in reported if id(f) not in shown and len(f.outlets(sources)) == 1]
+        single = [
+            f
+            for f in reported
+            if id(f) not in shown and len(f.outlets(sources)) == 1 and not _echoed(f, sources, config)
+        ]
         single = _spread(sorted(single, key=importance, reverse=True), sources)
     speculative = [f for f in facts if _hedged(f, sources, config)]
     speculative.sort(key=lambda f: (-len(f.outlets(sources)), -_hedge(f, sources), min(f.members)))
@@ -195,6 +199,22 @@ def _thread(story: Story) -> tuple[ThreadRef, ...]:
     refs = [*story.related, mine]
     refs.sort(key=lambda r: (r.first_seen is None, r.first_seen.isoformat() if r.first_seen else "", r.story))
     return tuple(refs)
+
+
+def _echoed(fact: _Fact, sources: Sequence[Source], config: BriefConfig) -> bool:
+    """Whether another outlet says something close to the fact, if too loosely to be cited for it."""
+    if fact.vector is None:
+        return False
+    own = {sources[s].outlet for s, _ in fact.members}
+    for source in sources:
+        if source.outlet in own or source.duplicate_of is not None or not len(source.vectors):
+            continue
+        if (
+            source.vectors.shape[1] == len(fact.vector)
+            and float(np.max(source.vectors @ fact.vector)) >= config.echo
+        ):
+            return True
+    return False
 
 
 def _facts(sources: Sequence[Source], config: BriefConfig) -> list[_Fact]:
