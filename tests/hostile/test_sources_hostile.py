@@ -265,7 +265,9 @@ def test_dripping_server_is_cut_off_at_the_deadline(hostile_server: str, tmp_pat
     assert [s.code for s in report.skipped] == ["deadline"]
     assert "1.5 s deadline" in report.skipped[0].message
     assert len(report.ingested) == 1  # the next URL gets its own deadline
-    assert elapsed < 1.5 + 3  # the deadline, not the 5 s per-read timeout times the page's length
+    # Without the deadline the drip would hold the fetch for days (100 KB, a byte at a time). The
+    # bound is loose on purpose: it shows the deadline acted, not how fast a loaded machine is.
+    assert elapsed < 30
 
 
 def test_a_reader_failure_on_one_file_is_a_skip_and_the_walk_goes_on(

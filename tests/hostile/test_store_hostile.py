@@ -88,7 +88,7 @@ def _hold_write_lock(db: Path, seconds: float, holding: threading.Event) -> None
 def test_a_reader_never_waits_on_a_writer(clean_demo: CleanRun, tmp_path: Path) -> None:
     db = tmp_path / "held.db"
     shutil.copy(clean_demo.db, db)
-    hold = 12.0
+    hold = 25.0  # long enough for a CLI start on a busy machine
     holding = threading.Event()
     writer = threading.Thread(target=_hold_write_lock, args=(db, hold, holding))
     writer.start()
