@@ -149,6 +149,7 @@ def test_a_company_newsroom_release_is_primary() -> None:
         ("https://www.autoracing.com.br/x", "Autoracing | F1 | Indy | MotoGP", "Autoracing"),
         ("https://www.politifact.com/x", "@politifact", "politifact"),
         ("https://www.ctpost.com/x", "Connecticut Post", "Connecticut Post"),
+        ("https://www.newsnation.in/x", "https://www.newsnation.in", "newsnation.in"),
         ("https://www.mysanantonio.com/x", "San Antonio Express-News", "San Antonio Express-News"),
     ],
 )

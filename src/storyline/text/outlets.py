@@ -142,6 +142,8 @@ def _site_name(name: str | None) -> tuple[str | None, int]:
     handle ("@politifact") is a weaker name than the site's own."""
     if not name:
         return None, 0
+    if "://" in name or name.lower().startswith("www."):
+        return None, 0  # an address given as a name: the domain says it better
     cleaned = _FEED_SECTION.sub("", name.strip()).strip() or name.strip()
     if cleaned.startswith("@"):
         return cleaned[1:] or None, RANK_FEED
