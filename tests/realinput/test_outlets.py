@@ -29,6 +29,8 @@ ARTICLE = " ".join(
         ("https://news.bbc.co.uk/2/hi/1", "bbc.co.uk"),
         ("https://edition.cnn.com/2013/05/03/x", "cnn.com"),
         ("https://news.example/bridge", "news.example"),
+        # A private suffix: two sites on one host are two outlets.
+        ("https://someblog.github.io/post/1", "someblog.github.io"),
         ("http://127.0.0.1:8000/a", None),
         ("http://localhost/a", None),
         (None, None),

@@ -85,8 +85,9 @@ class OutletIdentity:
 def _extractor() -> Any:
     import tldextract
 
-    # The bundled snapshot only: no download, no cache directory written.
-    return tldextract.TLDExtract(suffix_list_urls=(), cache_dir=None)
+    # The bundled snapshot only: no download, no cache directory written. Private suffixes count
+    # (blogspot.com, github.io): two blogs on one host are two outlets.
+    return tldextract.TLDExtract(suffix_list_urls=(), cache_dir=None, include_psl_private_domains=True)
 
 
 def registrable_domain(url: str | None) -> str | None:
