@@ -394,7 +394,9 @@ def detect_language(text: str) -> str | None:
 def _with_outlet(article: Article, raw: RawDocument, config: ExtractConfig) -> Article:
     """The article with its outlet's identity (text/outlets.py), the wire agency it credits and
     whether it is a primary source. ``article.outlet`` holds the publisher the document named."""
-    given = config.outlet or folder_outlet(raw.locator, config.outlet_folders)
+    # Who the user says published it: for the whole run, for its folder, or in the record itself
+    # (a JSON Lines export's ``outlet``/``source`` field is the exporter's word, not a guess).
+    given = config.outlet or folder_outlet(raw.locator, config.outlet_folders) or raw.hints.get("outlet")
     identity = identify(
         article.url,
         given=given,
