@@ -451,7 +451,9 @@ def watch(
     interval: Annotated[
         float | None,
         typer.Option(
-            "--interval", min=1, help="Seconds between polls of a feed [default: 900]; a line can set its own."
+            "--interval",
+            min=1,
+            help="Seconds between polls of a feed [default: 900]; a line can set its own.",
         ),
     ] = None,
     allow_private: Annotated[

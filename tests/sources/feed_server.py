@@ -59,7 +59,7 @@ class Handler(BaseHTTPRequestHandler):
         if status != 304:
             self.wfile.write(body)
 
-    def log_message(self, format: str, *args: object) -> None:  # noqa: A002 (the stdlib's name)
+    def log_message(self, format: str, *args: object) -> None:
         pass  # the LOG file is the record
 
 
