@@ -484,10 +484,16 @@ def watch(
     poll_log.addHandler(handler)
     poll_log.setLevel(logging.INFO)
     stop = threading.Event()
-    # A stop signal ends the wait between polls; a poll under way finishes (its fetches are bounded
-    # by the fetch deadline) so the store never holds half a feed.
+
+    def on_signal(number: int, frame: object) -> None:
+        # The first stop signal ends the wait between polls, and a poll under way finishes (each
+        # document is committed whole); a second Ctrl-C interrupts at once.
+        if stop.is_set() and number == signal.SIGINT:
+            raise KeyboardInterrupt
+        stop.set()
+
     for number in (signal.SIGINT, signal.SIGTERM):
-        signal.signal(number, lambda *_: stop.set())
+        signal.signal(number, on_signal)
     with Store.open(StoreConfig.for_path(db)) as store:
         watch_feeds(feeds, store, config, settings, once=once, stop=stop)
     poll_log.removeHandler(handler)

@@ -11,8 +11,9 @@ import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -22,7 +23,7 @@ import pytest
 import storyline
 from storyline.config import FetchConfig, PipelineConfig, StoreConfig, WatchConfig
 from storyline.errors import ConfigError
-from storyline.sources.watch import FeedSpec, read_feed_list, watch_feeds
+from storyline.sources.watch import FeedSpec, Poll, read_feed_list, watch_feeds
 from storyline.store import Store
 from storyline.store.feeds import feed_state, save_feed_state
 from tests.conftest import DEMO, ROOT
@@ -252,3 +253,57 @@ def test_a_restarted_watcher_sees_the_stored_state(server: Server, tmp_path: Pat
     assert f"poll {url}: 200, 0 new, next due" in second.stderr
     assert _page_fetches(server) == ["GET /news/cup-final.html 200"]
     assert len(storyline.articles(db=tmp_path / "w.db")) == 1
+
+
+def test_a_running_watcher_picks_up_items_as_they_arrive(server: Server, tmp_path: Path) -> None:
+    server.write_feed("feed.xml", ["gdansk-cranes.html"])
+    url = f"{server.base}/feed.xml"
+    feeds = _feeds_file(tmp_path, f"{url} 1")
+    seen: list[Poll] = []
+    stop = threading.Event()
+    settings = replace(FAST, max_sleep_s=0.2)
+    with Store.open(StoreConfig.for_path(tmp_path / "w.db")) as store:
+        worker = threading.Thread(
+            target=watch_feeds,
+            args=(feeds, store, CONFIG, settings),
+            kwargs={"stop": stop, "on_poll": seen.append},
+        )
+        worker.start()
+        try:
+            _wait_for(lambda: any(p.new_items for p in seen))
+            server.write_feed("feed.xml", ["gdansk-cranes.html", "gdansk-ships.html"])
+            _wait_for(lambda: sum(p.new_items for p in seen) == 2)
+        finally:
+            stop.set()
+            worker.join(timeout=60)
+        assert not worker.is_alive()
+    assert len(storyline.articles(db=tmp_path / "w.db")) == 2
+    assert any(len(s.articles) == 2 for s in storyline.stories(db=tmp_path / "w.db"))
+
+
+def _wait_for(condition: Callable[[], bool], seconds: float = 120.0) -> None:
+    deadline = time.monotonic() + seconds
+    while not condition():
+        assert time.monotonic() < deadline, "the watcher did not get there in time"
+        time.sleep(0.1)
+
+
+def test_sigterm_stops_a_running_watcher_cleanly(server: Server, tmp_path: Path) -> None:
+    server.write_feed("feed.xml", ["cup-final.html"])
+    feeds = _feeds_file(tmp_path, f"{server.base}/feed.xml")
+    env = {**os.environ, "PYTHONPATH": str(ROOT / "src") + os.pathsep + os.environ.get("PYTHONPATH", "")}
+    command = ["watch", str(feeds), "--db", str(tmp_path / "w.db"), "--allow-private"]
+    process = subprocess.Popen(
+        [sys.executable, "-m", "storyline.cli", *command], stderr=subprocess.PIPE, text=True, env=env
+    )
+    try:
+        assert process.stderr is not None
+        # Blocks until the first poll is logged (a library warning may come first).
+        lines = iter(process.stderr.readline, "")
+        assert any(f"poll {server.base}/feed.xml: 200, 1 new" in line for line in lines)
+        process.send_signal(signal.SIGTERM)
+        assert process.wait(timeout=30) == 0
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait()

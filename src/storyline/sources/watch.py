@@ -27,7 +27,7 @@ from storyline.sources.containers import expand_feed
 from storyline.sources.sniff import sniff
 from storyline.sources.web import Fetcher, is_url
 from storyline.store import Store
-from storyline.store.feeds import FeedState, feed_item_seen, feed_state, save_feed_state
+from storyline.store.feeds import FeedState, feed_item_seen, feed_states, save_feed_state
 
 __all__ = ["FeedSpec", "Poll", "read_feed_list", "watch_feeds"]
 
@@ -178,21 +178,25 @@ def watch_feeds(
     on_poll: Callable[[Poll], None] | None = None,
 ) -> list[Poll]:
     """Poll every due feed the file ``feeds`` names and ingest its new items; with ``once``, one pass
-    and return, else on until ``stop`` is set. Returns the polls made (each also logged)."""
+    and return, else on until ``stop`` is set (the file is read again when it changes). Returns the
+    polls of the last pass (each poll is also logged, and given to ``on_poll``)."""
     config = config or PipelineConfig()
     watch = watch or WatchConfig()
     stop = stop or threading.Event()
-    specs = read_feed_list(feeds)
+    specs, read_at = read_feed_list(feeds), _modified(feeds)
     polls: list[Poll] = []
     with _PoliteFetcher(config.fetch, watch.host_gap_s) as fetcher:
         while not stop.is_set():
+            if not once and _modified(feeds) != read_at:
+                specs, read_at = _reread(feeds, specs), _modified(feeds)
+            polls = []  # only the last pass: a watcher runs for months
+            states = feed_states(store)
             next_due: datetime | None = None
             for spec in specs:
                 if stop.is_set():
                     break
-                state = feed_state(store, spec.url)
-                now = datetime.now(UTC)
-                if state is None or state.next_due <= now:
+                state = states.get(spec.url)
+                if state is None or state.next_due <= datetime.now(UTC):
                     poll, state = _poll(spec, state, store, fetcher, config, watch)
                     polls.append(poll)
                     log.info("%s", poll.line())
@@ -201,11 +205,34 @@ def watch_feeds(
                 next_due = state.next_due if next_due is None else min(next_due, state.next_due)
             if once:
                 break
-            wait = (
+            left = (
                 (next_due - datetime.now(UTC)).total_seconds() if next_due is not None else watch.max_sleep_s
             )
-            stop.wait(min(max(wait, 0.0), watch.max_sleep_s))
+            stop.wait(min(max(left, 0.0), watch.max_sleep_s))
     return polls
+
+
+def _modified(path: Path) -> float | None:
+    try:
+        return path.stat().st_mtime
+    except OSError:
+        return None
+
+
+def _reread(feeds: Path, specs: list[FeedSpec]) -> list[FeedSpec]:
+    """The feeds file read again after an edit; the list in force when the edit leaves it unreadable."""
+    try:
+        fresh = read_feed_list(feeds)
+    except ConfigError as exc:
+        log.warning(
+            "%s changed but cannot be read (%s); still watching the %d feed(s) it named",
+            feeds,
+            exc,
+            len(specs),
+        )
+        return specs
+    log.info("%s changed: now watching %d feed(s)", feeds, len(fresh))
+    return fresh
 
 
 def _poll(
@@ -233,7 +260,9 @@ def _poll(
             status, new = "200", len(report.ingested)
             failed = sum(1 for skip in report.skipped if skip.locator.startswith(spec.url + "#"))
             message = f"{failed} item(s) skipped" if failed else ""
-    except InputError as exc:
+    except Exception as exc:
+        if not isinstance(exc, InputError):
+            log.exception("unexpected failure polling %s", spec.url)
         failures = state.failures + 1
         delay = min(interval * 2**failures, max(watch.backoff_max_s, interval))
         after = replace(

@@ -5,8 +5,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import Any
 
-from sqlalchemy import delete, insert, select
+from sqlalchemy import Row, delete, insert, select
 
 from storyline.store import Store
 from storyline.store.schema import documents, feeds
@@ -29,8 +30,10 @@ def feed_state(store: Store, url: str) -> FeedState | None:
     """The stored state of the feed at ``url``; None for a feed never polled."""
     with store.reader.connect() as connection:
         row = connection.execute(select(feeds).where(feeds.c.url == url)).first()
-    if row is None:
-        return None
+    return None if row is None else _state(row)
+
+
+def _state(row: Row[Any]) -> FeedState:
     return FeedState(
         url=row.url,
         next_due=_aware(row.next_due),
@@ -40,6 +43,12 @@ def feed_state(store: Store, url: str) -> FeedState | None:
         last_status=row.last_status,
         last_polled=_aware(row.last_polled) if row.last_polled is not None else None,
     )
+
+
+def feed_states(store: Store) -> dict[str, FeedState]:
+    """Every watched feed's stored state by URL, in one query (a watcher reads it at each pass)."""
+    with store.reader.connect() as connection:
+        return {row.url: _state(row) for row in connection.execute(select(feeds))}
 
 
 def save_feed_state(store: Store, state: FeedState) -> None:
