@@ -307,3 +307,16 @@ def test_sigterm_stops_a_running_watcher_cleanly(server: Server, tmp_path: Path)
         if process.poll() is None:
             process.kill()
             process.wait()
+
+
+def test_an_empty_feed_is_polled_without_backing_off(server: Server, tmp_path: Path) -> None:
+    server.write_feed("feed.xml", [])
+    (server.root / "junk.xml").write_text(
+        "<html><body><p>A page, not a feed.</p></body></html>", encoding="utf-8"
+    )
+    empty, junk = f"{server.base}/feed.xml", f"{server.base}/junk.xml"
+    with Store.open(StoreConfig.for_path(tmp_path / "w.db")) as store:
+        polls = watch_feeds(_feeds_file(tmp_path, empty, junk), store, CONFIG, FAST, once=True)
+        assert [(p.status, p.new_items) for p in polls] == [("200", 0), ("error", 0)]
+        state = feed_state(store, empty)
+        assert state is not None and state.failures == 0

@@ -295,6 +295,17 @@ def _expanded(
     malformed feed fails the poll (and backs off) instead of half-ingesting."""
     # The feed keeps its own address as locator (the one in the feeds file, whatever it redirects
     # to), so its items keep the same locators poll after poll and run after run.
-    return list(
-        expand_feed(document, fetcher, config.sources, seen=lambda locator: feed_item_seen(store, locator))
-    )
+    try:
+        return list(
+            expand_feed(
+                document, fetcher, config.sources, seen=lambda locator: feed_item_seen(store, locator)
+            )
+        )
+    except MalformedFeed:
+        import feedparser
+
+        # A well-formed feed with no items yet (a new section, a quiet night) is not a failure.
+        parsed = feedparser.parse(document.content)
+        if not parsed.entries and not parsed.bozo and parsed.get("version"):
+            return []
+        raise
