@@ -441,6 +441,64 @@ def serve(
     )
 
 
+@app.command()
+def watch(
+    feeds: Annotated[
+        Path, typer.Argument(help="Text file of feed URLs (one a line, # comments) or an OPML export.")
+    ],
+    db: DbOption = None,
+    once: Annotated[bool, typer.Option("--once", help="Poll every due feed once, then exit.")] = False,
+    interval: Annotated[
+        float | None,
+        typer.Option(
+            "--interval",
+            min=1,
+            help="Seconds between polls of a feed [default: 900]; a line can set its own.",
+        ),
+    ] = None,
+    allow_private: Annotated[
+        bool, typer.Option("--allow-private", help="Allow fetching from private and loopback addresses.")
+    ] = False,
+    ignore_robots: Annotated[bool, typer.Option("--ignore-robots", help="Do not honour robots.txt.")] = False,
+    embedder: EmbedderOption = DEFAULT_EMBEDDER,
+    workers: WorkersOption = 0,
+) -> None:
+    """Watch feeds: poll each when due (conditional requests, backoff on errors, polite to each host),
+    ingest its new items, update stories. One log line per poll; stops cleanly on Ctrl-C or SIGTERM."""
+    import logging
+    import signal
+    import threading
+
+    from storyline.config import WatchConfig
+    from storyline.sources.watch import watch_feeds
+    from storyline.store import Store
+
+    config = PipelineConfig(
+        fetch=replace(FetchConfig(), allow_private=allow_private, respect_robots=not ignore_robots),
+        analyze=_analyze_config(embedder, workers),
+    )
+    settings = WatchConfig() if interval is None else replace(WatchConfig(), interval_s=interval)
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter("%(asctime)s %(message)s", "%Y-%m-%dT%H:%M:%S"))
+    poll_log = logging.getLogger("storyline.sources.watch")
+    poll_log.addHandler(handler)
+    poll_log.setLevel(logging.INFO)
+    stop = threading.Event()
+
+    def on_signal(number: int, frame: object) -> None:
+        # The first stop signal ends the wait between polls, and a poll under way finishes (each
+        # document is committed whole); a second Ctrl-C interrupts at once.
+        if stop.is_set() and number == signal.SIGINT:
+            raise KeyboardInterrupt
+        stop.set()
+
+    for number in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(number, on_signal)
+    with Store.open(StoreConfig.for_path(db)) as store:
+        watch_feeds(feeds, store, config, settings, once=once, stop=stop)
+    poll_log.removeHandler(handler)
+
+
 def main() -> None:
     """The entry point: every error a user can cause or fix ends in one line saying what to do and
     exit code 2, never a traceback."""

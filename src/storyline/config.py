@@ -365,3 +365,21 @@ class PipelineConfig:
     briefs: BriefConfig = field(default_factory=BriefConfig)
     # Understanding and grouping run right after ingest; off, `storyline analyze` does them later.
     analyze_on_ingest: bool = True
+
+
+@dataclass(frozen=True, slots=True)
+class WatchConfig:
+    """`storyline watch`: how often feeds are polled, how failures back off, how polite to a host."""
+
+    # Each feed's default poll interval: news feeds change every few minutes at most, and feed readers
+    # commonly poll every 15 minutes to an hour. A line of the feeds file can give its own.
+    interval_s: float = 15 * 60.0
+    # A failed poll waits interval * 2**failures, capped here: a feed down for a day is still tried a
+    # few times a day, and a dead one costs almost nothing.
+    backoff_max_s: float = 6 * 3600.0
+    # The least time between two requests to one host (feeds and their pages alike): one request
+    # every couple of seconds is what crawlers' politeness conventions allow a small site.
+    host_gap_s: float = 2.0
+    # The longest the watcher sleeps at once when nothing is due, so a stop signal or a newly due
+    # feed is noticed promptly.
+    max_sleep_s: float = 5.0

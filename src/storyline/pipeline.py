@@ -64,8 +64,19 @@ def ingest(
 ) -> IngestReport:
     """Ingest every document ``inputs`` name into ``store``; bad input becomes a recorded skip."""
     config = config or PipelineConfig()
+    return ingest_documents(iter_documents(inputs, config.sources, config.fetch), store, config, on_progress)
+
+
+def ingest_documents(
+    documents: Iterable[RawDocument | Skip],
+    store: Store,
+    config: PipelineConfig | None = None,
+    on_progress: ProgressHook | None = None,
+) -> IngestReport:
+    """Ingest documents already read (a watched feed's new items), then understand and group them."""
+    config = config or PipelineConfig()
     tally = _Tally()
-    for item in iter_documents(inputs, config.sources, config.fetch):
+    for item in documents:
         try:
             outcome = _ingest_one(item, store, config, tally)
         except InputError as exc:

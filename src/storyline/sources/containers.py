@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import io
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 from typing import Any, Protocol
@@ -41,9 +41,13 @@ _TEASER_WORDS = 80
 
 
 def expand_feed(
-    raw: RawDocument, fetcher: Fetcher | None, sources: SourceConfig | None = None
+    raw: RawDocument,
+    fetcher: Fetcher | None,
+    sources: SourceConfig | None = None,
+    seen: Callable[[str], bool] | None = None,
 ) -> Iterator[RawDocument | Skip]:
-    """One document per feed item, at most ``max_feed_items`` of them.
+    """One document per feed item, at most ``max_feed_items`` of them; items whose locator ``seen``
+    knows (a watched feed polled again) are passed over before their page is fetched.
 
     An item is fetched only when its link is an http(s) URL: feedparser turns every RSS ``guid`` into a
     ``link`` (``isPermaLink`` defaults to true), and a ``urn:uuid:`` taken as a link is one refused
@@ -67,6 +71,8 @@ def expand_feed(
     for index, entry in enumerate(entries[:cap]):
         key = str(entry.get("id") or entry.get("link") or index)
         locator = f"{raw.locator}#{key}"
+        if seen is not None and seen(locator):
+            continue
         html = _entry_html(entry)
         link = _fetchable_link(entry)
         hints = {

@@ -243,7 +243,26 @@ class Fetcher:
         finally:
             self._backend.deadline = float("inf")
 
+    def fetch_if_changed(
+        self, url: str, etag: str | None = None, last_modified: str | None = None
+    ) -> tuple[RawDocument | None, dict[str, str]]:
+        """A conditional GET (a watched feed): None and the response headers when the server answers
+        304 Not Modified to the validators it gave last time; else the document and its headers."""
+        conditions = {"If-None-Match": etag} if etag else {}
+        if last_modified:
+            conditions["If-Modified-Since"] = last_modified
+        self._backend.deadline = time.monotonic() + self.config.deadline_s
+        try:
+            return self._fetch_with(url, conditions)
+        finally:
+            self._backend.deadline = float("inf")
+
     def _fetch(self, url: str) -> RawDocument:
+        document, _ = self._fetch_with(url, {})
+        assert document is not None  # no validators were sent, so no 304
+        return document
+
+    def _fetch_with(self, url: str, conditions: dict[str, str]) -> tuple[RawDocument | None, dict[str, str]]:
         current = url
         for _ in range(self.config.max_redirects + 1):
             _check_address(current, self.config.allow_private)
@@ -252,14 +271,16 @@ class Fetcher:
                     f"robots.txt of {urlsplit(current).netloc} disallows {current}",
                     remedy="storyline honours robots.txt; save the page by hand if you have the right to",
                 )
-            status, headers, body = self._get(current)
+            status, headers, body = self._get(current, conditions)
             if status in (301, 302, 303, 307, 308) and "location" in headers:
                 current = urljoin(current, headers["location"])
                 continue
-            if status >= 400:
+            if status == 304 and conditions:
+                return None, headers
+            if status >= 400 or status == 304:
                 raise FetchError(f"HTTP {status} for {current}", remedy="check the URL or try again later")
             content_type = headers.get("content-type")
-            return RawDocument(
+            document = RawDocument(
                 locator=url,
                 kind=SourceKind.URL,
                 content=body,
@@ -267,12 +288,13 @@ class Fetcher:
                 url=current,
                 content_type=content_type,
             )
+            return document, headers
         raise FetchError(f"too many redirects from {url}", remedy="check the URL in a browser")
 
-    def _get(self, url: str) -> tuple[int, dict[str, str], bytes]:
+    def _get(self, url: str, conditions: dict[str, str] | None = None) -> tuple[int, dict[str, str], bytes]:
         limit = self.config.max_bytes
         try:
-            with self._client.stream("GET", url) as response:
+            with self._client.stream("GET", url, headers=conditions) as response:
                 declared = response.headers.get("content-length")
                 encoding = response.headers.get("content-encoding", "").strip().lower()
                 if declared and declared.isdigit() and int(declared) > limit and not encoding:

@@ -253,6 +253,21 @@ outlets = Table(
 repass_outlets = Table("repass_outlets", metadata, Column("outlet", Text, primary_key=True))
 
 
+# One row per watched feed (`storyline watch`): the validators its server gave for a conditional
+# request, when it is next due, and how it fared, so a restarted watcher carries on where it stopped.
+feeds = Table(
+    "feeds",
+    metadata,
+    Column("url", Text, primary_key=True),
+    Column("etag", Text),
+    Column("last_modified", Text),
+    Column("next_due", DateTime(timezone=True), nullable=False),
+    Column("failures", Integer, nullable=False, default=0),
+    Column("last_status", String(16)),
+    Column("last_polled", DateTime(timezone=True)),
+)
+
+
 def _v1(connection: Connection) -> None:
     metadata.create_all(connection, tables=[documents, articles, skips, outlet_lines])
 
@@ -290,7 +305,11 @@ def _v5(connection: Connection) -> None:
         connection.exec_driver_sql("ALTER TABLE analyses ADD COLUMN analysed_chars INTEGER")
 
 
-MIGRATIONS: tuple[Callable[[Connection], None], ...] = (_v1, _v2, _v3, _v4, _v5)
+def _v6(connection: Connection) -> None:
+    metadata.create_all(connection, tables=[feeds])
+
+
+MIGRATIONS: tuple[Callable[[Connection], None], ...] = (_v1, _v2, _v3, _v4, _v5, _v6)
 
 
 def up_to_date(connection: Connection) -> bool:
