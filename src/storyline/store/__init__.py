@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import zlib
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
@@ -64,6 +65,8 @@ from storyline.store.schema import stories as story_rows
 from storyline.store.stories import StoryQueries
 
 __all__ = ["AlreadyStored", "Store", "StoredArticle"]
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True, slots=True)
@@ -211,13 +214,16 @@ class Store(StoryQueries):
     def save(self, raw: RawDocument, article: Article, line_keys: Iterable[str]) -> tuple[int, int]:
         """Store the raw document and its article; returns ``(article_id, revision)``. Raises
         :class:`AlreadyStored` when another process stored the same bytes meanwhile."""
+        keys = list(line_keys)
         try:
-            return self._save(raw, article, line_keys)
+            return self._save(raw, article, keys)
         except IntegrityError:
             # PostgreSQL lets two writers check at once; the unique key decides who stored it.
             if self.is_known(raw.locator, raw.content_hash):
                 raise AlreadyStored(raw.locator) from None
-            raise
+            # Another writer added a row this one meant to add too (the outlet's identity, its
+            # re-pass mark): saved again, the row is found and updated instead.
+            return self._save(raw, article, keys)
 
     def _save(self, raw: RawDocument, article: Article, line_keys: Iterable[str]) -> tuple[int, int]:
         now = datetime.now(UTC)
@@ -474,15 +480,19 @@ class Store(StoryQueries):
         return [(int(r[0]), str(r[1]), str(r[2]), int(r[3])) for r in rows]
 
     def record_skip(self, skip: Skip) -> None:
-        with self.engine.begin() as connection:
-            connection.execute(
-                delete(skips).where(and_(skips.c.locator == skip.locator, skips.c.code == skip.code))
-            )
-            connection.execute(
-                insert(skips).values(
-                    locator=skip.locator, code=skip.code, message=skip.message, at=datetime.now(UTC)
+        try:
+            with self.engine.begin() as connection:
+                connection.execute(
+                    delete(skips).where(and_(skips.c.locator == skip.locator, skips.c.code == skip.code))
                 )
-            )
+                connection.execute(
+                    insert(skips).values(
+                        locator=skip.locator, code=skip.code, message=skip.message, at=datetime.now(UTC)
+                    )
+                )
+        except IntegrityError:
+            # PostgreSQL: another ingest of the same input recorded this very skip meanwhile.
+            log.info("skip of %s (%s) already recorded by another process", skip.locator, skip.code)
 
     # --- reads ----------------------------------------------------------------------------------
 
