@@ -167,15 +167,9 @@ def clean(folder: Path, *, show: bool) -> dict[str, dict[str, float]]:
         "clean_text_edits_per_100k_words": round(counts.get("text", 0) * per, 2),
         "clean_words_per_s": round(words / elapsed, 1),
     }
-    fix_config = ftfy.TextFixerConfig(
-        uncurl_quotes=False,
-        fix_latin_ligatures=False,
-        fix_character_width=False,
-        unescape_html=False,
-        fix_line_breaks=False,
-        normalization=None,
-        explain=False,
-    )
+    from storyline.text.repair import ftfy_config
+
+    fix_config = ftfy_config()
     changed = sum(
         ftfy.fix_text(block, fix_config) != block for _, text in texts for block in text.split("\n")
     )

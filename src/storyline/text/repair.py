@@ -27,6 +27,7 @@ import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Any
 
 from storyline.config import QuoteStyle, RepairConfig
 from storyline.model import BLOCK_SEPARATOR, Article, Block, Repair
@@ -247,11 +248,12 @@ def _group_span(news: list[Edit], olds: list[Edit]) -> tuple[int, int]:
 # --- classic mojibake: ftfy ----------------------------------------------------------------------
 
 
-def _classic(text: str) -> list[Edit]:
+def ftfy_config() -> Any:
+    """ftfy as the repair stage runs it: the text's own quotes, ligatures and widths are kept
+    (we repair encodings, we do not restyle). bench/repair.py runs its ftfy peer the same way."""
     import ftfy
 
-    # Keep the text's own quotes, ligatures and widths: we repair encodings, we do not restyle.
-    config = ftfy.TextFixerConfig(
+    return ftfy.TextFixerConfig(
         uncurl_quotes=False,
         fix_latin_ligatures=False,
         fix_character_width=False,
@@ -260,6 +262,12 @@ def _classic(text: str) -> list[Edit]:
         normalization=None,
         explain=False,
     )
+
+
+def _classic(text: str) -> list[Edit]:
+    import ftfy
+
+    config = ftfy_config()
     fixed = ftfy.fix_text(text, config)
     if fixed == text:
         return []
