@@ -712,7 +712,7 @@ _FUNCTION_WORDS = frozenset(
         "while",
     ]
 )
-# Sentence-initial function words that may head a capitalised merge (the seeds' "Beyondsectors").
+# Sentence-initial function words that may head a capitalised merge ("Beyondborders").
 # A capitalised token is otherwise never split: inside a sentence it is a name wordfreq may not know
 # (Sportsmail, Oldknow), and at a sentence start a name that reads as two words (Bethan = Be+than,
 # Foran = For+an, Maynor = May+nor, Nordyke = Nor+dyke) is refused because its head is not one of
@@ -860,7 +860,7 @@ _PROTECTED = re.compile(r"\S*(?:[@#/\\]|://|www\.|[A-Za-z0-9]\.[A-Za-z]{2})\S*")
 
 
 def _merged(text: str, config: RepairConfig) -> list[Edit]:
-    """Split ``themoment`` and ``Beyondsectors``: tokens no dictionary knows, made of two common words."""
+    """Split ``thevote`` and ``Beyondborders``: tokens no dictionary knows, made of two common words."""
     protected = [m.span() for m in _PROTECTED.finditer(text)]
     protected_starts = [start for start, _ in protected]
     edits: list[Edit] = []
