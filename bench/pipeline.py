@@ -69,7 +69,7 @@ def peer(pages: list[tuple[str, bytes]]) -> float:
 
 def ours(pages: list[tuple[str, bytes]], workers: int) -> dict[str, Any]:
     import storyline
-    from storyline.config import AnalyzeConfig, PipelineConfig
+    from storyline.config import EngineConfig, PipelineConfig
     from storyline.pipeline import analyze_pending, group_pending
     from storyline.store import Store
 
@@ -79,7 +79,7 @@ def ours(pages: list[tuple[str, bytes]], workers: int) -> dict[str, Any]:
         for name, data in pages:
             (folder / name).write_bytes(data)
         db = Path(tmp) / "s.db"
-        config = PipelineConfig(analyze=AnalyzeConfig(workers=workers), analyze_on_ingest=False)
+        config = PipelineConfig(engine=EngineConfig(workers=workers), analyze_on_ingest=False)
         start = time.perf_counter()
         report = storyline.ingest([folder], db=db, config=config)
         text_done = time.perf_counter()

@@ -170,11 +170,6 @@ class AnalyzeConfig:
     batch_size: int = 16
     # Sentence embedder by name (storyline.nlp.embed.EMBEDDERS); empty to skip embeddings.
     embedder: str = DEFAULT_EMBEDDER
-    # Processes that parse with spaCy (each loads the model once; used only for more than a few
-    # dozen pending articles); embeddings stay in the main process, next to their cache.
-    # bench/analyze.py here (2 cores): minilm-onnx 6.4 articles/s with 1, 10.4-10.5 with 2; minilm
-    # 3.0 with 1, 4.1 with 2 before spaCy moved to numpy's BLAS (4.6 with 2 after).
-    workers: int = field(default_factory=lambda: min(2, os.cpu_count() or 1))
     # Longest text analysed, in characters: the rest of a longer article (a book pasted into a
     # page, a log dump) is left out and the cut recorded with its analysis (Analysis.analysed_chars).
     # 300,000 characters is over 40,000 words, far past any article; spaCy's time and memory grow
@@ -352,6 +347,28 @@ class StoreConfig:
 
 
 @dataclass(frozen=True, slots=True)
+class EngineConfig:
+    """Where the heavy, independent work (extraction, repair, analysis) runs: see storyline.engines."""
+
+    # "local" (this machine's processes), "dask" (a Dask LocalCluster on 127.0.0.1) or
+    # "dask=tcp://HOST:PORT" (an existing cluster's scheduler).
+    name: str = "local"
+    # Local worker processes, or workers of the LocalCluster "dask" starts. Each holds the spaCy
+    # model (~300 MB resident with its working memory); one means the work runs in this process.
+    workers: int = field(default_factory=lambda: min(2, os.cpu_count() or 1))
+    # Tasks in flight per worker: two keeps each worker busy while the runner stores the results of
+    # the last, and bounds memory on any stream.
+    window: int = 2
+    # Documents per extraction task: enough to amortise sending them to a worker, few enough that
+    # the workers share a small batch evenly.
+    extract_chunk: int = 8
+
+    def __post_init__(self) -> None:
+        if self.workers < 1 or self.window < 1 or self.extract_chunk < 1:
+            raise ValueError("EngineConfig: workers, window and extract_chunk must be at least 1")
+
+
+@dataclass(frozen=True, slots=True)
 class PipelineConfig:
     """Everything ``ingest`` needs, one frozen config per stage."""
 
@@ -363,6 +380,7 @@ class PipelineConfig:
     analyze: AnalyzeConfig = field(default_factory=AnalyzeConfig)
     stories: StoryConfig = field(default_factory=StoryConfig)
     briefs: BriefConfig = field(default_factory=BriefConfig)
+    engine: EngineConfig = field(default_factory=EngineConfig)
     # Understanding and grouping run right after ingest; off, `storyline analyze` does them later.
     analyze_on_ingest: bool = True
 

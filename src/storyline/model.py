@@ -9,7 +9,7 @@ from __future__ import annotations
 import hashlib
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from datetime import UTC, datetime, timedelta
 from enum import StrEnum
 from types import MappingProxyType
@@ -100,6 +100,18 @@ def _frozen(mapping: Mapping[str, str] | None) -> Mapping[str, str]:
     return MappingProxyType(dict(mapping or {}))
 
 
+def _build(cls: type[Any], values: dict[str, Any]) -> Any:
+    return cls(**values)
+
+
+def _reduce_thawed(obj: Any) -> tuple[Any, ...]:
+    """Pickling for a record holding read-only mappings (which pickle refuses): rebuilt from its
+    fields, the mappings as plain dicts, so documents can go to an engine's worker processes."""
+    values = {f.name: getattr(obj, f.name) for f in fields(obj)}
+    thawed = {k: dict(v) if isinstance(v, MappingProxyType) else v for k, v in values.items()}
+    return (_build, (type(obj), thawed))
+
+
 @dataclass(frozen=True, slots=True)
 class RawDocument:
     """Bytes plus where they came from, before any interpretation.
@@ -120,6 +132,8 @@ class RawDocument:
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "hints", _frozen(self.hints))
+
+    __reduce__ = _reduce_thawed
 
     @property
     def content_hash(self) -> str:

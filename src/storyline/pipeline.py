@@ -7,6 +7,7 @@ import logging
 import os
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Mapping
+from contextlib import closing
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -14,7 +15,8 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from storyline.config import AnalyzeConfig, PipelineConfig
+from storyline.config import AnalyzeConfig, ExtractConfig, FurnitureConfig, PipelineConfig
+from storyline.engines import Engine, open_engine
 from storyline.errors import InputError
 from storyline.model import Analysis, Article, IngestReport, RawDocument, Skip, plausible_date
 from storyline.sources import iter_documents
@@ -72,33 +74,26 @@ def ingest_documents(
     store: Store,
     config: PipelineConfig | None = None,
     on_progress: ProgressHook | None = None,
+    engine: Engine | None = None,
 ) -> IngestReport:
-    """Ingest documents already read (a watched feed's new items), then understand and group them."""
+    """Ingest documents (read from inputs, or a watched feed's new items), then understand and group
+    them. The heavy work runs on ``engine`` (one opened from ``config.engine`` for this call when
+    none is given); everything the store sees happens here, in input order."""
     config = config or PipelineConfig()
+    if engine is None:
+        with closing(open_engine(config.engine)) as owned:
+            return ingest_documents(documents, store, config, on_progress, owned)
     tally = _Tally()
-    for item in documents:
-        try:
-            outcome = _ingest_one(item, store, config, tally)
-        except InputError as exc:
-            skip = Skip(item.locator, exc.code, str(exc))
-            store.record_skip(skip)
-            tally.skipped.append(skip)
-            outcome = "skipped"
-        except Exception as exc:  # one document must never end a batch: record it and go on
-            log.exception("unexpected failure on %s", item.locator)
-            skip = Skip(item.locator, "internal-error", f"{type(exc).__name__}: {exc} (please report this)")
-            store.record_skip(skip)
-            tally.skipped.append(skip)
-            outcome = "skipped"
+    for locator, outcome in _store_documents(documents, store, config, engine, tally):
         if on_progress is not None:
-            on_progress(item.locator, outcome)
+            on_progress(locator, outcome)
     # Every outlet that gained pages, this run or a run killed before its re-pass.
     for outlet in sorted(set(store.pending_repass()) | tally.outlets):
         _apply_new_evidence(outlet, store, config)
         store.done_repass(outlet)
     if config.analyze_on_ingest:
         with store.stage_lock():
-            analyze_pending(store, config, on_progress=on_progress)
+            analyze_pending(store, config, on_progress=on_progress, engine=engine)
             group_pending(store, config, on_progress=on_progress)
     return tally.report()
 
@@ -109,137 +104,233 @@ def analyze_pending(
     *,
     everything: bool = False,
     on_progress: ProgressHook | None = None,
+    engine: Engine | None = None,
 ) -> int:
     """Run the understanding stage on articles whose text it has not seen; returns how many."""
     config = config or PipelineConfig()
+    if engine is None:
+        with closing(open_engine(config.engine)) as owned:
+            return analyze_pending(
+                store, config, everything=everything, on_progress=on_progress, engine=owned
+            )
     ids = store.articles_needing_analysis(everything=everything)
-    # Chunks keep memory flat on a large store while letting spaCy batch its work.
-    size = config.analyze.batch_size * 4
-    chunks = ([store.article(i) for i in ids[first : first + size]] for first in range(0, len(ids), size))
-    workers = config.analyze.workers if len(ids) > size else 1
-    for batch, results in _analysed(chunks, config, workers):
+    # Chunks keep memory flat on a large store while letting spaCy batch its work; the engine's
+    # workers each take a chunk, so a small batch is cut in as many chunks as there are workers.
+    size = max(1, min(config.analyze.batch_size * 4, -(-len(ids) // engine.workers)))
+    sent: deque[list[StoredArticle]] = deque()
+
+    def chunks() -> Iterator[tuple[list[Article], AnalyzeConfig]]:
+        for first in range(0, len(ids), size):
+            batch = store.articles_by_ids(ids[first : first + size])
+            sent.append(batch)
+            yield [s.article for s in batch], config.analyze
+
+    for results in engine.map(_analyse_chunk, chunks()):
+        batch = sent.popleft()
         # One article the analysis fails on is recorded and retried next time; the rest go on.
         for stored, result in zip(batch, results, strict=True):
             if isinstance(result, str):
                 log.warning("analysis failed on article %s: %s", stored.id, result)
                 store.record_failure(stored.id, "analyze", result)
         done = [(s, r) for s, r in zip(batch, results, strict=True) if not isinstance(r, str)]
-        analyses = [r for _, r in done]
-        # Embeddings stay in this process, next to the cache: only unseen sentences are embedded.
-        vectors = _embed(store, analyses, config) if config.analyze.embedder and done else None
-        for n, (stored, analysis) in enumerate(done):
-            store.save_analysis(stored.id, stored.article.text, analysis)
-            if vectors is not None and len(vectors[n]):
-                store.save_article_vector(stored.id, config.analyze.embedder, vectors[n])
-            if on_progress is not None:
+        _save_analyses(store, [(s, a, v) for s, (a, v) in done], config)
+        if on_progress is not None:
+            for stored, _ in done:
                 on_progress(f"article {stored.id}", "analyzed")
         store.clear_failures([s.id for s, _ in done], "analyze")
     return len(ids)
 
 
-def _analysed(
-    chunks: Iterator[list[StoredArticle]], config: PipelineConfig, workers: int
-) -> Iterator[tuple[list[StoredArticle], list[Analysis | str]]]:
-    """Each chunk with its analyses, parsed here or in ``workers`` processes (spaCy loaded once in
-    each). At most two chunks per worker are in flight, so memory stays flat on any store."""
-    if workers <= 1:
-        for articles in chunks:
-            yield articles, _analyse_chunk([a.article for a in articles], config.analyze)
-        return
-    from concurrent.futures import Future, ProcessPoolExecutor
-
-    with ProcessPoolExecutor(workers) as pool:
-        pending: deque[tuple[list[StoredArticle], Future[list[Analysis | str]]]] = deque()
-        for articles in chunks:
-            pending.append(
-                (articles, pool.submit(_analyse_chunk, [a.article for a in articles], config.analyze))
-            )
-            if len(pending) >= 2 * workers:
-                done, future = pending.popleft()
-                yield done, future.result()
-        while pending:
-            done, future = pending.popleft()
-            yield done, future.result()
+# A worker's analysis of one article with its sentence vectors (None without an embedder), or
+# the error (a string, which crosses a process boundary) that the analysis failed with.
+_Analysed = tuple[Analysis, np.ndarray | None] | str
 
 
-def _analyse_chunk(articles: list[Article], config: AnalyzeConfig) -> list[Analysis | str]:
-    """The chunk's analyses; when the batch fails, each article alone, so one bad article gives
-    its error (a string, which crosses a process boundary) and the others their analyses."""
+def _analyse_chunk(task: tuple[list[Article], AnalyzeConfig]) -> list[_Analysed]:
+    """A chunk's analyses and sentence vectors, on an engine's worker: parsing and embedding both
+    run where the cores are, not one of them in the runner. When the batch fails, each article is
+    analysed alone, so one bad article gives its error and the others their analyses."""
     from storyline.nlp.analyze import analyze_many
 
+    articles, config = task
+    analyses: list[Analysis | str]
     try:
-        return list(analyze_many(articles, config))
+        analyses = list(analyze_many(articles, config))
     except Exception:
         log.warning("analysis of a batch of %d failed; analysing its articles one by one", len(articles))
-    out: list[Analysis | str] = []
-    for article in articles:
-        try:
-            out.extend(analyze_many([article], config))
-        except Exception as exc:  # recorded by the caller, retried on the next run
-            out.append(f"{type(exc).__name__}: {exc}"[:2000])
+        analyses = []
+        for article in articles:
+            try:
+                analyses.extend(analyze_many([article], config))
+            except Exception as exc:  # recorded by the caller, retried on the next run
+                analyses.append(f"{type(exc).__name__}: {exc}"[:2000])
+    good = [a for a in analyses if not isinstance(a, str)]
+    vectors: list[np.ndarray | None] = (
+        list(_sentence_vectors(good, config.embedder)) if config.embedder else [None] * len(good)
+    )
+    found = iter(vectors)
+    return [a if isinstance(a, str) else (a, next(found)) for a in analyses]
+
+
+def _sentence_vectors(analyses: list[Analysis], embedder_name: str) -> list[np.ndarray]:
+    """Each analysis's sentence vectors (one row per sentence), embedded in one batch."""
+    from storyline.nlp.embed import get_embedder
+
+    embedder = get_embedder(embedder_name)
+    texts = [s.text for a in analyses for s in a.sentences]
+    matrix = embedder.embed(texts) if texts else np.zeros((0, embedder.dim), np.float32)
+    out, first = [], 0
+    for analysis in analyses:
+        out.append(matrix[first : first + len(analysis.sentences)])
+        first += len(analysis.sentences)
     return out
 
 
-def _ingest_one(item: RawDocument | Skip, store: Store, config: PipelineConfig, tally: _Tally) -> str:
+def _save_analyses(
+    store: Store, done: list[tuple[StoredArticle, Analysis, np.ndarray | None]], config: PipelineConfig
+) -> None:
+    """Each analysis, its sentence vectors into the store's cache (briefs read them there) and
+    its article vector (the mean of its sentences', which grouping compares)."""
+    from storyline.nlp.embed import mean_vector
+    from storyline.store import text_hash
+
+    name = config.analyze.embedder
+    fresh: dict[str, np.ndarray] = {}
+    for _, analysis, vectors in done:
+        if vectors is not None:
+            fresh.update((text_hash(s.text), v) for s, v in zip(analysis.sentences, vectors, strict=True))
+    if name and fresh:
+        store.save_vectors(name, fresh)
+    for stored, analysis, vectors in done:
+        store.save_analysis(stored.id, stored.article.text, analysis)
+        if name and vectors is not None and len(vectors):
+            store.save_article_vector(stored.id, name, mean_vector(vectors))
+
+
+def _store_documents(
+    documents: Iterable[RawDocument | Skip],
+    store: Store,
+    config: PipelineConfig,
+    engine: Engine,
+    tally: _Tally,
+) -> Iterator[tuple[str, str]]:
+    """Each document's (locator, outcome). New documents are extracted on the engine, in chunks;
+    furniture and repair run here, in input order, because which lines are an outlet's furniture
+    depends on the pages stored before (and cost a few milliseconds a page)."""
+    settled: deque[tuple[str, str]] = deque()  # documents decided while reading (skips, known)
+    sent: deque[list[RawDocument]] = deque()  # chunks on the engine, oldest first
+
+    def new_chunks() -> Iterator[tuple[list[RawDocument], ExtractConfig, FurnitureConfig]]:
+        chunk: list[RawDocument] = []
+        for item in documents:
+            outcome = _settle(item, store, config, tally)
+            if outcome is not None:
+                settled.append((item.locator, outcome))
+            else:
+                assert isinstance(item, RawDocument)
+                chunk.append(item)
+            if len(chunk) >= config.engine.extract_chunk:
+                sent.append(chunk)
+                yield chunk, config.extract, config.furniture
+                chunk = []
+        if chunk:
+            sent.append(chunk)
+            yield chunk, config.extract, config.furniture
+
+    for results in engine.map(_extract_chunk, new_chunks()):
+        while settled:
+            yield settled.popleft()
+        for raw, result in zip(sent.popleft(), results, strict=True):
+            yield raw.locator, _store_one(raw, result, store, config, tally)
+    while settled:
+        yield settled.popleft()
+
+
+def _settle(item: RawDocument | Skip, store: Store, config: PipelineConfig, tally: _Tally) -> str | None:
+    """The outcome of a document decided without extracting it (a skip, a document stored
+    before), or None for a new one."""
     if isinstance(item, Skip):
         store.record_skip(item)
         tally.skipped.append(item)
         log.info("skipped %s: %s", item.locator, item.message)
         return "skipped"
-    if store.is_known(item.locator, item.content_hash):
+    try:
+        if not store.is_known(item.locator, item.content_hash):
+            return None
         # A file edited and then reverted: its earlier revision is the latest again.
         restored = store.restore_revision(item.locator, item.content_hash)
-        if restored is not None:
-            tally.revised.append(restored)
-            return "revised"
-        tally.unchanged += 1
-        return "unchanged"
+    except Exception as exc:  # one document must never end a batch: record it and go on
+        return _skip(item.locator, "internal-error", _internal(exc), store, tally)
+    if restored is not None:
+        tally.revised.append(restored)
+        return "revised"
+    tally.unchanged += 1
+    return "unchanged"
+
+
+# What a worker sends back for one document: its article and furniture-candidate lines, or the
+# skip's (code, message).
+_Extracted = tuple[Article, frozenset[str]] | tuple[str, str]
+
+
+def _extract_chunk(task: tuple[list[RawDocument], ExtractConfig, FurnitureConfig]) -> list[_Extracted]:
+    """Extraction of a chunk of documents, on an engine's worker. Never raises: a document that
+    fails becomes its skip's code and message (exceptions do not all survive a process boundary)."""
+    documents, extract_config, furniture_config = task
+    out: list[_Extracted] = []
+    for raw in documents:
+        try:
+            article = extract(raw, extract_config)
+            out.append((article, frozenset(candidate_lines(article, furniture_config))))
+        except InputError as exc:
+            out.append((exc.code, str(exc)))
+        except Exception as exc:
+            log.exception("unexpected failure extracting %s", raw.locator)
+            out.append(("internal-error", _internal(exc)))
+    return out
+
+
+def _internal(exc: Exception) -> str:
+    return f"{type(exc).__name__}: {exc} (please report this)"
+
+
+def _skip(locator: str, code: str, message: str, store: Store, tally: _Tally) -> str:
+    skip = Skip(locator, code, message)
+    store.record_skip(skip)
+    tally.skipped.append(skip)
+    return "skipped"
+
+
+def _store_one(
+    raw: RawDocument, result: _Extracted, store: Store, config: PipelineConfig, tally: _Tally
+) -> str:
+    """Furniture, repair and saving of one extracted document, here, in input order."""
+    extracted, keys = result
+    if not isinstance(extracted, Article):
+        assert isinstance(keys, str)
+        return _skip(raw.locator, extracted, keys, store, tally)
+    assert isinstance(keys, frozenset)
     try:
-        extracted = extract(item, config.extract)
-    except InputError as exc:
-        skip = Skip(item.locator, exc.code, str(exc))
-        store.record_skip(skip)
-        tally.skipped.append(skip)
-        return "skipped"
-    keys = candidate_lines(extracted, config.furniture)
-    evidence = _evidence(store, extracted.outlet, keys, store.has_copy(extracted.outlet, item.content_hash))
-    article = _finish(extracted, config, evidence)
-    try:
-        article_id, revision = store.save(item, article, keys)
+        evidence = _evidence(
+            store, extracted.outlet, keys, store.has_copy(extracted.outlet, raw.content_hash)
+        )
+        article = _finish(extracted, config, evidence)
+        article_id, revision = store.save(raw, article, keys)
     except AlreadyStored:  # another ingest of the same input stored it first
         tally.unchanged += 1
         return "unchanged"
+    except InputError as exc:
+        return _skip(raw.locator, exc.code, str(exc), store, tally)
+    except Exception as exc:  # one document must never end a batch: record it and go on
+        log.exception("unexpected failure on %s", raw.locator)
+        return _skip(raw.locator, "internal-error", _internal(exc), store, tally)
     (tally.revised if revision > 1 else tally.ingested).append(article_id)
     if article.outlet:
         tally.outlets.add(article.outlet)
     return "revised" if revision > 1 else "ingested"
 
 
-def _embed(store: Store, analyses: list[Analysis], config: PipelineConfig) -> list[np.ndarray]:
-    """Sentence vectors through the store's cache (only unseen sentences are embedded); returns
-    each article's vector (the mean of its sentences')."""
-    from storyline.nlp.embed import get_embedder, mean_vector
-    from storyline.store import text_hash
-
-    embedder = get_embedder(config.analyze.embedder)
-    keys = [[text_hash(s.text) for s in a.sentences] for a in analyses]
-    cached = store.cached_vectors(embedder.name, [k for row in keys for k in row])
-    missing = {
-        k: s.text
-        for a, row in zip(analyses, keys, strict=True)
-        for s, k in zip(a.sentences, row, strict=True)
-    }
-    missing = {k: t for k, t in missing.items() if k not in cached}
-    if missing:
-        fresh = dict(zip(missing, embedder.embed(list(missing.values())), strict=True))
-        store.save_vectors(embedder.name, fresh)
-        cached.update(fresh)
-    return [
-        mean_vector(np.stack([cached[k] for k in row])) if row else np.zeros(0, np.float32) for row in keys
-    ]
-
-
-def _evidence(store: Store, outlet: str | None, keys: set[str], is_copy: bool) -> OutletEvidence:
+def _evidence(store: Store, outlet: str | None, keys: frozenset[str], is_copy: bool) -> OutletEvidence:
     # The page being ingested counts as one of the pages that carry each of its own lines, unless
     # it is an exact copy of a stored page (identical copies are one page of evidence).
     counts = store.line_counts(outlet, keys)

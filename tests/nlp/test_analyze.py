@@ -73,14 +73,14 @@ def test_json_carries_sentences_and_genre(demo_db: Path) -> None:
 
 
 def test_worker_processes_give_the_same_analysis(tmp_path: Path) -> None:
-    from storyline.config import AnalyzeConfig, PipelineConfig
+    from storyline.config import AnalyzeConfig, EngineConfig, PipelineConfig
     from tests.conftest import DEMO
 
     db = tmp_path / "t.db"
     storyline.ingest([DEMO], db=db, config=PipelineConfig(analyze_on_ingest=False))
     # Small batches so that 36 articles make several chunks and the process pool is used.
-    serial = PipelineConfig(analyze=AnalyzeConfig(batch_size=4, workers=1))
-    parallel = PipelineConfig(analyze=AnalyzeConfig(batch_size=4, workers=2))
+    serial = PipelineConfig(analyze=AnalyzeConfig(batch_size=4), engine=EngineConfig(workers=1))
+    parallel = PipelineConfig(analyze=AnalyzeConfig(batch_size=4), engine=EngineConfig(workers=2))
     assert storyline.analyze(db, config=serial) == 36
     first = {s.id: s.analysis for s in storyline.articles(db=db)}
     assert storyline.analyze(db, everything=True, config=parallel) == 36
