@@ -9,6 +9,7 @@ runner, one ordered consumer, so the stored result equals the local engine's.
 from __future__ import annotations
 
 import logging
+import socket
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any, TypeVar
@@ -21,14 +22,20 @@ R = TypeVar("R")
 
 log = logging.getLogger(__name__)
 
+_REMEDY = "check the address (tcp://HOST:8786) and that `dask scheduler` is running there"
+
 
 class DaskEngine:
     """Tasks on a Dask cluster, results read back in submission order, at most ``window`` tasks
-    per worker in flight (the cluster never holds a whole 100,000-file folder)."""
+    per worker in flight (the cluster never holds a whole 100,000-file folder).
+
+    ``connect_timeout`` bounds how long reaching a scheduler, and finding a worker on it, may take."""
 
     name = "dask"
 
-    def __init__(self, config: EngineConfig, address: str | None = None) -> None:
+    def __init__(
+        self, config: EngineConfig, address: str | None = None, *, connect_timeout: float = 20.0
+    ) -> None:
         try:
             import distributed
         except ImportError as exc:
@@ -37,9 +44,14 @@ class DaskEngine:
         Client: Any = distributed.Client
         LocalCluster: Any = distributed.LocalCluster
         self._cluster: Any = None
+        self._client: Any = None
+        where = address or "a new local cluster"
         try:
             if address:
-                self._client: Any = Client(address, timeout="20s")
+                # A refused or unroutable address fails here in a moment, with the socket's own
+                # reason; Client alone retries silently until its timeout, then says only that.
+                _probe(address, connect_timeout)
+                self._client = Client(address, timeout=connect_timeout)
             else:
                 # Bound to loopback: a LocalCluster's scheduler and workers accept tasks (code) from
                 # anyone who can reach them, so they never listen on a public interface. One thread
@@ -53,26 +65,60 @@ class DaskEngine:
                     silence_logs=logging.WARNING,
                 )
                 self._client = Client(self._cluster)
-        except (OSError, TimeoutError) as exc:
+            # A scheduler with no worker would take tasks and never run them: wait a little for
+            # one to join, then say so rather than hang.
+            self._client.wait_for_workers(1, timeout=connect_timeout)
+        except ConfigError:
             self.close()
-            raise ConfigError(
-                f"could not reach the Dask scheduler at {address or 'a new local cluster'}: {exc}",
-                remedy="check the address (tcp://HOST:8786) and that `dask scheduler` is running there",
-            ) from exc
+            raise
+        except (OSError, TimeoutError, ValueError) as exc:
+            self.close()
+            message = str(exc) or type(exc).__name__
+            raise ConfigError(f"could not use the Dask scheduler at {where}: {message}", remedy=_REMEDY) from exc
+        try:
+            self._check_workers()
+        except BaseException:
+            self.close()
+            raise
         threads = sum(self._client.nthreads().values())
         self.workers = max(1, threads)
         self._window = max(1, config.window) * self.workers
         log.info("Dask engine on %s with %d worker threads", self._client.scheduler.address, threads)
 
+    def _check_workers(self) -> None:
+        """Every worker must run this storyline: the tasks are storyline's own functions, sent by
+        name, and a worker without the package (or with another version) would fail each task or,
+        worse, compute something else than this runner stores."""
+        from storyline import __version__
+
+        found: dict[str, Any] = self._client.run(_worker_version, on_error="return")
+        wrong = {
+            worker: version if isinstance(version, str) else f"cannot run storyline ({type(version).__name__})"
+            for worker, version in found.items()
+            if version != __version__
+        }
+        if wrong:
+            worker, what = sorted(wrong.items())[0]
+            raise ConfigError(
+                f"{len(wrong)} Dask worker(s) do not run storyline {__version__}: {worker} has {what}",
+                remedy="install the same storyline version and models on every worker (see docs/cluster.md)",
+            )
+
     def map(self, fn: Callable[[T], R], items: Iterable[T]) -> Iterator[R]:
         pending: deque[Any] = deque()
-        for item in items:
-            # pure=False: two equal chunks (a re-run) are still two tasks; Dask must not merge them.
-            pending.append(self._client.submit(fn, item, pure=False))
-            if len(pending) >= self._window:
+        try:
+            for item in items:
+                # pure=False: two equal chunks (a re-run) are still two tasks; Dask must not merge them.
+                pending.append(self._client.submit(fn, item, pure=False))
+                if len(pending) >= self._window:
+                    yield self._result(pending.popleft())
+            while pending:
                 yield self._result(pending.popleft())
-        while pending:
-            yield self._result(pending.popleft())
+        finally:
+            # Stopped early (an error, or the consumer stopped reading): the tasks still in flight
+            # are cancelled, not left running on a cluster that may be shared.
+            if pending:
+                self._client.cancel(list(pending))
 
     @staticmethod
     def _result(future: Any) -> Any:
@@ -83,15 +129,38 @@ class DaskEngine:
 
     def close(self) -> None:
         # A cluster this engine only joined is someone else's: disconnect, never shut it down.
-        client, cluster = getattr(self, "_client", None), self._cluster
+        client, cluster = self._client, self._cluster
+        self._client = self._cluster = None
         if client is not None:
             client.close()
         if cluster is not None:
             cluster.close()
-        self._cluster = None
 
     def __enter__(self) -> DaskEngine:
         return self
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+def _worker_version() -> str:
+    """storyline's version on a worker (run there by ``Client.run``)."""
+    from storyline import __version__
+
+    return __version__
+
+
+def _probe(address: str, timeout: float) -> None:
+    """Raise ValueError for an address Dask cannot parse, OSError when nothing answers on a TCP
+    or TLS address's port (other schemes are left to Dask)."""
+    from distributed.comm.addressing import parse_address, parse_host_port
+
+    scheme, location = parse_address(address)
+    if scheme not in ("tcp", "tls"):
+        return
+    host, port = parse_host_port(location)
+    try:
+        with socket.create_connection((host, port), timeout=timeout):
+            pass
+    except OSError as exc:
+        raise OSError(f"nothing answers at {host}:{port} ({exc.strerror or exc})") from exc
