@@ -1,0 +1,131 @@
+"""The Dask engine on real clusters: the demo corpus ingested on a LocalCluster stores exactly what
+the local engine stores; an existing cluster is used by address and left running; a bad address
+is a clear configuration error."""
+
+from __future__ import annotations
+
+import logging
+import subprocess
+import sys
+from contextlib import closing
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+import storyline
+from storyline.config import EngineConfig
+from storyline.engines import open_engine
+from storyline.errors import ConfigError
+from tests.conftest import DEMO, ROOT, demo_config
+
+distributed = pytest.importorskip("distributed")
+
+
+def snapshot(db: Path) -> dict[str, Any]:
+    """Everything an ingest stores that does not depend on when it ran: each article (text,
+    title, outlet, dates, removals, repairs) and its analysis by id, each id's locator, the
+    stories as sets of locators, and each story's brief."""
+    stored = storyline.articles(db=db)
+    locators = {s.id: s.article.locator for s in stored}
+    stories = storyline.stories(db=db)
+    briefs = {}
+    for story in stories:
+        members = frozenset(locators[a.id] for a in story.articles)
+        briefs[members] = storyline.brief_story(story.id, db=db).to_dict()
+    return {
+        "locators": locators,
+        "articles": {s.id: s.article for s in stored},
+        "analyses": {s.id: s.analysis for s in stored},
+        "skips": sorted((s.locator, s.code) for s in storyline.skips(db=db)),
+        "stories": set(briefs),
+        "briefs": briefs,
+    }
+
+
+@pytest.mark.slow
+def test_a_local_cluster_stores_what_the_local_engine_stores(tmp_path: Path) -> None:
+    local, dask = tmp_path / "local.db", tmp_path / "dask.db"
+    storyline.ingest([DEMO], db=local, config=demo_config(engine=EngineConfig(name="local", workers=1)))
+    report = storyline.ingest([DEMO], db=dask, config=demo_config(engine=EngineConfig(name="dask", workers=2)))
+    assert len(report.ingested) == 36
+    ours, theirs = snapshot(local), snapshot(dask)
+    assert all(a is not None for a in theirs["analyses"].values())
+    assert len(theirs["stories"]) >= 5
+    for key in ours:
+        assert theirs[key] == ours[key], key
+
+
+def _where(item: int) -> tuple[int, str]:
+    """The item and the address of the Dask worker that ran it."""
+    return item, distributed.get_worker().address
+
+
+def test_an_existing_cluster_is_used_by_address_and_left_running(tmp_path: Path) -> None:
+    # Threads, not processes: a cluster of this process's own threads starts in a moment, and is
+    # a real scheduler and worker reached over TCP on 127.0.0.1 all the same.
+    with distributed.LocalCluster(
+        n_workers=1,
+        threads_per_worker=2,
+        processes=False,
+        protocol="tcp",
+        host="127.0.0.1",
+        dashboard_address=None,
+        silence_logs=logging.WARNING,
+    ) as cluster:
+        address = cluster.scheduler_address
+        assert address.startswith("tcp://127.0.0.1:")
+        [worker] = cluster.scheduler.workers
+        with closing(open_engine(EngineConfig(name=f"dask={address}"))) as engine:
+            assert engine.name == "dask" and engine.workers == 2
+            assert list(engine.map(_where, range(30))) == [(n, worker) for n in range(30)]
+        # Extraction on that cluster, through the pipeline.
+        config = demo_config(engine=EngineConfig(name=f"dask={address}"), analyze_on_ingest=False)
+        report = storyline.ingest([DEMO / "text"], db=tmp_path / "t.db", config=config)
+        assert len(report.ingested) >= 10
+        # Joined, not owned: closing the engines left the scheduler and its worker running.
+        with distributed.Client(address, timeout=10) as client:
+            assert list(client.nthreads().values()) == [2]
+            assert client.submit(_where, 7).result() == (7, worker)
+
+
+def test_a_bad_address_is_a_clear_config_error() -> None:
+    with pytest.raises(ConfigError, match="127.0.0.1:1.*refused"):
+        open_engine(EngineConfig(name="dask=tcp://127.0.0.1:1"))
+    with pytest.raises(ConfigError, match="missing port"):
+        open_engine(EngineConfig(name="dask=nonsense"))
+    with pytest.raises(ConfigError, match="unknown address scheme 'http'"):
+        open_engine(EngineConfig(name="dask=http://127.0.0.1:8786"))
+
+
+def test_a_scheduler_without_workers_is_a_clear_config_error() -> None:
+    with distributed.LocalCluster(
+        n_workers=0, processes=False, protocol="tcp", host="127.0.0.1", dashboard_address=None, silence_logs=logging.WARNING
+    ) as cluster:
+        from storyline.engines.dask import DaskEngine
+
+        with pytest.raises(ConfigError, match="no worker|workers"):
+            DaskEngine(EngineConfig(), cluster.scheduler_address, connect_timeout=1)
+
+
+def test_the_cli_names_an_unknown_engine_in_one_line(tmp_path: Path) -> None:
+    run = subprocess.run(
+        [sys.executable, "-m", "storyline.cli", "ingest", str(tmp_path), "--db", str(tmp_path / "t.db"), "--engine", "nonsense"],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=120,
+    )
+    assert run.returncode != 0
+    lines = run.stderr.strip().splitlines()
+    assert len(lines) == 1 and "no engine named 'nonsense'" in lines[0], run.stderr
+    # A refused scheduler address, likewise: one line, at once.
+    run = subprocess.run(
+        [sys.executable, "-m", "storyline.cli", "ingest", str(tmp_path), "--db", str(tmp_path / "t.db"), "--engine", "dask=tcp://127.0.0.1:1"],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=120,
+    )
+    lines = run.stderr.strip().splitlines()
+    assert run.returncode != 0 and len(lines) == 1 and "refused" in lines[0], run.stderr
