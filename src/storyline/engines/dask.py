@@ -65,17 +65,14 @@ class DaskEngine:
                     silence_logs=logging.WARNING,
                 )
                 self._client = Client(self._cluster)
-            # A scheduler with no worker would take tasks and never run them: wait a little for
-            # one to join, then say so rather than hang.
-            self._client.wait_for_workers(1, timeout=connect_timeout)
-        except ConfigError:
-            self.close()
-            raise
         except (OSError, TimeoutError, ValueError) as exc:
             self.close()
             message = str(exc) or type(exc).__name__
-            raise ConfigError(f"could not use the Dask scheduler at {where}: {message}", remedy=_REMEDY) from exc
+            raise ConfigError(
+                f"could not use the Dask scheduler at {where}: {message}", remedy=_REMEDY
+            ) from exc
         try:
+            self._wait_for_a_worker(where, connect_timeout)
             self._check_workers()
         except BaseException:
             self.close()
@@ -85,6 +82,17 @@ class DaskEngine:
         self._window = max(1, config.window) * self.workers
         log.info("Dask engine on %s with %d worker threads", self._client.scheduler.address, threads)
 
+    def _wait_for_a_worker(self, where: str, timeout: float) -> None:
+        # A scheduler with no worker takes tasks and never runs them: wait a little for one to
+        # join, then say so rather than hang.
+        try:
+            self._client.wait_for_workers(1, timeout=timeout)
+        except TimeoutError as exc:
+            raise ConfigError(
+                f"the Dask scheduler at {where} has no workers (none joined in {timeout:g} s)",
+                remedy="start workers with `dask worker SCHEDULER_ADDRESS --nthreads 1` (see docs/cluster.md)",
+            ) from exc
+
     def _check_workers(self) -> None:
         """Every worker must run this storyline: the tasks are storyline's own functions, sent by
         name, and a worker without the package (or with another version) would fail each task or,
@@ -93,7 +101,9 @@ class DaskEngine:
 
         found: dict[str, Any] = self._client.run(_worker_version, on_error="return")
         wrong = {
-            worker: version if isinstance(version, str) else f"cannot run storyline ({type(version).__name__})"
+            worker: version
+            if isinstance(version, str)
+            else f"cannot run storyline ({type(version).__name__})"
             for worker, version in found.items()
             if version != __version__
         }
