@@ -19,7 +19,7 @@ are not those of N unrelated articles, but every stage still does its work on ev
 Memory: the process tree (this process, and the engine's worker processes: the forkserver's
 children, or the LocalCluster's nannies and workers) is sampled every 0.2 s with psutil; reported
 are the peak of the summed RSS (shared pages counted once per process, so an over-estimate) and
-the largest single worker's RSS. CPU: user+sys seconds of every process of the tree (each
+the largest RSS of the runner (this process) and of any single worker. CPU: user+sys seconds of every process of the tree (each
 process's last sample), which on a loaded machine is steadier than wall-clock time.
 
 Phases (from the progress hook, in the runner): ``store`` is reading, extraction (on the engine),
@@ -103,6 +103,7 @@ class TreeSampler:
         self._stop = threading.Event()
         self.peak_rss = 0
         self.peak_worker_rss = 0
+        self.peak_runner_rss = 0
         self._cpu: dict[int, float] = {}
         self._thread = threading.Thread(target=self._run, daemon=True)
 
@@ -134,6 +135,8 @@ class TreeSampler:
             total += rss
             if process.pid != self._root.pid:
                 self.peak_worker_rss = max(self.peak_worker_rss, rss)
+            else:
+                self.peak_runner_rss = max(self.peak_runner_rss, rss)
             self._cpu[process.pid] = times.user + times.system
         self.peak_rss = max(self.peak_rss, total)
 
@@ -192,6 +195,7 @@ def ours(corpus: Path, engine: str, workers: int, tmp: Path) -> dict[str, Any]:
             "group": round(end[1] - grouping[1], 1),
         },
         "peak_rss_mb": round(sampler.peak_rss / 2**20),
+        "peak_runner_rss_mb": round(sampler.peak_runner_rss / 2**20),
         "peak_worker_rss_mb": round(sampler.peak_worker_rss / 2**20),
     }
 
