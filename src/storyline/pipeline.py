@@ -125,7 +125,7 @@ def analyze_pending(
             sent.append(batch)
             yield [s.article for s in batch], config.analyze
 
-    for results in engine.map(_analyse_chunk, chunks()):
+    for results in engine.map(_analyse_chunk, chunks(), _analysis_lost):
         batch = sent.popleft()
         # One article the analysis fails on is recorded and retried next time; the rest go on.
         for stored, result in zip(batch, results, strict=True):
@@ -237,7 +237,7 @@ def _store_documents(
             sent.append(chunk)
             yield chunk, config.extract, config.furniture
 
-    for results in engine.map(_extract_chunk, new_chunks()):
+    for results in engine.map(_extract_chunk, new_chunks(), _extraction_lost):
         while settled:
             yield settled.popleft()
         for raw, result in zip(sent.popleft(), results, strict=True):
@@ -288,6 +288,20 @@ def _extract_chunk(task: tuple[list[RawDocument], ExtractConfig, FurnitureConfig
             log.exception("unexpected failure extracting %s", raw.locator)
             out.append(("internal-error", _internal(exc)))
     return out
+
+
+def _extraction_lost(task: tuple[list[RawDocument], ExtractConfig, FurnitureConfig]) -> list[_Extracted]:
+    return [("worker-crashed", _CRASHED) for _ in task[0]]
+
+
+def _analysis_lost(task: tuple[list[Article], AnalyzeConfig]) -> list[_Analysed]:
+    return [_CRASHED for _ in task[0]]
+
+
+_CRASHED = (
+    "the worker process died on this document or its chunk (a crash in a native parser, or out "
+    "of memory); try it alone with --workers 1, and please report it"
+)
 
 
 def _internal(exc: Exception) -> str:

@@ -64,20 +64,30 @@ class DaskEngine:
         self._window = max(1, config.window) * self.workers
         log.info("Dask engine on %s with %d worker threads", self._client.scheduler.address, threads)
 
-    def map(self, fn: Callable[[T], R], items: Iterable[T]) -> Iterator[R]:
-        pending: deque[Any] = deque()
+    def map(
+        self, fn: Callable[[T], R], items: Iterable[T], lost: Callable[[T], R] | None = None
+    ) -> Iterator[R]:
+        pending: deque[tuple[T, Any]] = deque()
         for item in items:
             # pure=False: two equal chunks (a re-run) are still two tasks; Dask must not merge them.
-            pending.append(self._client.submit(fn, item, pure=False))
+            pending.append((item, self._client.submit(fn, item, pure=False)))
             if len(pending) >= self._window:
-                yield self._result(pending.popleft())
+                yield self._result(*pending.popleft(), lost)
         while pending:
-            yield self._result(pending.popleft())
+            yield self._result(*pending.popleft(), lost)
 
     @staticmethod
-    def _result(future: Any) -> Any:
+    def _result(item: T, future: Any, lost: Callable[[T], R] | None) -> Any:
+        from distributed import KilledWorker
+
         try:
             return future.result()
+        except KilledWorker:
+            # Dask already retried the task on other workers; each one it ran on died.
+            if lost is None:
+                raise
+            log.error("Dask workers died on one task; its items are recorded as lost")
+            return lost(item)
         finally:
             future.release()
 
