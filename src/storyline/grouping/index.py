@@ -53,5 +53,5 @@ def save_index(grouper: Grouper, path: Path, stamp: str) -> None:
         os.replace(str(path) + ".tmp", path)
         stamp_file.with_suffix(".tmp").write_text(stamp, encoding="utf-8")
         os.replace(stamp_file.with_suffix(".tmp"), stamp_file)
-    except OSError as exc:
+    except (OSError, RuntimeError) as exc:  # usearch reports an unwritable path as RuntimeError
         log.warning("could not save the story index at %s (%s); the next ingest rebuilds it", path, exc)
