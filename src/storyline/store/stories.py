@@ -272,22 +272,31 @@ class StoryQueries:
                     connection.execute(
                         update(stories).where(stories.c.id == source).values(merged_into=to, updated_at=now)
                     )
-            if terms is not None:
-                connection.execute(delete(article_terms).where(article_terms.c.article_id == article_id))
+            self._write_features(connection, article_id, terms, signature, buckets)
+
+    def _write_features(
+        self,
+        connection: Connection,
+        article_id: int,
+        terms: tuple[bytes, bytes] | None,
+        signature: np.ndarray | None,
+        buckets: Sequence[tuple[int, int]],
+    ) -> None:
+        """The article's term vectors and MinHash signature with its LSH buckets, replacing any."""
+        if terms is not None:
+            connection.execute(delete(article_terms).where(article_terms.c.article_id == article_id))
+            connection.execute(
+                insert(article_terms).values(article_id=article_id, words=terms[0], proper=terms[1])
+            )
+        if signature is not None:
+            connection.execute(delete(minhashes).where(minhashes.c.article_id == article_id))
+            connection.execute(delete(minhash_bands).where(minhash_bands.c.article_id == article_id))
+            connection.execute(insert(minhashes).values(article_id=article_id, signature=signature.tobytes()))
+            if buckets:
                 connection.execute(
-                    insert(article_terms).values(article_id=article_id, words=terms[0], proper=terms[1])
+                    insert(minhash_bands),
+                    [{"band": b, "bucket": k, "article_id": article_id} for b, k in set(buckets)],
                 )
-            if signature is not None:
-                connection.execute(delete(minhashes).where(minhashes.c.article_id == article_id))
-                connection.execute(delete(minhash_bands).where(minhash_bands.c.article_id == article_id))
-                connection.execute(
-                    insert(minhashes).values(article_id=article_id, signature=signature.tobytes())
-                )
-                if buckets:
-                    connection.execute(
-                        insert(minhash_bands),
-                        [{"band": b, "bucket": k, "article_id": article_id} for b, k in set(buckets)],
-                    )
 
     def _write_record(self, connection: Connection, record: StoryRecord, now: datetime) -> None:
         # Its "apart" links are not written here: only a split or a merge changes them.
