@@ -20,6 +20,7 @@ an article (:mod:`storyline.grouping.assign`) and saves what changed.
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -33,6 +34,18 @@ from storyline.grouping.similarity import different_people, similarity_matrix
 from storyline.grouping.state import StoryState
 from storyline.grouping.threads import LeadingIndex
 from storyline.model import StoryRecord, ThreadLink, plausible_date
+
+
+def usearch_index() -> Any:
+    """usearch's ``Index`` class, loaded after onnxruntime when that is installed: with usearch
+    2.26's compiled module loaded first, importing onnxruntime 1.31 kills the process (SIGSEGV).
+    The pipeline loads the embedder before grouping anyway; this keeps any other order (a test, a
+    worker that groups before it embeds) from crashing."""
+    with contextlib.suppress(ImportError):
+        import onnxruntime  # noqa: F401
+    from usearch.index import Index
+
+    return Index
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,8 +84,7 @@ class Grouper:
         compared with an article; ``index`` is a saved usearch index of these stories' centroids
         (see :meth:`save_index`), brought up to date instead of built anew; ``oldest`` is the
         publication date of the oldest article to be placed (a backfill reaches further back)."""
-        from usearch.index import Index
-
+        Index = usearch_index()
         self.config = config
         self._fetch = fetch
         self._weights = (

@@ -9,7 +9,7 @@ import os
 from pathlib import Path
 from typing import Any
 
-from storyline.grouping.grouper import Grouper
+from storyline.grouping.grouper import Grouper, usearch_index
 
 log = logging.getLogger(__name__)
 
@@ -27,8 +27,7 @@ def _stamp_path(path: Path) -> Path:
 def load_index(path: Path, stamp: str, dim: int) -> Any:
     """The usearch index saved at ``path`` if its stamp is ``stamp`` and its width ``dim``; None
     when there is none, it is stale or it cannot be read (the grouper then builds one)."""
-    from usearch.index import Index
-
+    Index = usearch_index()
     if not path.exists():
         return None
     stamp_file = _stamp_path(path)
