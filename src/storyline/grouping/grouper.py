@@ -20,7 +20,6 @@ an article (:mod:`storyline.grouping.assign`) and saves what changed.
 
 from __future__ import annotations
 
-import contextlib
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -29,23 +28,12 @@ from typing import Any
 import numpy as np
 
 from storyline.config import StoryConfig
+from storyline.grouping.index import usearch_index
 from storyline.grouping.profile import ArticleProfile
 from storyline.grouping.similarity import different_people, similarity_matrix
 from storyline.grouping.state import StoryState
 from storyline.grouping.threads import LeadingIndex
 from storyline.model import StoryRecord, ThreadLink, plausible_date
-
-
-def usearch_index() -> Any:
-    """usearch's ``Index`` class, loaded after onnxruntime when that is installed: with usearch
-    2.26's compiled module loaded first, importing onnxruntime 1.31 kills the process (SIGSEGV).
-    The pipeline loads the embedder before grouping anyway; this keeps any other order (a test, a
-    worker that groups before it embeds) from crashing."""
-    with contextlib.suppress(ImportError):
-        import onnxruntime  # noqa: F401
-    from usearch.index import Index
-
-    return Index
 
 
 @dataclass(frozen=True, slots=True)

@@ -4,14 +4,28 @@ saved one is used only while its stamp matches the stories' (any change to a sto
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from storyline.grouping.grouper import Grouper, usearch_index
+if TYPE_CHECKING:
+    from storyline.grouping.grouper import Grouper
 
 log = logging.getLogger(__name__)
+
+
+def usearch_index() -> Any:
+    """usearch's ``Index`` class, loaded after onnxruntime when that is installed: with usearch
+    2.26's compiled module loaded first, importing onnxruntime 1.31 kills the process (SIGSEGV).
+    The pipeline loads the embedder before grouping anyway; this keeps any other order (a test, a
+    worker that groups before it embeds) from crashing."""
+    with contextlib.suppress(ImportError):
+        import onnxruntime  # noqa: F401
+    from usearch.index import Index
+
+    return Index
 
 
 def index_stamp(story_stamp: str, dim: int, window_days: float) -> str:
