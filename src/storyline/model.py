@@ -506,6 +506,88 @@ class Story:
         }
 
 
+# --- stored stories: what grouping keeps of a story between runs, as the store holds it ---------
+
+
+def entity_key(entity: Entity) -> str:
+    """The key one entity is counted under across articles: the surname for a person ("Raisi" and
+    "Ebrahim Raisi" are one key), else the lower-cased name. Grouping and briefs both count by it."""
+    name = entity.name.lower().removesuffix("’s").removesuffix("'s")
+    words = [w for w in name.split() if any(c.isalpha() for c in w)]
+    return words[-1] if entity.type is EntityType.PERSON and words else name
+
+
+@dataclass(frozen=True, slots=True)
+class EntityTally:
+    """One entity's count in a story: how many of its articles name it and their summed salience,
+    with the longest name any of them gave it."""
+
+    articles: float
+    salience: float
+    name: str
+    type: EntityType
+
+
+@dataclass(frozen=True, slots=True)
+class StoryRecord:
+    """A story's grouping state as stored: the sum of its articles' vectors, its entity tallies
+    and its date span. Grouping turns it into its own working state and back; the store reads
+    and writes only this."""
+
+    id: int
+    # The sum of the story's independent articles' vectors, float32 bytes (the stored form).
+    total: bytes
+    size: int
+    entities: Mapping[str, EntityTally]
+    first: datetime | None
+    last: datetime | None
+    title: str | None = None
+    # Stories a user split from this one (never merged back automatically). Read from the
+    # story's "apart" links; a record saved never writes them (a split or a merge does).
+    apart: frozenset[int] = frozenset()
+
+    def entities_to_dict(self) -> dict[str, list[Any]]:
+        """The stored JSON of :attr:`entities`: key -> [articles, salience, name, type]."""
+        return {
+            key: [tally.articles, round(tally.salience, 4), tally.name, tally.type.value]
+            for key, tally in self.entities.items()
+        }
+
+    @staticmethod
+    def entities_from_dict(data: Mapping[str, Any]) -> Mapping[str, EntityTally]:
+        return MappingProxyType(
+            {
+                key: EntityTally(float(count), float(mass), name, EntityType(kind))
+                for key, (count, mass, name, kind) in data.items()
+            }
+        )
+
+
+def top_entities(entities: Mapping[str, EntityTally], limit: int = 8) -> tuple[StoryEntity, ...]:
+    """A story's most salient entities, for the story view."""
+    ranked = sorted(entities.items(), key=lambda kv: (-kv[1].salience, kv[0]))[:limit]
+    return tuple(StoryEntity(t.name, t.type, int(t.articles)) for _, t in ranked)
+
+
+@dataclass(frozen=True, slots=True)
+class ThreadLink:
+    """Two stories of one running thread (``a`` < ``b``) and the entities both are about."""
+
+    a: int
+    b: int
+    shared: tuple[tuple[str, EntityType], ...]
+
+    def reason(self) -> str:
+        actors = [n for n, t in self.shared if t in (EntityType.PERSON, EntityType.ORGANISATION)]
+        places = [n for n, t in self.shared if t in (EntityType.PLACE, EntityType.COUNTRY)]
+        parts = []
+        if actors:
+            parts.append("shared actors: " + ", ".join(actors))
+        if places:
+            parts.append("shared places: " + ", ".join(places))
+        return "; ".join(parts)
+
+
 @dataclass(frozen=True, slots=True)
 class Citation:
     """Where a brief sentence comes from: the article, its outlet, and the sentence's place in it

@@ -4,7 +4,6 @@ this module is the only place that hands their results to it."""
 from __future__ import annotations
 
 import logging
-import os
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import closing
@@ -28,7 +27,8 @@ from storyline.text.repair import repair
 
 if TYPE_CHECKING:
     from storyline.briefs.brief import Source
-    from storyline.grouping.group import ArticleProfile, Grouper
+    from storyline.grouping.grouper import Grouper
+    from storyline.grouping.profile import ArticleProfile
     from storyline.model import Brief
 
 log = logging.getLogger(__name__)
@@ -125,7 +125,7 @@ def analyze_pending(
             sent.append(batch)
             yield [s.article for s in batch], config.analyze
 
-    for results in engine.map(_analyse_chunk, chunks()):
+    for results in engine.map(_analyse_chunk, chunks(), _analysis_lost):
         batch = sent.popleft()
         # One article the analysis fails on is recorded and retried next time; the rest go on.
         for stored, result in zip(batch, results, strict=True):
@@ -237,7 +237,7 @@ def _store_documents(
             sent.append(chunk)
             yield chunk, config.extract, config.furniture
 
-    for results in engine.map(_extract_chunk, new_chunks()):
+    for results in engine.map(_extract_chunk, new_chunks(), _extraction_lost):
         while settled:
             yield settled.popleft()
         for raw, result in zip(sent.popleft(), results, strict=True):
@@ -288,6 +288,20 @@ def _extract_chunk(task: tuple[list[RawDocument], ExtractConfig, FurnitureConfig
             log.exception("unexpected failure extracting %s", raw.locator)
             out.append(("internal-error", _internal(exc)))
     return out
+
+
+def _extraction_lost(task: tuple[list[RawDocument], ExtractConfig, FurnitureConfig]) -> list[_Extracted]:
+    return [("worker-crashed", _CRASHED) for _ in task[0]]
+
+
+def _analysis_lost(task: tuple[list[Article], AnalyzeConfig]) -> list[_Analysed]:
+    return [_CRASHED for _ in task[0]]
+
+
+_CRASHED = (
+    "the worker process died on this document or its chunk (a crash in a native parser, or out "
+    "of memory); try it alone with --workers 1, and please report it"
+)
 
 
 def _internal(exc: Exception) -> str:
@@ -409,11 +423,10 @@ def _load_grouper(
     """The grouper over the stories of the time window: their centroids and entities now, their
     recent articles when an article is first compared with them (a large store's ingest reads
     only the stories it touches, not every story's articles)."""
-    from storyline.grouping.group import Grouper
-    from storyline.nlp.embed import get_embedder
+    from storyline.grouping.grouper import Grouper
 
     model = config.analyze.embedder or "none"
-    dim = get_embedder(model).dim if config.analyze.embedder else 1
+    dim = _dimension(config)
     newest = store.newest_story_date()
     since = newest - timedelta(days=config.stories.thread_window_days) if newest else None
 
@@ -424,15 +437,16 @@ def _load_grouper(
         return {sid: [profiles[aid] for aid, _ in rows if aid in profiles] for sid, rows in members.items()}
 
     index = _saved_index(store, model, dim, config)
-    states = store.story_rows(model, since)
-    return Grouper(config.stories, dim, states, fetch, index, oldest), model, dim
+    records = store.story_rows(model, since)
+    return Grouper.from_records(config.stories, dim, records, fetch, index, oldest), model, dim
 
 
 def _profiles(
     store: Store, ids: list[int], model: str, dim: int, pinned: Mapping[int, bool]
 ) -> dict[int, ArticleProfile]:
     """What grouping compares of stored articles: their vectors and term vectors as stored."""
-    from storyline.grouping.group import profile
+    from storyline.grouping.profile import profile
+    from storyline.grouping.terms import terms_from_bytes
 
     vectors = store.article_vectors_for(model, ids)
     terms = store.article_terms(ids)
@@ -440,57 +454,40 @@ def _profiles(
     for first in range(0, len(ids), 500):
         for stored in store.articles_by_ids(ids[first : first + 500]):
             vector = vectors.get(stored.id, np.zeros(dim, np.float32))
+            blobs = terms.get(stored.id)
             out[stored.id] = profile(
                 stored.id,
                 stored.article,
                 stored.analysis,
                 vector,
-                terms.get(stored.id),
+                terms_from_bytes(blobs) if blobs is not None else None,
                 pinned.get(stored.id, False),
             )
     return out
 
 
 def _index_stamp(store: Store, model: str, dim: int, config: PipelineConfig) -> str:
-    return f"{store.story_stamp(model)}:{dim}:{config.stories.window_days}"
+    from storyline.grouping.index import index_stamp
+
+    return index_stamp(store.story_stamp(model), dim, config.stories.window_days)
 
 
 def _saved_index(store: Store, model: str, dim: int, config: PipelineConfig) -> Any:
-    """The centroid index the last grouping saved beside the store, if no story changed since;
-    building one anew costs seconds per ten thousand stories at every ingest."""
-    from usearch.index import Index
+    """The centroid index the last grouping saved beside the store, if no story changed since."""
+    from storyline.grouping.index import load_index
 
     path = store.index_path
     if path is None or not path.exists():
         return None
-    stamp = path.with_name(path.name + ".stamp")
-    if not stamp.exists() or stamp.read_text(encoding="utf-8") != _index_stamp(store, model, dim, config):
-        return None
-    try:
-        index = Index.restore(str(path))
-    except (OSError, RuntimeError, ValueError):
-        return None  # unreadable: build anew
-    return index if index is not None and index.ndim == dim else None
+    return load_index(path, _index_stamp(store, model, dim, config), dim)
 
 
 def _save_index(store: Store, grouper: Grouper, model: str, config: PipelineConfig) -> None:
+    from storyline.grouping.index import save_index
+
     path = store.index_path
-    if path is None:
-        return
-    stamp = path.with_name(path.name + ".stamp")
-    try:
-        # The stamp goes first and comes back last, and each file is swapped in whole: a run
-        # killed part way leaves an index no stamp vouches for, which the next run rebuilds.
-        stamp.unlink(missing_ok=True)
-        grouper.save_index(str(path) + ".tmp")
-        os.replace(str(path) + ".tmp", path)
-        stamp.with_suffix(".tmp").write_text(
-            _index_stamp(store, model, grouper.dim, config), encoding="utf-8"
-        )
-        os.replace(stamp.with_suffix(".tmp"), stamp)
-    except OSError as exc:
-        # Only a cache: the stories are saved; the next ingest builds the index again.
-        log.warning("could not save the story index at %s (%s); the next ingest rebuilds it", path, exc)
+    if path is not None:
+        save_index(grouper, path, _index_stamp(store, model, grouper.dim, config))
 
 
 def _place(
@@ -502,50 +499,35 @@ def _place(
     dim: int,
     config: PipelineConfig,
 ) -> set[int]:
-    """Place one article; returns the stories it changed."""
-    from storyline.grouping.dedup import bands, best_original, signature
-    from storyline.grouping.group import profile
+    """Place one article (see :func:`storyline.grouping.assign.assign`) and save where it went and
+    what that changed; returns the stories it changed."""
+    from storyline.grouping.assign import assign, features
 
-    sig = signature(stored.article.text, config.stories.dedup)
-    buckets = bands(sig, config.stories.dedup)
-    item = profile(
-        stored.id,
-        stored.article,
-        stored.analysis,
-        vector if vector is not None else np.zeros(dim, np.float32),
+    if vector is None:
+        vector = np.zeros(dim, np.float32)
+    item = features(stored.id, stored.article, stored.analysis, vector, config.stories)
+    assignment = assign(
+        item,
+        grouper,
+        earlier_story=store.earlier_revision_story(stored.id),
+        copies=store.minhash_candidates,
+        story_of=store.story_of,
+        new_story=lambda: store.create_story(model, dim),
     )
-    terms = (item.words, item.proper)
-    # A new revision of a document stays in the story its earlier revision is in.
-    earlier = store.earlier_revision_story(stored.id)
-    if earlier is not None:
-        store.save_placement(stored.id, earlier, 1.0, terms=terms, signature=sig, buckets=buckets)
-        return {earlier}
-    # A copy of a stored article joins its original's story and adds nothing to its profile.
-    original = best_original(sig, store.minhash_candidates(buckets), config.stories.dedup)
-    if original is not None:
-        story = store.story_of(original[0])
-        if story is not None:
-            store.save_placement(
-                stored.id, story, original[1], duplicate=original, terms=terms, signature=sig, buckets=buckets
-            )
-            return {story}
-    placement = grouper.place(item, lambda: store.create_story(model, dim))
-    touched = placement.touched
-    live = [grouper.stories[sid] for sid in sorted(touched) if sid in grouper.stories]
     store.save_placement(
         stored.id,
         # Inserted under the story it joined; moves and merges saved with it carry it on.
-        placement.story,
-        placement.score,
-        states=live,
-        titles={state.id: state.title() for state in live},
-        moves=placement.moves,
-        merges=placement.merges,
-        terms=terms,
-        signature=sig,
-        buckets=buckets,
+        assignment.story,
+        assignment.score,
+        duplicate=assignment.duplicate,
+        records=assignment.records,
+        moves=assignment.moves,
+        merges=assignment.merges,
+        terms=item.terms,
+        signature=item.signature,
+        buckets=item.buckets,
     )
-    return touched
+    return assignment.touched
 
 
 def merge_stories(store: Store, keep: int, gone: int, config: PipelineConfig | None = None) -> int:
@@ -597,20 +579,17 @@ def _dimension(config: PipelineConfig) -> int:
 
 def _rebuild(store: Store, config: PipelineConfig, story_ids: list[int]) -> None:
     """Recompute stories' states from all their articles, then their threads."""
-    from storyline.grouping.group import StoryState
+    from storyline.grouping.state import StoryState
 
     model = config.analyze.embedder or "none"
     dim = _dimension(config)
-    states = []
+    records = []
     for sid in story_ids:
         ids = store.story_article_ids(sid, independent=True)
         profiles = _profiles(store, ids, model, dim, dict.fromkeys(ids, True))
-        state = StoryState(sid, np.zeros(dim, np.float32))
-        for aid in ids:
-            if aid in profiles:
-                state.add(profiles[aid], config.stories.members)
-        states.append(state)
-    store.save_story_states(states, {s.id: s.title() for s in states})
+        members = [profiles[aid] for aid in ids if aid in profiles]
+        records.append(StoryState.of_articles(sid, dim, members, config.stories.members).record())
+    store.save_story_records(records)
     grouper, _, _ = _load_grouper(store, config)
     for sid in story_ids:
         store.save_thread_links(sid, grouper.thread_links(sid))

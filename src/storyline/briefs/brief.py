@@ -364,7 +364,7 @@ def _sentence(sources: Sequence[Source], members: Sequence[tuple[int, int]]) -> 
 
 def _title_discrepancies(sources: Sequence[Source]) -> list[Discrepancy]:
     """The same person given conflicting titles by different outlets, each with its sentence."""
-    from storyline.grouping.group import entity_key
+    from storyline.model import entity_key
 
     by_person: dict[str, list[tuple[str, int, int]]] = {}
     names: dict[str, str] = {}

@@ -28,10 +28,14 @@ class Engine(Protocol):
     # How many items run at once (processes, or the cluster's worker threads).
     workers: int
 
-    def map(self, fn: Callable[[T], R], items: Iterable[T]) -> Iterator[R]:
+    def map(
+        self, fn: Callable[[T], R], items: Iterable[T], lost: Callable[[T], R] | None = None
+    ) -> Iterator[R]:
         """``fn(item)`` for each item, in input order. ``fn`` must be a module-level function and
         items picklable (they may cross a process or a network). An exception ``fn`` raises is
-        raised here, at its item."""
+        raised here, at its item. An item whose worker process died under it (a crash in a native
+        parser, the OOM killer) gives ``lost(item)`` instead, and the rest go on; without
+        ``lost`` that raises."""
         ...
 
     def close(self) -> None:

@@ -114,26 +114,36 @@ class DaskEngine:
                 remedy="install the same storyline version and models on every worker (see docs/cluster.md)",
             )
 
-    def map(self, fn: Callable[[T], R], items: Iterable[T]) -> Iterator[R]:
-        pending: deque[Any] = deque()
+    def map(
+        self, fn: Callable[[T], R], items: Iterable[T], lost: Callable[[T], R] | None = None
+    ) -> Iterator[R]:
+        pending: deque[tuple[T, Any]] = deque()
         try:
             for item in items:
                 # pure=False: two equal chunks (a re-run) are still two tasks; Dask must not merge them.
-                pending.append(self._client.submit(fn, item, pure=False))
+                pending.append((item, self._client.submit(fn, item, pure=False)))
                 if len(pending) >= self._window:
-                    yield self._result(pending.popleft())
+                    yield self._result(*pending.popleft(), lost)
             while pending:
-                yield self._result(pending.popleft())
+                yield self._result(*pending.popleft(), lost)
         finally:
             # Stopped early (an error, or the consumer stopped reading): the tasks still in flight
             # are cancelled, not left running on a cluster that may be shared.
             if pending:
-                self._client.cancel(list(pending))
+                self._client.cancel([future for _, future in pending])
 
     @staticmethod
-    def _result(future: Any) -> Any:
+    def _result(item: T, future: Any, lost: Callable[[T], R] | None) -> Any:
+        from distributed import KilledWorker
+
         try:
             return future.result()
+        except KilledWorker:
+            # Dask already retried the task on other workers; each one it ran on died.
+            if lost is None:
+                raise
+            log.error("Dask workers died on one task; its items are recorded as lost")
+            return lost(item)
         finally:
             future.release()
 

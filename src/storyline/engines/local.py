@@ -7,6 +7,7 @@ import multiprocessing
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from typing import TypeVar
 
 from storyline.config import EngineConfig
@@ -29,28 +30,74 @@ class LocalEngine:
         self._window = max(1, config.window) * self.workers
         self._pool: ProcessPoolExecutor | None = None
 
-    def map(self, fn: Callable[[T], R], items: Iterable[T]) -> Iterator[R]:
+    def map(
+        self, fn: Callable[[T], R], items: Iterable[T], lost: Callable[[T], R] | None = None
+    ) -> Iterator[R]:
         if self.workers == 1:
             yield from map(fn, items)
             return
-        pool = self._started()
-        pending: deque[Future[R]] = deque()
+        pending: deque[tuple[T, Future[R]]] = deque()
         for item in items:
-            pending.append(pool.submit(fn, item))
+            pending.append((item, self._submit(fn, item)))
             # Bounded: a stream of 100,000 files never has more than the window read and waiting.
             if len(pending) >= self._window:
-                yield pending.popleft().result()
+                yield from self._head(fn, pending, lost)
         while pending:
-            yield pending.popleft().result()
+            yield from self._head(fn, pending, lost)
+
+    def _head(
+        self, fn: Callable[[T], R], pending: deque[tuple[T, Future[R]]], lost: Callable[[T], R] | None
+    ) -> Iterator[R]:
+        """The oldest item's result. A worker that dies (a segfault in a parser, the kernel's OOM
+        killer) breaks the whole pool and every task in it: the pool is started again and the
+        tasks in flight are run again one at a time, so the one that kills its worker is found
+        and given ``lost(item)``, while the others get their results."""
+        future = pending[0][1]
+        try:
+            result = future.result()
+        except BrokenProcessPool:
+            if lost is None:
+                raise
+            self._restart()
+            suspects = [item for item, _ in pending]
+            pending.clear()
+            for suspect in suspects:
+                try:
+                    yield self._started().submit(fn, suspect).result()
+                except BrokenProcessPool:
+                    log.error("a worker process died on one task; its items are recorded as lost")
+                    self._restart()
+                    yield lost(suspect)
+            return
+        pending.popleft()
+        yield result
+
+    def _submit(self, fn: Callable[[T], R], item: T) -> Future[R]:
+        try:
+            return self._started().submit(fn, item)
+        except BrokenProcessPool as exc:
+            # A worker died since the last result: the item waits its turn like the others in
+            # flight, and is run again when the head of the queue finds the pool broken.
+            failed: Future[R] = Future()
+            failed.set_exception(exc)
+            return failed
 
     def _started(self) -> ProcessPoolExecutor:
         if self._pool is None:
-            # forkserver, not fork: this process may hold threads (ONNX Runtime's, a web server's)
-            # that a forked child would inherit mid-lock; the server process is forked before any.
-            context = multiprocessing.get_context("forkserver")
+            # fork, not forkserver or spawn: those run the caller's main script again in every
+            # worker, which breaks a plain script that calls storyline.ingest without an
+            # `if __name__ == "__main__":` guard. Workers only parse, embed and extract, and make
+            # their own ONNX session (nlp/embed.py keys sessions by process), so no lock or thread
+            # pool of this process is used in them.
+            context = multiprocessing.get_context("fork")
             self._pool = ProcessPoolExecutor(self.workers, mp_context=context)
             log.info("started %d local worker processes", self.workers)
         return self._pool
+
+    def _restart(self) -> None:
+        if self._pool is not None:
+            self._pool.shutdown(wait=False, cancel_futures=True)
+        self._pool = None
 
     def close(self) -> None:
         if self._pool is not None:
