@@ -174,6 +174,8 @@ def ours(corpus: Path, engine: str, workers: int, tmp: Path) -> dict[str, Any]:
     wall = end[0] - start[0]
     ingested = len(report.ingested)
     stories = len(storyline.stories(db=db))
+    # The store's size per article: raw bytes (compressed), clean text, analysis, vectors, indexes.
+    store_bytes = sum(f.stat().st_size for f in tmp.glob(f"{db.name}*"))
     return {
         "engine": engine,
         "workers": workers,
@@ -194,6 +196,7 @@ def ours(corpus: Path, engine: str, workers: int, tmp: Path) -> dict[str, Any]:
             "analyze": round(grouping[1] - stored[1], 1),
             "group": round(end[1] - grouping[1], 1),
         },
+        "store_kb_per_article": round(store_bytes / 1024 / max(1, ingested), 1),
         "peak_rss_mb": round(sampler.peak_rss / 2**20),
         "peak_runner_rss_mb": round(sampler.peak_runner_rss / 2**20),
         "peak_worker_rss_mb": round(sampler.peak_worker_rss / 2**20),
