@@ -68,8 +68,9 @@ class DaskEngine:
         except (OSError, TimeoutError, ValueError) as exc:
             self.close()
             message = str(exc) or type(exc).__name__
+            remedy = _REMEDY if address else "check that this machine can listen on 127.0.0.1"
             raise ConfigError(
-                f"could not use the Dask scheduler at {where}: {message}", remedy=_REMEDY
+                f"could not use the Dask scheduler at {where}: {message}", remedy=remedy
             ) from exc
         try:
             self._wait_for_a_worker(where, connect_timeout)
