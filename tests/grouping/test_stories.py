@@ -229,7 +229,7 @@ def test_candidates_from_the_index_give_the_same_stories(
 
 def test_centroid_index_is_saved_and_reused_until_a_story_changes(demo_db: Path, tmp_path: Path) -> None:
     from storyline.config import PipelineConfig, StoreConfig
-    from storyline.pipeline import _saved_index
+    from storyline.pipeline.group import _saved_index
     from storyline.store import Store
 
     db = tmp_path / "saved.db"
