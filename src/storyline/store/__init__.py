@@ -34,16 +34,9 @@ from storyline.model import (
     BlockKind,
     ContentKind,
     DateSource,
-    Entity,
-    EntityType,
-    Event,
-    Genre,
-    Mention,
-    Modality,
     RawDocument,
     Removal,
     Repair,
-    Sentence,
     Skip,
     SourceKind,
 )
@@ -639,21 +632,9 @@ class Store(StoryQueries):
 
     def save_analysis(self, article_id: int, text: str, analysis: Analysis) -> None:
         values = {
-            "content_hash": analysis.content_hash,
+            **analysis.to_record(),
             "text_hash": text_hash(text),
-            "genre": analysis.genre.value,
-            "hedge_share": analysis.hedge_share,
-            "sentences": json.dumps(
-                [
-                    [s.start, s.end, s.text, s.kind.value, s.block, s.hedge, list(s.cues)]
-                    for s in analysis.sentences
-                ],
-                ensure_ascii=False,
-            ),
-            "entities": json.dumps([e.to_dict() for e in analysis.entities], ensure_ascii=False),
-            "events": json.dumps([e.to_dict() for e in analysis.events], ensure_ascii=False),
             "analyzed_at": datetime.now(UTC),
-            "analysed_chars": analysis.analysed_chars,
         }
         with self.engine.begin() as connection:
             connection.execute(delete(analyses).where(analyses.c.article_id == article_id))
@@ -790,42 +771,7 @@ class Store(StoryQueries):
 
 
 def _analysis(row: Row[Any]) -> Analysis:
-    sentences = tuple(
-        Sentence(start, end, text, BlockKind(kind), block, hedge, tuple(cues))
-        for start, end, text, kind, block, hedge, cues in json.loads(row.sentences)
-    )
-    entities = tuple(
-        Entity(
-            item["name"],
-            EntityType(item["type"]),
-            tuple(Mention(m["text"], m["start"], m["end"]) for m in item["mentions"]),
-            tuple(item["titles"]),
-        )
-        for item in json.loads(row.entities)
-    )
-    events = tuple(
-        Event(
-            item["kind"],
-            item["trigger"],
-            item["sentence"],
-            tuple(item["actors"]),
-            item["place"],
-            item["time_text"],
-            item["date"],
-            item["duration"],
-            Modality(item["modality"]),
-        )
-        for item in json.loads(row.events)
-    )
-    return Analysis(
-        row.content_hash,
-        sentences,
-        Genre(row.genre),
-        float(row.hedge_share),
-        entities,
-        events,
-        row.analysed_chars,
-    )
+    return Analysis.from_record(dict(row._mapping))
 
 
 def text_hash(text: str) -> str:

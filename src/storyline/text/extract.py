@@ -16,6 +16,7 @@ from typing import Any
 
 from storyline.config import ExtractConfig, Favor
 from storyline.errors import NoArticle
+from storyline.lines import classify_line, normalize_line
 from storyline.model import (
     Article,
     Block,
@@ -31,7 +32,6 @@ from storyline.model import (
 from storyline.sources.sniff import decode_document, decoding_repairs, sniff
 from storyline.text import htmlmeta
 from storyline.text.datelines import dateline, text_date, url_date
-from storyline.text.lines import classify_line, normalize_line
 from storyline.text.outlets import folder_outlet, identify, is_press_release, wire_agency
 
 STAGE = "extract"
