@@ -32,7 +32,10 @@ class SourceKind(StrEnum):
 
 
 class ContentKind(StrEnum):
-    """What the bytes are, sniffed from the content (not only the file name)."""
+    """What the bytes are, sniffed from the content (not only the file name): sources/sniff.py
+    decides, once, for every document; a container (feed, JSON Lines, WARC) is opened there and
+    each of its entries given a kind of its own, so a document reaching extraction is HTML or TEXT
+    (or, rarely, text that merely looks like a container, which extraction reads as text)."""
 
     HTML = "html"
     TEXT = "text"
@@ -110,7 +113,9 @@ class RawDocument:
     ``locator`` names the document uniquely and stably: a file path, a URL, or a container
     path plus ``#`` and the entry key (a feed item's id, a JSON Lines line number).
     ``hints`` carries metadata a container already gives (feed title, JSON ``published``...),
-    which extraction prefers to guessing.
+    which extraction prefers to guessing. ``kind`` is where it came from; ``content_kind`` what its
+    bytes are, set by the source that read it (None only for a document built by hand: extraction
+    then sniffs it).
     """
 
     locator: str
@@ -120,6 +125,7 @@ class RawDocument:
     url: str | None = None
     content_type: str | None = None
     hints: Mapping[str, str] = field(default_factory=dict)
+    content_kind: ContentKind | None = None
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "hints", _frozen(self.hints))

@@ -594,8 +594,10 @@ class Store(StoryQueries):
         return self._with_analyses([_stored(row)])[0]
 
     def raw_document(self, article_id: int) -> RawDocument:
+        """The raw document an article was extracted from, with its content kind: the article's own
+        (what extraction read it as, HTML or text), so extracting it again sniffs nothing."""
         query = (
-            select(documents)
+            select(documents, articles.c.content_kind)
             .join(articles, articles.c.document_id == documents.c.id)
             .where(articles.c.id == article_id)
         )
@@ -611,6 +613,7 @@ class Store(StoryQueries):
             url=row.url,
             content_type=row.content_type,
             hints=json.loads(row.hints),
+            content_kind=ContentKind(row.content_kind),
         )
 
     def article_ids_with_lines(self, outlet: str, keys: Sequence[str]) -> list[int]:
