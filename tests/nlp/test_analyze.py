@@ -5,6 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 import storyline
 from storyline.config import HEDGE_THRESHOLD
 from storyline.model import BlockKind, Genre
@@ -81,6 +83,7 @@ def test_json_carries_sentences_and_genre(
             assert sentence["cues"] or sentence["hedge"] < HEDGE_THRESHOLD, sentence
 
 
+@pytest.mark.slow  # the whole demo analysed twice, once in worker processes: 11 s
 def test_worker_processes_give_the_same_analysis(tmp_path: Path) -> None:
     from storyline.config import AnalyzeConfig, PipelineConfig
     from tests.conftest import DEMO
