@@ -79,6 +79,7 @@ def test_static_embedder_is_distilled_offline_and_cached(tmp_path: Path, monkeyp
     assert float(vectors[0] @ vectors[1]) > float(vectors[0] @ vectors[2])
 
 
+@pytest.mark.slow  # loads torch and exports the ONNX model: 12 s
 def test_onnx_embedder_agrees_with_the_torch_model(
     tmp_path: Path, monkeypatch: Any, demo_articles: dict[str, StoredArticle]
 ) -> None:
