@@ -328,7 +328,7 @@ def _modality(token: Any, anchor: Any, sentence: Sentence | None) -> Modality:
         if current.head is current:
             break
         current = current.head
-    if sentence is not None and sentence.hedge >= 0.5:
+    if sentence is not None and sentence.hedged:
         return Modality.HEDGED
 
     return Modality.ASSERTED

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 
-from storyline.config import HedgeConfig
+from storyline.config import HEDGE_THRESHOLD, HedgeConfig
 
 # cue -> regex (word boundaries added). Keys are what users see as "cues".
 CUES: dict[str, str] = {
@@ -139,7 +139,6 @@ _COMPILED = {
     for cue, pattern in CUES.items()
 }
 _LENGTH_BINS = ((4, "len<=4"), (9, "len<=9"), (20, "len<=20"), (10**9, "len>20"))
-THRESHOLD = 0.5
 # Strong hedges of news writing, each adding this much probability of speculation (see score_with).
 STRONG_HEDGES = (
     "may",
@@ -166,11 +165,10 @@ STRONG_PRIOR = 0.35
 class HedgeResult:
     score: float
     cues: tuple[str, ...]
-    threshold: float = THRESHOLD
 
     @property
     def hedged(self) -> bool:
-        return self.score >= self.threshold
+        return self.score >= HEDGE_THRESHOLD
 
 
 def features(sentence: str) -> dict[str, float]:
@@ -200,7 +198,6 @@ def score(sentence: str, config: HedgeConfig | None = None) -> HedgeResult:
         ignore=config.not_news,
         strong=config.strong,
         prior=config.strong_prior,
-        threshold=config.threshold,
     )
 
 
@@ -212,7 +209,6 @@ def score_with(
     ignore: frozenset[str] = frozenset(),
     strong: tuple[str, ...] = STRONG_HEDGES,
     prior: float = STRONG_PRIOR,
-    threshold: float = THRESHOLD,
 ) -> HedgeResult:
     """The score under given weights (training and cross-validation use this too, with the defaults:
     the fitted Wikipedia model as it was trained).
@@ -232,4 +228,4 @@ def score_with(
         name.removeprefix("cue:") for name in found if name.startswith("cue:") and weights.get(name, 0.0) > 0
     }
     cues = sorted(raising | set(hits), key=lambda cue: (cue not in hits, -weights.get(f"cue:{cue}", 0.0)))
-    return HedgeResult(round(probability, 4), tuple(cues), threshold)
+    return HedgeResult(round(probability, 4), tuple(cues))

@@ -24,6 +24,7 @@ from storyline.engines.tasks import (
     extraction_lost,
 )
 from storyline.errors import InputError
+from storyline.lines import line_key
 from storyline.model import Article, IngestReport, RawDocument, Skip
 from storyline.pipeline.analyse import analyze_pending
 from storyline.pipeline.group import group_pending
@@ -32,7 +33,6 @@ from storyline.sources import iter_documents
 from storyline.store import AlreadyStored, Store
 from storyline.text.extract import extract
 from storyline.text.furniture import OutletEvidence, candidate_lines, remove_furniture
-from storyline.text.lines import line_key
 from storyline.text.repair import repair
 
 if TYPE_CHECKING:
