@@ -76,17 +76,21 @@ def analyse_chunk(task: AnalyseTask) -> list[Analysed]:
 
 
 def sentence_vectors(analyses: list[Analysis], embedder_name: str) -> list[np.ndarray]:
-    """Each analysis's sentence vectors (one row per sentence), embedded in one batch."""
+    """Each analysis's sentence vectors (one row per sentence), embedded in one batch. A sentence
+    met twice in the chunk is embedded once: the int8 embedder quantises per batch, so a vector
+    depends on its batch-mates, and the chunk's distinct sentences are the batch the runner always
+    embedded (before embedding moved to the workers) — the stored vectors, and so the stories, are
+    the same on every engine and as before."""
     from storyline.nlp.embed import get_embedder
 
     embedder = get_embedder(embedder_name)
-    texts = [s.text for a in analyses for s in a.sentences]
-    matrix = embedder.embed(texts) if texts else np.zeros((0, embedder.dim), np.float32)
-    out, first = [], 0
-    for analysis in analyses:
-        out.append(matrix[first : first + len(analysis.sentences)])
-        first += len(analysis.sentences)
-    return out
+    distinct = list(dict.fromkeys(s.text for a in analyses for s in a.sentences))
+    matrix = embedder.embed(distinct) if distinct else np.zeros((0, embedder.dim), np.float32)
+    row = {text: n for n, text in enumerate(distinct)}
+    return [
+        matrix[[row[s.text] for s in a.sentences]] if a.sentences else np.zeros((0, embedder.dim), np.float32)
+        for a in analyses
+    ]
 
 
 # What the runner records for the items of a chunk whose worker process died under it.

@@ -44,9 +44,10 @@ def analyze_pending(
                 store, config, everything=everything, on_progress=on_progress, engine=owned
             )
     ids = store.articles_needing_analysis(everything=everything)
-    # Chunks keep memory flat on a large store while letting spaCy batch its work; the engine's
-    # workers each take a chunk, so a small batch is cut in as many chunks as there are workers.
-    size = max(1, min(config.analyze.batch_size * 4, -(-len(ids) // engine.workers)))
+    # Chunks keep memory flat on a large store while letting spaCy and the embedder batch their
+    # work. Their size never depends on the engine: the int8 embedder's vectors depend on their
+    # batch-mates, so the same chunks give the same vectors (and stories) on every engine.
+    size = config.analyze.batch_size * 4
     sent: deque[list[StoredArticle]] = deque()
 
     def chunks() -> Iterator[AnalyseTask]:
