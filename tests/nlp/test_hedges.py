@@ -3,6 +3,7 @@ miss on real news."""
 
 from __future__ import annotations
 
+import os
 from typing import Any
 
 import pytest
@@ -91,3 +92,24 @@ def test_case_insensitive_lookalikes_are_all_known() -> None:
         lower = char.lower()
         if not (len(lower) == 1 and lower.isascii() and re.fullmatch(re.escape(lower), char, re.IGNORECASE)):
             assert _UNLOWERED.match(char), hex(code)
+
+
+def test_cue_order_is_the_same_in_every_process() -> None:
+    """Cues of equal weight ("i think" and "maybe" are both strong) come in one order, not in the
+    order of a set of strings, which changes with the process's hash seed."""
+    import subprocess
+    import sys
+
+    sentence = "But I think I played one of the best matches, maybe in my career."
+    code = f"from storyline.nlp.hedges import score; print(score({sentence!r}).cues)"
+    seen = {
+        subprocess.run(
+            [sys.executable, "-c", code],
+            env={**os.environ, "PYTHONHASHSEED": str(seed)},
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+        for seed in range(6)
+    }
+    assert len(seen) == 1, seen

@@ -223,6 +223,7 @@ def _required(pattern: str) -> tuple[str, ...] | None:
 _UNLOWERED = re.compile("[\u0130\u0131\u017f\u212a]")
 # Per cue, what its pattern's every match contains (lowercased), so most patterns are never run.
 _REQUIRED = {cue: _required(pattern.pattern) for cue, pattern in _COMPILED.items()}
+_ORDER = {cue: position for position, cue in enumerate(CUES)}
 
 
 def _cues_in(sentence: str, skip: frozenset[str] = frozenset()) -> list[str]:
@@ -315,5 +316,10 @@ def score_with(
     raising = {
         name.removeprefix("cue:") for name in found if name.startswith("cue:") and weights.get(name, 0.0) > 0
     }
-    cues = sorted(raising | set(hits), key=lambda cue: (cue not in hits, -weights.get(f"cue:{cue}", 0.0)))
+    # Ties (equal weights) in CUES order: sorting a set by weight alone left them in the set's order,
+    # which follows string hashes and so changed from one process to the next.
+    cues = sorted(
+        raising | set(hits),
+        key=lambda cue: (cue not in hits, -weights.get(f"cue:{cue}", 0.0), _ORDER.get(cue, len(_ORDER))),
+    )
     return HedgeResult(round(probability, 4), tuple(cues), threshold)
