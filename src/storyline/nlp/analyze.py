@@ -77,10 +77,20 @@ def _lazy_lemma(lemmatizer: Any) -> Lemma:
     ruler sets some), else the lemmatizer's first answer for the token (a function of its text, part
     of speech and morphology alone, which the lemmatizer caches by those)."""
 
+    # Answers by (form, part of speech, morphology): the lemmatizer caches only the lemmas its rules
+    # derive, not the base forms it recognises from the morphology, which it works out each time.
+    memo: dict[tuple[int, int, int], str] | None = {} if lemmatizer.mode in ("rule", "lookup") else None
+
     def lemma(token: Any) -> str:
         if token.lemma != 0:
             return str(token.lemma_)
-        return str(lemmatizer.lemmatize(token)[0])
+        if memo is None:
+            return str(lemmatizer.lemmatize(token)[0])
+        key = (token.orth, token.pos, token.morph.key)
+        found = memo.get(key)
+        if found is None:
+            found = memo[key] = str(lemmatizer.lemmatize(token)[0])
+        return found
 
     return lemma
 
@@ -102,6 +112,10 @@ class _Attributes:
     whether it is space, so the merged attributes are worked out once per such combination and
     cached; the few two-token patterns ("gon na", "let 's", "there is") are checked where their
     first token matches. Any other kind of pattern raises :class:`_Unsupported` at construction.
+
+    The lowercase form counts only as far as the patterns tell forms apart: a form no pattern names
+    is known by which of the patterns' regular expressions it matches, so the combinations cached
+    are a few thousand, not one per word of the vocabulary.
     """
 
     def __init__(self, ruler: Any) -> None:
@@ -120,16 +134,39 @@ class _Attributes:
                 self._patterns.append((order, tests, index % len(pattern), attrs))
         # By token key: the one-token patterns it passes as (order, attributes), those attributes
         # merged, and the pairs this token can start and end (a pair: its position in _patterns).
-        self._by_key: dict[tuple[int, ...], _KeyFacts] = {}
+        self._by_key: dict[tuple[Any, ...], _KeyFacts] = {}
         from spacy.attrs import IDS
 
         self._columns = [IDS[name] for name in _TESTED]
+        lower = _TESTED.index("LOWER")
+        every = [test for _, per_token, _, _ in self._patterns for token in per_token for test in token]
+        # Lowercase forms the patterns name (in ==, IN or NOT_IN tests), and their regexes.
+        self._named: set[str] = set()
+        self._regexes: list[re.Pattern[str]] = []
+        for column, operator, operand in every:
+            if column == lower and operator == "==":
+                self._named.add(operand)
+            elif column == lower and operator in ("IN", "NOT_IN"):
+                self._named.update(operand)
+            elif column == lower and operator == "REGEX":
+                self._regexes.append(operand)
+        self._form_class: dict[int, Any] = {}
 
     def __call__(self, doc: Any) -> Any:
-        facts = [self._facts(tuple(row)) for row in doc.to_array(self._columns).tolist()]
+        facts: list[_KeyFacts] = []
+        for row in doc.to_array(self._columns).tolist():
+            form = self._form_class.get(row[1])
+            if form is None:
+                form = self._form_class[row[1]] = self._classify(row[1])
+            fact = self._by_key.get((row[0], form, row[2], row[3]))
+            if fact is None:
+                fact = self._by_key[(row[0], form, row[2], row[3])] = self._facts(row)
+            facts.append(fact)
         # Two-token patterns, where both tokens pass: the attributes they set, by token.
         extra: dict[int, list[tuple[int, dict[int, int]]]] = {}
         for i, fact in enumerate(facts[:-1]):
+            if not fact.starts:
+                continue
             for pair in fact.starts & facts[i + 1].ends:
                 order, _, index, attrs = self._patterns[pair]
                 extra.setdefault(i + index, []).append((order, attrs))
@@ -143,26 +180,31 @@ class _Attributes:
                 self._set(doc[i], merged)
         return doc
 
-    def _facts(self, key: tuple[int, ...]) -> _KeyFacts:
-        known = self._by_key.get(key)
-        if known is None:
-            row = list(key)
-            singles: list[tuple[int, dict[int, int]]] = []
-            starts, ends = set(), set()
-            for position, (order, tests, _, attrs) in enumerate(self._patterns):
-                if len(tests) == 1:
-                    if _passes(tests[0], row, self._strings):
-                        singles.append((order, attrs))
-                else:
-                    if _passes(tests[0], row, self._strings):
-                        starts.add(position)
-                    if _passes(tests[1], row, self._strings):
-                        ends.add(position)
-            merged: dict[int, int] = {}
-            for _, attrs in singles:  # in the ruler's order: a later pattern's value wins
-                merged.update(attrs)
-            known = self._by_key[key] = _KeyFacts(singles, merged, frozenset(starts), frozenset(ends))
-        return known
+    def _classify(self, lower: int) -> Any:
+        """A lowercase form as the patterns see it: itself if one names it, else which of their
+        regexes match it (any two such forms pass and fail the same tests)."""
+        text = self._strings[lower] if lower else ""
+        if text in self._named:
+            return lower
+        return tuple(regex.search(text) is not None for regex in self._regexes)
+
+    def _facts(self, row: list[int]) -> _KeyFacts:
+        """What the patterns make of a token with these _TESTED values."""
+        singles: list[tuple[int, dict[int, int]]] = []
+        starts, ends = set(), set()
+        for position, (order, tests, _, attrs) in enumerate(self._patterns):
+            if len(tests) == 1:
+                if _passes(tests[0], row, self._strings):
+                    singles.append((order, attrs))
+            else:
+                if _passes(tests[0], row, self._strings):
+                    starts.add(position)
+                if _passes(tests[1], row, self._strings):
+                    ends.add(position)
+        merged: dict[int, int] = {}
+        for _, attrs in singles:  # in the ruler's order: a later pattern's value wins
+            merged.update(attrs)
+        return _KeyFacts(singles, merged, frozenset(starts), frozenset(ends))
 
 
 @dataclass(frozen=True)
