@@ -2,7 +2,7 @@
 
 Synthetic articles (random unit vectors in 384 dimensions, each with a few dozen random word and
 name terms) are grouped into N existing stories; then ``--probe`` more articles are placed one at
-a time through :class:`storyline.grouping.group.Grouper` and timed: half are new stories (far from
+a time through :class:`storyline.grouping.grouper.Grouper` and timed: half are new stories (far from
 all), half belong to an existing one (a noisy copy of its vector and terms). The peer is the same
 grouper without the index: an exact scan of every centroid (numpy), in the same run. Memory is the
 process's resident size after the stories are loaded.
@@ -31,7 +31,7 @@ def _rss_mb() -> float:
 
 
 def _terms(rng: np.random.Generator, count: int) -> Any:
-    from storyline.grouping.group import Terms
+    from storyline.grouping.terms import Terms
 
     ids = np.unique(rng.integers(0, 1 << 22, count).astype(np.int32))
     weights = rng.random(len(ids)).astype(np.float32)
@@ -39,7 +39,7 @@ def _terms(rng: np.random.Generator, count: int) -> Any:
 
 
 def _article(rng: np.random.Generator, article_id: int, near: Any = None) -> Any:
-    from storyline.grouping.group import ArticleProfile
+    from storyline.grouping.profile import ArticleProfile
 
     if near is None:
         vector = rng.standard_normal(DIM).astype(np.float32)
@@ -53,7 +53,8 @@ def _article(rng: np.random.Generator, article_id: int, near: Any = None) -> Any
 
 def run(size: int, probe: int, exact: bool, seed: int = 7) -> dict[str, float]:
     from storyline.config import StoryConfig
-    from storyline.grouping.group import Grouper, StoryState
+    from storyline.grouping.grouper import Grouper
+    from storyline.grouping.state import StoryState
 
     rng = np.random.default_rng(seed)
     gc.collect()
@@ -109,7 +110,7 @@ def load_from_store(size: int, seed: int = 7) -> dict[str, float]:
     from sqlalchemy import insert
 
     from storyline.config import PipelineConfig, StoreConfig
-    from storyline.pipeline import _load_grouper, _save_index
+    from storyline.pipeline.group import _load_grouper, _save_index
     from storyline.store import Store
     from storyline.store.schema import stories
 

@@ -24,7 +24,7 @@ import storyline
 import storyline.store
 from storyline.briefs.format import escape
 from storyline.cli import app, main
-from storyline.config import AnalyzeConfig, PipelineConfig
+from storyline.config import AnalyzeConfig, EngineConfig, PipelineConfig
 from storyline.safe_text import for_terminal, json_safe, one_line
 
 runner = CliRunner()
@@ -71,7 +71,7 @@ def hostile_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
     }
     (root / "in" / "export.jsonl").write_text(json.dumps(record) + "\n", encoding="utf-8")
     db = root / "h.db"
-    config = PipelineConfig(analyze=AnalyzeConfig(embedder="minilm-static", workers=1))
+    config = PipelineConfig(analyze=AnalyzeConfig(embedder="minilm-static"), engine=EngineConfig(workers=1))
     storyline.ingest([root / "in"], db=db, config=config)
     return db
 

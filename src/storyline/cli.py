@@ -16,6 +16,7 @@ from storyline.config import (
     DEFAULT_EMBEDDER,
     DEFAULT_MAX_BYTES,
     AnalyzeConfig,
+    EngineConfig,
     ExtractConfig,
     FetchConfig,
     PipelineConfig,
@@ -40,13 +41,21 @@ JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON instead of 
 WorkersOption = Annotated[
     int,
     typer.Option(
-        "--workers", help="Processes for the understanding stage (spaCy); 0 = one per core, up to 2."
+        "--workers",
+        help="Worker processes for extraction and understanding; 0 = one per core, up to 2.",
+    ),
+]
+EngineOption = Annotated[
+    str,
+    typer.Option(
+        "--engine",
+        help="Where the heavy work runs: local, dask (a local Dask cluster) or dask=tcp://HOST:PORT.",
     ),
 ]
 
 
-def _analyze_config(embedder: str, workers: int) -> AnalyzeConfig:
-    return AnalyzeConfig(embedder=embedder, workers=workers or AnalyzeConfig().workers)
+def _engine_config(engine: str, workers: int) -> EngineConfig:
+    return EngineConfig(name=engine, workers=workers or EngineConfig().workers)
 
 
 EmbedderOption = Annotated[
@@ -92,6 +101,7 @@ def ingest(
     ignore_robots: Annotated[bool, typer.Option("--ignore-robots", help="Do not honour robots.txt.")] = False,
     embedder: EmbedderOption = DEFAULT_EMBEDDER,
     workers: WorkersOption = 0,
+    engine: EngineOption = "local",
     outlet: Annotated[
         str | None, typer.Option("--outlet", help="Every document of this run is from this outlet.")
     ] = None,
@@ -114,7 +124,8 @@ def ingest(
             FetchConfig(), allow_private=allow_private, respect_robots=not ignore_robots, max_bytes=max_bytes
         ),
         extract=ExtractConfig(outlet=outlet, outlet_folders=read_outlet_map(outlets) if outlets else ()),
-        analyze=_analyze_config(embedder, workers),
+        analyze=AnalyzeConfig(embedder=embedder),
+        engine=_engine_config(engine, workers),
     )
     with ingest_progress(paths, config.sources, enabled=not as_json) as on_progress:
         report = storyline.ingest(paths, db=db, config=config, on_progress=on_progress)
@@ -186,12 +197,13 @@ def analyze(
     ] = False,
     embedder: EmbedderOption = DEFAULT_EMBEDDER,
     workers: WorkersOption = 0,
+    engine: EngineOption = "local",
 ) -> None:
     """Run the understanding stage (sentences, hedges, genre, entities, events, embeddings)."""
     import storyline
     from storyline.render import console
 
-    config = PipelineConfig(analyze=_analyze_config(embedder, workers))
+    config = PipelineConfig(analyze=AnalyzeConfig(embedder=embedder), engine=_engine_config(engine, workers))
     count = storyline.analyze(db, everything=everything, config=config)
     console.print(f"analysed {count} articles")
 
@@ -462,6 +474,7 @@ def watch(
     ignore_robots: Annotated[bool, typer.Option("--ignore-robots", help="Do not honour robots.txt.")] = False,
     embedder: EmbedderOption = DEFAULT_EMBEDDER,
     workers: WorkersOption = 0,
+    engine: EngineOption = "local",
 ) -> None:
     """Watch feeds: poll each when due (conditional requests, backoff on errors, polite to each host),
     ingest its new items, update stories. One log line per poll; stops cleanly on Ctrl-C or SIGTERM."""
@@ -475,7 +488,8 @@ def watch(
 
     config = PipelineConfig(
         fetch=replace(FetchConfig(), allow_private=allow_private, respect_robots=not ignore_robots),
-        analyze=_analyze_config(embedder, workers),
+        analyze=AnalyzeConfig(embedder=embedder),
+        engine=_engine_config(engine, workers),
     )
     settings = WatchConfig() if interval is None else replace(WatchConfig(), interval_s=interval)
     handler = logging.StreamHandler(sys.stderr)

@@ -15,7 +15,7 @@ from typer.testing import CliRunner
 
 import storyline
 from storyline.cli import app
-from storyline.config import AnalyzeConfig, PipelineConfig
+from storyline.config import AnalyzeConfig, EngineConfig, PipelineConfig
 from storyline.model import Article, Block, BlockKind
 from storyline.nlp.analyze import _pieces, analyze
 
@@ -132,7 +132,9 @@ def test_a_long_file_no_longer_poisons_the_store(tmp_path: Path) -> None:
     )
     db = tmp_path / "t.db"
     # A lower cap than the default keeps the test quick; the pieces and the record are the same.
-    config = PipelineConfig(analyze=AnalyzeConfig(embedder="minilm-static", workers=1, max_chars=60_000))
+    config = PipelineConfig(
+        analyze=AnalyzeConfig(embedder="minilm-static", max_chars=60_000), engine=EngineConfig(workers=1)
+    )
     report = storyline.ingest([folder], db=db, config=config)
     assert len(report.ingested) == 2 and not report.skipped
     stored = {a.article.title: a for a in storyline.articles(db)}

@@ -420,7 +420,7 @@ def _sentences(article: Article, doc: Any, *, score_hedges: bool) -> Iterator[Se
 
 def _genre(article: Article, sentences: tuple[Sentence, ...], config: AnalyzeConfig) -> tuple[Genre, float]:
     claims = [s for s in sentences if s.kind is not BlockKind.HEADING]
-    share = round(sum(s.hedge >= 0.5 for s in claims) / len(claims), 3) if claims else 0.0
+    share = round(sum(s.hedged for s in claims) / len(claims), 3) if claims else 0.0
     title = article.title or ""
     headings = sum(b.kind is BlockKind.HEADING for b in article.blocks)
     if _OPINION_TITLE.match(title):

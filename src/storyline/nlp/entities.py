@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
-from storyline.model import Entity, EntityType, Mention
+from storyline.model import Analysis, Article, Entity, EntityType, Mention
 
 _LABELS = {
     "PERSON": EntityType.PERSON,
@@ -409,11 +409,23 @@ class CanonicalEntity:
         }
 
 
+def resolve_articles(articles: Iterable[tuple[int, Article, Analysis | None]]) -> list[CanonicalEntity]:
+    """Canonical entities across articles given as ``(article_id, article, analysis)`` (one not
+    analysed yet is passed over), most reported first. Each article speaks for its outlet, or for
+    itself (its locator) when its outlet is unknown, so the titles each source gives stay apart."""
+    return resolve(
+        (article_id, article.outlet or article.locator, analysis.entities)
+        for article_id, article, analysis in articles
+        if analysis is not None
+    )
+
+
 def resolve(items: Iterable[tuple[int, str, tuple[Entity, ...]]]) -> list[CanonicalEntity]:
     """Merge per-article entities (``(article_id, source, entities)``) into canonical entities.
 
     People merge by surname when their given names are compatible (equal, one missing, or a
-    transliteration one or two letters apart: Ebrahim/Ibrahim); everything else by name.
+    transliteration one or two letters apart: Ebrahim/Ibrahim); everything else by name. Most
+    reported first (then by name).
     """
     items = list(items)
     # The small model calls one name a person here and a place there: the majority across articles wins.

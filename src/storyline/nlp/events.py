@@ -361,7 +361,7 @@ def _modality(token: Any, anchor: Any, sentence: Sentence | None, lemma: Lemma =
         if current.head is current:
             break
         current = current.head
-    if sentence is not None and sentence.hedge >= 0.5:
+    if sentence is not None and sentence.hedged:
         return Modality.HEDGED
 
     return Modality.ASSERTED

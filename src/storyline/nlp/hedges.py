@@ -20,7 +20,7 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
-from storyline.config import HedgeConfig
+from storyline.config import HEDGE_THRESHOLD, HedgeConfig
 
 # cue -> regex (word boundaries added). Keys are what users see as "cues".
 CUES: dict[str, str] = {
@@ -141,7 +141,6 @@ _COMPILED = {
     for cue, pattern in CUES.items()
 }
 _LENGTH_BINS = ((4, "len<=4"), (9, "len<=9"), (20, "len<=20"), (10**9, "len>20"))
-THRESHOLD = 0.5
 # Strong hedges of news writing, each adding this much probability of speculation (see score_with).
 STRONG_HEDGES = (
     "may",
@@ -168,11 +167,10 @@ STRONG_PRIOR = 0.35
 class HedgeResult:
     score: float
     cues: tuple[str, ...]
-    threshold: float = THRESHOLD
 
     @property
     def hedged(self) -> bool:
-        return self.score >= self.threshold
+        return self.score >= HEDGE_THRESHOLD
 
 
 def _required(pattern: str) -> tuple[str, ...] | None:
@@ -281,7 +279,6 @@ def score(sentence: str, config: HedgeConfig | None = None) -> HedgeResult:
         ignore=config.not_news,
         strong=config.strong,
         prior=config.strong_prior,
-        threshold=config.threshold,
     )
 
 
@@ -293,7 +290,6 @@ def score_with(
     ignore: frozenset[str] = frozenset(),
     strong: tuple[str, ...] = STRONG_HEDGES,
     prior: float = STRONG_PRIOR,
-    threshold: float = THRESHOLD,
 ) -> HedgeResult:
     """The score under given weights (training and cross-validation use this too, with the defaults:
     the fitted Wikipedia model as it was trained).
@@ -322,4 +318,4 @@ def score_with(
         raising | set(hits),
         key=lambda cue: (cue not in hits, -weights.get(f"cue:{cue}", 0.0), _ORDER.get(cue, len(_ORDER))),
     )
-    return HedgeResult(round(probability, 4), tuple(cues), threshold)
+    return HedgeResult(round(probability, 4), tuple(cues))

@@ -14,12 +14,14 @@ import re
 import threading
 import time
 from collections.abc import Callable
+from contextlib import closing
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from urllib.parse import urlsplit
 
 from storyline.config import FetchConfig, PipelineConfig, WatchConfig
+from storyline.engines import Engine, open_engine
 from storyline.errors import ConfigError, InputError, MalformedFeed
 from storyline.model import ContentKind, RawDocument, Skip
 from storyline.pipeline import ingest_documents
@@ -185,7 +187,11 @@ def watch_feeds(
     stop = stop or threading.Event()
     specs, read_at = read_feed_list(feeds), _modified(feeds)
     polls: list[Poll] = []
-    with _PoliteFetcher(config.fetch, watch.host_gap_s) as fetcher:
+    # One engine for the watcher's life: its workers load their models once, not at every poll.
+    with (
+        _PoliteFetcher(config.fetch, watch.host_gap_s) as fetcher,
+        closing(open_engine(config.engine)) as engine,
+    ):
         while not stop.is_set():
             if not once and _modified(feeds) != read_at:
                 specs, read_at = _reread(feeds, specs), _modified(feeds)
@@ -197,7 +203,7 @@ def watch_feeds(
                     break
                 state = states.get(spec.url)
                 if state is None or state.next_due <= datetime.now(UTC):
-                    poll, state = _poll(spec, state, store, fetcher, config, watch)
+                    poll, state = _poll(spec, state, store, fetcher, config, watch, engine)
                     polls.append(poll)
                     log.info("%s", poll.line())
                     if on_poll is not None:
@@ -242,6 +248,7 @@ def _poll(
     fetcher: Fetcher,
     config: PipelineConfig,
     watch: WatchConfig,
+    engine: Engine,
 ) -> tuple[Poll, FeedState]:
     interval = spec.interval_s or watch.interval_s
     started = datetime.now(UTC)
@@ -256,7 +263,7 @@ def _poll(
                     f"{document.url or spec.url} is not a feed", remedy="check the address in the feeds file"
                 )
             items = _expanded(document, fetcher, store, config)
-            report = ingest_documents(items, store, config)
+            report = ingest_documents(items, store, config, engine=engine)
             status, new = "200", len(report.ingested)
             failed = sum(1 for skip in report.skipped if skip.locator.startswith(spec.url + "#"))
             message = f"{failed} item(s) skipped" if failed else ""

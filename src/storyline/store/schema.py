@@ -198,7 +198,7 @@ story_links = Table(
 )
 Index("ix_story_links_b", story_links.c.b)
 
-# Each article's word and name vectors for grouping (hashed sparse vectors, see stories/group.py).
+# Each article's word and name vectors for grouping (hashed sparse vectors, see grouping/terms.py).
 article_terms = Table(
     "article_terms",
     metadata,

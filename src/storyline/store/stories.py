@@ -7,15 +7,13 @@ import json
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime
-from typing import Any
 
 import numpy as np
 from sqlalchemy import Engine, and_, delete, func, insert, or_, select, tuple_, update
 from sqlalchemy.engine import Connection
 
 from storyline.errors import NotFound
-from storyline.grouping.group import StoryState, Terms, ThreadLink
-from storyline.model import EntityType, Story, StoryArticle, StoryEntity, ThreadRef
+from storyline.model import Story, StoryArticle, StoryRecord, ThreadLink, ThreadRef, top_entities
 from storyline.store.schema import (
     analyses,
     article_terms,
@@ -63,7 +61,7 @@ class StoryQueries:
         with self.reader.connect() as connection:
             return [int(i) for i in connection.execute(query).scalars()]
 
-    def story_rows(self, model: str, since: datetime | None = None) -> list[StoryState]:
+    def story_rows(self, model: str, since: datetime | None = None) -> list[StoryRecord]:
         """Every live story (not merged away) last seen after ``since`` or never dated, without
         its members (see :meth:`story_members`)."""
         query = select(stories).where(
@@ -78,15 +76,15 @@ class StoryQueries:
                 apart[int(a)].add(int(b))
                 apart[int(b)].add(int(a))
             return [
-                StoryState.from_json(
+                StoryRecord(
                     int(row.id),
-                    np.frombuffer(row.total, dtype=np.float32).copy(),
+                    bytes(row.total),
                     int(row.size),
-                    json.loads(row.entities),
+                    StoryRecord.entities_from_dict(json.loads(row.entities)),
                     _aware(row.first_seen),
                     _aware(row.last_seen),
-                    apart.get(int(row.id), ()),
-                    loaded=False,
+                    row.title,
+                    frozenset(apart.get(int(row.id), ())),
                 )
                 for row in connection.execute(query)
             ]
@@ -112,15 +110,16 @@ class StoryQueries:
                     out[int(sid)].append((int(aid), bool(pinned)))
         return {sid: rows[-keep:] for sid, rows in out.items()}
 
-    def article_terms(self, ids: Sequence[int]) -> dict[int, tuple[Terms, Terms]]:
-        found: dict[int, tuple[Terms, Terms]] = {}
+    def article_terms(self, ids: Sequence[int]) -> dict[int, tuple[bytes, bytes]]:
+        """Each article's stored word and name vectors (grouping's hashed sparse vectors, as bytes)."""
+        found: dict[int, tuple[bytes, bytes]] = {}
         with self.reader.connect() as connection:
             for start in range(0, len(ids), 500):
                 query = select(article_terms).where(
                     article_terms.c.article_id.in_(list(ids[start : start + 500]))
                 )
                 for row in connection.execute(query):
-                    found[int(row.article_id)] = (Terms.from_bytes(row.words), Terms.from_bytes(row.proper))
+                    found[int(row.article_id)] = (bytes(row.words), bytes(row.proper))
         return found
 
     def newest_story_date(self) -> datetime | None:
@@ -226,19 +225,18 @@ class StoryQueries:
         story_id: int,
         score: float,
         *,
-        states: Iterable[StoryState] = (),
-        titles: dict[int, str | None] | None = None,
+        records: Iterable[StoryRecord] = (),
         moves: Iterable[tuple[int, int, int]] = (),
         merges: Iterable[tuple[int, int]] = (),
         duplicate: tuple[int, float] | None = None,
-        terms: tuple[Terms, Terms] | None = None,
+        terms: tuple[bytes, bytes] | None = None,
         signature: np.ndarray | None = None,
         buckets: Sequence[tuple[int, int]] = (),
         reason: str = "",
     ) -> None:
         """One article's place in a story and everything that placing it changed (other articles
-        moved, stories merged, the stories' new states), in one transaction: a killed run leaves
-        the article either fully placed or not at all."""
+        moved, stories merged, the stories' new records), in one transaction: a killed run leaves
+        the article either fully placed or not at all. ``terms`` are its word and name vectors."""
         now = datetime.now(UTC)
         with self.engine.begin() as connection:
             connection.execute(delete(story_articles).where(story_articles.c.article_id == article_id))
@@ -265,10 +263,8 @@ class StoryQueries:
                 )
             for keep, gone in merges:
                 self._merge(connection, keep, gone, reason or f"bridged by article {article_id}", now)
-            for state in states:
-                self._write_state(connection, state, now)
-            for sid, title in (titles or {}).items():
-                connection.execute(update(stories).where(stories.c.id == sid).values(title=title))
+            for record in records:
+                self._write_record(connection, record, now)
             # A story emptied by moves is left pointing where its last article went.
             for _, source, to in moves:
                 size = connection.execute(select(stories.c.size).where(stories.c.id == source)).scalar()
@@ -276,48 +272,53 @@ class StoryQueries:
                     connection.execute(
                         update(stories).where(stories.c.id == source).values(merged_into=to, updated_at=now)
                     )
-            if terms is not None:
-                connection.execute(delete(article_terms).where(article_terms.c.article_id == article_id))
-                connection.execute(
-                    insert(article_terms).values(
-                        article_id=article_id, words=terms[0].to_bytes(), proper=terms[1].to_bytes()
-                    )
-                )
-            if signature is not None:
-                connection.execute(delete(minhashes).where(minhashes.c.article_id == article_id))
-                connection.execute(delete(minhash_bands).where(minhash_bands.c.article_id == article_id))
-                connection.execute(
-                    insert(minhashes).values(article_id=article_id, signature=signature.tobytes())
-                )
-                if buckets:
-                    connection.execute(
-                        insert(minhash_bands),
-                        [{"band": b, "bucket": k, "article_id": article_id} for b, k in set(buckets)],
-                    )
+            self._write_features(connection, article_id, terms, signature, buckets)
 
-    def _write_state(self, connection: Connection, state: StoryState, now: datetime) -> None:
+    def _write_features(
+        self,
+        connection: Connection,
+        article_id: int,
+        terms: tuple[bytes, bytes] | None,
+        signature: np.ndarray | None,
+        buckets: Sequence[tuple[int, int]],
+    ) -> None:
+        """The article's term vectors and MinHash signature with its LSH buckets, replacing any."""
+        if terms is not None:
+            connection.execute(delete(article_terms).where(article_terms.c.article_id == article_id))
+            connection.execute(
+                insert(article_terms).values(article_id=article_id, words=terms[0], proper=terms[1])
+            )
+        if signature is not None:
+            connection.execute(delete(minhashes).where(minhashes.c.article_id == article_id))
+            connection.execute(delete(minhash_bands).where(minhash_bands.c.article_id == article_id))
+            connection.execute(insert(minhashes).values(article_id=article_id, signature=signature.tobytes()))
+            if buckets:
+                connection.execute(
+                    insert(minhash_bands),
+                    [{"band": b, "bucket": k, "article_id": article_id} for b, k in set(buckets)],
+                )
+
+    def _write_record(self, connection: Connection, record: StoryRecord, now: datetime) -> None:
+        # Its "apart" links are not written here: only a split or a merge changes them.
         connection.execute(
             update(stories)
-            .where(stories.c.id == state.id)
+            .where(stories.c.id == record.id)
             .values(
-                total=state.total.astype(np.float32).tobytes(),
-                size=state.size,
-                entities=json.dumps(state.to_json(), ensure_ascii=False),
-                first_seen=state.first,
-                last_seen=state.last,
+                total=record.total,
+                size=record.size,
+                entities=json.dumps(record.entities_to_dict(), ensure_ascii=False),
+                first_seen=record.first,
+                last_seen=record.last,
+                title=record.title,
                 updated_at=now,
             )
         )
 
-    def save_story_states(
-        self, states: Iterable[StoryState], titles: dict[int, str | None] | None = None
-    ) -> None:
+    def save_story_records(self, records: Iterable[StoryRecord]) -> None:
         now = datetime.now(UTC)
         with self.engine.begin() as connection:
-            for state in states:
-                self._write_state(connection, state, now)
-            for sid, title in (titles or {}).items():
-                connection.execute(update(stories).where(stories.c.id == sid).values(title=title))
+            for record in records:
+                self._write_record(connection, record, now)
 
     def merge_stories(self, keep: int, gone: int, reason: str, *, pin: bool = False) -> None:
         """Move every article of story ``gone`` into ``keep`` (states are saved by the caller);
@@ -530,7 +531,7 @@ class StoryQueries:
                 if sid not in rows or not members[sid]:
                     continue
                 row = rows[sid]
-                entities = _top_entities(json.loads(row.entities))
+                entities = StoryRecord.entities_from_dict(json.loads(row.entities))
                 refs: tuple[ThreadRef, ...] = ()
                 if related and row.thread_id is not None:
                     refs = self._thread_refs(connection, sid, int(row.thread_id))
@@ -542,7 +543,7 @@ class StoryQueries:
                         first_seen=min(seen_at[sid] or ingested_at[sid]),
                         last_seen=max(seen_at[sid] or ingested_at[sid]),
                         articles=tuple(members[sid]),
-                        entities=entities,
+                        entities=top_entities(entities),
                         related=refs,
                         dated=bool(seen_at[sid]),
                     )
@@ -605,11 +606,6 @@ class StoryQueries:
                     )
                 )
             }
-
-
-def _top_entities(data: dict[str, list[Any]], limit: int = 8) -> tuple[StoryEntity, ...]:
-    ranked = sorted(data.items(), key=lambda kv: (-kv[1][1], kv[0]))[:limit]
-    return tuple(StoryEntity(name, EntityType(kind), int(count)) for _, (count, _mass, name, kind) in ranked)
 
 
 def _aware(value: datetime | None) -> datetime | None:
