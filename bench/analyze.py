@@ -219,7 +219,7 @@ def main(argv: list[str] | None = None) -> int:
         for key, value in result.items():
             if isinstance(value, dict):
                 for part, seconds in value.items():
-                    print(f"  {part:<34}{seconds}")
+                    print(f"  {part:<38}{seconds}")
             else:
                 print(f"{key:<24}{value}")
     return 0
