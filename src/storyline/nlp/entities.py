@@ -56,6 +56,8 @@ _TITLE_BEFORE = re.compile(rf"{_OWNER}{_TITLE},?\s+{_NAME}")
 _TITLE_AFTER = re.compile(
     rf"{_NAME},\s+(?P<title2>(?:the\s+|a\s+|(?:[A-Z][\w]*(?:’s|'s))\s+)?(?i:(?:(?:{_ROLE_MODIFIERS})\s+){{0,4}}(?:{_ROLES})))\b"
 )
+# A name that is only a title (for _is_noise), compiled once rather than looked up per entity.
+_BARE_TITLE = re.compile(_TITLE.replace("(?P<title>", "(?:"))
 _HONORIFICS = {"mr", "mrs", "ms", "miss", "dr", "prof", "sir", "dame", "lord", "lady", "rev", "fr"}
 _LEADING_TITLE = re.compile(
     rf"^(?:(?:(?i:{'|'.join(_HONORIFICS)})\.?|(?:(?:{_ROLE_MODIFIERS}|[A-Z][a-z]+)\s+)*(?i:{_ROLES}))\s+)+"
@@ -246,7 +248,7 @@ def _is_noise(name: str, kind: EntityType) -> bool:
     from wordfreq import zipf_frequency
 
     words = name.split()
-    if re.fullmatch(_TITLE.replace("(?P<title>", "(?:"), name):
+    if _BARE_TITLE.fullmatch(name):
         return True  # "Defense", "Foreign Minister": a title, not an organisation
     # A lone capitalised common word ("Table" in a heading) is not an organisation.
     return kind is EntityType.ORGANISATION and len(words) == 1 and zipf_frequency(name.lower(), "en") >= 4.0
