@@ -40,7 +40,7 @@ def main() -> None:
     from storyline.briefs.brief import brief_story
     from storyline.config import PipelineConfig, StoreConfig
     from storyline.model import Article, StoryArticle
-    from storyline.pipeline import _sources
+    from storyline.pipeline.brief import _sources
     from storyline.store import Store
 
     with tempfile.TemporaryDirectory() as tmp:

@@ -12,8 +12,8 @@ and scored per section:
 
 - speculation (brief): the brief's speculation items that are labelled speculative sentences;
   recall is over every labelled speculative sentence (a brief lists a few, so it stays low);
-- speculation (sentences): every analysed sentence's hedged flag (score >= BriefConfig.hedged)
-  against the labels (a sentence not labelled speculative is not);
+- speculation (sentences): every analysed sentence's hedged flag (``Sentence.hedged``: score at or
+  above ``config.HEDGE_THRESHOLD``) against the labels (a sentence not labelled speculative is not);
 - discrepancies: a flagged discrepancy is right when two of its sides match the sentences of two
   different sides of one labelled contradiction; recall over labelled contradictions;
 - lead: the brief's lead sentence is one of the acceptable lead sentences, or a sentence of the
@@ -267,7 +267,6 @@ def score_run(run: Run, label: dict[str, Any]) -> dict[str, Score]:
 def run_story(label: dict[str, Any], texts: dict[str, str], workdir: Path) -> tuple[Run, Run]:
     """Ingest the story's labelled articles into a fresh store; ours and the baseline's output."""
     import storyline
-    from storyline.config import BriefConfig
 
     folder = workdir / "in"
     folder.mkdir()
@@ -294,10 +293,7 @@ def run_story(label: dict[str, Any], texts: dict[str, str], workdir: Path) -> tu
 
     ours = Run()
     ours.speculation = [said(s) for s in brief.speculation]
-    hedged = BriefConfig().hedged
-    ours.flags = [
-        (Said(ecb[a], s.text), s.hedge >= hedged) for a, rows in sorted(sentences.items()) for s in rows
-    ]
+    ours.flags = [(Said(ecb[a], s.text), s.hedged) for a, rows in sorted(sentences.items()) for s in rows]
     ours.discrepancies = [[cited_text(side.citations[0]) for _, side in d.sides] for d in brief.discrepancies]
     ours.lead = said(brief.lead[0]) if brief.lead else None
     ours.timeline = [(said(e.sentence), e.kind, e.actors, e.when is not None) for e in brief.timeline]

@@ -3,7 +3,8 @@
 For each embedder, every article of ``--data`` (JSON Lines with ``text`` and a gold ``story``) gets
 the vector storyline gives it (the normalised mean of its sentence vectors). Quality: the share of
 articles whose nearest other article belongs to the same story (``nn_same_story``), and the gap
-between the mean cosine of same-story and different-story pairs. Speed: sentences per second.
+between the mean cosine of same-story and different-story pairs. Speed: sentences per second, of
+wall time and of CPU time (all threads).
 
     python bench/embed.py [--data ../shared/datasets/stories-ecbplus.jsonl] [--json]
 """
@@ -32,9 +33,9 @@ def evaluate(name: str, texts: list[str], stories: list[str]) -> dict[str, float
     embedder.embed(["warm up"])
     sentences = [[s for s in _SENTENCE.split(" ".join(t.split())) if s] or [t] for t in texts]
     flat = [s for group in sentences for s in group]
-    start = time.perf_counter()
+    start, cpu = time.perf_counter(), time.process_time()
     vectors = embedder.embed(flat)
-    elapsed = time.perf_counter() - start
+    elapsed, cpu = time.perf_counter() - start, time.process_time() - cpu
     articles, cursor = [], 0
     for group in sentences:
         articles.append(mean_vector(vectors[cursor : cursor + len(group)]))
@@ -54,6 +55,8 @@ def evaluate(name: str, texts: list[str], stories: list[str]) -> dict[str, float
             float(finite[same].mean() - finite[off_diagonal & ~same].mean()), 4
         ),
         "sentences_per_s": round(len(flat) / elapsed, 1),
+        # CPU seconds of every thread: the cost per core, whatever else the machine runs.
+        "sentences_per_cpu_s": round(len(flat) / cpu, 1),
         "sentences": len(flat),
     }
 
@@ -82,12 +85,12 @@ def main(argv: list[str] | None = None) -> int:
             )
         )
         return 0
-    print(f"{'embedder':<16}{'nn same story':>15}{'cos gap':>10}{'sent/s':>10}")
+    print(f"{'embedder':<16}{'nn same story':>15}{'cos gap':>10}{'sent/s':>10}{'sent/cpu-s':>12}")
     for name, result in results.items():
         mark = " (default)" if name == chosen else ""
         print(
             f"{name:<16}{result['nn_same_story']:>15.4f}{result['same_minus_different_cosine']:>10.4f}"
-            f"{result['sentences_per_s']:>10.1f}{mark}"
+            f"{result['sentences_per_s']:>10.1f}{result['sentences_per_cpu_s']:>12.1f}{mark}"
         )
     return 0
 

@@ -146,7 +146,7 @@ def load_keyed(data: Path, limit: int | None) -> list[Item]:
 
 def in_body(line: str, body_key: str) -> bool:
     """The line, normalised as our furniture stage compares lines, is a run of whole words of the body."""
-    from storyline.text.lines import normalize_line
+    from storyline.lines import normalize_line
 
     key = normalize_line(line)
     return bool(key) and f" {key} " in body_key
@@ -158,7 +158,7 @@ def audit(items: list[Item], examples: int = 15) -> dict[str, Any]:
     Kept furniture: lines of our text that are not in ``articleBody``. Lost text: lines we removed
     (by stage) that are in ``articleBody``. Counts in lines and words, with examples.
     """
-    from storyline.text.lines import normalize_line
+    from storyline.lines import normalize_line
 
     kept = kept_out = kept_out_words = 0
     removed: dict[str, list[int]] = {}

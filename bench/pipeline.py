@@ -67,8 +67,8 @@ def peer(pages: list[tuple[str, bytes]]) -> float:
 
 
 class TreeSampler:
-    """Peak resident memory of this process and every process under it (the engine's workers are
-    the forkserver's children, which getrusage's RUSAGE_CHILDREN never sees), sampled every 0.2 s."""
+    """Peak proportional memory (PSS) of this process and every process under it (the engine's workers are
+    the forkserver's children, which getrusage's RUSAGE_CHILDREN never sees), sampled every 0.5 s."""
 
     def __init__(self) -> None:
         import threading
@@ -84,11 +84,13 @@ class TreeSampler:
     def _run(self) -> None:
         import psutil
 
-        while not self._stop.wait(0.2):
+        while not self._stop.wait(0.5):
             try:
                 children = self._me.children(recursive=True)
-                sizes = [c.memory_info().rss for c in children]
-                total = self._me.memory_info().rss + sum(sizes)
+                # PSS, not RSS: forked workers share the runner's pages until they write them, and
+                # RSS would count those once per process.
+                sizes = [c.memory_full_info().pss for c in children]
+                total = self._me.memory_full_info().pss + sum(sizes)
             except psutil.Error:
                 continue
             self.peak_mb = max(self.peak_mb, total / 2**20)
@@ -121,7 +123,11 @@ def ours(pages: list[tuple[str, bytes]], workers: int, embedder: str | None = No
         marks: dict[str, float] = {}
 
         def on_progress(locator: str, outcome: str) -> None:
-            marks.setdefault(outcome, time.perf_counter())
+            # The last event of each kind: documents are all stored before the first analysis
+            # starts, and all analysed before the first is grouped.
+            marks["analyzed" if outcome == "analyzed" else "grouped" if outcome == "grouped" else "text"] = (
+                time.perf_counter()
+            )
 
         with TreeSampler() as memory:
             start = time.perf_counter()
@@ -130,10 +136,8 @@ def ours(pages: list[tuple[str, bytes]], workers: int, embedder: str | None = No
         with Store.open(storyline.StoreConfig.for_path(db)) as store:
             stories = len(store.stories())
     total = grouped - start
-    # The first article analysed ends the text phase (give or take one chunk's parse), the first
-    # grouped ends the analysis.
-    text_done = marks.get("analyzed", grouped)
-    analysed = marks.get("grouped", grouped)
+    text_done = marks.get("text", start)
+    analysed = marks.get("analyzed", text_done)
     return {
         "pages": len(pages),
         "ingested": len(report.ingested),

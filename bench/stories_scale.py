@@ -110,7 +110,7 @@ def load_from_store(size: int, seed: int = 7) -> dict[str, float]:
     from sqlalchemy import insert
 
     from storyline.config import PipelineConfig, StoreConfig
-    from storyline.pipeline import _load_grouper, _save_index
+    from storyline.pipeline.group import _load_grouper, _save_index
     from storyline.store import Store
     from storyline.store.schema import stories
 

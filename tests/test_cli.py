@@ -6,11 +6,12 @@ import json
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 from typer.testing import CliRunner
 
 from storyline.cli import app
-from tests.conftest import DEMO, DEMO_OUTLETS, ROOT
+from tests.conftest import DEMO, DEMO_OUTLETS, ROOT, TRUTH
 
 runner = CliRunner()
 
@@ -34,37 +35,61 @@ def test_help_is_instant_and_lists_commands() -> None:
 
 
 def test_ingest_articles_show_json(tmp_path: Path) -> None:
+    """The JSON of ingest, articles and show carries the demo's true values (demo/truth.json)."""
+    truth = json.loads(TRUTH.read_text(encoding="utf-8"))
     db = str(tmp_path / "t.db")
     result = runner.invoke(app, ["ingest", str(DEMO), "--db", db, "--json", "--outlets", str(DEMO_OUTLETS)])
     assert result.exit_code == 0, result.output
     report = json.loads(result.stdout)
-    assert report["ingested"] == 36 and len(report["skipped"]) == 3
-    assert {s["code"] for s in report["skipped"]} == {"empty", "binary"}
+    assert report["ingested"] == 36 and report["revised"] == 0 and report["unchanged"] == 0
+    assert len(report["article_ids"]) == 36
+    skipped = sorted((s["locator"].split("/corpus/", 1)[1], s["code"]) for s in report["skipped"])
+    assert skipped == sorted((s["path"], s["reason"]) for s in truth["skips"])
 
     listing = json.loads(runner.invoke(app, ["articles", "--db", db, "--json"]).stdout)
     assert len(listing) == 36
-    for item in listing:
-        for key in (
-            "id",
-            "url",
-            "locator",
-            "outlet",
-            "title",
-            "published",
-            "language",
-            "text",
-            "removed",
-            "repairs",
-        ):
-            assert key in item
-        assert all(set(r) >= {"text", "reason"} for r in item["removed"])
-        assert all(set(r) >= {"kind", "before", "after"} for r in item["repairs"])
-    assert any(item["repairs"] for item in listing)
-    pages = [item for item in listing if "/pages/" in item["locator"]]
-    assert pages and all(item["removed"] for item in pages)  # every saved page had a template
 
-    one = json.loads(runner.invoke(app, ["show", str(listing[0]["id"]), "--db", db, "--json"]).stdout)
-    assert one["text"] == listing[0]["text"]
+    def listed(path: str) -> dict[str, Any]:
+        file_part, _, url = path.partition("#")
+        found = [
+            item
+            for item in listing
+            if item["locator"].split("#", 1)[0].endswith(file_part) and (not url or item["url"] == url)
+        ]
+        assert len(found) == 1, path
+        return found[0]
+
+    for expected in truth["articles"]:
+        item = listed(expected["path"])
+        where = expected["path"]
+        assert item["title"] == expected["title"], where
+        assert item["outlet"] == expected["outlet"], where
+        assert item["language"] == expected["language"], where
+        assert item["genre"] == expected["genre"], where
+        # Every saved page is HTML; a text file is text; a JSON Lines record is what its field holds.
+        kind = (
+            "html"
+            if where.startswith(("pages/", "feeds/")) or "html-in-jsonl" in expected["flaws"]
+            else "text"
+        )
+        assert item["content_kind"] == kind, where
+        if item["published"] is not None:  # a text file that states no date has none
+            assert item["published"][:10] == expected["published"][:10], where
+        else:
+            assert where.startswith("text/") and item["date_source"] is None, where
+        # The flaws the corpus was built with are repaired, and the repairs say so.
+        kinds = {r["kind"] for r in item["repairs"]}
+        for flaw in ("lossy-mojibake", "merged-words"):
+            assert (flaw in kinds) == (flaw in expected["flaws"]), (where, flaw, kinds)
+        if where.startswith("pages/"):  # every saved page had a template, removed with its reasons
+            assert item["removed"] and all(r["reason"] and r["stage"] for r in item["removed"]), where
+        for phrase in expected["must_not_contain"]:
+            assert phrase not in item["text"], (where, phrase)
+
+    first = listed(truth["articles"][0]["path"])
+    one = json.loads(runner.invoke(app, ["show", str(first["id"]), "--db", db, "--json"]).stdout)
+    assert one["id"] == first["id"] and one["title"] == truth["articles"][0]["title"]
+    assert one["text"] == first["text"] and one["removed"] == first["removed"]
 
 
 def test_show_prints_headings_removed_and_repairs(tmp_path: Path) -> None:

@@ -12,6 +12,8 @@ import time
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 import storyline
 from tests.conftest import DEMO, ROOT, demo_config
 
@@ -97,6 +99,7 @@ def _count(db: Path) -> int:
         return 0
 
 
+@pytest.mark.slow  # ingests in a child process killed with kill -9, then again to the end
 def test_kill_9_then_rerun_finishes_without_loss_or_duplicates(tmp_path: Path) -> None:
     folder = tmp_path / "many"
     folder.mkdir()

@@ -12,7 +12,8 @@ from tests.conftest import DATASETS, ROOT, need
 
 sys.path.insert(0, str(ROOT / "bench"))
 
-pytestmark = pytest.mark.gate
+# Each runs a benchmark on shared data (ECB+, CNN/DailyMail, the extraction pages): minutes, so slow too.
+pytestmark = [pytest.mark.gate, pytest.mark.slow]
 
 # Measured 2026-11-29 with `python bench/extraction.py` (F1 0.9377, trafilatura 0.9249 in the same run).
 EXTRACTION_F1 = 0.935

@@ -108,16 +108,11 @@ def analyze(db: DbArg = None, *, everything: bool = False, config: PipelineConfi
 
 def entities(db: DbArg = None) -> list[CanonicalEntity]:
     """People, organisations, places and countries across all articles, with the titles each source gives."""
-    from storyline.nlp.entities import resolve
+    from storyline.nlp.entities import resolve_articles
     from storyline.store import Store
 
     with Store.open(_store_config(db)) as store:
-        items = [
-            (s.id, s.article.outlet or s.article.locator, s.analysis.entities)
-            for s in store.iter_articles()
-            if s.analysis is not None
-        ]
-    return resolve(items)
+        return resolve_articles((s.id, s.article, s.analysis) for s in store.iter_articles())
 
 
 def events(db: DbArg = None) -> list[dict[str, object]]:
@@ -178,16 +173,14 @@ class StoryView:
 
 def story(story_id: int, db: DbArg = None) -> StoryView:
     """One story by id (an id merged away leads to the story it went into); raises NotFound."""
-    from storyline.nlp.entities import resolve
+    from storyline.nlp.entities import resolve_articles
     from storyline.store import Store
 
     with Store.open(_store_config(db)) as store:
         found = store.story(story_id)
         members = store.articles_by_ids([a.id for a in found.articles])
-    analysed = [m for m in members if m.analysis is not None]
-    entities = resolve((m.id, m.article.outlet or m.article.locator, m.analysis.entities) for m in analysed)  # type: ignore[union-attr]
-    entities.sort(key=lambda e: (-len(e.article_ids), e.name))
-    return StoryView(found, entities, _events(analysed))
+    entities = resolve_articles((m.id, m.article, m.analysis) for m in members)
+    return StoryView(found, entities, _events(m for m in members if m.analysis is not None))
 
 
 def _events(members: Iterable[StoredArticle]) -> list[dict[str, object]]:

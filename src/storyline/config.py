@@ -16,6 +16,13 @@ DEFAULT_MAX_BYTES = 20 * 1024 * 1024
 # weights under onnxruntime: the same nearest-neighbour accuracy on ECB+ as "minilm" (torch) at five
 # times its speed; "minilm-static" is faster still but separates stories worse.
 DEFAULT_EMBEDDER = "minilm-onnx"
+# A sentence is hedged (speculation) when its hedge score is at least this. The score is a
+# probability (nlp/hedges.py: a logistic model over cue words, plus a fixed prior for each strong
+# hedge), so this is where speculation becomes more likely than not. The one cut everywhere a
+# sentence is called hedged (``Sentence.hedged``): an article's hedge share and genre, an event's
+# modality, a brief's speculation and lead, the terminal and web views. bench/briefs_quality.py
+# scores it against hand labels ("speculation (sentences)": precision 0.85, recall 0.78).
+HEDGE_THRESHOLD = 0.5
 
 
 def default_db_path() -> Path:
@@ -95,7 +102,7 @@ class ExtractConfig:
 class FurnitureConfig:
     """Site furniture: paywall, subscription, share, follow, comment and cookie prompts, navigation
     menus, read-more and previous/next links, related lists, image credits, ads, timestamps; the
-    named kinds are in ``storyline.text.lines`` (each a whole-line pattern or shape, see there)."""
+    named kinds are in ``storyline.lines`` (each a whole-line pattern or shape, see there)."""
 
     # Furniture is short; a long line that happens to contain "subscribe" is article text.
     max_words: int = 14
@@ -256,9 +263,21 @@ class SummaryConfig:
     # already, and is never chosen above ``max_redundancy`` (it would say the same thing again).
     redundancy_weight: float = 0.5
     max_redundancy: float = 0.9
+    # How much a summary says: one sentence (short), three (medium, what Lead-3 and the CNN/DailyMail
+    # highlights give), or sentences up to about this many words (long: a paragraph)...
+    short_sentences: int = 1
+    medium_sentences: int = 3
     long_words: int = 120
+    # ...where a sentence that would take a long summary past this multiple of ``long_words`` is
+    # passed over for a shorter one (a paragraph may run a little long, not double).
+    long_overshoot: float = 1.25
+    # A sentence opening with a quotation is someone's words, rarely the news itself: it loses this
+    # much. Longer sentences carry more of the story: they gain ``length_weight`` times their length
+    # in words over ``length_cap_words`` (capped at 1: a run-on sentence is no better). Both are off:
+    # ``bench/summaries.py --tune`` grids them (0, 0.2, 0.4) and they did not help ROUGE.
     quote_penalty: float = 0.0
     length_weight: float = 0.0
+    length_cap_words: int = 30
 
 
 @dataclass(frozen=True, slots=True)
@@ -291,8 +310,7 @@ class HedgeConfig:
         "arguably", "unless",
     )  # fmt: skip
     strong_prior: float = 0.35
-    # At or above this probability a sentence is hedged (the brief's BriefConfig.hedged agrees).
-    threshold: float = 0.5
+    # Where a score makes a sentence hedged: HEDGE_THRESHOLD (one cut for every stage).
 
 
 @dataclass(frozen=True, slots=True)
@@ -310,21 +328,65 @@ class BriefConfig:
     # to it (the looser cosine the strict citation rule replaced): a paraphrase too loose to cite
     # still means the claim is not one outlet's alone.
     echo: float = 0.72
-    # ...and a sentence is speculation at or above this hedge score.
-    hedged: float = 0.5
     # Two figures of one noun are compared only when their sentences are at least this close in
     # meaning (embedding cosine) and set in the same context (compare.same_context).
     same_figure: float = 0.3
     # A timeline entry needs a time in its sentence ("on Friday", "in 2006"): an undated mention of
     # an arrest is more often background than the arrest itself.
     timeline_needs_time: bool = True
-    # Facts that at least this share of the story's independent outlets report are "agreed".
+    # Facts that at least this share of the story's independent outlets report are "agreed", and
+    # never fewer than ``agreed_min_outlets``: one outlet alone agrees with nobody.
     agreed_share: float = 0.5
+    agreed_min_outlets: int = 2
+    # A fact is speculation when more than this share of its sentences are hedged (most of the
+    # outlets that state it hedge it).
+    hedged_fact_share: float = 0.5
     # How many key developments each length shows.
     developments: dict[str, int] = field(default_factory=lambda: {"short": 2, "medium": 4, "long": 8})
     # How many agreed, single-source and speculative items each length lists.
     items: dict[str, int] = field(default_factory=lambda: {"short": 2, "medium": 4, "long": 6})
     max_items: int = 6
+    # A fact's importance (what the lead and the developments are chosen by): the share of the
+    # story's outlets that state it, plus exp(-position / ``fact_position_decay``) for the earliest
+    # place it stands in an article (news tells what happened first), plus its cosine to the
+    # story's centre, less ``hedged_penalty`` when its wording is hedged (a brief says what
+    # happened before what may happen: the penalty outweighs the whole share of outlets).
+    fact_position_decay: float = 4.0
+    hedged_penalty: float = 1.0
+    # A development is dropped when its cosine to the lead or to a development already chosen is at
+    # least the summaries' max_redundancy less this margin: a restatement of a fact shown is no
+    # new development.
+    development_margin: float = 0.1
+    # The lead is the fact that best opens the brief: its importance plus these bonuses. Standing
+    # first (then second) among its article's sentences that could open a summary: where news
+    # says what happened...
+    lead_first: float = 1.0
+    lead_second: float = 0.5
+    # ...less this when it is quoted (someone's words, rarely what happened)...
+    lead_quote_penalty: float = 0.75
+    # ...plus, for the best asserted event in it (not hedged or negated), ``event_headline`` for a
+    # kind that says what happened (a meeting, an arrest, a death) or ``event_other`` for another,
+    # ``event_actor`` for each party taking part (up to ``event_actors``) and ``event_place`` for a
+    # place: who did what where is what a lead tells.
+    event_headline: float = 0.5
+    event_other: float = 0.2
+    event_actor: float = 0.25
+    event_actors: int = 2
+    event_place: float = 0.25
+    # An event's own date ("on May 3") is trusted only within this many days of its article's date:
+    # a month named in a quote or in background is not when the event happened.
+    event_date_days: float = 31.0
+    # Two figures of one noun are not compared when one is this many times the other: they count
+    # different things (31 clinics, 30,000 clinics); a source is not off by an order of magnitude.
+    figures_apart: float = 10.0
+    # Two figures' sentences must share this many content words besides what they count: one is
+    # often chance ("said", a weekday), two tie the sentences to one event.
+    figure_context_words: int = 2
+
+    def __post_init__(self) -> None:
+        missing = {"short", "medium", "long"} - set(self.developments)
+        if missing:
+            raise ValueError(f"BriefConfig.developments needs a count for {', '.join(sorted(missing))}")
 
 
 @dataclass(frozen=True, slots=True)

@@ -7,13 +7,16 @@ what was extracted, what was removed and what was repaired can always be traced 
 from __future__ import annotations
 
 import hashlib
+import json
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, fields
 from datetime import UTC, datetime, timedelta
 from enum import StrEnum
 from types import MappingProxyType
 from typing import Any
+
+from storyline.config import HEDGE_THRESHOLD
 
 BLOCK_SEPARATOR = "\n\n"
 
@@ -29,7 +32,10 @@ class SourceKind(StrEnum):
 
 
 class ContentKind(StrEnum):
-    """What the bytes are, sniffed from the content (not only the file name)."""
+    """What the bytes are, sniffed from the content (not only the file name): sources/sniff.py
+    decides, once, for every document; a container (feed, JSON Lines, WARC) is opened there and
+    each of its entries given a kind of its own, so a document reaching extraction is HTML or TEXT
+    (or, rarely, text that merely looks like a container, which extraction reads as text)."""
 
     HTML = "html"
     TEXT = "text"
@@ -119,7 +125,9 @@ class RawDocument:
     ``locator`` names the document uniquely and stably: a file path, a URL, or a container
     path plus ``#`` and the entry key (a feed item's id, a JSON Lines line number).
     ``hints`` carries metadata a container already gives (feed title, JSON ``published``...),
-    which extraction prefers to guessing.
+    which extraction prefers to guessing. ``kind`` is where it came from; ``content_kind`` what its
+    bytes are, set by the source that read it (None only for a document built by hand: extraction
+    then sniffs it).
     """
 
     locator: str
@@ -129,6 +137,7 @@ class RawDocument:
     url: str | None = None
     content_type: str | None = None
     hints: Mapping[str, str] = field(default_factory=dict)
+    content_kind: ContentKind | None = None
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "hints", _frozen(self.hints))
@@ -285,6 +294,32 @@ class Sentence:
     hedge: float = 0.0
     cues: tuple[str, ...] = ()
 
+    @property
+    def hedged(self) -> bool:
+        """Speculation: a hedge score at or above the one threshold (config.HEDGE_THRESHOLD)."""
+        return self.hedge >= HEDGE_THRESHOLD
+
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-ready view, the shape of ``storyline articles --json``'s sentences."""
+        return {
+            "start": self.start,
+            "end": self.end,
+            "text": self.text,
+            "kind": self.kind.value,
+            "hedge": self.hedge,
+            "cues": list(self.cues),
+        }
+
+    def to_row(self) -> list[Any]:
+        """The stored form: a bare list (an article has hundreds of sentences; keys would double
+        the size of every stored analysis). Read back by :meth:`from_row`."""
+        return [self.start, self.end, self.text, self.kind.value, self.block, self.hedge, list(self.cues)]
+
+    @classmethod
+    def from_row(cls, row: Sequence[Any]) -> Sentence:
+        start, end, text, kind, block, hedge, cues = row
+        return cls(start, end, text, BlockKind(kind), block, hedge, tuple(cues))
+
 
 @dataclass(frozen=True, slots=True)
 class Analysis:
@@ -301,24 +336,41 @@ class Analysis:
     analysed_chars: int | None = None
 
     def to_dict(self) -> dict[str, Any]:
+        """A JSON-ready view, merged into a stored article's (``storyline articles --json``)."""
         return {
             "genre": self.genre.value,
             "hedge_share": self.hedge_share,
             "analysed_chars": self.analysed_chars,
             "entities": [entity.to_dict() for entity in self.entities],
             "events": [event.to_dict() for event in self.events],
-            "sentences": [
-                {
-                    "start": s.start,
-                    "end": s.end,
-                    "text": s.text,
-                    "kind": s.kind.value,
-                    "hedge": s.hedge,
-                    "cues": list(s.cues),
-                }
-                for s in self.sentences
-            ],
+            "sentences": [s.to_dict() for s in self.sentences],
         }
+
+    def to_record(self) -> dict[str, Any]:
+        """The stored form (the columns of the store's ``analyses`` table that the analysis owns):
+        sentences, entities and events as JSON text. Read back by :meth:`from_record`."""
+        return {
+            "content_hash": self.content_hash,
+            "genre": self.genre.value,
+            "hedge_share": self.hedge_share,
+            "sentences": json.dumps([s.to_row() for s in self.sentences], ensure_ascii=False),
+            "entities": json.dumps([e.to_dict() for e in self.entities], ensure_ascii=False),
+            "events": json.dumps([e.to_dict() for e in self.events], ensure_ascii=False),
+            "analysed_chars": self.analysed_chars,
+        }
+
+    @classmethod
+    def from_record(cls, record: Mapping[str, Any]) -> Analysis:
+        """An analysis from its stored form (:meth:`to_record`; extra columns are ignored)."""
+        return cls(
+            record["content_hash"],
+            tuple(Sentence.from_row(row) for row in json.loads(record["sentences"])),
+            Genre(record["genre"]),
+            float(record["hedge_share"]),
+            tuple(Entity.from_dict(item) for item in json.loads(record["entities"])),
+            tuple(Event.from_dict(item) for item in json.loads(record["events"])),
+            record["analysed_chars"],
+        )
 
 
 class EntityType(StrEnum):
@@ -336,6 +388,13 @@ class Mention:
     start: int
     end: int
 
+    def to_dict(self) -> dict[str, Any]:
+        return {"text": self.text, "start": self.start, "end": self.end}
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Mention:
+        return cls(data["text"], data["start"], data["end"])
+
 
 @dataclass(frozen=True, slots=True)
 class Entity:
@@ -352,8 +411,18 @@ class Entity:
             "name": self.name,
             "type": self.type.value,
             "titles": list(self.titles),
-            "mentions": [{"text": m.text, "start": m.start, "end": m.end} for m in self.mentions],
+            "mentions": [m.to_dict() for m in self.mentions],
         }
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Entity:
+        """The entity :meth:`to_dict` gave (the store keeps entities in that form)."""
+        return cls(
+            data["name"],
+            EntityType(data["type"]),
+            tuple(Mention.from_dict(m) for m in data["mentions"]),
+            tuple(data["titles"]),
+        )
 
 
 class Modality(StrEnum):
@@ -389,6 +458,21 @@ class Event:
             "duration": self.duration,
             "modality": self.modality.value,
         }
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Event:
+        """The event :meth:`to_dict` gave (the store keeps events in that form)."""
+        return cls(
+            data["kind"],
+            data["trigger"],
+            data["sentence"],
+            tuple(data["actors"]),
+            data["place"],
+            data["time_text"],
+            data["date"],
+            data["duration"],
+            Modality(data["modality"]),
+        )
 
 
 @dataclass(frozen=True, slots=True)

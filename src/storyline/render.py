@@ -203,7 +203,7 @@ def print_article(stored: StoredArticle, *, show_removed: bool, show_repairs: bo
     )
     console.print(_cell(meta, style="dim"))
     if stored.analysis:
-        hedged = [s for s in stored.analysis.sentences if s.hedge >= 0.5]
+        hedged = [s for s in stored.analysis.sentences if s.hedged]
         console.print(
             Text(
                 f"genre: {stored.analysis.genre.value} · {len(hedged)} of {len(stored.analysis.sentences)} "
@@ -246,7 +246,7 @@ def print_article(stored: StoredArticle, *, show_removed: bool, show_repairs: bo
             )
             console.print(_cell(line))
     if stored.analysis:
-        hedged = [s for s in stored.analysis.sentences if s.hedge >= 0.5]
+        hedged = [s for s in stored.analysis.sentences if s.hedged]
         if hedged:
             console.print(f"[bold]Speculation ({len(hedged)} sentences)[/bold]")
             for sentence in hedged[:8]:

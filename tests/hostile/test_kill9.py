@@ -83,7 +83,7 @@ def test_kill9_at_random_points_then_rerun_equals_a_clean_run(clean_demo: CleanR
 # its own process just before its (N+1)th call: a kill at an exact point, not a lucky delay.
 _DIE_AT = """
 import os, signal, sys
-import storyline.pipeline as pipeline
+import storyline.pipeline.run as pipeline
 from storyline.store import Store
 from storyline.cli import main
 target, after = sys.argv[1], int(sys.argv[2])

@@ -13,10 +13,10 @@ from hypothesis import strategies as st
 
 from storyline.config import ExtractConfig, FurnitureConfig
 from storyline.errors import InputError
+from storyline.lines import line_key
 from storyline.model import Article, Block, BlockKind, RawDocument, SourceKind
 from storyline.text.extract import extract
 from storyline.text.furniture import OutletEvidence, remove_furniture
-from storyline.text.lines import line_key
 
 SETTINGS = settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 

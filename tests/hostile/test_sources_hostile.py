@@ -210,6 +210,7 @@ def test_huge_feed_of_guids_gives_two_skips_not_one_per_item(tmp_path: Path) -> 
     assert "3000 items; only the first 1000" in messages["too-many-items"]
 
 
+@pytest.mark.slow  # the whole generated hostile corpus (bombs, 6000 feed items...) in one ingest
 def test_whole_hostile_corpus_in_one_ingest(tmp_path: Path) -> None:
     """make_corpus.make_all as a user would meet it: one folder, every case, one run."""
     # 6000 feed items: over the default cap of 5000, and quick to parse (50,000 take feedparser ~10 s).

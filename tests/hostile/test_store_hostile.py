@@ -85,6 +85,7 @@ def _hold_write_lock(db: Path, seconds: float, holding: threading.Event) -> None
         connection.close()
 
 
+@pytest.mark.slow  # needs the clean demo run (the whole demo ingested in a child process)
 def test_a_reader_never_waits_on_a_writer(clean_demo: CleanRun, tmp_path: Path) -> None:
     db = tmp_path / "held.db"
     shutil.copy(clean_demo.db, db)

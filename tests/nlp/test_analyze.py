@@ -5,7 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 import storyline
+from storyline.config import HEDGE_THRESHOLD
 from storyline.model import BlockKind, Genre
 from storyline.nlp.hedges import score
 from storyline.store import StoredArticle
@@ -64,14 +67,23 @@ def test_analysis_runs_once_per_text(tmp_path: Path) -> None:
     assert storyline.analyze(db, everything=True) == 5
 
 
-def test_json_carries_sentences_and_genre(demo_db: Path) -> None:
-    item = storyline.articles(db=demo_db)[0].to_dict()
-    assert item["genre"] in {g.value for g in Genre}
-    assert item["sentences"] and {"text", "start", "end", "kind", "hedge", "cues"} <= set(
-        item["sentences"][0]
-    )
+def test_json_carries_sentences_and_genre(
+    demo_articles: dict[str, StoredArticle], truth: dict[str, Any]
+) -> None:
+    for expected in truth["articles"][:6]:
+        item = demo_articles[expected["path"]].to_dict()
+        assert item["genre"] == expected["genre"], expected["path"]
+        assert item["sentences"], expected["path"]
+        for sentence in item["sentences"]:
+            # Each sentence is the article's text at its offsets, of a kind of block, its hedge a
+            # probability with the cues that raised it when it is hedged.
+            assert item["text"][sentence["start"] : sentence["end"]] == sentence["text"]
+            assert sentence["kind"] in {k.value for k in BlockKind}
+            assert 0.0 <= sentence["hedge"] <= 1.0
+            assert sentence["cues"] or sentence["hedge"] < HEDGE_THRESHOLD, sentence
 
 
+@pytest.mark.slow  # the whole demo analysed twice, once in worker processes: 11 s
 def test_worker_processes_give_the_same_analysis(tmp_path: Path) -> None:
     from storyline.config import AnalyzeConfig, EngineConfig, PipelineConfig
     from tests.conftest import DEMO

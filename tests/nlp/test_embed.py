@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+import pytest
 
 import storyline
 from storyline.config import DEFAULT_EMBEDDER
@@ -59,6 +60,7 @@ def test_article_vectors_group_the_same_event(
     assert np.mean(same) > np.mean(different) + 0.2
 
 
+@pytest.mark.slow  # distils the static model from MiniLM: 164 s on a busy 2-core machine
 def test_static_embedder_is_distilled_offline_and_cached(tmp_path: Path, monkeypatch: Any) -> None:
     from storyline.nlp.embed import MiniLMStatic
 
@@ -77,6 +79,7 @@ def test_static_embedder_is_distilled_offline_and_cached(tmp_path: Path, monkeyp
     assert float(vectors[0] @ vectors[1]) > float(vectors[0] @ vectors[2])
 
 
+@pytest.mark.slow  # loads torch and exports the ONNX model: 12 s
 def test_onnx_embedder_agrees_with_the_torch_model(
     tmp_path: Path, monkeypatch: Any, demo_articles: dict[str, StoredArticle]
 ) -> None:

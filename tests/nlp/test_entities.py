@@ -6,8 +6,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import storyline
-from storyline.model import Entity, EntityType, Mention
-from storyline.nlp.entities import resolve
+from storyline.model import Analysis, Article, Entity, EntityType, Genre, Mention
+from storyline.nlp.entities import resolve, resolve_articles
 from storyline.store import StoredArticle
 
 
@@ -56,6 +56,34 @@ def test_one_person_across_spellings() -> None:
     assert main.article_ids == (1, 2, 3)
     assert set(main.aliases) | {main.name} == {"Ebrahim Raisi", "Ibrahim Raisi", "Raisi"}
     assert main.titles_by_source == {"A": ("President",), "B": ("Iran's president",)}
+
+
+def test_articles_speak_for_their_outlet_or_themselves() -> None:
+    """Entities across articles: by outlet, by the article's own locator when its outlet is unknown,
+    and an article not analysed yet passed over."""
+    shoigu = Entity(
+        "Sergei Shoigu", EntityType.PERSON, (Mention("Sergei Shoigu", 0, 13),), ("defence minister",)
+    )
+
+    def article(locator: str, outlet: str | None) -> Article:
+        return Article(locator, "h", "Talks", (), outlet=outlet)
+
+    def analysis(*titles: str) -> Analysis:
+        entity = Entity(shoigu.name, shoigu.type, shoigu.mentions, titles)
+        return Analysis("h", (), Genre.REPORT, 0.0, (entity,))
+
+    merged = resolve_articles(
+        [
+            (1, article("a.html", "Harbor Courier"), analysis("defence minister")),
+            (2, article("notes/b.txt", None), analysis("Russia's defence minister")),
+            (3, article("c.html", "Meridian Wire"), None),
+        ]
+    )
+    assert [(e.name, e.article_ids) for e in merged] == [("Sergei Shoigu", (1, 2))]
+    assert merged[0].titles_by_source == {
+        "Harbor Courier": ("defence minister",),
+        "notes/b.txt": ("Russia's defence minister",),
+    }
 
 
 def test_demo_conflicting_titles_are_kept_by_source(demo_db: Path) -> None:

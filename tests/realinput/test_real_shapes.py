@@ -8,6 +8,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from tests.realinput.make_corpus import FURNITURE, KEEP_WORDS, make
 
 
@@ -20,6 +22,7 @@ def _cli(*args: str) -> str:
     return done.stdout
 
 
+@pytest.mark.slow  # the whole CLI in child processes, each loading spaCy and the embedder
 def test_real_shapes_through_the_cli(tmp_path: Path) -> None:
     expected = make(tmp_path / "in")
     db = str(tmp_path / "s.db")

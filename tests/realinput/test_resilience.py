@@ -70,7 +70,7 @@ def test_a_failure_grouping_one_article_is_recorded_and_retried(
 ) -> None:
     """Fault injection: grouping raises on one article only. The batch goes on, the failure is
     listed with the skips, and the next ingest places the article."""
-    import storyline.pipeline as pipeline
+    import storyline.pipeline.group as pipeline
 
     folder = tmp_path / "in"
     folder.mkdir()

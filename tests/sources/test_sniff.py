@@ -67,3 +67,32 @@ def test_gzipped_pages_are_read(tmp_path: Path) -> None:
     report = storyline.ingest([tmp_path / "page.html.gz"], db=tmp_path / "t.db")
     assert len(report.ingested) == 1
     assert "Kirkby" in (storyline.articles(db=tmp_path / "t.db")[0].article.title or "")
+
+
+def test_sources_give_every_document_its_content_kind(tmp_path: Path) -> None:
+    """Sniffed once, by the source: each file, feed item and JSON Lines record carries what it is."""
+    from storyline.config import FetchConfig, SourceConfig
+    from storyline.model import RawDocument, Skip
+    from storyline.sources import iter_documents
+
+    inputs = [
+        DEMO / "pages/harbor-courier/kirkby-town-win-northern-cup.html",
+        DEMO / "text/lakeside-observer/rescuers-search-vietnam-landslide.txt",
+        DEMO / "exports/clippings.jsonl",
+    ]
+    # Feed items are read from their own content (no page fetched for a teaser).
+    fetch = FetchConfig(fetch_feed_links=False)
+    documents = [d for d in iter_documents(inputs, SourceConfig(), fetch) if isinstance(d, RawDocument)]
+    kinds = {d.locator.rsplit("/", 1)[-1]: d.content_kind for d in documents}
+    assert kinds["kirkby-town-win-northern-cup.html"] is ContentKind.HTML
+    assert kinds["rescuers-search-vietnam-landslide.txt"] is ContentKind.TEXT
+    records = [d for d in documents if "clippings.jsonl#" in d.locator]
+    assert records and all(d.content_kind in (ContentKind.HTML, ContentKind.TEXT) for d in records)
+    feed = list(iter_documents([DEMO / "feeds/meridian-wire-rss.xml"], SourceConfig(), fetch))
+    items = [d for d in feed if isinstance(d, RawDocument)]
+    assert items and all(d.content_kind is not None for d in items)
+    # An entry whose bytes are binary is a named skip at the source, before extraction.
+    binary = tmp_path / "bad.jsonl"
+    binary.write_text('{"title": "x", "text": "\\u0000\\u0001\\u0002\\u0003\\u0004\\u0005"}\n')
+    (skip,) = iter_documents([binary], SourceConfig(), fetch)
+    assert isinstance(skip, Skip) and skip.code == "binary", skip

@@ -239,6 +239,7 @@ def _watch_process(feeds: Path, db: Path) -> subprocess.CompletedProcess[str]:
     )
 
 
+@pytest.mark.slow  # two watchers in turn over a live local feed: 12 s
 def test_a_restarted_watcher_sees_the_stored_state(server: Server, tmp_path: Path) -> None:
     # No validators (/plain/): the second run gets the whole feed again and must know its items.
     server.write_feed("feed.xml", ["cup-final.html"])
@@ -288,6 +289,7 @@ def _wait_for(condition: Callable[[], bool], seconds: float = 120.0) -> None:
         time.sleep(0.1)
 
 
+@pytest.mark.slow  # a watcher in a child process, stopped by SIGTERM: 9.5 s
 def test_sigterm_stops_a_running_watcher_cleanly(server: Server, tmp_path: Path) -> None:
     server.write_feed("feed.xml", ["cup-final.html"])
     feeds = _feeds_file(tmp_path, f"{server.base}/feed.xml")

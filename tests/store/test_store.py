@@ -8,7 +8,17 @@ from pathlib import Path
 from sqlalchemy import inspect, text
 
 from storyline.config import StoreConfig
-from storyline.model import Article, Block, BlockKind, RawDocument, Removal, Repair, Skip, SourceKind
+from storyline.model import (
+    Article,
+    Block,
+    BlockKind,
+    ContentKind,
+    RawDocument,
+    Removal,
+    Repair,
+    Skip,
+    SourceKind,
+)
 from storyline.store import Store
 from storyline.store.schema import MIGRATIONS
 
@@ -49,6 +59,8 @@ def test_article_round_trip(store: Store) -> None:
     stored = store.article(article_id)
     assert stored.article == _article(raw)
     assert store.raw_document(article_id).content == raw.content
+    # Read back with the kind its article was extracted as, so extracting it again sniffs nothing.
+    assert store.raw_document(article_id).content_kind is ContentKind.HTML
     assert store.line_counts("City News", {"k1", "k3"}) == {"k1": 1}
 
 

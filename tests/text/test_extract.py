@@ -93,3 +93,28 @@ def test_seed_headings_are_headings(seed_articles: dict[str, StoredArticle]) -> 
         for block in stored.article.blocks:
             if block.kind is BlockKind.HEADING:
                 assert len(block.text.split()) <= 14
+
+
+def test_extraction_reads_the_kind_the_source_gave() -> None:
+    """The content kind a source recorded decides how a document is read (it is not sniffed again);
+    a document built without one is sniffed."""
+    from datetime import UTC, datetime
+
+    from storyline.config import ExtractConfig
+    from storyline.model import ContentKind, RawDocument, SourceKind
+    from storyline.text.extract import extract
+
+    page = (
+        b"<html><body><article><h1>Harbour bridge reopens</h1>"
+        b"<p>The harbour bridge reopened to traffic on Monday after three weeks of repairs.</p>"
+        b"<p>Engineers replaced two expansion joints and resurfaced the whole deck, the city said.</p>"
+        b"<p>Buses will return to their usual routes from Tuesday morning, the transport office added.</p>"
+        b"</article></body></html>"
+    )
+    raw = RawDocument("page.html", SourceKind.FILE, page, datetime(2026, 1, 2, tzinfo=UTC))
+    assert extract(raw, ExtractConfig()).content_kind is ContentKind.HTML
+    told = RawDocument(
+        "page.html", SourceKind.FILE, page, datetime(2026, 1, 2, tzinfo=UTC), content_kind=ContentKind.TEXT
+    )
+    as_text = extract(told, ExtractConfig())
+    assert as_text.content_kind is ContentKind.TEXT and "<p>" in as_text.text

@@ -8,10 +8,10 @@ from typing import Any
 import pytest
 
 from storyline.config import ExtractConfig, FurnitureConfig
+from storyline.lines import classify_line, line_key
 from storyline.model import Article, Block, BlockKind
 from storyline.store import StoredArticle
 from storyline.text.furniture import OutletEvidence, remove_furniture
-from storyline.text.lines import classify_line, line_key
 from tests.conftest import DATASETS, need
 
 
@@ -261,9 +261,9 @@ def test_dev_extraction_pages_lose_furniture_not_text() -> None:
 
     from storyline.config import ExtractConfig, PipelineConfig
     from storyline.errors import InputError
+    from storyline.lines import normalize_line
     from storyline.model import RawDocument, SourceKind
     from storyline.pipeline import process
-    from storyline.text.lines import normalize_line
 
     data = need(DATASETS / "extraction")
     truth = json.loads((data / "ground-truth.json").read_text(encoding="utf-8"))

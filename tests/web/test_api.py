@@ -3,6 +3,7 @@ CLI's ``--json``, errors as JSON with a remedy, the token, the body limit, secur
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -74,15 +75,27 @@ def test_story_brief_article_and_exports(client: TestClient, db: Path) -> None:
     assert article["summary"]["kind"] == "article" and article["summary"]["lead"]
 
 
-def test_lists(client: TestClient) -> None:
-    assert client.get("/api/entities", params={"type": "person"}).json()
-    assert client.get("/api/events").json()
-    assert client.get("/api/threads").json()[0]["stories"]
-    codes = {s["code"] for s in client.get("/api/skips").json()}
-    assert {"empty", "binary"} <= codes
+def test_lists(client: TestClient, db: Path) -> None:
+    people = client.get("/api/entities", params={"type": "person"}).json()
+    assert people == _as_json([e.to_dict() for e in storyline.entities(db) if e.type.value == "person"])
+    assert {"Helena Amaral", "Duarte Meireles", "Rui Valadares"} <= {p["name"] for p in people}
+    events = client.get("/api/events").json()
+    assert events == _as_json(storyline.events(db))
+    assert {"meeting", "talks", "visit"} <= {e["kind"] for e in events}
+    # The demo's one thread (truth.json's T1): the Lisbon visit, then the Brasília talks.
+    (thread,) = client.get("/api/threads").json()
+    titles = [s["title"] for s in thread["stories"]]
+    assert len(titles) == 2 and titles[0].startswith("Amaral and Meireles") and "Brasília" in titles[1]
+    skipped = sorted((s["locator"].rsplit("/", 1)[1], s["code"]) for s in client.get("/api/skips").json())
+    assert skipped == [("broken-upload.html", "binary"), ("chart.png", "binary"), ("empty.txt", "empty")]
     hits = client.get("/api/search", params={"q": "pension rights"}).json()
     assert hits and "[" in hits[0]["snippet"]
     assert client.get("/api/search", params={"q": '"NEAR( *'}).status_code == 200  # no FTS syntax passes
+
+
+def _as_json(data: object) -> object:
+    """``data`` as it reads back from JSON (tuples become lists, dates strings)."""
+    return json.loads(json.dumps(data))
 
 
 def test_errors_are_json_with_a_remedy(client: TestClient) -> None:

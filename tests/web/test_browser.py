@@ -7,8 +7,12 @@ import re
 from typing import Any
 
 import httpx
+import pytest
 
 from tests.web.conftest import Server, screenshot
+
+# A real browser against a real server over the demo store: seconds a page (`-m "not slow"` skips it).
+pytestmark = pytest.mark.slow
 
 
 def _story_with_most_outlets(server: Server) -> dict[str, Any]:

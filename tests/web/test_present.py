@@ -33,7 +33,7 @@ def test_article_blocks_keep_every_character(demo_db: object) -> None:
     import storyline
 
     for stored in storyline.articles(demo_db)[:10]:  # type: ignore[arg-type]
-        views = present.blocks(stored, 0.5)
+        views = present.blocks(stored)
         rebuilt = [("".join(s.text for s in v.segments)) for v in views]
         assert rebuilt == [b.text for b in stored.article.blocks]
         anchors = [s.sentence for v in views for s in v.segments if s.sentence is not None]

@@ -97,7 +97,7 @@ def brief_article(source: Source, config: BriefConfig | None = None, length: Len
     hedged = [
         i
         for i, s in enumerate(source.analysis.sentences)
-        if s.hedge >= config.hedged and i not in chosen and eligible(s, config.summary)
+        if s.hedged and i not in chosen and eligible(s, config.summary)
     ]
     speculation = tuple(_sentence([source], [(0, i)]) for i in hedged[: config.max_items])
     article = source.article
@@ -111,7 +111,7 @@ def brief_article(source: Source, config: BriefConfig | None = None, length: Len
         last_seen=article.published,
         lead=lead,
         speculation=speculation,
-        timeline=_timeline([source]),
+        timeline=_timeline([source], config),
         genre=source.analysis.genre.value,
     )
 
@@ -128,7 +128,7 @@ def brief_story(
         sources = [replace(s, voice=f"article {s.article_id}") for s in sources]
     facts = _facts(sources, config)
     outlets = {s.outlet for s in sources if s.duplicate_of is None and not s.article.primary_source}
-    need = max(2, math.ceil(config.agreed_share * len(outlets)))
+    need = max(config.agreed_min_outlets, math.ceil(config.agreed_share * len(outlets)))
     centre = _centre(sources)
 
     def importance(fact: _Fact) -> float:
@@ -137,16 +137,19 @@ def brief_story(
         position = min(p for _, p in fact.members)
         support = len(fact.outlets(sources)) / max(1, len(outlets))
         central = float(fact.vector @ centre) if fact.vector is not None and centre is not None else 0.0
-        return support + math.exp(-position / 4) + central - (1.0 if sentence.hedge >= config.hedged else 0.0)
+        prior = math.exp(-position / config.fact_position_decay)
+        return support + prior + central - (config.hedged_penalty if sentence.hedged else 0.0)
 
     reported = [f for f in facts if not _hedged(f, sources, config)]
-    lead_fact = max(reported or facts, key=lambda f: importance(f) + _lead_bonus(f, sources), default=None)
+    lead_fact = max(
+        reported or facts, key=lambda f: importance(f) + _lead_bonus(f, sources, config), default=None
+    )
     shown: set[int] = set()
     lead: tuple[BriefSentence, ...] = ()
     if lead_fact is not None:
         lead = (_sentence(sources, lead_fact.members),)
         shown.add(id(lead_fact))
-    count = config.developments.get(length.value, 4)
+    count = config.developments[length.value]
     developments = _pick(
         [f for f in reported if id(f) not in shown], importance, count, config, exclude=[lead_fact]
     )
@@ -282,40 +285,38 @@ def _hedge(fact: _Fact, sources: Sequence[Source]) -> float:
 
 
 def _hedged(fact: _Fact, sources: Sequence[Source], config: BriefConfig) -> bool:
-    hedges = [sources[s].analysis.sentences[i].hedge for s, i in fact.members]
-    return sum(h >= config.hedged for h in hedges) * 2 > len(hedges)
+    hedged = [sources[s].analysis.sentences[i].hedged for s, i in fact.members]
+    return sum(hedged) > config.hedged_fact_share * len(hedged)
 
 
-def _lead_bonus(fact: _Fact, sources: Sequence[Source]) -> float:
+def _lead_bonus(fact: _Fact, sources: Sequence[Source], config: BriefConfig) -> float:
     """What makes a fact the opening of the brief: it opens an article (the lead, where news says
     what happened), and it is told rather than quoted."""
-    bonus = _event_bonus(fact, sources)
+    bonus = _event_bonus(fact, sources, config)
     s, i = fact.members[0]
-    rank = _eligible_rank(sources[s], i)
-    bonus += 1.0 if rank == 0 else 0.5 if rank == 1 else 0.0
+    rank = _eligible_rank(sources[s], i, config)
+    bonus += config.lead_first if rank == 0 else config.lead_second if rank == 1 else 0.0
     text = sources[s].analysis.sentences[i].text
     if text[:1] in "\"“‘'" or "”" in text or "“" in text:
-        bonus -= 0.75
+        bonus -= config.lead_quote_penalty
     return bonus
 
 
-def _eligible_rank(source: Source, index: int) -> int:
+def _eligible_rank(source: Source, index: int, config: BriefConfig) -> int:
     """The position of sentence ``index`` among the article's sentences that could be chosen."""
-    config = BriefConfig().summary
-    return sum(
-        1 for j, s in enumerate(source.analysis.sentences[:index]) if eligible(s, config) and j < index
-    )
+    return sum(1 for s in source.analysis.sentences[:index] if eligible(s, config.summary))
 
 
-def _event_bonus(fact: _Fact, sources: Sequence[Source]) -> float:
+def _event_bonus(fact: _Fact, sources: Sequence[Source], config: BriefConfig) -> float:
     """A fact that carries an asserted who-did-what event, with people and a place, says what happened."""
     best = 0.0
     for s, i in fact.members:
         for event in sources[s].analysis.events:
             if event.sentence != i or event.modality in (Modality.HEDGED, Modality.NEGATED):
                 continue
-            value = 0.5 if event.kind in _HEADLINE_EVENTS else 0.2
-            value += 0.25 * min(2, len(event.actors)) + (0.25 if event.place else 0.0)
+            value = config.event_headline if event.kind in _HEADLINE_EVENTS else config.event_other
+            value += config.event_actor * min(config.event_actors, len(event.actors))
+            value += config.event_place if event.place else 0.0
             best = max(best, value)
     return best
 
@@ -332,7 +333,7 @@ def _pick(
         if len(chosen) >= count:
             break
         if fact.vector is not None and any(
-            float(fact.vector @ v) >= config.summary.max_redundancy - 0.1 for v in taken
+            float(fact.vector @ v) >= config.summary.max_redundancy - config.development_margin for v in taken
         ):
             continue
         chosen.append(fact)
@@ -357,7 +358,7 @@ def _sentence(sources: Sequence[Source], members: Sequence[tuple[int, int]]) -> 
     return BriefSentence(
         first.text,
         tuple(sources[m].citation(k) for m, k in members),
-        hedged=first.hedge >= 0.5,
+        hedged=first.hedged,
         cues=first.cues,
     )
 
@@ -430,7 +431,7 @@ def _number_discrepancies(sources: Sequence[Source], config: BriefConfig) -> lis
                 vectors.append(source.vectors[i])
     if not rows:
         return []
-    clashes = number_clashes(rows, np.stack(vectors), [s.outlet for s in sources], config.same_figure)
+    clashes = number_clashes(rows, np.stack(vectors), [s.outlet for s in sources], config)
     return [
         Discrepancy(
             "number",
@@ -441,7 +442,7 @@ def _number_discrepancies(sources: Sequence[Source], config: BriefConfig) -> lis
     ]
 
 
-def _when(date: str | None, published: datetime | None) -> str | None:
+def _when(date: str | None, published: datetime | None, config: BriefConfig) -> str | None:
     """An event's own date, trusted only near the report's date (a month name in a quote is not
     when the event happened)."""
     if date is None or published is None:
@@ -452,7 +453,7 @@ def _when(date: str | None, published: datetime | None) -> str | None:
         return None
     if parsed.tzinfo is None:
         parsed = parsed.replace(tzinfo=published.tzinfo)
-    return date if abs(parsed - published) <= timedelta(days=31) else None
+    return date if abs(parsed - published) <= timedelta(days=config.event_date_days) else None
 
 
 def _done_by_nobody(event: Event, text: str) -> bool:
@@ -492,7 +493,7 @@ def _timeline(sources: Sequence[Source], config: BriefConfig | None = None) -> t
             if not parties or _done_by_nobody(event, sentences[event.sentence].text):
                 continue
             # A speculative sentence is no source for what happened, whatever its clause says.
-            if sentences[event.sentence].hedge >= config.hedged:
+            if sentences[event.sentence].hedged:
                 continue
             if config.timeline_needs_time and not event.time_text:
                 continue
@@ -512,7 +513,7 @@ def _timeline(sources: Sequence[Source], config: BriefConfig | None = None) -> t
         published = article.published.isoformat() if article.published else None
         entries.append(
             TimelineEntry(
-                _when(event.date, article.published) or published,
+                _when(event.date, article.published, config) or published,
                 event.kind,
                 event.actors,
                 event.place,

@@ -22,6 +22,8 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
+from storyline.config import BriefConfig
+
 _QUALIFIERS = {
     "former",
     "deputy",
@@ -290,12 +292,6 @@ _STOP = {
 }  # fmt: skip
 
 
-# Figures this many times apart count different things, however alike their sentences.
-_APART = 10
-# Two shared content words: one is often chance ("said", a weekday), two tie the sentences to one event.
-_SHARED = 2
-
-
 def _content(sentence: str, quantity: Quantity) -> set[str]:
     """Stems of a sentence's content words, the figure's own noun left out."""
     unit = {quantity.unit[:5], quantity.label[:5]}
@@ -305,18 +301,25 @@ def _content(sentence: str, quantity: Quantity) -> set[str]:
     return {w[:5] for w in words if w not in _STOP and w not in _NUMBER_WORDS and len(w) > 2} - counted
 
 
-def same_context(a: str, b: str, qa: Quantity | None = None, qb: Quantity | None = None) -> bool:
+def same_context(
+    a: str,
+    b: str,
+    qa: Quantity | None = None,
+    qb: Quantity | None = None,
+    config: BriefConfig | None = None,
+) -> bool:
     """Are two sentences' figures set in the same context? The same period when both give one
     ("11 million in a month" is not "12 million in three months"), and, given the figures, words
-    in common besides what they count (at least ``_SHARED``: "injuring five people" on the island
-    and "injured two people" on the island count one thing; "three of his four touchdowns in that
-    stretch" and "scored six touchdowns on offense" do not)."""
+    in common besides what they count (at least ``config.figure_context_words``: "injuring five
+    people" on the island and "injured two people" on the island count one thing; "three of his
+    four touchdowns in that stretch" and "scored six touchdowns on offense" do not)."""
     _, times_a = context(a)
     _, times_b = context(b)
     if times_a and times_b and times_a != times_b:
         return False
     if qa is not None and qb is not None:
-        return len(_content(a, qa) & _content(b, qb)) >= _SHARED
+        needed = (config or BriefConfig()).figure_context_words
+        return len(_content(a, qa) & _content(b, qb)) >= needed
     return True
 
 
@@ -329,14 +332,15 @@ def number_clashes(
     sentences: Sequence[tuple[int, int, str]],
     vectors: np.ndarray | None,
     outlet_of: Sequence[str],
-    same_thing: float = 0.3,
+    config: BriefConfig | None = None,
 ) -> list[NumberClash]:
     """Values of one counted thing that differ between outlets, in sentences about the same thing
-    (embedding cosine at least ``same_thing``) in the same context (see :func:`same_context`).
+    (embedding cosine at least ``config.same_figure``) in the same context (see :func:`same_context`).
 
     ``sentences`` are (article index, sentence index, text); ``vectors`` their embeddings, row by row;
     ``outlet_of`` the outlet of each article index.
     """
+    config = config or BriefConfig()
     by_unit: dict[str, list[tuple[Quantity, int]]] = {}
     bare: list[tuple[Quantity, int]] = []
     for row, (_, _, text) in enumerate(sentences):
@@ -369,14 +373,14 @@ def number_clashes(
                 low, high = sorted((qa.value, qb.value))
                 # Numbers far apart count different things (31 clinics, 30,000 clinics): a source
                 # disagreeing on a figure is not off by an order of magnitude.
-                if low <= 0 or high / low >= _APART or not _disagree(qa, qb):
+                if low <= 0 or high / low >= config.figures_apart or not _disagree(qa, qb):
                     continue
                 if outlet_of[sentences[ra][0]] == outlet_of[sentences[rb][0]]:
                     continue
-                if not same_context(sentences[ra][2], sentences[rb][2], qa, qb):
+                if not same_context(sentences[ra][2], sentences[rb][2], qa, qb, config):
                     continue
                 similarity = float(vectors[ra] @ vectors[rb]) if vectors is not None else 1.0
-                if similarity >= same_thing and (best is None or similarity > best[0]):
+                if similarity >= config.same_figure and (best is None or similarity > best[0]):
                     best = (similarity, ra, rb) if qa.value < qb.value else (similarity, rb, ra)
         if best is None:
             continue

@@ -21,11 +21,13 @@ from enum import StrEnum
 import numpy as np
 
 from storyline.config import SummaryConfig
+from storyline.lines import classify_line
 from storyline.model import Analysis, Article, BlockKind, BriefSentence, Citation, Sentence
-from storyline.text.lines import classify_line
 
 
 class Length(StrEnum):
+    """How much a summary says (SummaryConfig sets how many sentences or words each is)."""
+
     SHORT = "short"  # one sentence
     MEDIUM = "medium"  # three sentences
     LONG = "long"  # a paragraph of about 120 words
@@ -81,7 +83,8 @@ def rank(
         if text[:1] in "\"“‘'":
             value -= config.quote_penalty
         # Longer sentences carry more of the story, up to a point.
-        value += config.length_weight * min(len(text.split()), 30) / 30
+        cap = config.length_cap_words
+        value += config.length_weight * min(len(text.split()), cap) / cap
         scored.append((value, i))
     scored.sort(reverse=True)
     return scored
@@ -116,11 +119,13 @@ def select(
             break
         candidates = [(s, i) for s, i in candidates if i != best]
         size = len(sentences[best].text.split())
-        if length is Length.LONG and chosen and words + size > config.long_words * 1.25:
+        if length is Length.LONG and chosen and words + size > config.long_words * config.long_overshoot:
             continue
         chosen.append(best)
         words += size
-        if length is Length.SHORT or (length is Length.MEDIUM and len(chosen) >= 3):
+        if (length is Length.SHORT and len(chosen) >= config.short_sentences) or (
+            length is Length.MEDIUM and len(chosen) >= config.medium_sentences
+        ):
             break
         if length is Length.LONG and words >= config.long_words:
             break

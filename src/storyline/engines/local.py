@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import logging
 import multiprocessing
+import os
+import signal
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -90,7 +92,9 @@ class LocalEngine:
             # their own ONNX session (nlp/embed.py keys sessions by process), so no lock or thread
             # pool of this process is used in them.
             context = multiprocessing.get_context("fork")
-            self._pool = ProcessPoolExecutor(self.workers, mp_context=context)
+            self._pool = ProcessPoolExecutor(
+                self.workers, mp_context=context, initializer=_die_with_parent, initargs=(os.getpid(),)
+            )
             log.info("started %d local worker processes", self.workers)
         return self._pool
 
@@ -109,3 +113,19 @@ class LocalEngine:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+def _die_with_parent(parent: int) -> None:
+    """Run in each worker as it starts: the kernel kills it when the runner dies (kill -9, the OOM
+    killer). Otherwise orphaned workers would live on, holding the runner's stdout open (a caller
+    waiting for its output waits for ever) and the models' memory."""
+    try:
+        import ctypes
+
+        libc = ctypes.CDLL("libc.so.6", use_errno=True)
+        pr_set_pdeathsig = 1
+        libc.prctl(pr_set_pdeathsig, signal.SIGKILL)
+    except (OSError, AttributeError):  # not Linux: workers end when their next read finds no runner
+        return
+    if os.getppid() != parent:  # the runner died before the request took effect
+        os._exit(1)

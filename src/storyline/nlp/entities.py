@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
-from storyline.model import Entity, EntityType, Mention
+from storyline.model import Analysis, Article, Entity, EntityType, Mention
 
 _LABELS = {
     "PERSON": EntityType.PERSON,
@@ -56,6 +56,8 @@ _TITLE_BEFORE = re.compile(rf"{_OWNER}{_TITLE},?\s+{_NAME}")
 _TITLE_AFTER = re.compile(
     rf"{_NAME},\s+(?P<title2>(?:the\s+|a\s+|(?:[A-Z][\w]*(?:’s|'s))\s+)?(?i:(?:(?:{_ROLE_MODIFIERS})\s+){{0,4}}(?:{_ROLES})))\b"
 )
+# A name that is only a title (for _is_noise), compiled once rather than looked up per entity.
+_BARE_TITLE = re.compile(_TITLE.replace("(?P<title>", "(?:"))
 _HONORIFICS = {"mr", "mrs", "ms", "miss", "dr", "prof", "sir", "dame", "lord", "lady", "rev", "fr"}
 _LEADING_TITLE = re.compile(
     rf"^(?:(?:(?i:{'|'.join(_HONORIFICS)})\.?|(?:(?:{_ROLE_MODIFIERS}|[A-Z][a-z]+)\s+)*(?i:{_ROLES}))\s+)+"
@@ -246,7 +248,7 @@ def _is_noise(name: str, kind: EntityType) -> bool:
     from wordfreq import zipf_frequency
 
     words = name.split()
-    if re.fullmatch(_TITLE.replace("(?P<title>", "(?:"), name):
+    if _BARE_TITLE.fullmatch(name):
         return True  # "Defense", "Foreign Minister": a title, not an organisation
     # A lone capitalised common word ("Table" in a heading) is not an organisation.
     return kind is EntityType.ORGANISATION and len(words) == 1 and zipf_frequency(name.lower(), "en") >= 4.0
@@ -407,11 +409,23 @@ class CanonicalEntity:
         }
 
 
+def resolve_articles(articles: Iterable[tuple[int, Article, Analysis | None]]) -> list[CanonicalEntity]:
+    """Canonical entities across articles given as ``(article_id, article, analysis)`` (one not
+    analysed yet is passed over), most reported first. Each article speaks for its outlet, or for
+    itself (its locator) when its outlet is unknown, so the titles each source gives stay apart."""
+    return resolve(
+        (article_id, article.outlet or article.locator, analysis.entities)
+        for article_id, article, analysis in articles
+        if analysis is not None
+    )
+
+
 def resolve(items: Iterable[tuple[int, str, tuple[Entity, ...]]]) -> list[CanonicalEntity]:
     """Merge per-article entities (``(article_id, source, entities)``) into canonical entities.
 
     People merge by surname when their given names are compatible (equal, one missing, or a
-    transliteration one or two letters apart: Ebrahim/Ibrahim); everything else by name.
+    transliteration one or two letters apart: Ebrahim/Ibrahim); everything else by name. Most
+    reported first (then by name).
     """
     items = list(items)
     # The small model calls one name a person here and a place there: the majority across articles wins.

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left, bisect_right
-from collections.abc import Sequence
+from collections.abc import Callable, Iterator, Sequence
 from datetime import datetime
 from functools import lru_cache
 from typing import Any
@@ -105,10 +105,29 @@ _MONTH = re.compile(
 # Relative base for dates written in full: any base after them resolves them the same.
 _FAR_FUTURE = datetime(2100, 1, 1)
 _DURATION = re.compile(r"\b(hours?|minutes?)\b", re.IGNORECASE)
+_ROUGH_DURATION = re.compile(
+    r"\b(?:more than|over|beyond|nearly|almost|about|around)?\s*\w+\s+(?:hours|minutes)\b"
+)
+_LEADING_WORD = re.compile(r"^(on|earlier|later|last|this)\s+", re.IGNORECASE)
+_YEAR = re.compile(r"\b(19|20)\d\d\b")
+
+# A token's lemma: spaCy's ``Token.lemma_`` when the pipeline lemmatised every token, or a function
+# that lemmatises the tokens asked about (storyline.nlp.analyze leaves the lemmatizer out of the
+# pipe and passes one: events read the lemmas of a few tokens only).
+Lemma = Callable[[Any], str]
+
+
+def stored_lemma(token: Any) -> str:
+    return str(token.lemma_)
 
 
 def extract_events(
-    doc: Any, sentences: Sequence[Sentence], entities: Sequence[Entity], published: datetime | None
+    doc: Any,
+    sentences: Sequence[Sentence],
+    entities: Sequence[Entity],
+    published: datetime | None,
+    *,
+    lemma: Lemma = stored_lemma,
 ) -> tuple[Event, ...]:
     """Events of one parsed article; ``sentences`` give the index each event cites."""
     mentions = _Mentions(entities)
@@ -116,12 +135,12 @@ def extract_events(
     starts = [s.start for s in sentences]
     events: list[Event] = []
     seen: set[tuple[str, tuple[str, ...], int]] = set()
-    for token in doc:
-        kind = _trigger_kind(token)
+    for token in _verbs_and_nouns(doc):
+        kind = _trigger_kind(token, lemma)
         if kind is None:
             continue
         anchor = _anchor(token)
-        actors = _actors(token, anchor, mentions)
+        actors = _actors(token, anchor, mentions, lemma)
         # An event needs a named party: "the meeting also highlighted..." is commentary, not an event.
         if not any(actor in mentions.named for actor in actors):
             continue
@@ -142,7 +161,9 @@ def extract_events(
                 time_text=time_text,
                 date=_resolve(time_text, published),
                 duration=duration,
-                modality=_modality(token, anchor, sentences[index] if 0 <= index < len(sentences) else None),
+                modality=_modality(
+                    token, anchor, sentences[index] if 0 <= index < len(sentences) else None, lemma
+                ),
             )
         )
     return tuple(events)
@@ -205,11 +226,25 @@ class _DocEnts:
         return [ent for ent in self.ents[first:last] if ent.end <= sent.end]
 
 
-def _trigger_kind(token: Any) -> str | None:
+def _verbs_and_nouns(doc: Any) -> Iterator[Any]:
+    """The Doc's verbs and nouns in order, the only tokens that can trigger an event: picked from
+    the part-of-speech column, so the other two thirds of the tokens are never made into Python
+    objects."""
+    from spacy.attrs import POS
+    from spacy.parts_of_speech import NOUN, VERB
+
+    if not len(doc):
+        return
+    column = doc.to_array(POS)
+    for index in ((column == VERB) | (column == NOUN)).nonzero()[0].tolist():
+        yield doc[index]
+
+
+def _trigger_kind(token: Any, lemma: Lemma = stored_lemma) -> str | None:
     if token.pos_ == "VERB":
-        return VERB_TRIGGERS.get(token.lemma_.lower())
+        return VERB_TRIGGERS.get(lemma(token).lower())
     if token.pos_ == "NOUN":
-        return NOUN_TRIGGERS.get(token.lemma_.lower()) or NOUN_TRIGGERS.get(token.lower_)
+        return NOUN_TRIGGERS.get(lemma(token).lower()) or NOUN_TRIGGERS.get(token.lower_)
     return None
 
 
@@ -223,7 +258,7 @@ def _anchor(token: Any) -> Any:
     return current
 
 
-def _actors(token: Any, anchor: Any, mentions: _Mentions) -> tuple[str, ...]:
+def _actors(token: Any, anchor: Any, mentions: _Mentions, lemma: Lemma = stored_lemma) -> tuple[str, ...]:
     roles = [child for child in (*token.children, *anchor.children) if child.dep_ in _ACTOR_DEPS]
     for child in (*token.children, *anchor.children):
         if child.dep_ == "prep" and child.lower_ in _ACTOR_PREPS:
@@ -244,7 +279,7 @@ def _actors(token: Any, anchor: Any, mentions: _Mentions) -> tuple[str, ...]:
             not found
             and role.pos_ in ("NOUN", "PROPN")
             and role.dep_ != "dobj"
-            and _trigger_kind(role) is None
+            and _trigger_kind(role, lemma) is None
         ):
             phrase = " ".join(t.text for t in role.subtree if t.dep_ not in ("det", "punct")).strip()
             if phrase and len(phrase.split()) <= 5 and phrase not in names:
@@ -275,9 +310,7 @@ def _times(sent: Any, dated: _DocEnts) -> tuple[str | None, str | None]:
         elif when is None and _DATE_WORDS.search(ent.text):
             when = ent.text  # a bare number ("41", an age) is not a time
     if duration is None:
-        match = re.search(
-            r"\b(?:more than|over|beyond|nearly|almost|about|around)?\s*\w+\s+(?:hours|minutes)\b", sent.text
-        )
+        match = _ROUGH_DURATION.search(sent.text)
         duration = match.group(0).strip() if match else None
     return when, duration
 
@@ -298,37 +331,37 @@ def _resolve(text: str | None, published: datetime | None) -> str | None:
     """ "on Tuesday", "yesterday", "14 October" as a calendar date, relative to the article's date."""
     if not text:
         return None
-    cleaned = re.sub(r"^(on|earlier|later|last|this)\s+", "", text.strip(), flags=re.IGNORECASE)
+    cleaned = _LEADING_WORD.sub("", text.strip())
     if published is None:
         # An undated article still dates what it writes in full ("on December 12, 2008"); a weekday
         # or "yesterday" needs the article's own date, so stays undated.
-        if not re.search(r"\b(19|20)\d\d\b", cleaned) or not _MONTH.search(cleaned):
+        if not _YEAR.search(cleaned) or not _MONTH.search(cleaned):
             return None
         return _resolve_cached(cleaned, _FAR_FUTURE)
     return _resolve_cached(cleaned, published)
 
 
-def _modality(token: Any, anchor: Any, sentence: Sentence | None) -> Modality:
+def _modality(token: Any, anchor: Any, sentence: Sentence | None, lemma: Lemma = stored_lemma) -> Modality:
     if any(child.dep_ == "neg" for child in (*token.children, *anchor.children)):
         return Modality.NEGATED
     # What will happen, or what someone agreed or plans to do, has not happened: "will launch",
     # "agreed to buy", "is set to visit".
     if any(child.dep_ == "aux" and child.lower_ in _FUTURE for child in anchor.children):
         return Modality.HEDGED
-    if anchor.dep_ == "xcomp" and anchor.head.lemma_.lower() not in _SPEECH:
+    if anchor.dep_ == "xcomp" and lemma(anchor.head).lower() not in _SPEECH:
         return Modality.HEDGED
     # What someone is accused or suspected of is alleged, not established: "the two men accused
     # of killing Horton".
-    if anchor.dep_ == "pcomp" and anchor.head.head.lemma_.lower() in _ALLEGING:
+    if anchor.dep_ == "pcomp" and lemma(anchor.head.head).lower() in _ALLEGING:
         return Modality.HEDGED
     current = anchor
     for _ in range(4):
-        if current.dep_ in ("ccomp", "xcomp") and current.head.lemma_.lower() in _SPEECH:
+        if current.dep_ in ("ccomp", "xcomp") and lemma(current.head).lower() in _SPEECH:
             return Modality.REPORTED
         if current.head is current:
             break
         current = current.head
-    if sentence is not None and sentence.hedge >= 0.5:
+    if sentence is not None and sentence.hedged:
         return Modality.HEDGED
 
     return Modality.ASSERTED

@@ -11,14 +11,16 @@ keeps Wikipedia-specific correlations (where "may" co-occurs with plain facts) o
 
 from __future__ import annotations
 
+import importlib
 import json
 import math
 import re
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
+from typing import Any
 
-from storyline.config import HedgeConfig
+from storyline.config import HEDGE_THRESHOLD, HedgeConfig
 
 # cue -> regex (word boundaries added). Keys are what users see as "cues".
 CUES: dict[str, str] = {
@@ -139,7 +141,6 @@ _COMPILED = {
     for cue, pattern in CUES.items()
 }
 _LENGTH_BINS = ((4, "len<=4"), (9, "len<=9"), (20, "len<=20"), (10**9, "len>20"))
-THRESHOLD = 0.5
 # Strong hedges of news writing, each adding this much probability of speculation (see score_with).
 STRONG_HEDGES = (
     "may",
@@ -166,18 +167,91 @@ STRONG_PRIOR = 0.35
 class HedgeResult:
     score: float
     cues: tuple[str, ...]
-    threshold: float = THRESHOLD
 
     @property
     def hedged(self) -> bool:
-        return self.score >= self.threshold
+        return self.score >= HEDGE_THRESHOLD
+
+
+def _required(pattern: str) -> tuple[str, ...] | None:
+    """Lowercase strings one of which every match of ``pattern`` (case-insensitive) contains, read
+    from the parsed pattern: a run of plain characters the match cannot skip, or one such run per
+    branch of an alternation. None when the pattern guarantees no such string."""
+    try:
+        parser = importlib.import_module("re._parser")
+        constants = importlib.import_module("re._constants")
+        parsed = parser.parse(pattern, re.IGNORECASE)
+    except (ImportError, AttributeError, re.error):
+        return None  # another Python's regex internals: no pre-check, every pattern is searched
+    literal, branch, subpattern = constants.LITERAL, constants.BRANCH, constants.SUBPATTERN
+    repeats = (constants.MAX_REPEAT, constants.MIN_REPEAT, getattr(constants, "POSSESSIVE_REPEAT", None))
+
+    def of_sequence(items: Any) -> tuple[str, ...] | None:
+        options: list[tuple[str, ...]] = []
+        run = ""
+        for op, value in items:
+            char = chr(value) if op is literal else ""
+            if char and char.isascii():
+                run += char.lower()
+                continue
+            if run:
+                options.append((run,))
+                run = ""
+            found: tuple[str, ...] | None = None
+            if op is subpattern:
+                found = of_sequence(value[-1])
+            elif op is branch:
+                parts = [of_sequence(part) for part in value[1]]
+                found = None if any(p is None for p in parts) else tuple(x for p in parts if p for x in p)
+            elif op in repeats and value[0] >= 1:
+                found = of_sequence(value[2])
+            if found:
+                options.append(found)
+        if run:
+            options.append((run,))
+        # The most selective requirement: the one whose shortest string is longest.
+        return max(options, key=lambda strings: min(len(x) for x in strings), default=None)
+
+    return of_sequence(parsed)
+
+
+# Characters that case-insensitive matching takes for ASCII letters though their lower() is not
+# that letter (dotted and dotless i, long s; the Kelvin sign for safety): in a sentence with any of
+# them, every pattern is searched, as the lowercase pre-check could miss a match.
+_UNLOWERED = re.compile("[\u0130\u0131\u017f\u212a]")
+# Per cue, what its pattern's every match contains (lowercased), so most patterns are never run.
+_REQUIRED = {cue: _required(pattern.pattern) for cue, pattern in _COMPILED.items()}
+_ORDER = {cue: position for position, cue in enumerate(CUES)}
+
+
+def _cues_in(sentence: str, skip: frozenset[str] = frozenset()) -> list[str]:
+    """The cues whose patterns match ``sentence``, in CUES order, leaving out those in ``skip``.
+
+    A pattern is searched only when the lowercased sentence holds one of the strings its every
+    match contains: a plain substring test, where a regex search tries each position in turn. The
+    matches are the same as searching every pattern (tests/nlp/test_hedges.py checks it)."""
+    lowered = None if _UNLOWERED.search(sentence) else sentence.lower()
+    found = []
+    for cue, pattern in _COMPILED.items():
+        if cue in skip:
+            continue
+        required = _REQUIRED[cue]
+        if lowered is not None and required is not None and not any(x in lowered for x in required):
+            continue
+        if pattern.search(sentence):
+            found.append(cue)
+    return found
+
+
+def _length_bin(sentence: str) -> str:
+    words = len(sentence.split())
+    return next(name for limit, name in _LENGTH_BINS if words <= limit)
 
 
 def features(sentence: str) -> dict[str, float]:
     """Cue indicators and a length bin: the model's inputs (used by training and scoring alike)."""
-    found = {f"cue:{cue}": 1.0 for cue, pattern in _COMPILED.items() if pattern.search(sentence)}
-    words = len(sentence.split())
-    found[next(name for limit, name in _LENGTH_BINS if words <= limit)] = 1.0
+    found = {f"cue:{cue}": 1.0 for cue in _cues_in(sentence)}
+    found[_length_bin(sentence)] = 1.0
     return found
 
 
@@ -189,9 +263,14 @@ def _weights() -> tuple[float, dict[str, float]]:
     return float(data["bias"]), {str(k): float(v) for k, v in data["weights"].items()}
 
 
+@cache
+def _default_config() -> HedgeConfig:
+    return HedgeConfig()  # frozen: one instance serves every sentence scored without a config
+
+
 def score(sentence: str, config: HedgeConfig | None = None) -> HedgeResult:
     """Speculation score in [0, 1] in the news sense, and the cues that raised it, strongest first."""
-    config = config or HedgeConfig()
+    config = config or _default_config()
     bias, weights = _weights()
     return score_with(
         bias,
@@ -200,7 +279,6 @@ def score(sentence: str, config: HedgeConfig | None = None) -> HedgeResult:
         ignore=config.not_news,
         strong=config.strong,
         prior=config.strong_prior,
-        threshold=config.threshold,
     )
 
 
@@ -212,7 +290,6 @@ def score_with(
     ignore: frozenset[str] = frozenset(),
     strong: tuple[str, ...] = STRONG_HEDGES,
     prior: float = STRONG_PRIOR,
-    threshold: float = THRESHOLD,
 ) -> HedgeResult:
     """The score under given weights (training and cross-validation use this too, with the defaults:
     the fitted Wikipedia model as it was trained).
@@ -223,7 +300,11 @@ def score_with(
     ``prior`` each, combined as independent evidence, so "the real discussion may revolve around"
     reads as speculation.
     """
-    found = {k: v for k, v in features(sentence).items() if k.removeprefix("cue:") not in ignore}
+    # features() less the ignored cues, which are not searched for at all.
+    found = {f"cue:{cue}": 1.0 for cue in _cues_in(sentence, ignore)}
+    length = _length_bin(sentence)
+    if length not in ignore:
+        found[length] = 1.0
     total = bias + sum(weights.get(name, 0.0) * value for name, value in found.items())
     model = 1.0 / (1.0 + math.exp(-total))
     hits = [cue for cue in strong if f"cue:{cue}" in found]
@@ -231,5 +312,10 @@ def score_with(
     raising = {
         name.removeprefix("cue:") for name in found if name.startswith("cue:") and weights.get(name, 0.0) > 0
     }
-    cues = sorted(raising | set(hits), key=lambda cue: (cue not in hits, -weights.get(f"cue:{cue}", 0.0)))
-    return HedgeResult(round(probability, 4), tuple(cues), threshold)
+    # Ties (equal weights) in CUES order: sorting a set by weight alone left them in the set's order,
+    # which follows string hashes and so changed from one process to the next.
+    cues = sorted(
+        raising | set(hits),
+        key=lambda cue: (cue not in hits, -weights.get(f"cue:{cue}", 0.0), _ORDER.get(cue, len(_ORDER))),
+    )
+    return HedgeResult(round(probability, 4), tuple(cues))

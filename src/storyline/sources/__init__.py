@@ -15,6 +15,7 @@ import os
 import stat
 import zlib
 from collections.abc import Iterable, Iterator
+from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import BinaryIO
@@ -269,7 +270,7 @@ def _expand(raw: RawDocument, fetcher: Fetcher, sources: SourceConfig) -> Iterat
         elif kind is ContentKind.WARC:
             yield from _expand_warc_bytes(raw, sources)
         else:
-            yield raw
+            yield replace(raw, content_kind=kind)
     except InputError as exc:
         yield Skip(raw.locator, exc.code, str(exc))
 

@@ -27,6 +27,7 @@ from storyline.errors import (
     UnsupportedInput,
 )
 from storyline.model import RawDocument, Skip, SourceKind
+from storyline.sources.sniff import typed
 from storyline.sources.web import Fetcher, is_url
 
 
@@ -96,27 +97,31 @@ def expand_feed(
                 yield Skip(locator, exc.code, f"feed item is a teaser and its page failed: {exc}")
                 continue
             failures = 0
-            yield RawDocument(
-                locator=locator,
-                kind=SourceKind.FEED,
-                content=page.content,
-                fetched_at=page.fetched_at,
-                url=page.url,
-                content_type=page.content_type,
-                hints=clean_hints,
+            yield typed(
+                RawDocument(
+                    locator=locator,
+                    kind=SourceKind.FEED,
+                    content=page.content,
+                    fetched_at=page.fetched_at,
+                    url=page.url,
+                    content_type=page.content_type,
+                    hints=clean_hints,
+                )
             )
             continue
         if not html.strip():
             contentless.append(key)
             continue
-        yield RawDocument(
-            locator=locator,
-            kind=SourceKind.FEED,
-            content=html.encode("utf-8"),
-            fetched_at=raw.fetched_at,
-            url=link,
-            content_type="text/html; charset=utf-8",
-            hints=clean_hints,
+        yield typed(
+            RawDocument(
+                locator=locator,
+                kind=SourceKind.FEED,
+                content=html.encode("utf-8"),
+                fetched_at=raw.fetched_at,
+                url=link,
+                content_type="text/html; charset=utf-8",
+                hints=clean_hints,
+            )
         )
     if contentless:
         yield Skip(
@@ -190,7 +195,7 @@ def expand_jsonl(raw: RawDocument) -> Iterator[RawDocument | Skip]:
             record = json.loads(line)
             if not isinstance(record, dict):
                 raise MalformedRecord("the line is JSON but not an object")
-            yield _record_document(record, locator, raw)
+            yield typed(_record_document(record, locator, raw))
         except (ValueError, MalformedRecord) as exc:
             yield Skip(locator, MalformedRecord.code, f"line {number}: {exc}")
 
@@ -302,13 +307,15 @@ def _warc_document(record: Any, raw: RawDocument, max_bytes: int) -> RawDocument
             f"the record is over the {max_bytes}-byte cap (raise --max-bytes if it really is one page)",
         )
     date = record.rec_headers.get_header("WARC-Date")
-    return RawDocument(
-        locator=locator,
-        kind=SourceKind.WARC,
-        content=content,
-        fetched_at=_parse_iso(date) or raw.fetched_at,
-        url=url or None,
-        content_type=content_type,
+    return typed(
+        RawDocument(
+            locator=locator,
+            kind=SourceKind.WARC,
+            content=content,
+            fetched_at=_parse_iso(date) or raw.fetched_at,
+            url=url or None,
+            content_type=content_type,
+        )
     )
 
 

@@ -6,10 +6,10 @@ import codecs
 import json
 import re
 import zlib
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
-from storyline.errors import BinaryInput, EmptyInput, TooLarge, UnsupportedInput
-from storyline.model import ContentKind, Repair
+from storyline.errors import BinaryInput, EmptyInput, InputError, TooLarge, UnsupportedInput
+from storyline.model import ContentKind, RawDocument, Repair, Skip
 
 _HEAD = 8192
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.IGNORECASE)
@@ -79,6 +79,15 @@ def sniff(content: bytes, name: str = "") -> ContentKind:
     if _HTML_MARKERS.search(head) and re.search(rb"</(p|div|article|body)>", head, re.I):
         return ContentKind.HTML
     return ContentKind.TEXT
+
+
+def typed(raw: RawDocument) -> RawDocument | Skip:
+    """``raw`` with its content kind (:func:`sniff`, once, here: extraction reads it from the
+    document), or a named skip for empty, binary or unreadable content."""
+    try:
+        return replace(raw, content_kind=sniff(raw.content, raw.locator))
+    except InputError as exc:
+        return Skip(raw.locator, exc.code, str(exc))
 
 
 def _gunzip_prefix(content: bytes) -> bytes:

@@ -34,16 +34,9 @@ from storyline.model import (
     BlockKind,
     ContentKind,
     DateSource,
-    Entity,
-    EntityType,
-    Event,
-    Genre,
-    Mention,
-    Modality,
     RawDocument,
     Removal,
     Repair,
-    Sentence,
     Skip,
     SourceKind,
 )
@@ -601,8 +594,10 @@ class Store(StoryQueries):
         return self._with_analyses([_stored(row)])[0]
 
     def raw_document(self, article_id: int) -> RawDocument:
+        """The raw document an article was extracted from, with its content kind: the article's own
+        (what extraction read it as, HTML or text), so extracting it again sniffs nothing."""
         query = (
-            select(documents)
+            select(documents, articles.c.content_kind)
             .join(articles, articles.c.document_id == documents.c.id)
             .where(articles.c.id == article_id)
         )
@@ -618,6 +613,7 @@ class Store(StoryQueries):
             url=row.url,
             content_type=row.content_type,
             hints=json.loads(row.hints),
+            content_kind=ContentKind(row.content_kind),
         )
 
     def article_ids_with_lines(self, outlet: str, keys: Sequence[str]) -> list[int]:
@@ -639,21 +635,9 @@ class Store(StoryQueries):
 
     def save_analysis(self, article_id: int, text: str, analysis: Analysis) -> None:
         values = {
-            "content_hash": analysis.content_hash,
+            **analysis.to_record(),
             "text_hash": text_hash(text),
-            "genre": analysis.genre.value,
-            "hedge_share": analysis.hedge_share,
-            "sentences": json.dumps(
-                [
-                    [s.start, s.end, s.text, s.kind.value, s.block, s.hedge, list(s.cues)]
-                    for s in analysis.sentences
-                ],
-                ensure_ascii=False,
-            ),
-            "entities": json.dumps([e.to_dict() for e in analysis.entities], ensure_ascii=False),
-            "events": json.dumps([e.to_dict() for e in analysis.events], ensure_ascii=False),
             "analyzed_at": datetime.now(UTC),
-            "analysed_chars": analysis.analysed_chars,
         }
         with self.engine.begin() as connection:
             connection.execute(delete(analyses).where(analyses.c.article_id == article_id))
@@ -790,42 +774,7 @@ class Store(StoryQueries):
 
 
 def _analysis(row: Row[Any]) -> Analysis:
-    sentences = tuple(
-        Sentence(start, end, text, BlockKind(kind), block, hedge, tuple(cues))
-        for start, end, text, kind, block, hedge, cues in json.loads(row.sentences)
-    )
-    entities = tuple(
-        Entity(
-            item["name"],
-            EntityType(item["type"]),
-            tuple(Mention(m["text"], m["start"], m["end"]) for m in item["mentions"]),
-            tuple(item["titles"]),
-        )
-        for item in json.loads(row.entities)
-    )
-    events = tuple(
-        Event(
-            item["kind"],
-            item["trigger"],
-            item["sentence"],
-            tuple(item["actors"]),
-            item["place"],
-            item["time_text"],
-            item["date"],
-            item["duration"],
-            Modality(item["modality"]),
-        )
-        for item in json.loads(row.events)
-    )
-    return Analysis(
-        row.content_hash,
-        sentences,
-        Genre(row.genre),
-        float(row.hedge_share),
-        entities,
-        events,
-        row.analysed_chars,
-    )
+    return Analysis.from_record(dict(row._mapping))
 
 
 def text_hash(text: str) -> str:

@@ -16,6 +16,7 @@ from typing import Any
 
 from storyline.config import ExtractConfig, Favor
 from storyline.errors import NoArticle
+from storyline.lines import classify_line, normalize_line
 from storyline.model import (
     Article,
     Block,
@@ -31,7 +32,6 @@ from storyline.model import (
 from storyline.sources.sniff import decode_document, decoding_repairs, sniff
 from storyline.text import htmlmeta
 from storyline.text.datelines import dateline, text_date, url_date
-from storyline.text.lines import classify_line, normalize_line
 from storyline.text.outlets import folder_outlet, identify, is_press_release, wire_agency
 
 STAGE = "extract"
@@ -52,7 +52,9 @@ _SENTENCE_END = re.compile(r"[.!…:;,\"”’')\]]$")
 
 def extract(raw: RawDocument, config: ExtractConfig) -> Article:
     """Turn one raw document into an :class:`Article`, or raise :class:`NoArticle` (a named skip)."""
-    kind = sniff(raw.content, raw.locator)
+    # Sources sniff every document once and record what it is; only a document built without its
+    # kind (by hand: a test, a benchmark) is sniffed here.
+    kind = raw.content_kind if raw.content_kind is not None else sniff(raw.content, raw.locator)
     charset = _header_charset(raw.content_type)
     decoded = decode_document(raw.content, charset)
     text = decoded.text

@@ -11,8 +11,8 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 
 from storyline.config import FurnitureConfig
+from storyline.lines import classify_line, line_key, normalize_line
 from storyline.model import Article, Block, BlockKind, Removal
-from storyline.text.lines import classify_line, line_key, normalize_line
 
 STAGE = "furniture"
 _LINK_REASON = "previous/next link"

@@ -16,7 +16,6 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
 
 import storyline
-from storyline.config import BriefConfig
 from storyline.errors import NotFound, StorylineError
 from storyline.store import search as finder
 from storyline.web import present
@@ -25,10 +24,6 @@ from storyline.web.app import Reader, WebConfig, check_token, status_of
 router = APIRouter(include_in_schema=False)
 
 Length = Literal["short", "medium", "long"]
-
-# A sentence is marked as speculation in an article page from this score on: the threshold the
-# briefs use to put a sentence under "Speculation", so the page and the brief agree.
-HEDGE_MARK = BriefConfig().hedged
 
 
 def _reader(request: Request) -> Reader:
@@ -123,7 +118,7 @@ async def article(request: Request, article_id: int) -> HTMLResponse:
         return {
             "stored": stored,
             "a": stored.article,
-            "blocks": present.blocks(stored, HEDGE_MARK),
+            "blocks": present.blocks(stored),
             "fixes": present.repairs(stored),
             "summary": summary,
             "story_id": finder.story_of(reader.config.db, article_id),

@@ -95,9 +95,10 @@ class BlockView:
     segments: tuple[Segment, ...]
 
 
-def blocks(stored: StoredArticle, hedge_mark: float) -> list[BlockView]:
+def blocks(stored: StoredArticle) -> list[BlockView]:
     """The article's blocks cut at its sentences, so each sentence can be an anchor (and marked
-    when its speculation score is at least ``hedge_mark``); text between sentences is kept."""
+    when it is hedged: ``Sentence.hedged``, the cut the briefs' "Speculation" uses too, so the page
+    and the brief agree); text between sentences is kept."""
     article = stored.article
     text = article.text
     sentences = stored.analysis.sentences if stored.analysis else ()
@@ -116,8 +117,8 @@ def blocks(stored: StoredArticle, hedge_mark: float) -> list[BlockView]:
                 Segment(
                     text[sentence.start : sentence.end],
                     number,
-                    sentence.hedge if sentence.hedge >= hedge_mark else 0.0,
-                    sentence.cues if sentence.hedge >= hedge_mark else (),
+                    sentence.hedge if sentence.hedged else 0.0,
+                    sentence.cues if sentence.hedged else (),
                 )
             )
             cursor = sentence.end

@@ -1,5 +1,7 @@
-"""Line-level helpers shared by extraction and furniture removal: a normal form for comparing lines
-across pages, and the named kinds of site furniture recognisable from the words or the shape alone.
+"""Line-level helpers shared by extraction, furniture removal and the briefs (a summary never picks a
+furniture line): a normal form for comparing lines across pages, and the named kinds of site
+furniture recognisable from the words or the shape alone. A shared module, not a stage's own: the
+stages that need it import it from here, never from one another.
 
 Precision first: a line is furniture only when the WHOLE line is furniture (every sentence of it, or
 its whole shape), so an article sentence that merely mentions a subscription, a photo or a slash is

@@ -1,0 +1,31 @@
+"""The runner: wires sources, the stages and the store, in order. Stages know nothing of the
+database; this package is the only place that hands their results to it. Follow one article:
+
+- ``run.py``      ingest: read, extract (on the engine), remove furniture, repair, store; then the rest
+- ``analyse.py``  sentences, hedges, entities, events, embeddings (on the engine), store
+- ``group.py``    place in a story (``grouping/``), store; hand-made merges and splits
+- ``brief.py``    a story's brief from its stored articles
+
+The heavy work runs on an engine (``storyline.engines``: local processes or Dask); everything the
+store sees happens in this process, in input order, so every engine gives the same result.
+"""
+
+from storyline.pipeline.analyse import analyze_pending
+from storyline.pipeline.brief import brief_article, brief_story, briefing
+from storyline.pipeline.group import group_pending, merge_stories, split_story
+from storyline.pipeline.progress import ProgressHook
+from storyline.pipeline.run import ingest, ingest_documents, process
+
+__all__ = [
+    "ProgressHook",
+    "analyze_pending",
+    "brief_article",
+    "brief_story",
+    "briefing",
+    "group_pending",
+    "ingest",
+    "ingest_documents",
+    "merge_stories",
+    "process",
+    "split_story",
+]
