@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 
 import storyline
-from storyline.config import AnalyzeConfig, EngineConfig
+from storyline.config import EngineConfig
 from storyline.engines import open_engine
 from storyline.engines.dask import DaskEngine
 from storyline.errors import ConfigError
@@ -46,15 +46,11 @@ def snapshot(db: Path) -> dict[str, Any]:
 
 @pytest.mark.slow
 def test_a_local_cluster_stores_what_the_local_engine_stores(tmp_path: Path) -> None:
-    # Analysis chunks of 16 articles whatever the number of workers (the runner cuts a small batch
-    # into one chunk per worker, at most batch_size * 4 articles each): the int8 embedder quantises
-    # its activations per batch, so a sentence's vector depends on the sentences batched with it,
-    # and equal chunks are what make equal vectors, story titles and briefs.
-    analyze = AnalyzeConfig(batch_size=4)
+    # The defaults: analysis chunks are cut the same whatever the engine, so the int8 embedder (whose
+    # vectors depend on their batch-mates) gives the same vectors, story titles and briefs.
     local, dask = tmp_path / "local.db", tmp_path / "dask.db"
-    config = demo_config(engine=EngineConfig(name="local", workers=1), analyze=analyze)
-    storyline.ingest([DEMO], db=local, config=config)
-    config = demo_config(engine=EngineConfig(name="dask", workers=2), analyze=analyze)
+    storyline.ingest([DEMO], db=local, config=demo_config(engine=EngineConfig(name="local", workers=1)))
+    config = demo_config(engine=EngineConfig(name="dask", workers=2))
     report = storyline.ingest([DEMO], db=dask, config=config)
     assert len(report.ingested) == 36
     ours, theirs = snapshot(local), snapshot(dask)
