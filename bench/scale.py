@@ -119,7 +119,7 @@ class TreeSampler:
 
     def _sample_cpu_now(self) -> float:
         times = self._root.cpu_times()
-        return times.user + times.system
+        return float(times.user + times.system)
 
     def _sample(self) -> None:
         import psutil
