@@ -41,10 +41,11 @@ def group_pending(
     # follow in the order they were read.
     if config.stories.batch_order == "published":
         ids = [i for i, _ in sorted(dates.items(), key=lambda kv: _arrival(kv[1], kv[0]))]
-    vectors = store.article_vectors_for(model, ids)
     touched: set[int] = set()
     for first in range(0, len(ids), 200):
         placed = []
+        # Read 200 at a time, vectors too: 100,000 pending articles never sit in memory at once.
+        vectors = store.article_vectors_for(model, ids[first : first + 200])
         for stored in store.articles_by_ids(ids[first : first + 200]):
             try:
                 touched |= _place(store, grouper, stored, vectors.get(stored.id), model, dim, config)

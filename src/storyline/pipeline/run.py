@@ -124,7 +124,10 @@ def _store_documents(
             else:
                 assert isinstance(item, RawDocument)
                 chunk.append(item)
-            if len(chunk) >= config.engine.extract_chunk:
+            # A full chunk goes to the engine; so does a short (even empty) one when many documents
+            # were settled without one (a re-run over 100,000 stored files), so their outcomes are
+            # reported as they come, not all at the end.
+            if len(chunk) >= config.engine.extract_chunk or len(settled) >= _SETTLED_FLUSH:
                 sent.append(chunk)
                 yield chunk, config.extract, config.furniture
                 chunk = []
@@ -139,6 +142,10 @@ def _store_documents(
             yield raw.locator, _store_one(raw, result, store, config, tally)
     while settled:
         yield settled.popleft()
+
+
+# Outcomes settled while reading that are reported before the next chunk is sent.
+_SETTLED_FLUSH = 64
 
 
 def _settle(item: RawDocument | Skip, store: Store, config: PipelineConfig, tally: _Tally) -> str | None:
