@@ -44,53 +44,52 @@ def extract_chunk(task: ExtractTask) -> list[Extracted]:
     return out
 
 
-# A worker's analysis of one article with its sentence vectors (None without an embedder), or
-# the error (a string, which crosses a process boundary) that the analysis failed with.
-Analysed = tuple[Analysis, np.ndarray | None] | str
+# A worker's analysis of one article, or the error (a string) that the analysis failed with.
+Analysed = Analysis | str
+# Sentences to embed, in the order the runner gives them, with the embedder's name.
+EmbedTask = tuple[list[str], str]
+# One task of the understanding stage: a chunk to analyse, or a chunk's sentences to embed.
+UnderstandTask = tuple[AnalyseTask, None] | tuple[None, EmbedTask]
+
+
+def understand(task: UnderstandTask) -> list[Analysed] | np.ndarray:
+    """The understanding stage's two kinds of work, on one engine: analysing a chunk, or
+    embedding the sentences of an analysed chunk that the store's cache does not hold yet."""
+    analyse, embed = task
+    if analyse is not None:
+        return analyse_chunk(analyse)
+    assert embed is not None
+    return embed_sentences(embed)
 
 
 def analyse_chunk(task: AnalyseTask) -> list[Analysed]:
-    """A chunk's analyses and sentence vectors, on an engine's worker: parsing and embedding both
-    run where the cores are, not one of them in the runner. When the batch fails, each article is
-    analysed alone, so one bad article gives its error and the others their analyses."""
+    """A chunk's analyses, on an engine's worker. When the batch fails, each article is analysed
+    alone, so one bad article gives its error and the others their analyses."""
     from storyline.nlp.analyze import analyze_many
 
     articles, config = task
-    analyses: list[Analysis | str]
     try:
-        analyses = list(analyze_many(articles, config))
+        return list(analyze_many(articles, config))
     except Exception:
         log.warning("analysis of a batch of %d failed; analysing its articles one by one", len(articles))
-        analyses = []
-        for article in articles:
-            try:
-                analyses.extend(analyze_many([article], config))
-            except Exception as exc:  # recorded by the caller, retried on the next run
-                analyses.append(f"{type(exc).__name__}: {exc}"[:2000])
-    good = [a for a in analyses if not isinstance(a, str)]
-    vectors: list[np.ndarray | None] = (
-        list(sentence_vectors(good, config.embedder)) if config.embedder else [None] * len(good)
-    )
-    found = iter(vectors)
-    return [a if isinstance(a, str) else (a, next(found)) for a in analyses]
+    analyses: list[Analysed] = []
+    for article in articles:
+        try:
+            analyses.extend(analyze_many([article], config))
+        except Exception as exc:  # recorded by the caller, retried on the next run
+            analyses.append(f"{type(exc).__name__}: {exc}"[:2000])
+    return analyses
 
 
-def sentence_vectors(analyses: list[Analysis], embedder_name: str) -> list[np.ndarray]:
-    """Each analysis's sentence vectors (one row per sentence), embedded in one batch. A sentence
-    met twice in the chunk is embedded once: the int8 embedder quantises per batch, so a vector
-    depends on its batch-mates, and the chunk's distinct sentences are the batch the runner always
-    embedded (before embedding moved to the workers) — the stored vectors, and so the stories, are
-    the same on every engine and as before."""
+def embed_sentences(task: EmbedTask) -> np.ndarray:
+    """The sentences' vectors, one row each, embedded as the runner always embedded a chunk's
+    unseen sentences: in one call, in the order given. The int8 embedder quantises per batch, so a
+    vector depends on its batch-mates; the same call gives the same vectors on every engine."""
     from storyline.nlp.embed import get_embedder
 
-    embedder = get_embedder(embedder_name)
-    distinct = list(dict.fromkeys(s.text for a in analyses for s in a.sentences))
-    matrix = embedder.embed(distinct) if distinct else np.zeros((0, embedder.dim), np.float32)
-    row = {text: n for n, text in enumerate(distinct)}
-    return [
-        matrix[[row[s.text] for s in a.sentences]] if a.sentences else np.zeros((0, embedder.dim), np.float32)
-        for a in analyses
-    ]
+    texts, name = task
+    embedder = get_embedder(name)
+    return embedder.embed(texts) if texts else np.zeros((0, embedder.dim), np.float32)
 
 
 # What the runner records for the items of a chunk whose worker process died under it.
@@ -100,8 +99,12 @@ def extraction_lost(task: ExtractTask) -> list[Extracted]:
     return [("worker-crashed", CRASHED) for _ in task[0]]
 
 
-def analysis_lost(task: AnalyseTask) -> list[Analysed]:
-    return [CRASHED for _ in task[0]]
+def understanding_lost(task: UnderstandTask) -> list[Analysed] | np.ndarray:
+    analyse = task[0]
+    if analyse is not None:
+        return [CRASHED for _ in analyse[0]]
+    # No vectors: the runner records the chunk's articles as failed, to be analysed again.
+    return np.zeros((0, 0), np.float32)
 
 
 CRASHED = (

@@ -1,5 +1,10 @@
-"""Understanding: articles whose text has no analysis yet are parsed and embedded on the engine,
-in chunks; their analyses and vectors are stored here as each chunk comes back."""
+"""Understanding: articles whose text has no analysis yet are analysed on the engine in chunks;
+then each chunk's sentences that the store's vector cache does not hold are embedded on the
+engine too, and the chunk's analyses and vectors are stored here as they come back.
+
+Both kinds of task go through one stream, so the workers are never idle while the runner waits:
+a chunk's sentences are sent as soon as its analyses are back, between the next chunks' analyses.
+"""
 
 from __future__ import annotations
 
@@ -7,25 +12,28 @@ import logging
 from collections import deque
 from collections.abc import Iterator
 from contextlib import closing
-from typing import TYPE_CHECKING
+from dataclasses import dataclass, field
 
 import numpy as np
 
 from storyline.config import PipelineConfig
 from storyline.engines import Engine, open_engine
-from storyline.engines.tasks import (
-    AnalyseTask,
-    analyse_chunk,
-    analysis_lost,
-)
+from storyline.engines.tasks import Analysed, UnderstandTask, understand, understanding_lost
 from storyline.model import Analysis
 from storyline.pipeline.progress import ProgressHook
-from storyline.store import Store, StoredArticle
-
-if TYPE_CHECKING:
-    pass
+from storyline.store import Store, StoredArticle, text_hash
 
 log = logging.getLogger(__name__)
+
+
+@dataclass
+class _Chunk:
+    """One chunk on its way: its articles, then their analyses, then its unseen sentences."""
+
+    articles: list[StoredArticle]
+    analyses: list[Analysed] | None = None
+    keys: list[str] = field(default_factory=list)  # hashes of the sentences sent to embed
+    texts: list[str] = field(default_factory=list)
 
 
 def analyze_pending(
@@ -48,46 +56,98 @@ def analyze_pending(
     # work. Their size never depends on the engine: the int8 embedder's vectors depend on their
     # batch-mates, so the same chunks give the same vectors (and stories) on every engine.
     size = config.analyze.batch_size * 4
-    sent: deque[list[StoredArticle]] = deque()
+    name = config.analyze.embedder
+    sent: deque[_Chunk] = deque()  # what each task on the engine is for, oldest first
+    ready: deque[_Chunk] = deque()  # analysed chunks whose sentences wait to be sent
+    inflight: set[str] = set()  # sentences on their way to be embedded (by an earlier chunk)
 
-    def chunks() -> Iterator[AnalyseTask]:
+    def flush() -> Iterator[UnderstandTask]:
+        while ready:
+            chunk = ready.popleft()
+            sent.append(chunk)
+            yield None, (chunk.texts, name)
+
+    def tasks() -> Iterator[UnderstandTask]:
         for first in range(0, len(ids), size):
-            batch = store.articles_by_ids(ids[first : first + size])
-            sent.append(batch)
-            yield [s.article for s in batch], config.analyze
+            yield from flush()
+            chunk = _Chunk(store.articles_by_ids(ids[first : first + size]))
+            sent.append(chunk)
+            yield ([s.article for s in chunk.articles], config.analyze), None
 
-    for results in engine.map(analyse_chunk, chunks(), analysis_lost):
-        batch = sent.popleft()
-        # One article the analysis fails on is recorded and retried next time; the rest go on.
-        for stored, result in zip(batch, results, strict=True):
-            if isinstance(result, str):
-                log.warning("analysis failed on article %s: %s", stored.id, result)
-                store.record_failure(stored.id, "analyze", result)
-        done = [(s, r) for s, r in zip(batch, results, strict=True) if not isinstance(r, str)]
-        _save_analyses(store, [(s, a, v) for s, (a, v) in done], config)
-        if on_progress is not None:
-            for stored, _ in done:
-                on_progress(f"article {stored.id}", "analyzed")
-        store.clear_failures([s.id for s, _ in done], "analyze")
+    def consume(result: list[Analysed] | np.ndarray) -> None:
+        chunk = sent.popleft()
+        if chunk.analyses is None:
+            assert isinstance(result, list)
+            chunk.analyses = result
+            if _unseen(store, chunk, name, inflight):
+                ready.append(chunk)
+                return
+        else:
+            assert isinstance(result, np.ndarray)
+            inflight.difference_update(chunk.keys)
+            if len(result) != len(chunk.keys):  # the worker died: analysed again next run
+                _fail(store, chunk, "the worker embedding this chunk's sentences died")
+                return
+            store.save_vectors(name, dict(zip(chunk.keys, result, strict=True)))
+        _save(store, chunk, name, on_progress)
+
+    # The last chunks' sentences are sent after the analyses: a second pass, since the first
+    # stream ends when its analyses are all sent, before their results are read.
+    for result in engine.map(understand, tasks(), understanding_lost):
+        consume(result)
+    while ready:
+        for result in engine.map(understand, flush(), understanding_lost):
+            consume(result)
     return len(ids)
 
 
-def _save_analyses(
-    store: Store, done: list[tuple[StoredArticle, Analysis, np.ndarray | None]], config: PipelineConfig
-) -> None:
-    """Each analysis, its sentence vectors into the store's cache (briefs read them there) and
-    its article vector (the mean of its sentences', which grouping compares)."""
-    from storyline.nlp.embed import mean_vector
-    from storyline.store import text_hash
+def _unseen(store: Store, chunk: _Chunk, name: str, inflight: set[str]) -> bool:
+    """Record the chunk's failed analyses; note its sentences that neither the cache nor an
+    earlier chunk's embedding holds (each once, in reading order: the batch the runner always
+    embedded). Returns whether there are any to embed."""
+    assert chunk.analyses is not None
+    for stored, result in zip(chunk.articles, chunk.analyses, strict=True):
+        if isinstance(result, str):
+            log.warning("analysis failed on article %s: %s", stored.id, result)
+            store.record_failure(stored.id, "analyze", result)
+    if not name:
+        return False
+    wanted = {
+        text_hash(s.text): s.text for a in chunk.analyses if isinstance(a, Analysis) for s in a.sentences
+    }
+    cached = store.cached_vectors(name, list(wanted))
+    unseen = {k: t for k, t in wanted.items() if k not in cached and k not in inflight}
+    chunk.keys, chunk.texts = list(unseen), list(unseen.values())
+    inflight.update(chunk.keys)
+    return bool(unseen)
 
-    name = config.analyze.embedder
-    fresh: dict[str, np.ndarray] = {}
-    for _, analysis, vectors in done:
-        if vectors is not None:
-            fresh.update((text_hash(s.text), v) for s, v in zip(analysis.sentences, vectors, strict=True))
-    if name and fresh:
-        store.save_vectors(name, fresh)
-    for stored, analysis, vectors in done:
+
+def _save(store: Store, chunk: _Chunk, name: str, on_progress: ProgressHook | None) -> None:
+    """Each analysis with its article vector (the mean of its sentences', which grouping
+    compares), the sentence vectors read back from the cache they were saved to."""
+    from storyline.nlp.embed import mean_vector
+
+    assert chunk.analyses is not None
+    done = [(s, a) for s, a in zip(chunk.articles, chunk.analyses, strict=True) if isinstance(a, Analysis)]
+    keys = {s.id: [text_hash(x.text) for x in a.sentences] for s, a in done}
+    vectors = store.cached_vectors(name, [k for row in keys.values() for k in row]) if name else {}
+    saved = []
+    for stored, analysis in done:
+        row = keys[stored.id]
+        if name and any(k not in vectors for k in row):  # an earlier chunk's embedding was lost
+            store.record_failure(stored.id, "analyze", "a sentence vector was lost with its worker")
+            continue
         store.save_analysis(stored.id, stored.article.text, analysis)
-        if name and vectors is not None and len(vectors):
-            store.save_article_vector(stored.id, name, mean_vector(vectors))
+        if name and row:
+            store.save_article_vector(stored.id, name, mean_vector(np.stack([vectors[k] for k in row])))
+        saved.append(stored.id)
+        if on_progress is not None:
+            on_progress(f"article {stored.id}", "analyzed")
+    store.clear_failures(saved, "analyze")
+
+
+def _fail(store: Store, chunk: _Chunk, reason: str) -> None:
+    assert chunk.analyses is not None
+    for stored, analysis in zip(chunk.articles, chunk.analyses, strict=True):
+        if isinstance(analysis, Analysis):
+            store.record_failure(stored.id, "analyze", reason)
