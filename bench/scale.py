@@ -13,11 +13,13 @@ file (a title line, a blank line, the text; the title is the article's first wor
 ``N`` the set is repeated; copy ``k`` > 0 of an article is made distinct by a prefix on its title
 and first sentence ("Update k: ..."), so each copy is a new document with its own content hash.
 Copies of one text are near-duplicates, which the grouping stage detects as such: the story counts
-are not those of N unrelated articles, but every stage still does its work on every article.
+are not those of N unrelated articles, and the sentences a copy shares with its original come
+from the store's vector cache instead of the embedder; every other stage does its work on every
+article.
 ``--data DIR`` uses the ``.txt``/``.html`` files of a folder instead (repeated the same way).
 
-Memory: the process tree (this process, and the engine's worker processes: the forkserver's
-children, or the LocalCluster's nannies and workers) is sampled every 0.2 s with psutil; reported
+Memory: the process tree (this process, and the engine's worker processes: the forked
+pool workers, or the LocalCluster's nannies and workers) is sampled every 0.2 s with psutil; reported
 are the peak of the summed RSS (shared pages counted once per process, so an over-estimate) and
 the largest RSS of the runner (this process) and of any single worker. CPU: user+sys seconds of every process of the tree (each
 process's last sample), which on a loaded machine is steadier than wall-clock time.
