@@ -28,10 +28,11 @@ log = logging.getLogger(__name__)
 
 @dataclass
 class _Chunk:
-    """One chunk on its way: its articles, then their analyses, then its unseen sentences."""
+    """One chunk on its way: its articles, their analyses as the parts come back, then its unseen
+    sentences."""
 
     articles: list[StoredArticle]
-    analyses: list[Analysed] | None = None
+    analyses: list[Analysed] = field(default_factory=list)
     keys: list[str] = field(default_factory=list)  # hashes of the sentences sent to embed
     texts: list[str] = field(default_factory=list)
 
@@ -52,33 +53,38 @@ def analyze_pending(
                 store, config, everything=everything, on_progress=on_progress, engine=owned
             )
     ids = store.articles_needing_analysis(everything=everything)
-    # Chunks keep memory flat on a large store while letting spaCy and the embedder batch their
-    # work. Their size never depends on the engine: the int8 embedder's vectors depend on their
-    # batch-mates, so the same chunks give the same vectors (and stories) on every engine.
-    size = config.analyze.batch_size * 4
+    # Chunks of 64 keep memory flat on a large store while letting the embedder batch its work;
+    # their size never depends on the engine, because the int8 embedder's vectors depend on their
+    # batch-mates. Their analyses go out in parts of spaCy's own batch (16): a part's analyses are
+    # what the whole chunk's would be (spaCy batches by 16 inside too), and small parts keep both
+    # workers busy on a small batch (92 articles are six parts, not a chunk of 64 and one of 28).
+    size, part = config.analyze.batch_size * 4, config.analyze.batch_size
     name = config.analyze.embedder
-    sent: deque[_Chunk] = deque()  # what each task on the engine is for, oldest first
+    sent: deque[tuple[_Chunk, bool]] = deque()  # each task on the engine: its chunk, embedding?
     ready: deque[_Chunk] = deque()  # analysed chunks whose sentences wait to be sent
     inflight: set[str] = set()  # sentences on their way to be embedded (by an earlier chunk)
 
     def flush() -> Iterator[UnderstandTask]:
         while ready:
             chunk = ready.popleft()
-            sent.append(chunk)
+            sent.append((chunk, True))
             yield None, (chunk.texts, name)
 
     def tasks() -> Iterator[UnderstandTask]:
         for first in range(0, len(ids), size):
-            yield from flush()
             chunk = _Chunk(store.articles_by_ids(ids[first : first + size]))
-            sent.append(chunk)
-            yield ([s.article for s in chunk.articles], config.analyze), None
+            for start in range(0, len(chunk.articles), part):
+                yield from flush()
+                sent.append((chunk, False))
+                yield ([s.article for s in chunk.articles[start : start + part]], config.analyze), None
 
     def consume(result: list[Analysed] | np.ndarray) -> None:
-        chunk = sent.popleft()
-        if chunk.analyses is None:
+        chunk, embedding = sent.popleft()
+        if not embedding:
             assert isinstance(result, list)
-            chunk.analyses = result
+            chunk.analyses.extend(result)
+            if len(chunk.analyses) < len(chunk.articles):
+                return  # more parts to come
             if _unseen(store, chunk, name, inflight):
                 ready.append(chunk)
                 return
@@ -105,7 +111,6 @@ def _unseen(store: Store, chunk: _Chunk, name: str, inflight: set[str]) -> bool:
     """Record the chunk's failed analyses; note its sentences that neither the cache nor an
     earlier chunk's embedding holds (each once, in reading order: the batch the runner always
     embedded). Returns whether there are any to embed."""
-    assert chunk.analyses is not None
     for stored, result in zip(chunk.articles, chunk.analyses, strict=True):
         if isinstance(result, str):
             log.warning("analysis failed on article %s: %s", stored.id, result)
@@ -127,7 +132,6 @@ def _save(store: Store, chunk: _Chunk, name: str, on_progress: ProgressHook | No
     compares), the sentence vectors read back from the cache they were saved to."""
     from storyline.nlp.embed import mean_vector
 
-    assert chunk.analyses is not None
     done = [(s, a) for s, a in zip(chunk.articles, chunk.analyses, strict=True) if isinstance(a, Analysis)]
     keys = {s.id: [text_hash(x.text) for x in a.sentences] for s, a in done}
     vectors = store.cached_vectors(name, [k for row in keys.values() for k in row]) if name else {}
@@ -147,7 +151,6 @@ def _save(store: Store, chunk: _Chunk, name: str, on_progress: ProgressHook | No
 
 
 def _fail(store: Store, chunk: _Chunk, reason: str) -> None:
-    assert chunk.analyses is not None
     for stored, analysis in zip(chunk.articles, chunk.analyses, strict=True):
         if isinstance(analysis, Analysis):
             store.record_failure(stored.id, "analyze", reason)
