@@ -27,6 +27,11 @@ AnalyseTask = tuple[list[Article], AnalyzeConfig]
 Extracted = tuple[Article, frozenset[str]] | tuple[str, str]
 
 
+def internal_error(exc: Exception) -> str:
+    """The message of a skip no named error explains: a bug, which the user is asked to report."""
+    return f"{type(exc).__name__}: {exc} (please report this)"
+
+
 def extract_chunk(task: ExtractTask) -> list[Extracted]:
     """Extraction of a chunk of documents, on an engine's worker. Never raises: a document that
     fails becomes its skip's code and message (exceptions do not all survive a process boundary)."""
@@ -40,7 +45,7 @@ def extract_chunk(task: ExtractTask) -> list[Extracted]:
             out.append((exc.code, str(exc)))
         except Exception as exc:
             log.exception("unexpected failure extracting %s", raw.locator)
-            out.append(("internal-error", f"{type(exc).__name__}: {exc} (please report this)"))
+            out.append(("internal-error", internal_error(exc)))
     return out
 
 

@@ -15,7 +15,7 @@ import numpy as np
 
 from storyline.config import StoryConfig
 from storyline.grouping.dedup import bands, best_original, signature
-from storyline.grouping.grouper import Grouper
+from storyline.grouping.grouper import Grouper, touched_stories
 from storyline.grouping.profile import ArticleProfile, profile
 from storyline.grouping.terms import terms_to_bytes
 from storyline.model import Analysis, Article, StoryRecord
@@ -66,10 +66,7 @@ class Assignment:
 
     @property
     def touched(self) -> set[int]:
-        out = {self.story}
-        out.update(s for _, a, b in self.moves for s in (a, b))
-        out.update(s for pair in self.merges for s in pair)
-        return out
+        return touched_stories(self.story, self.moves, self.merges)
 
 
 def assign(

@@ -49,10 +49,17 @@ class Placement:
 
     @property
     def touched(self) -> set[int]:
-        out = {self.story}
-        out.update(s for _, a, b in self.moves for s in (a, b))
-        out.update(s for pair in self.merges for s in pair)
-        return out
+        return touched_stories(self.story, self.moves, self.merges)
+
+
+def touched_stories(
+    story: int, moves: tuple[tuple[int, int, int], ...], merges: tuple[tuple[int, int], ...]
+) -> set[int]:
+    """The stories a placement changed: the one joined, both ends of every move, every merge's."""
+    out = {story}
+    out.update(s for _, a, b in moves for s in (a, b))
+    out.update(s for pair in merges for s in pair)
+    return out
 
 
 class Grouper:

@@ -22,6 +22,7 @@ from storyline.engines.tasks import (
     ExtractTask,
     extract_chunk,
     extraction_lost,
+    internal_error,
 )
 from storyline.errors import InputError
 from storyline.lines import line_key
@@ -162,16 +163,12 @@ def _settle(item: RawDocument | Skip, store: Store, config: PipelineConfig, tall
         # A file edited and then reverted: its earlier revision is the latest again.
         restored = store.restore_revision(item.locator, item.content_hash)
     except Exception as exc:  # one document must never end a batch: record it and go on
-        return _skip(item.locator, "internal-error", _internal(exc), store, tally)
+        return _skip(item.locator, "internal-error", internal_error(exc), store, tally)
     if restored is not None:
         tally.revised.append(restored)
         return "revised"
     tally.unchanged += 1
     return "unchanged"
-
-
-def _internal(exc: Exception) -> str:
-    return f"{type(exc).__name__}: {exc} (please report this)"
 
 
 def _skip(locator: str, code: str, message: str, store: Store, tally: _Tally) -> str:
@@ -203,7 +200,7 @@ def _store_one(
         return _skip(raw.locator, exc.code, str(exc), store, tally)
     except Exception as exc:  # one document must never end a batch: record it and go on
         log.exception("unexpected failure on %s", raw.locator)
-        return _skip(raw.locator, "internal-error", _internal(exc), store, tally)
+        return _skip(raw.locator, "internal-error", internal_error(exc), store, tally)
     (tally.revised if revision > 1 else tally.ingested).append(article_id)
     if article.outlet:
         tally.outlets.add(article.outlet)
