@@ -10,6 +10,8 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import sqlite3
+import time
 import zlib
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
@@ -120,9 +122,9 @@ class Store(StoryQueries):
         if url.startswith("sqlite:///"):
             Path(url.removeprefix("sqlite:///")).expanduser().parent.mkdir(parents=True, exist_ok=True)
             engine = create_engine(url, connect_args={"timeout": config.lock_timeout})
-            _sqlite_pragmas(engine, immediate=True)
+            _sqlite_pragmas(engine, immediate=True, lock_timeout=config.lock_timeout)
             reader = create_engine(url, connect_args={"timeout": config.lock_timeout})
-            _sqlite_pragmas(reader, immediate=False)
+            _sqlite_pragmas(reader, immediate=False, lock_timeout=config.lock_timeout)
         else:
             engine = create_engine(url, pool_pre_ping=True)
         # Check the schema through the reader first: migrating takes the write lock, and a store
@@ -781,7 +783,26 @@ def text_hash(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
-def _sqlite_pragmas(engine: Engine, *, immediate: bool) -> None:
+def _wal_mode(cursor: sqlite3.Cursor, lock_timeout: float) -> None:
+    """Put the database in WAL mode, waiting up to ``lock_timeout`` for another process's lock.
+
+    Turning a new file to WAL writes its header under an exclusive lock, and SQLite answers "database
+    is locked" at once there instead of calling the busy handler: two ingests creating one store at
+    the same moment made one of them fail (seen in CI). So retry here, as the busy handler would."""
+    deadline = time.monotonic() + lock_timeout
+    pause = 0.005
+    while True:
+        try:
+            cursor.execute("PRAGMA journal_mode=WAL")
+            return
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) or time.monotonic() >= deadline:
+                raise
+            time.sleep(pause)
+            pause = min(pause * 2, 0.1)
+
+
+def _sqlite_pragmas(engine: Engine, *, immediate: bool, lock_timeout: float) -> None:
     # pysqlite's own transaction handling defers BEGIN; take control so writers use BEGIN IMMEDIATE
     # (no lock upgrade deadlocks between two ingests) and readers a plain BEGIN: a read snapshot
     # under WAL that never waits for a writer.
@@ -789,7 +810,7 @@ def _sqlite_pragmas(engine: Engine, *, immediate: bool) -> None:
     def _connect(dbapi_connection: Any, _record: Any) -> None:
         dbapi_connection.isolation_level = None
         cursor = dbapi_connection.cursor()
-        cursor.execute("PRAGMA journal_mode=WAL")
+        _wal_mode(cursor, lock_timeout)
         cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.close()
