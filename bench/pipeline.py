@@ -1,9 +1,17 @@
 """The whole pipeline's speed on real pages: raw page to stored, analysed, grouped article.
 
 Ingests a folder of saved pages into a fresh store end to end (extract, furniture, repair, store,
-analyse, group) and, in the same run on the same pages, trafilatura's extraction alone (the peer:
-the floor no pipeline that extracts with it can beat). Prints pages/s for both, the ratio, the share
-of time per phase and peak memory, for 1 and 2 worker processes.
+analyse, group) and, in the same run on the same pages, the peers:
+
+- trafilatura's extraction alone (the floor no pipeline that extracts with it can beat);
+- the same models alone, with no storyline code: trafilatura, then stock spaCy (``nlp.pipe`` with the
+  packaged English model, every component), then all-MiniLM-L6-v2 int8 on every spaCy sentence, in a
+  pool of as many processes as the most ``--workers`` asked for, models loaded once per process.
+  Nothing storyline does (repair, storing, grouping, the runner) is in it, so it is the ceiling of
+  any runner built on these models on this machine. ``--no-models-peer`` leaves it out.
+
+Prints pages/s for each, the ratios, the share of time per phase and peak memory, for 1 and 2
+worker processes.
 
     python bench/pipeline.py [--data DIR] [--repeat N] [--workers 1,2] [--embedder NAME] [--json]
 
@@ -64,6 +72,56 @@ def peer(pages: list[tuple[str, bytes]]) -> float:
     for _, data in pages:
         trafilatura.extract(data.decode("utf-8", "replace"), fast=True)
     return time.perf_counter() - start
+
+
+# The models-alone peer's state in each of its processes: loaded on the process's first chunk.
+_MODELS: dict[str, Any] = {}
+
+
+def _models_chunk(chunk: list[bytes]) -> tuple[int, float, float]:
+    """Extract, parse and embed a chunk of pages; returns its sentences and the CPU seconds of
+    spaCy and of the embedding."""
+    import spacy
+    import trafilatura
+
+    from storyline.nlp.analyze import ENGLISH_MODEL
+    from storyline.nlp.embed import MiniLMOnnx
+
+    if not _MODELS:
+        _MODELS["nlp"] = spacy.load(ENGLISH_MODEL)
+        _MODELS["embedder"] = MiniLMOnnx()
+    texts = [trafilatura.extract(data.decode("utf-8", "replace"), fast=True) or "" for data in chunk]
+    start = time.process_time()
+    docs = list(_MODELS["nlp"].pipe(texts))
+    parsed = time.process_time()
+    sentences = [sentence.text for doc in docs for sentence in doc.sents]
+    _MODELS["embedder"].embed(sentences)
+    return len(sentences), parsed - start, time.process_time() - parsed
+
+
+def models_peer(pages: list[tuple[str, bytes]], processes: int) -> dict[str, Any]:
+    """The same models with nothing around them (see the module's docstring): pages in chunks of 8
+    (storyline's extraction chunk) over a forked pool; one embedding thread per process."""
+    import multiprocessing
+    import os
+
+    os.environ["STORYLINE_EMBED_THREADS"] = "1"
+    try:
+        chunks = [[data for _, data in pages[i : i + 8]] for i in range(0, len(pages), 8)]
+        start = time.perf_counter()
+        with multiprocessing.get_context("fork").Pool(processes) as pool:
+            done = pool.map(_models_chunk, chunks, chunksize=1)
+        seconds = time.perf_counter() - start
+    finally:
+        os.environ.pop("STORYLINE_EMBED_THREADS", None)
+    return {
+        "pages": len(pages),
+        "processes": processes,
+        "sentences": sum(n for n, _, _ in done),
+        "pages_per_s": round(len(pages) / seconds, 2),
+        "spacy_cpu_s_per_page": round(sum(p for _, p, _ in done) / len(pages), 4),
+        "embedding_cpu_s_per_page": round(sum(e for _, _, e in done) / len(pages), 4),
+    }
 
 
 class TreeSampler:
@@ -163,6 +221,7 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=1)
     parser.add_argument("--workers", default="1,2")
     parser.add_argument("--embedder", default=None, help="sentence embedder (default: the configured one)")
+    parser.add_argument("--no-models-peer", action="store_true", help="leave out the models-alone peer")
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args()
     if not args.data.exists():
@@ -170,22 +229,39 @@ def main() -> None:
     pages = distinct_copies(load_pages(args.data), args.repeat)
     peer_seconds = peer(pages)
     peer_rate = len(pages) / peer_seconds
-    results = {}
-    for workers in (int(w) for w in args.workers.split(",")):
-        results[f"{workers} process{'es' if workers > 1 else ''}"] = ours(pages, workers, args.embedder)
-    out = {
-        "ours": results,
-        "peers": {"trafilatura extraction alone": {"pages": len(pages), "pages_per_s": round(peer_rate, 2)}},
+    counts = [int(w) for w in args.workers.split(",")]
+    peers: dict[str, Any] = {
+        "trafilatura extraction alone": {"pages": len(pages), "pages_per_s": round(peer_rate, 2)}
     }
+    models = None if args.no_models_peer else models_peer(pages, max(counts))
+    if models is not None:
+        models["ratio_to_trafilatura"] = round(models["pages_per_s"] / peer_rate, 3)
+        peers["the same models alone"] = models
+    results = {}
+    for workers in counts:
+        result = ours(pages, workers, args.embedder)
+        result["ratio_to_trafilatura"] = round(result["pages_per_s"] / peer_rate, 3)
+        if models is not None and workers == models["processes"]:
+            result["ratio_to_models_alone"] = round(result["pages_per_s"] / models["pages_per_s"], 3)
+        results[f"{workers} process{'es' if workers > 1 else ''}"] = result
+    out = {"ours": results, "peers": peers}
     if args.json:
         print(json.dumps(out, indent=2))
         return
     print(f"{len(pages)} pages; trafilatura extraction alone: {peer_rate:.1f} pages/s")
+    if models is not None:
+        print(
+            f"the same models alone, {models['processes']} processes: {models['pages_per_s']:.2f} pages/s "
+            f"(ratio {models['ratio_to_trafilatura']:.3f}); per page, spaCy "
+            f"{models['spacy_cpu_s_per_page']:.3f} CPU-s, embedding {models['embedding_cpu_s_per_page']:.3f} CPU-s"
+        )
     for name, r in results.items():
         shares = ", ".join(f"{k} {v:.0%}" for k, v in r["share"].items())
+        against = r.get("ratio_to_models_alone")
         print(
-            f"ours, {name}: {r['pages_per_s']:.2f} pages/s (ratio {r['pages_per_s'] / peer_rate:.3f}); "
-            f"{r['ingested']} ingested, {r['skipped']} skipped, {r['stories']} stories; {shares}"
+            f"ours, {name}: {r['pages_per_s']:.2f} pages/s (ratio {r['ratio_to_trafilatura']:.3f}"
+            + (f"; {against:.2f} x the models alone" if against is not None else "")
+            + f"); {r['ingested']} ingested, {r['skipped']} skipped, {r['stories']} stories; {shares}"
         )
         print(
             f"  peak memory {r['peak_memory_mb']:.0f} MB in all, {r['peak_worker_memory_mb']:.0f} MB in a worker"
