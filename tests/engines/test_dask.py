@@ -132,3 +132,27 @@ def test_the_cli_names_a_bad_engine_in_one_line(tmp_path: Path) -> None:
     lines = run.stderr.strip().splitlines()
     assert run.returncode != 0
     assert len(lines) == 1 and "Connection refused" in lines[0], run.stderr
+
+
+def test_an_unguarded_script_is_told_to_guard_its_call(tmp_path: Path) -> None:
+    # Dask spawns a LocalCluster's workers by importing the caller's script again: a script that
+    # calls storyline at its top level used to end in a thousand lines of tracebacks from workers
+    # that each started clusters of their own. Now it stops with what to change.
+    (tmp_path / "news").mkdir()
+    (tmp_path / "news" / "a.txt").write_text("Bridge reopens\n\nThe bridge reopened on Monday.\n")
+    script = tmp_path / "unguarded.py"
+    script.write_text(
+        "import storyline\n"
+        "from storyline.config import EngineConfig, PipelineConfig\n"
+        f"storyline.ingest([{str(tmp_path / 'news')!r}], db={str(tmp_path / 't.db')!r}, "
+        "config=PipelineConfig(engine=EngineConfig(name='dask', workers=1)))\n"
+    )
+    run = subprocess.run(
+        [sys.executable, str(script)], capture_output=True, text=True, cwd=tmp_path, timeout=120
+    )
+    assert run.returncode != 0
+    last = run.stderr.strip().splitlines()[-1]
+    assert last.startswith(
+        "storyline.errors.ConfigError: the workers of a new local cluster could not start"
+    ), last
+    assert 'call storyline under `if __name__ == "__main__":`' in last

@@ -9,6 +9,7 @@ runner, one ordered consumer, so the stored result equals the local engine's.
 from __future__ import annotations
 
 import logging
+import multiprocessing
 import socket
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
@@ -23,6 +24,14 @@ R = TypeVar("R")
 log = logging.getLogger(__name__)
 
 _REMEDY = "check the address (tcp://HOST:8786) and that `dask scheduler` is running there"
+# Dask starts a LocalCluster's workers by spawning fresh interpreters that import the caller's
+# script again (Python's "spawn" start method, which Dask keeps because forking its event loop's
+# threads is unsafe). A script that calls storyline at its top level then runs again in every
+# worker, and each would start a cluster of its own.
+_GUARD = (
+    'in a Python script, call storyline under `if __name__ == "__main__":`: Dask starts its local '
+    "workers by importing the script again (the storyline command needs nothing)"
+)
 
 
 class DaskEngine:
@@ -46,6 +55,12 @@ class DaskEngine:
         self._cluster: Any = None
         self._client: Any = None
         where = address or "a new local cluster"
+        if not address and getattr(multiprocessing.current_process(), "_inheriting", False):
+            # This process is one of those workers, importing the caller's script: stop here,
+            # before it starts clusters of its own, with what the caller has to change.
+            raise ConfigError(
+                "a Dask worker started while importing the script that starts it", remedy=_GUARD
+            )
         try:
             if address:
                 # A refused or unroutable address fails here in a moment, with the socket's own
@@ -72,6 +87,13 @@ class DaskEngine:
             raise ConfigError(
                 f"could not use the Dask scheduler at {where}: {message}", remedy=remedy
             ) from exc
+        except RuntimeError as exc:
+            # "Nanny failed to start": a LocalCluster's worker process died while starting, in
+            # practice because it re-ran an unguarded script (see _GUARD).
+            self.close()
+            if address:
+                raise
+            raise ConfigError(f"the workers of {where} could not start ({exc})", remedy=_GUARD) from exc
         try:
             self._wait_for_a_worker(where, connect_timeout)
             self._check_workers()
