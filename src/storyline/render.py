@@ -344,7 +344,9 @@ def print_story(view: StoryView) -> None:
         for name in ("id", "story", "first seen", "why"):
             related.add_column(name, overflow="fold")
         for ref in story.related:
-            related.add_row(str(ref.story), _cell(ref.title or ""), _day(ref.first_seen), _cell(ref.reason))
+            related.add_row(
+                str(ref.story), _cell(ref.title or ""), _day(ref.first_seen) or "undated", _cell(ref.reason)
+            )
         console.print(related)
 
 

@@ -84,6 +84,9 @@ def test_seed_brief(seeds_db: Path, seed_articles: dict[str, StoredArticle]) -> 
     # Claims only one source makes are marked.
     assert brief.single_source
     assert brief.thread and len(brief.thread) == 2
+    # The seeds say no date: neither story of the thread is listed under one (this story's entry
+    # once showed the day it was ingested, beside its undated neighbour).
+    assert [ref.first_seen for ref in brief.thread] == [None, None]
 
 
 def test_markdown_escapes_untrusted_text() -> None:

@@ -98,3 +98,24 @@ def test_worker_processes_give_the_same_analysis(tmp_path: Path) -> None:
     assert storyline.analyze(db, everything=True, config=parallel) == 36
     second = {s.id: s.analysis for s in storyline.articles(db=db)}
     assert first == second
+
+
+def test_each_block_is_parsed_on_its_own() -> None:
+    # Given the whole text, the parser ran each heading into the paragraph after it, so the
+    # paragraph's first sentence was parsed (and its events and actors found) with the heading's
+    # words in it: 980 of 10,968 sentences of the seeds, the dev pages and ECB+.
+    from storyline.config import AnalyzeConfig
+    from storyline.model import BLOCK_SEPARATOR
+    from storyline.nlp.analyze import _english, _parse
+
+    blocks = [
+        "What to watch next",
+        "Following the Berlin meeting, attention is likely to focus on trade.",
+        "Conclusion",
+        "Olaf Scholz’s trip to Paris is not just symbolic.",
+    ]
+    text = BLOCK_SEPARATOR.join(blocks)
+    model = _english()
+    doc = _parse(model.nlp, [(0, text)], AnalyzeConfig(), model.attributes)[0]
+    assert doc.text == text
+    assert [sentence.text.strip() for sentence in doc.sents] == blocks

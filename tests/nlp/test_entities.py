@@ -105,3 +105,24 @@ def test_names_fold_only_into_the_same_person() -> None:
     assert _full_form("Abbas Araghchi", 150, named, longest) == "Seyed Abbas Araghchi"
     assert _full_form("Dorothy Brown", 200, named, longest) == "Dorothy Brown"
     assert _full_form("Brown", 350, named, longest) == "LaTonya Brown"
+
+
+def _analysed(*blocks: str) -> dict[str, Entity]:
+    from storyline.config import AnalyzeConfig
+    from storyline.model import Block, BlockKind
+    from storyline.nlp.analyze import analyze
+
+    article = Article("test", "h", None, tuple(Block(BlockKind.PARAGRAPH, b) for b in blocks))
+    return {e.name: e for e in analyze(article, AnalyzeConfig(embedder="")).entities}
+
+
+def test_names_stay_inside_their_block_and_end_on_a_letter() -> None:
+    # A title's name ran on over the blank line into the next block ("Nixon" + "W. Mark Felt" as one
+    # name, in ECB+), and a name could end with what followed it ("Herbert Flynn Jr: ").
+    found = _analysed(
+        "He had served under President Nixon",
+        "W. Mark Felt, the former FBI deputy director, died on Thursday.",
+        "Police told the victim's uncle, Walter Brand Jr: 'We have arrested a man.'",
+    )
+    assert not [name for name in found if "\n" in name or name != name.strip(" :'")], list(found)
+    assert "W. Mark Felt" in found and found["W. Mark Felt"].type is EntityType.PERSON

@@ -71,6 +71,23 @@ def test_future_and_planned_events_are_not_asserted() -> None:
     assert not [e for e in happened if e.kind in ("launch", "acquisition")], analysis.events
 
 
+def test_a_denied_description_is_not_a_denied_event() -> None:
+    # "X's visit is not just symbolic" says the visit happened; it was listed as a negated visit.
+    analysis = _analysed(
+        "Emmanuel Macron's visit to Berlin was not a success.\n"
+        "The talks between Olaf Scholz and Emmanuel Macron were not productive.\n"
+        "The meeting between Olaf Scholz and Giorgia Meloni did not take place.\n"
+        "Olaf Scholz did not meet Giorgia Meloni in Rome.\n"
+        "It was not a meeting between Olaf Scholz and Giorgia Meloni."
+    )
+    modality = {(e.kind, e.sentence): e.modality for e in analysis.events}
+    assert modality[("visit", 0)] is Modality.ASSERTED, analysis.events
+    assert modality[("talks", 1)] is Modality.ASSERTED, analysis.events
+    assert modality[("meeting", 2)] is Modality.NEGATED, analysis.events
+    assert modality[("meeting", 3)] is Modality.NEGATED, analysis.events
+    assert modality[("meeting", 4)] is Modality.NEGATED, analysis.events  # the event itself denied
+
+
 def test_happenings_beyond_diplomacy_and_full_dates_without_an_article_date() -> None:
     analysis = _analysed(
         "Canadian police arrested Winston Blackmore on January 7, 2009, in Bountiful, British Columbia."

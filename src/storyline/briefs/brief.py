@@ -198,7 +198,10 @@ def _thread(story: Story) -> tuple[ThreadRef, ...]:
     """The thread's stories in time order, this one included."""
     if story.thread is None:
         return ()
-    mine = ThreadRef(story.id, story.title, story.first_seen, "this story")
+    # Story.first_seen falls back to when an undated story was ingested; the other stories' refs
+    # carry only a publication date, so this one does too (an undated story listed as "today"
+    # beside undated neighbours read as if it had been dated).
+    mine = ThreadRef(story.id, story.title, story.first_seen if story.dated else None, "this story")
     refs = [*story.related, mine]
     refs.sort(key=lambda r: (r.first_seen is None, r.first_seen.isoformat() if r.first_seen else "", r.story))
     return tuple(refs)

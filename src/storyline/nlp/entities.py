@@ -46,15 +46,19 @@ _ROLE_MODIFIERS = (
     r"central bank|bank|police|fire|union|opposition|state|federal|regional|provincial|local|national|"
     r"executive|managing|general|head|team|club|[A-Z][a-z]+(?:ian|ese|ish|i|an)"
 )
+# Space between the words of one name or title: a line break at most, never a blank line. The
+# article's blocks are joined by blank lines, and "\s+" let a name run from a heading or the end
+# of a paragraph into the next block ("Nixon" + blank line + "W. Mark Felt" as one name, in ECB+).
+_SP = r"(?:[^\S\n]+|[^\S\n]*\n[^\S\n]*)"
 # Capitalised words, an initial ("J.") allowed, never a full stop that ends a sentence ("Lima. He").
-_NAME = r"(?P<name>(?:(?:[A-Z]\.|[A-Z][\w’'-]+)\s+){0,3}[A-Z][\w’'-]+)"
-_OWNER = r"(?:(?P<owner>(?:the\s+)?[A-Z][\w.]*(?:\s+[A-Z][\w.]*)?(?:’s|'s))\s+)?"
-_TITLE = rf"(?P<title>(?i:(?:(?:{_ROLE_MODIFIERS})\s+){{0,4}}(?:{_ROLES})))"
+_NAME = rf"(?P<name>(?:(?:[A-Z]\.|[A-Z][\w’'-]+){_SP}){{0,3}}[A-Z][\w’'-]+)"
+_OWNER = rf"(?:(?P<owner>(?:the{_SP})?[A-Z][\w.]*(?:{_SP}[A-Z][\w.]*)?(?:’s|'s)){_SP})?"
+_TITLE = rf"(?P<title>(?i:(?:(?:{_ROLE_MODIFIERS}){_SP}){{0,4}}(?:{_ROLES})))"
 # "Iran's Foreign Minister Seyed Abbas Araghchi", "former deputy foreign minister, Araghchi"
-_TITLE_BEFORE = re.compile(rf"{_OWNER}{_TITLE},?\s+{_NAME}")
+_TITLE_BEFORE = re.compile(rf"{_OWNER}{_TITLE},?{_SP}{_NAME}")
 # "Duarte Meireles, the Portuguese president," / "Sergei Shoigu, Russia's defence minister"
 _TITLE_AFTER = re.compile(
-    rf"{_NAME},\s+(?P<title2>(?:the\s+|a\s+|(?:[A-Z][\w]*(?:’s|'s))\s+)?(?i:(?:(?:{_ROLE_MODIFIERS})\s+){{0,4}}(?:{_ROLES})))\b"
+    rf"{_NAME},{_SP}(?P<title2>(?:the{_SP}|a{_SP}|(?:[A-Z][\w]*(?:’s|'s)){_SP})?(?i:(?:(?:{_ROLE_MODIFIERS}){_SP}){{0,4}}(?:{_ROLES})))\b"
 )
 # A name that is only a title (for _is_noise), compiled once rather than looked up per entity.
 _BARE_TITLE = re.compile(_TITLE.replace("(?P<title>", "(?:"))
@@ -83,6 +87,7 @@ _PLACE_NOUNS = {
     "prefecture",
 }
 _LOCATIVE = {"in", "at", "near", "from", "across", "outside", "inside", "around", "to", "into"}
+_NOT_NAME_END = " \t\n:;,\"“”‘’'"
 _POSSESSIVE = re.compile(r"(’s|'s|’|')$")
 _SEATS = {
     "Kremlin",
@@ -219,6 +224,11 @@ def _split_title(text: str, start: int, name: str) -> tuple[int, str, str]:
 
 
 def _trim(text: str, start: int, end: int) -> tuple[int, int, str]:
+    # Offsets move with the whitespace taken off: an entity ending a block can take in the blank
+    # line after it ("Path A.\n\n"), and a name rebuilt from the offsets must not carry it.
+    name = text[start:end]
+    start += len(name) - len(name.lstrip())
+    end = start + len(name.strip())
     name = text[start:end]
     stripped = _POSSESSIVE.sub("", name)
     end -= len(name) - len(stripped)
@@ -241,7 +251,11 @@ def _extend_name(doc: Any, text: str, ent: Any, start: int, end: int) -> tuple[i
         index += 1
     if index > ent.end:
         end = doc[index - 1].idx + len(_POSSESSIVE.sub("", doc[index - 1].text))
-    return end, text[start:end]
+    # A last token that is only a quote mark ends the name before it, with what came between
+    # ("Herbert Flynn Jr: 'I'm ..." gave "Herbert Flynn Jr: "): a name never ends that way.
+    name = text[start:end]
+    kept = name.rstrip(_NOT_NAME_END)
+    return end - (len(name) - len(kept)), kept
 
 
 def _is_noise(name: str, kind: EntityType) -> bool:

@@ -342,7 +342,9 @@ def _resolve(text: str | None, published: datetime | None) -> str | None:
 
 
 def _modality(token: Any, anchor: Any, sentence: Sentence | None, lemma: Lemma = stored_lemma) -> Modality:
-    if any(child.dep_ == "neg" for child in (*token.children, *anchor.children)):
+    if any(child.dep_ == "neg" for child in token.children) or (
+        any(child.dep_ == "neg" for child in anchor.children) and not _described(token, anchor, lemma)
+    ):
         return Modality.NEGATED
     # What will happen, or what someone agreed or plans to do, has not happened: "will launch",
     # "agreed to buy", "is set to visit".
@@ -365,6 +367,24 @@ def _modality(token: Any, anchor: Any, sentence: Sentence | None, lemma: Lemma =
         return Modality.HEDGED
 
     return Modality.ASSERTED
+
+
+def _described(token: Any, anchor: Any, lemma: Lemma) -> bool:
+    """Whether a noun trigger hangs from "be" with a complement other than itself: "the trip was
+    not a success", "the talks were not productive". The negation there denies the description, not
+    the event, which the sentence takes as having happened ("the trip did not take place" has a
+    verb of its own and stays negated)."""
+    # Tokens compare by position: spaCy makes a new Token object each time one is looked up. The
+    # trigger's own role is not required to be the subject: a heading run into the sentence ("...
+    # Conclusion  The trip is not...") can leave it parsed as an object of "be"; only a trigger
+    # that is the complement itself ("it was not a meeting") has its event denied.
+    return (
+        token.i != anchor.i
+        and token.head.i == anchor.i
+        and token.dep_ not in ("acomp", "attr")
+        and lemma(anchor).lower() == "be"
+        and any(child.dep_ in ("acomp", "attr") and child.i != token.i for child in anchor.children)
+    )
 
 
 def _sentence_index(starts: list[int], offset: int) -> int:
