@@ -119,6 +119,21 @@ def test_same_claim_needs_the_same_figures_parties_and_polarity() -> None:
     assert not same_claim("Smith won the vote in Ohio.", "Smith did not win the vote in Ohio.")
     assert not same_claim("The laptop was unveiled by Apple.", "The laptop was unveiled by Microsoft.")
     assert same_claim("The blast killed 11 people in Kabul.", "A blast in Kabul killed 11 people.")
+    # A figure quantities() does not compare (years) still tells two claims apart (seen in ECB+).
+    assert not same_claim(
+        "He was sentenced to 2 years, with 9 months to serve.",
+        "He was sentenced to 2 1/2 years, with 9 months to serve.",
+    )
+    assert not same_claim("He was jailed for two years in 2005.", "He was jailed for 3 years in 2005.")
+    # The same figures written differently, or one sentence adding a detail, are one claim.
+    assert same_claim(
+        "Five people were hurt in the 1,500-seat hall.", "5 people were hurt in the 1500-seat hall."
+    )
+    assert same_claim("The fire killed 5 people in a block of 40 flats.", "The fire killed five people.")
+    assert same_claim(
+        "Jones was arrested early on Sunday, February 1, 2009.",
+        "Jones was arrested early Sunday on Route 94.",
+    )
 
 
 # --- whole briefs built from small sources (no database, no model) ---------------------------------

@@ -404,13 +404,42 @@ _NEGATION = re.compile(
 )
 
 
+# Every figure a sentence writes, counted or not: "2", "2 1/2", "2½", "1,500", "3.5", "five".
+_FIGURE = re.compile(
+    r"(?<![\w.,:/])(\d+(?:[.,]\d+)*(?:\s*[½¼¾⅓⅔]|\s+\d+/\d+)?|\d+/\d+|[½¼¾⅓⅔])(?![\w/]|[.,]\d)|"
+    r"\b(" + "|".join(sorted(_NUMBER_WORDS, key=len, reverse=True)) + r")\b",
+    re.IGNORECASE,
+)
+
+
+def _figures(sentence: str) -> set[str]:
+    """The figures a sentence writes, as written (number words as digits, no thousands commas),
+    but not numbers that name ("Route 94") nor a day after its month ("February 1"), which one
+    source adds where another leaves them out ("early Sunday")."""
+    found = set()
+    for match in _FIGURE.finditer(sentence):
+        digits, word = match.group(1), match.group(2)
+        if digits and _NAMING.search(sentence[: match.start()]):
+            continue  # "Route 94", "Flight 447", "February 1": a name or a date's day, not a figure
+        found.add(str(_NUMBER_WORDS[word.lower()]) if word else " ".join(digits.replace(",", "").split()))
+    return found
+
+
 def same_claim(a: str, b: str) -> bool:
     """Could two sentences close in meaning be cited for one claim? Not when they give one counted
     thing different figures, name no common party, or one denies what the other states: a close
-    embedding alone ("11 killed" and "14 killed", "X won" and "X did not win") is not the claim."""
-    figures_a = {q.unit: q for q in quantities(a) if q.unit}
+    embedding alone ("11 killed" and "14 killed", "X won" and "X did not win") is not the claim.
+
+    Nor when each writes a figure the other does not: "sentenced to 2 years" and "sentenced to 2
+    1/2 years" (ECB+) differ on a figure quantities() does not compare (a duration in years), and
+    were cited as one claim the sources agree on. One sentence adding a figure the other leaves out
+    ("killed 5, 3 of them children" and "killed 5") is still the same claim."""
+    figures_a, figures_b = _figures(a), _figures(b)
+    if figures_a - figures_b and figures_b - figures_a:
+        return False
+    counted_a = {q.unit: q for q in quantities(a) if q.unit}
     for q in quantities(b):
-        other = figures_a.get(q.unit)
+        other = counted_a.get(q.unit)
         if other is not None and _disagree(other, q):
             return False
     names_a, _ = context(a)
