@@ -52,7 +52,10 @@ CUES: dict[str, str] = {
     "potential": r"potential",
     "reportedly": r"reportedly",
     "allegedly": r"allegedly",
-    "alleged": r"alleged|allegations?",
+    # The noun names an accusation, an established fact like "charged with" (docs/annotation.md:
+    # "investigating allegations of fraud", "arrested on allegations of theft"); the adjective, and
+    # "allegations that ..." whose clause carries the unproven claim, say the act is unproven.
+    "alleged": r"alleged|allegations?\s+that",
     "supposedly": r"supposedly",
     "arguably": r"arguably",
     "unclear": r"unclear",
