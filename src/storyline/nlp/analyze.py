@@ -11,7 +11,7 @@ import re
 from bisect import bisect_right
 from collections.abc import Iterable, Iterator
 from contextlib import AbstractContextManager, nullcontext
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache
 from typing import Any
 
@@ -410,6 +410,37 @@ def _parse(
 
 
 def _sentences(article: Article, doc: Any, *, score_hedges: bool) -> Iterator[Sentence]:
+    """spaCy's sentences, cut at block boundaries, with a closing quote mark the parser split off
+    put back on the sentence it closes.
+
+    The small model ends a quoted sentence before its closing quote and makes the mark a sentence
+    of its own: 479 of 13,007 sentences of the dev pages and ECB+ were a bare '"' or '”', and the
+    sentence before it, cited in a brief, opened a quotation it never closed."""
+    previous: Sentence | None = None
+    whole = doc.text
+    for sentence in _spacy_sentences(article, doc, score_hedges=score_hedges):
+        if previous is not None and sentence.block == previous.block and not _WORD.search(sentence.text):
+            text = whole[previous.start : sentence.end]
+            result = hedge_score(text) if score_hedges else None
+            previous = replace(
+                previous,
+                end=sentence.end,
+                text=text,
+                hedge=result.score if result else 0.0,
+                cues=result.cues if result else (),
+            )
+            continue
+        if previous is not None:
+            yield previous
+        previous = sentence
+    if previous is not None:
+        yield previous
+
+
+_WORD = re.compile(r"\w")
+
+
+def _spacy_sentences(article: Article, doc: Any, *, score_hedges: bool) -> Iterator[Sentence]:
     """spaCy's sentences, cut at block boundaries (a heading never runs into its paragraph)."""
     starts: list[int] = []
     offset = 0
