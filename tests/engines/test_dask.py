@@ -65,18 +65,23 @@ def _where(item: int) -> tuple[int, str]:
     return item, distributed.get_worker().address
 
 
-def test_an_existing_cluster_is_used_by_address_and_left_running(tmp_path: Path) -> None:
-    # Threads, not processes: a cluster of this process's own threads starts in a moment, and is
-    # a real scheduler and worker reached over TCP on 127.0.0.1 all the same.
-    with distributed.LocalCluster(
-        n_workers=1,
-        threads_per_worker=2,
+def _thread_cluster(**workers: int) -> Any:
+    """A real scheduler and workers reached over TCP on 127.0.0.1, as threads of this process (it
+    starts in a moment)."""
+    return distributed.LocalCluster(
         processes=False,
         protocol="tcp",
         host="127.0.0.1",
         dashboard_address=None,
         silence_logs=logging.WARNING,
-    ) as cluster:
+        **workers,
+    )
+
+
+def test_an_existing_cluster_is_used_by_address_and_left_running(tmp_path: Path) -> None:
+    # Threads, not processes: a cluster of this process's own threads starts in a moment, and is
+    # a real scheduler and worker reached over TCP on 127.0.0.1 all the same.
+    with _thread_cluster(n_workers=1, threads_per_worker=2) as cluster:
         address = cluster.scheduler_address
         assert address.startswith("tcp://127.0.0.1:")
         [worker] = cluster.scheduler.workers
@@ -103,15 +108,7 @@ def test_a_bad_address_is_a_clear_config_error() -> None:
 
 
 def test_a_scheduler_without_workers_is_a_clear_config_error() -> None:
-    empty = distributed.LocalCluster(
-        n_workers=0,
-        processes=False,
-        protocol="tcp",
-        host="127.0.0.1",
-        dashboard_address=None,
-        silence_logs=logging.WARNING,
-    )
-    with empty, pytest.raises(ConfigError, match="has no workers"):
+    with _thread_cluster(n_workers=0) as empty, pytest.raises(ConfigError, match="has no workers"):
         DaskEngine(EngineConfig(), empty.scheduler_address, connect_timeout=1)
 
 

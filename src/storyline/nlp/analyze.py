@@ -417,8 +417,9 @@ def _sentences(article: Article, doc: Any, *, score_hedges: bool) -> Iterator[Se
     of its own: 479 of 13,007 sentences of the dev pages and ECB+ were a bare '"' or '”', and the
     sentence before it, cited in a brief, opened a quotation it never closed."""
     previous: Sentence | None = None
+    # Doc.text joins every token each time it is read: read once, not per sentence and character.
     whole = doc.text
-    for sentence in _spacy_sentences(article, doc, score_hedges=score_hedges):
+    for sentence in _spacy_sentences(article, doc, whole, score_hedges=score_hedges):
         if previous is not None and sentence.block == previous.block and not _WORD.search(sentence.text):
             text = whole[previous.start : sentence.end]
             result = hedge_score(text) if score_hedges else None
@@ -440,15 +441,14 @@ def _sentences(article: Article, doc: Any, *, score_hedges: bool) -> Iterator[Se
 _WORD = re.compile(r"\w")
 
 
-def _spacy_sentences(article: Article, doc: Any, *, score_hedges: bool) -> Iterator[Sentence]:
-    """spaCy's sentences, cut at block boundaries (a heading never runs into its paragraph)."""
+def _spacy_sentences(article: Article, doc: Any, whole: str, *, score_hedges: bool) -> Iterator[Sentence]:
+    """spaCy's sentences, cut at block boundaries (a heading never runs into its paragraph);
+    ``whole`` is ``doc.text``."""
     starts: list[int] = []
     offset = 0
     for block in article.blocks:
         starts.append(offset)
         offset += len(block.text) + len(BLOCK_SEPARATOR)
-    # Doc.text joins every token each time it is read: read once, not per sentence and character.
-    whole = doc.text
     for span in doc.sents:
         start, end = span.start_char, span.end_char
         while start < end:

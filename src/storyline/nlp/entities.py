@@ -228,8 +228,8 @@ def _trim(text: str, start: int, end: int) -> tuple[int, int, str]:
     # line after it ("Path A.\n\n"), and a name rebuilt from the offsets must not carry it.
     name = text[start:end]
     start += len(name) - len(name.lstrip())
-    end = start + len(name.strip())
-    name = text[start:end]
+    name = name.strip()
+    end = start + len(name)
     stripped = _POSSESSIVE.sub("", name)
     end -= len(name) - len(stripped)
     if stripped.lower().startswith("the "):

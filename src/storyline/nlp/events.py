@@ -375,9 +375,9 @@ def _described(token: Any, anchor: Any, lemma: Lemma) -> bool:
     the event, which the sentence takes as having happened ("the trip did not take place" has a
     verb of its own and stays negated)."""
     # Tokens compare by position: spaCy makes a new Token object each time one is looked up. The
-    # trigger's own role is not required to be the subject: a heading run into the sentence ("...
-    # Conclusion  The trip is not...") can leave it parsed as an object of "be"; only a trigger
-    # that is the complement itself ("it was not a meeting") has its event denied.
+    # trigger need not be parsed as the subject (the small model sometimes attaches it to "be" as
+    # an object); only a trigger that is the complement itself ("it was not a meeting") has its
+    # event denied.
     return (
         token.i != anchor.i
         and token.head.i == anchor.i
