@@ -13,6 +13,6 @@ def test_an_unknown_or_malformed_code_falls_back_to_english() -> None:
 
 
 def test_a_missing_resource_says_where_to_add_it() -> None:
-    with pytest.raises(ConfigError, match="lang/en/no-such-list.txt"):
+    with pytest.raises(ConfigError, match=r"lang/en/no-such-list\.txt"):
         language("en").words("no-such-list")
     assert not language("en").has("no-such-list")
