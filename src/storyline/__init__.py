@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from storyline._version import __version__
 from storyline.config import PipelineConfig, StoreConfig
 from storyline.model import Article, Brief, IngestReport, RawDocument, Skip, Story
 
@@ -37,6 +38,7 @@ __all__ = [
     "StoreConfig",
     "Story",
     "StoryView",
+    "__version__",
     "analyze",
     "articles",
     "brief_article",
@@ -53,7 +55,6 @@ __all__ = [
     "stories",
     "story",
 ]
-__version__ = "0.1.0"
 
 DbArg = str | Path | StoreConfig | None
 
