@@ -5,6 +5,7 @@ database; this package is the only place that hands their results to it. Follow 
 - ``analyse.py``  sentences, hedges, entities, events, embeddings (on the engine), store
 - ``group.py``    place in a story (``grouping/``), store; hand-made merges and splits
 - ``brief.py``    a story's brief from its stored articles
+- ``tasks.py``    the stage work an engine's workers run (extract, analyse, embed a chunk)
 
 The heavy work runs on an engine (``storyline.engines``: local processes or Dask); everything the
 store sees happens in this process, in input order, so every engine gives the same result.
