@@ -14,17 +14,21 @@ Nothing here loads a model or opens a database at import time.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from storyline.config import PipelineConfig, StoreConfig
+from storyline._version import __version__
+from storyline.config import PipelineConfig, StoreConfig, WatchConfig
 from storyline.model import Article, Brief, IngestReport, RawDocument, Skip, Story
 
 if TYPE_CHECKING:
+    import threading
+
     from storyline.nlp.entities import CanonicalEntity
     from storyline.pipeline import ProgressHook
+    from storyline.pipeline.watch import Poll
     from storyline.store import StoredArticle
 
 __all__ = [
@@ -37,6 +41,7 @@ __all__ = [
     "StoreConfig",
     "Story",
     "StoryView",
+    "__version__",
     "analyze",
     "articles",
     "brief_article",
@@ -52,8 +57,8 @@ __all__ = [
     "split_story",
     "stories",
     "story",
+    "watch",
 ]
-__version__ = "0.1.0"
 
 DbArg = str | Path | StoreConfig | None
 
@@ -74,6 +79,26 @@ def ingest(
 
     with Store.open(_store_config(db)) as store:
         return run(inputs, store, config, on_progress)
+
+
+def watch(
+    feeds: str | Path,
+    db: DbArg = None,
+    config: PipelineConfig | None = None,
+    settings: WatchConfig | None = None,
+    *,
+    once: bool = False,
+    stop: threading.Event | None = None,
+    on_poll: Callable[[Poll], None] | None = None,
+) -> list[Poll]:
+    """Watch the feeds the file ``feeds`` names (feed URLs one a line, or OPML) into the store at
+    ``db``: poll each when due, ingest its new items, update stories. With ``once``, one pass; else
+    on until ``stop`` is set. Returns the polls of the last pass (each also given to ``on_poll``)."""
+    from storyline.pipeline import watch_feeds
+    from storyline.store import Store
+
+    with Store.open(_store_config(db)) as store:
+        return watch_feeds(Path(feeds), store, config, settings, once=once, stop=stop, on_poll=on_poll)
 
 
 def articles(

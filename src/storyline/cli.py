@@ -482,9 +482,8 @@ def watch(
     import signal
     import threading
 
+    import storyline
     from storyline.config import WatchConfig
-    from storyline.sources.watch import watch_feeds
-    from storyline.store import Store
 
     config = PipelineConfig(
         fetch=replace(FetchConfig(), allow_private=allow_private, respect_robots=not ignore_robots),
@@ -494,7 +493,7 @@ def watch(
     settings = WatchConfig() if interval is None else replace(WatchConfig(), interval_s=interval)
     handler = logging.StreamHandler(sys.stderr)
     handler.setFormatter(logging.Formatter("%(asctime)s %(message)s", "%Y-%m-%dT%H:%M:%S"))
-    poll_log = logging.getLogger("storyline.sources.watch")
+    poll_log = logging.getLogger("storyline.pipeline.watch")
     poll_log.addHandler(handler)
     poll_log.setLevel(logging.INFO)
     stop = threading.Event()
@@ -508,8 +507,7 @@ def watch(
 
     for number in (signal.SIGINT, signal.SIGTERM):
         signal.signal(number, on_signal)
-    with Store.open(StoreConfig.for_path(db)) as store:
-        watch_feeds(feeds, store, config, settings, once=once, stop=stop)
+    storyline.watch(feeds, db=db, config=config, settings=settings, once=once, stop=stop)
     poll_log.removeHandler(handler)
 
 

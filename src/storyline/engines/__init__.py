@@ -1,7 +1,8 @@
 """Engines: where the stages' heavy, independent work runs — in this process, in a pool of local
-processes, or across a Dask cluster. The runner (``pipeline.py``) hands an engine a module-level
-function and a stream of items and reads the results back **in input order**, so every engine
-gives the same stored result; only where the work ran differs.
+processes, or across a Dask cluster. The runner (``storyline.pipeline``) hands an engine a
+module-level function (the stage work of ``pipeline/tasks.py``) and a stream of items and reads the
+results back **in input order**, so every engine gives the same stored result; only where the work
+ran differs. Engines know no stage: they import only the config, the errors and the version.
 
 An engine keeps its workers for its whole life (models load once per worker, not once per batch)
 and keeps at most ``window`` items in flight, so a folder of 100,000 files or a multi-GB archive

@@ -120,7 +120,7 @@ class DaskEngine:
         """Every worker must run this storyline: the tasks are storyline's own functions, sent by
         name, and a worker without the package (or with another version) would fail each task or,
         worse, compute something else than this runner stores."""
-        from storyline import __version__
+        from storyline._version import __version__
 
         found: dict[str, Any] = self._client.run(_worker_version, on_error="return")
         wrong = {
@@ -188,7 +188,7 @@ class DaskEngine:
 
 def _worker_version() -> str:
     """storyline's version on a worker (run there by ``Client.run``)."""
-    from storyline import __version__
+    from storyline._version import __version__
 
     return __version__
 

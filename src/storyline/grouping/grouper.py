@@ -77,7 +77,7 @@ class Grouper:
     ) -> None:
         """``fetch`` gives the recent articles of stories not ``loaded`` yet, when they are first
         compared with an article; ``index`` is a saved usearch index of these stories' centroids
-        (see :meth:`save_index`), brought up to date instead of built anew; ``oldest`` is the
+        (see :attr:`index`), brought up to date instead of built anew; ``oldest`` is the
         publication date of the oldest article to be placed (a backfill reaches further back)."""
         Index = usearch_index()
         self.config = config
@@ -145,9 +145,11 @@ class Grouper:
         if keys:
             self._index.add(np.asarray(keys, dtype=np.uint64), np.stack(vectors).astype(np.float32))
 
-    def save_index(self, path: str) -> None:
-        """Write the centroid index, so the next grouper over the same stories need not build it."""
-        self._index.save(path)
+    @property
+    def index(self) -> Any:
+        """The usearch index of the centroids, to be saved (:func:`~storyline.grouping.index.save_index`)
+        so the next grouper over the same stories need not build it."""
+        return self._index
 
     # --- placing --------------------------------------------------------------------------------
 

@@ -8,10 +8,7 @@ import contextlib
 import logging
 import os
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
-
-if TYPE_CHECKING:
-    from storyline.grouping.grouper import Grouper
+from typing import Any
 
 log = logging.getLogger(__name__)
 
@@ -54,15 +51,16 @@ def load_index(path: Path, stamp: str, dim: int) -> Any:
     return index if index is not None and index.ndim == dim else None
 
 
-def save_index(grouper: Grouper, path: Path, stamp: str) -> None:
-    """Save the grouper's index at ``path`` under ``stamp``; a failure is only logged (the index is
-    a cache: the stories are saved, and the next ingest builds it again)."""
+def save_index(index: Any, path: Path, stamp: str) -> None:
+    """Save a usearch ``index`` (a grouper's :attr:`~storyline.grouping.grouper.Grouper.index`) at
+    ``path`` under ``stamp``; a failure is only logged (the index is a cache: the stories are saved,
+    and the next ingest builds it again)."""
     stamp_file = _stamp_path(path)
     try:
         # The stamp goes first and comes back last, and each file is swapped in whole: a run
         # killed part way leaves an index no stamp vouches for, which the next run rebuilds.
         stamp_file.unlink(missing_ok=True)
-        grouper.save_index(str(path) + ".tmp")
+        index.save(str(path) + ".tmp")
         os.replace(str(path) + ".tmp", path)
         stamp_file.with_suffix(".tmp").write_text(stamp, encoding="utf-8")
         os.replace(stamp_file.with_suffix(".tmp"), stamp_file)

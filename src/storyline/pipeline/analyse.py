@@ -18,9 +18,9 @@ import numpy as np
 
 from storyline.config import PipelineConfig
 from storyline.engines import Engine, open_engine
-from storyline.engines.tasks import Analysed, UnderstandTask, understand, understanding_lost
 from storyline.model import Analysis
 from storyline.pipeline.progress import ProgressHook
+from storyline.pipeline.tasks import Analysed, UnderstandTask, understand, understanding_lost
 from storyline.store import Store, StoredArticle, text_hash
 
 log = logging.getLogger(__name__)

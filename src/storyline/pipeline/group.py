@@ -139,7 +139,7 @@ def _save_index(store: Store, grouper: Grouper, model: str, config: PipelineConf
 
     path = store.index_path
     if path is not None:
-        save_index(grouper, path, _index_stamp(store, model, grouper.dim, config))
+        save_index(grouper.index, path, _index_stamp(store, model, grouper.dim, config))
 
 
 def _place(

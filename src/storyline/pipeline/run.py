@@ -1,7 +1,7 @@
 """Ingest: documents in, clean articles stored, in input order; then understanding and grouping.
 
 The flow of one document: a source reads it (``storyline.sources``) -> an engine's worker extracts
-it (``engines/tasks.py``) -> here, its furniture is removed against what the store knows of its
+it (``tasks.py``) -> here, its furniture is removed against what the store knows of its
 outlet, it is repaired and saved -> ``analyse.py`` understands it -> ``group.py`` puts it in a story.
 """
 
@@ -17,19 +17,19 @@ from typing import TYPE_CHECKING
 
 from storyline.config import PipelineConfig
 from storyline.engines import Engine, open_engine
-from storyline.engines.tasks import (
-    Extracted,
-    ExtractTask,
-    extract_chunk,
-    extraction_lost,
-    internal_error,
-)
 from storyline.errors import InputError
 from storyline.lines import line_key
 from storyline.model import Article, IngestReport, RawDocument, Skip
 from storyline.pipeline.analyse import analyze_pending
 from storyline.pipeline.group import group_pending
 from storyline.pipeline.progress import ProgressHook
+from storyline.pipeline.tasks import (
+    Extracted,
+    ExtractTask,
+    extract_chunk,
+    extraction_lost,
+    internal_error,
+)
 from storyline.sources import iter_documents
 from storyline.store import AlreadyStored, Store
 from storyline.text.extract import extract

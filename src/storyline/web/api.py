@@ -1,7 +1,7 @@
 """The HTTP API under ``/api``: JSON in the shapes of the CLI's ``--json`` (the same ``to_dict``).
 
 Every handler parses, calls one function of :mod:`storyline` (or :mod:`storyline.store.search`)
-through the app's :class:`~storyline.web.app.Reader`, and returns what it gives.
+through the app's :class:`~storyline.web.deps.Reader`, and returns what it gives.
 """
 
 from __future__ import annotations
@@ -22,16 +22,9 @@ import storyline
 from storyline.config import PipelineConfig, SourceConfig
 from storyline.errors import ConfigError
 from storyline.store import search as finder
-from storyline.web.app import Reader, WebConfig, check_token
+from storyline.web.deps import Length, WebConfig, check_token, reader_of
 
 router = APIRouter(prefix="/api", tags=["api"])
-
-Length = Literal["short", "medium", "long"]
-
-
-def _reader(request: Request) -> Reader:
-    reader: Reader = request.app.state.reader
-    return reader
 
 
 def _json(data: Any) -> Response:
@@ -46,7 +39,7 @@ def bearer(authorization: str | None) -> str | None:
 
 @router.get("/health", summary="Is the server up, and which store does it read")
 async def health(request: Request) -> dict[str, Any]:
-    reader = _reader(request)
+    reader = reader_of(request)
     stamp = await reader.stamp()
     articles, *_ = stamp.split("|")
     return {
@@ -71,7 +64,7 @@ async def stories(
     q: Annotated[str | None, Query(max_length=500, description="words one of its articles holds")] = None,
 ) -> Response:
     where = finder.StoryFilter(since=since, until=until, entity=entity, outlet=outlet, thread=thread, query=q)
-    reader = _reader(request)
+    reader = reader_of(request)
     key = ("api-stories", where, limit, offset)
     body = await reader.get(
         key,
@@ -85,14 +78,14 @@ async def stories(
 
 @router.get("/stories/{story_id}", summary="One story: articles by outlet, entities, events, thread")
 async def story(request: Request, story_id: int) -> Response:
-    reader = _reader(request)
+    reader = reader_of(request)
     view = await reader.get(("story", story_id), lambda: storyline.story(story_id, reader.config.db))
     return _json(view.to_dict())
 
 
 @router.get("/stories/{story_id}/brief", summary="Get a summary of a story, sources compared")
 async def story_brief(request: Request, story_id: int, length: Length = "medium") -> Response:
-    reader = _reader(request)
+    reader = reader_of(request)
     brief = await reader.get(
         ("brief", story_id, length), lambda: storyline.brief_story(story_id, reader.config.db, length=length)
     )
@@ -112,7 +105,7 @@ async def export(
 ) -> Response:
     from storyline.briefs.format import markdown
 
-    reader = _reader(request)
+    reader = reader_of(request)
     brief = await reader.get(
         ("brief", story_id, length), lambda: storyline.brief_story(story_id, reader.config.db, length=length)
     )
@@ -134,7 +127,7 @@ async def articles(
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
     offset: Annotated[int, Query(ge=0)] = 0,
 ) -> Response:
-    reader = _reader(request)
+    reader = reader_of(request)
     found = await reader.get(
         ("articles", outlet, limit, offset),
         lambda: storyline.articles(reader.config.db, outlet=outlet, limit=offset + limit)[offset:],
@@ -147,7 +140,7 @@ async def articles(
     summary="One article: clean text, summary, sentences, entities, events, removed, repairs",
 )
 async def article(request: Request, article_id: int, length: Length = "medium") -> Response:
-    reader = _reader(request)
+    reader = reader_of(request)
     stored = await reader.get(
         ("article", article_id), lambda: storyline.get_article(article_id, reader.config.db)
     )
@@ -169,21 +162,21 @@ async def article(request: Request, article_id: int, length: Length = "medium") 
 async def entities(
     request: Request, type: Literal["person", "organisation", "place", "country"] | None = None
 ) -> Response:
-    reader = _reader(request)
+    reader = reader_of(request)
     found = await reader.get(("entities",), lambda: storyline.entities(reader.config.db))
     return _json([e.to_dict() for e in found if type is None or e.type.value == type])
 
 
 @router.get("/events", summary="Events (who met whom, where, when, how surely), newest first")
 async def events(request: Request, kind: Annotated[str | None, Query(max_length=40)] = None) -> Response:
-    reader = _reader(request)
+    reader = reader_of(request)
     found = await reader.get(("events",), lambda: storyline.events(reader.config.db))
     return _json([e for e in found if kind is None or e["kind"] == kind])
 
 
 @router.get("/threads", summary="Threads: stories with the same actors over time")
 async def threads(request: Request) -> Response:
-    reader = _reader(request)
+    reader = reader_of(request)
     found = await reader.get(("threads",), lambda: finder.threads(reader.config.db))
     return _json([t.to_dict() for t in found])
 
@@ -194,14 +187,14 @@ async def search(
     q: Annotated[str, Query(min_length=1, max_length=500)],
     limit: Annotated[int, Query(ge=1, le=100)] = 20,
 ) -> Response:
-    reader = _reader(request)
+    reader = reader_of(request)
     hits = await reader.get(("search", q, limit), lambda: finder.search(reader.config.db, q, limit=limit))
     return _json([h.to_dict() for h in hits])
 
 
 @router.get("/skips", summary="Documents that were skipped, with the reason")
 async def skips(request: Request) -> Response:
-    reader = _reader(request)
+    reader = reader_of(request)
     found = await reader.get(("skips",), lambda: storyline.skips(reader.config.db))
     return _json([{"locator": s.locator, "code": s.code, "message": s.message} for s in found])
 
@@ -267,7 +260,7 @@ async def ingest(
     body: IngestBody,
     authorization: Annotated[str | None, Header()] = None,
 ) -> Response:
-    reader = _reader(request)
+    reader = reader_of(request)
     check_token(reader.config, bearer(authorization))
     report = await reader.write(lambda: run_ingest(reader.config, body))
     return _json(report)
@@ -277,7 +270,7 @@ async def ingest(
 async def merge(
     request: Request, body: MergeBody, authorization: Annotated[str | None, Header()] = None
 ) -> Response:
-    reader = _reader(request)
+    reader = reader_of(request)
     check_token(reader.config, bearer(authorization))
     kept = await reader.write(lambda: storyline.merge_stories(body.keep, body.gone, reader.config.db))
     return _json({"story": kept, "merged": body.gone})
@@ -287,7 +280,7 @@ async def merge(
 async def split(
     request: Request, story_id: int, body: SplitBody, authorization: Annotated[str | None, Header()] = None
 ) -> Response:
-    reader = _reader(request)
+    reader = reader_of(request)
     check_token(reader.config, bearer(authorization))
     new = await reader.write(lambda: storyline.split_story(story_id, body.articles, reader.config.db))
     return _json({"story": new, "from": story_id, "articles": body.articles})

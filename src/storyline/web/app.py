@@ -1,27 +1,21 @@
 """The web application: one FastAPI app serving the HTTP API (``/api``) and the web UI on one store.
 
 The web layer has no logic of its own: every answer comes from :mod:`storyline`'s Python API (the
-one the CLI wraps) or :mod:`storyline.store.search`. What lives here is HTTP: a per-process cache
-of answers keyed by a store stamp (so a busy front page costs one cheap query per
-``stamp_seconds``, not a story query per request), the write token, the body-size limit, security
-headers and errors as JSON.
+one the CLI wraps) or :mod:`storyline.store.search`. What lives here is HTTP: the app with its
+routers (:mod:`~storyline.web.api`, :mod:`~storyline.web.pages`), the body-size limit, security
+headers and errors as JSON. What the routers share lives in :mod:`~storyline.web.deps`: the
+settings, a per-process cache of answers keyed by a store stamp (so a busy front page costs one
+cheap query per ``stamp_seconds``, not a story query per request), the write token and the status
+of each error.
 """
 
 from __future__ import annotations
 
-import asyncio
 import base64
 import hashlib
-import hmac
 import os
 import re
-import threading
-import time
-from collections import OrderedDict
-from collections.abc import Callable, Hashable
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, TypeVar
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -30,143 +24,16 @@ from fastapi.responses import HTMLResponse, JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 from jinja2 import Environment, FileSystemLoader
-from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 import storyline
 from storyline.config import StoreConfig
-from storyline.errors import ConfigError, NotFound, StorylineError
+from storyline.errors import StorylineError
+from storyline.web import api, pages, present
+from storyline.web.deps import BodyTooLarge, Reader, WebConfig, error_body, status_of
 
 HERE = Path(__file__).resolve().parent
-T = TypeVar("T")
-
-
-@dataclass(frozen=True, slots=True)
-class WebConfig:
-    """How `storyline serve` runs."""
-
-    db: StoreConfig = field(default_factory=StoreConfig)
-    # The write token (ingest, merge, split): from the environment unless given. None disables
-    # every write endpoint: a server nobody configured a secret for must not accept writes.
-    token: str | None = field(default_factory=lambda: os.environ.get("STORYLINE_TOKEN") or None)
-    # Largest request body accepted, in bytes: a saved news page is rarely over 1 MB; 4 MB leaves
-    # room for heavy templates while a flood of bytes is refused before it is read.
-    max_body_bytes: int = 4 * 1024 * 1024
-    # How often the store is asked whether anything changed. Writes made through this server are
-    # seen at once; an ingest from the command line shows up within this many seconds.
-    stamp_seconds: float = 1.0
-    # Cached answers kept (rendered pages, JSON, briefs): a few MB at most.
-    cache_entries: int = 2048
-    # Stories per page of the front page and of the API's story list by default.
-    page_size: int = 20
-    # Largest page the API serves in one request.
-    max_page_size: int = 200
-
-
-class Reader:
-    """Answers from the store, cached under the store's stamp (see :func:`store_stamp`). Each key
-    is computed once at a time (concurrent requests for it wait for the one computation)."""
-
-    def __init__(self, config: WebConfig) -> None:
-        self.config = config
-        self._cache: OrderedDict[Hashable, Any] = OrderedDict()
-        self._lock = threading.Lock()
-        self._stamp = ""
-        self._stamp_at = 0.0
-        self._stamp_lock = asyncio.Lock()
-        self._pending: dict[Hashable, asyncio.Future[Any]] = {}
-
-    def _fresh_stamp(self) -> str:
-        from storyline.store.search import store_stamp
-
-        return store_stamp(self.config.db)
-
-    async def stamp(self) -> str:
-        if time.monotonic() - self._stamp_at < self.config.stamp_seconds:
-            return self._stamp
-        async with self._stamp_lock:
-            if time.monotonic() - self._stamp_at >= self.config.stamp_seconds:
-                stamp = await run_in_threadpool(self._fresh_stamp)
-                if stamp != self._stamp:
-                    with self._lock:
-                        self._cache.clear()
-                    self._stamp = stamp
-                self._stamp_at = time.monotonic()
-        return self._stamp
-
-    def invalidate(self) -> None:
-        """After a write: forget every answer and ask the store again at the next request."""
-        with self._lock:
-            self._cache.clear()
-        self._stamp_at = 0.0
-
-    async def get(self, key: Hashable, compute: Callable[[], T]) -> T:
-        """The cached answer for ``key``, or ``compute()`` run in a worker thread."""
-        stamp = await self.stamp()
-        full = (stamp, key)
-        with self._lock:
-            if full in self._cache:
-                self._cache.move_to_end(full)
-                return self._cache[full]  # type: ignore[no-any-return]
-        pending = self._pending.get(full)
-        if pending is not None:
-            return await asyncio.shield(pending)
-        future: asyncio.Future[Any] = asyncio.get_running_loop().create_future()
-        self._pending[full] = future
-        try:
-            value = await run_in_threadpool(compute)
-        except BaseException as exc:
-            future.set_exception(exc)
-            future.exception()  # marks it retrieved when nobody else waits
-            raise
-        finally:
-            self._pending.pop(full, None)
-        future.set_result(value)
-        with self._lock:
-            self._cache[full] = value
-            while len(self._cache) > self.config.cache_entries:
-                self._cache.popitem(last=False)
-        return value
-
-    async def write(self, action: Callable[[], T]) -> T:
-        """Run a write through the API in a worker thread, then drop every cached answer."""
-        try:
-            return await run_in_threadpool(action)
-        finally:
-            self.invalidate()
-
-
-def check_token(config: WebConfig, given: str | None) -> None:
-    """Raise :class:`WriteRefused` unless ``given`` is the configured token (constant time)."""
-    if config.token is None:
-        raise WriteRefused(
-            "writing is disabled on this server",
-            remedy="start it with STORYLINE_TOKEN set (or `storyline serve --token-file FILE`)",
-        )
-    if not given or not hmac.compare_digest(given.encode(), config.token.encode()):
-        raise WriteRefused(
-            "missing or wrong token",
-            remedy="send the server's token as `Authorization: Bearer TOKEN` (or the form's token field)",
-        )
-
-
-class WriteRefused(StorylineError):
-    code = "forbidden"
-
-
-class BodyTooLarge(StorylineError):
-    code = "too-large"
-
-
-_STATUS = {NotFound: 404, ConfigError: 400, WriteRefused: 403, BodyTooLarge: 413}
-
-
-def status_of(exc: StorylineError) -> int:
-    for kind, status in _STATUS.items():
-        if isinstance(exc, kind):
-            return status
-    return 422 if exc.code in ("input", "empty", "binary", "no-article", "unsupported") else 400
 
 
 # --- security headers and the body limit ----------------------------------------------------------
@@ -240,10 +107,6 @@ def _too_large(limit: int) -> Response:
     )
 
 
-def error_body(status: int, code: str, message: str, remedy: str | None) -> dict[str, Any]:
-    return {"status": status, "error": code, "message": message, "remedy": remedy}
-
-
 # --- the app ---------------------------------------------------------------------------------------
 
 
@@ -252,8 +115,6 @@ def templates() -> Jinja2Templates:
     env = Environment(
         loader=FileSystemLoader(HERE / "templates"), autoescape=True, trim_blocks=True, lstrip_blocks=True
     )
-    from storyline.web import present
-
     env.filters.update(present.FILTERS)
     env.globals.update(present.GLOBALS)
     return Jinja2Templates(env=env)
@@ -279,8 +140,6 @@ def create_app(config: WebConfig | None = None) -> FastAPI:
     app.state.templates = templates()
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
     _mount_docs(app)
-
-    from storyline.web import api, pages
 
     app.include_router(api.router)
     app.include_router(pages.router)

@@ -1,6 +1,6 @@
 """The web UI: server-rendered pages (Jinja2, autoescaped) over the same API as ``/api``.
 
-Pages are cached whole under the store stamp (see :class:`~storyline.web.app.Reader`), so a
+Pages are cached whole under the store stamp (see :class:`~storyline.web.deps.Reader`), so a
 reader refreshing the front page costs a dictionary look-up.
 """
 
@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import UTC, datetime
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any
 from xml.sax.saxutils import escape as xml_escape
 
 from fastapi import APIRouter, Form, Query, Request
@@ -19,23 +19,16 @@ import storyline
 from storyline.errors import NotFound, StorylineError
 from storyline.store import search as finder
 from storyline.web import present
-from storyline.web.app import Reader, WebConfig, check_token, status_of
+from storyline.web.deps import Length, WebConfig, check_token, reader_of, status_of
 
 router = APIRouter(include_in_schema=False)
-
-Length = Literal["short", "medium", "long"]
-
-
-def _reader(request: Request) -> Reader:
-    reader: Reader = request.app.state.reader
-    return reader
 
 
 async def _page(
     request: Request, key: tuple[Any, ...], template: str, build: Callable[[], dict[str, Any]]
 ) -> HTMLResponse:
     """Render ``template`` with what ``build`` fetched (both cached under the store stamp)."""
-    reader = _reader(request)
+    reader = reader_of(request)
     templates = request.app.state.templates
 
     def render() -> str:
@@ -57,7 +50,7 @@ async def front(
     entity: Annotated[str | None, Query(max_length=200)] = None,
     thread: int | None = None,
 ) -> HTMLResponse:
-    reader = _reader(request)
+    reader = reader_of(request)
     size = reader.config.page_size
     where = finder.StoryFilter(outlet=outlet or None, entity=entity or None, thread=thread, query=q or None)
 
@@ -71,7 +64,7 @@ async def front(
 @router.get("/stories/{story_id}/summary", response_class=HTMLResponse)
 async def summary(request: Request, story_id: int, length: Length = "short") -> HTMLResponse:
     """The brief as a fragment, for the front page's "Get a summary" button."""
-    reader = _reader(request)
+    reader = reader_of(request)
     return await _page(
         request,
         ("summary", story_id, length),
@@ -82,7 +75,7 @@ async def summary(request: Request, story_id: int, length: Length = "short") -> 
 
 @router.get("/stories/{story_id}", response_class=HTMLResponse)
 async def story(request: Request, story_id: int, length: Length = "medium") -> Response:
-    reader = _reader(request)
+    reader = reader_of(request)
     view = await reader.get(("story", story_id), lambda: storyline.story(story_id, reader.config.db))
     if view.story.id != story_id:  # merged away: the story it went into
         return RedirectResponse(f"/stories/{view.story.id}", status_code=308)
@@ -106,7 +99,7 @@ async def story(request: Request, story_id: int, length: Length = "medium") -> R
 
 @router.get("/articles/{article_id}", response_class=HTMLResponse)
 async def article(request: Request, article_id: int) -> HTMLResponse:
-    reader = _reader(request)
+    reader = reader_of(request)
 
     def build() -> dict[str, Any]:
         stored = storyline.get_article(article_id, reader.config.db)
@@ -129,7 +122,7 @@ async def article(request: Request, article_id: int) -> HTMLResponse:
 
 @router.get("/search", response_class=HTMLResponse)
 async def search(request: Request, q: Annotated[str, Query(max_length=500)] = "") -> HTMLResponse:
-    reader = _reader(request)
+    reader = reader_of(request)
 
     def build() -> dict[str, Any]:
         hits = finder.search(reader.config.db, q, limit=50) if q.strip() else []
@@ -145,7 +138,7 @@ async def search(request: Request, q: Annotated[str, Query(max_length=500)] = ""
 
 @router.get("/entities/{name}", response_class=HTMLResponse)
 async def entity(request: Request, name: str) -> HTMLResponse:
-    reader = _reader(request)
+    reader = reader_of(request)
     everyone = await reader.get(("entities",), lambda: storyline.entities(reader.config.db))
     wanted = name.strip().lower()
     match = next(
@@ -165,7 +158,7 @@ async def entity(request: Request, name: str) -> HTMLResponse:
 
 @router.get("/outlets/{name}", response_class=HTMLResponse)
 async def outlet(request: Request, name: str) -> HTMLResponse:
-    reader = _reader(request)
+    reader = reader_of(request)
 
     def build() -> dict[str, Any]:
         found = finder.find_stories(reader.config.db, where=finder.StoryFilter(outlet=name), limit=100)
@@ -180,7 +173,7 @@ async def outlet(request: Request, name: str) -> HTMLResponse:
 
 @router.get("/fix", response_class=HTMLResponse)
 async def fix(request: Request, story: int | None = None) -> HTMLResponse:
-    reader = _reader(request)
+    reader = reader_of(request)
 
     def build() -> dict[str, Any]:
         view = storyline.story(story, reader.config.db) if story is not None else None
@@ -190,7 +183,7 @@ async def fix(request: Request, story: int | None = None) -> HTMLResponse:
 
 
 async def _correct(request: Request, token: str, action: Callable[[], int], story: int | None) -> Response:
-    reader = _reader(request)
+    reader = reader_of(request)
     try:
         check_token(reader.config, token)
         target = await reader.write(action)
@@ -215,7 +208,7 @@ async def fix_merge(
     gone: Annotated[int, Form()],
     token: Annotated[str, Form(max_length=500)] = "",
 ) -> Response:
-    reader = _reader(request)
+    reader = reader_of(request)
     return await _correct(request, token, lambda: storyline.merge_stories(keep, gone, reader.config.db), keep)
 
 
@@ -226,7 +219,7 @@ async def fix_split(
     articles: Annotated[list[int], Form()],
     token: Annotated[str, Form(max_length=500)] = "",
 ) -> Response:
-    reader = _reader(request)
+    reader = reader_of(request)
     return await _correct(
         request, token, lambda: storyline.split_story(story, articles, reader.config.db), story
     )
@@ -235,7 +228,7 @@ async def fix_split(
 @router.get("/feed.xml")
 async def feed(request: Request, count: Annotated[int, Query(ge=1, le=50)] = 20) -> Response:
     """An Atom feed of the latest stories' briefs, so any feed reader can follow storyline."""
-    reader = _reader(request)
+    reader = reader_of(request)
     base = str(request.base_url).rstrip("/")
 
     def build() -> bytes:

@@ -24,7 +24,7 @@ from storyline.config import FetchConfig, PipelineConfig, WatchConfig
 from storyline.engines import Engine, open_engine
 from storyline.errors import ConfigError, InputError, MalformedFeed
 from storyline.model import ContentKind, RawDocument, Skip
-from storyline.pipeline import ingest_documents
+from storyline.pipeline.run import ingest_documents
 from storyline.sources.containers import expand_feed
 from storyline.sources.sniff import sniff
 from storyline.sources.web import Fetcher, is_url

@@ -1,4 +1,4 @@
-"""`storyline watch` against a real HTTP server on 127.0.0.1 (tests/sources/feed_server.py), started
+"""`storyline watch` against a real HTTP server on 127.0.0.1 (tests/pipeline/feed_server.py), started
 by the test and stopped by its PID: feeds that change, answer 304, redirect and fail, an OPML list, and
 a restart in a second process."""
 
@@ -23,7 +23,7 @@ import pytest
 import storyline
 from storyline.config import FetchConfig, PipelineConfig, StoreConfig, WatchConfig
 from storyline.errors import ConfigError
-from storyline.sources.watch import FeedSpec, Poll, read_feed_list, watch_feeds
+from storyline.pipeline.watch import FeedSpec, Poll, read_feed_list, watch_feeds
 from storyline.store import Store
 from storyline.store.feeds import feed_state, save_feed_state
 from tests.conftest import DEMO, ROOT
@@ -142,7 +142,7 @@ def test_an_unchanged_feed_answers_304_and_nothing_is_fetched(
     with Store.open(StoreConfig.for_path(tmp_path / "w.db")) as store:
         watch_feeds(feeds, store, CONFIG, FAST, once=True)
         _make_due(store, url)
-        with caplog.at_level(logging.INFO, logger="storyline.sources.watch"):
+        with caplog.at_level(logging.INFO, logger="storyline.pipeline.watch"):
             [poll] = watch_feeds(feeds, store, CONFIG, FAST, once=True)
         state = feed_state(store, url)
     assert (poll.status, poll.new_items) == ("304", 0)
@@ -156,8 +156,10 @@ def test_an_unchanged_feed_answers_304_and_nothing_is_fetched(
 def test_a_redirected_feed_is_followed_and_keeps_its_address(server: Server, tmp_path: Path) -> None:
     server.write_feed("feed.xml", ["cup-final.html"])
     url = f"{server.base}/moved/feed.xml"
-    with Store.open(StoreConfig.for_path(tmp_path / "w.db")) as store:
-        [poll] = watch_feeds(_feeds_file(tmp_path, url), store, CONFIG, FAST, once=True)
+    # Through the Python API, which opens the store itself (as `storyline watch` does).
+    [poll] = storyline.watch(
+        _feeds_file(tmp_path, url), db=tmp_path / "w.db", config=CONFIG, settings=FAST, once=True
+    )
     assert (poll.status, poll.new_items) == ("200", 1)
     assert server.requests()[-3:-1] == ["GET /moved/feed.xml 301", "GET /feed.xml 200"]
     [article] = storyline.articles(db=tmp_path / "w.db")
@@ -210,9 +212,12 @@ def test_an_opml_export_is_read(server: Server, tmp_path: Path) -> None:
         encoding="utf-8",
     )
     assert read_feed_list(opml) == [FeedSpec(f"{server.base}/feed.xml"), FeedSpec(f"{server.base}/other.xml")]
-    with Store.open(StoreConfig.for_path(tmp_path / "w.db")) as store:
-        polls = watch_feeds(opml, store, CONFIG, FAST, once=True)
+    seen: list[Poll] = []
+    polls = storyline.watch(
+        opml, db=tmp_path / "w.db", config=CONFIG, settings=FAST, once=True, on_poll=seen.append
+    )
     assert [(p.status, p.new_items) for p in polls] == [("200", 1), ("200", 1)]
+    assert seen == polls
 
 
 def test_a_feeds_file_with_a_bad_line_is_refused_with_its_line_number(tmp_path: Path) -> None:

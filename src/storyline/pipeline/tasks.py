@@ -1,8 +1,9 @@
 """The work an engine's workers do: pure functions of one chunk, with no store and no state but
 the models each process loads once. Each returns, for every item of its chunk, a result or the
 error that item gave (as data: exceptions do not all survive a process boundary or a network), so
-one bad document never costs its chunk. The runner (``pipeline.py``) stores what they return, in
-input order.
+one bad document never costs its chunk. The runner (``run.py``, ``analyse.py``) stores what they
+return, in input order. They live with the runner, not with the engines: an engine runs any
+function it is given and knows no stage.
 """
 
 from __future__ import annotations

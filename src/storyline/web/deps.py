@@ -1,0 +1,165 @@
+"""What every web module shares: the server's settings, the cached reader of the store, the write
+token check, and how an error becomes an HTTP status and a JSON body. The app factory
+(:mod:`~storyline.web.app`) and its routers (:mod:`~storyline.web.api`, :mod:`~storyline.web.pages`)
+import these from here, so no router imports the app it is mounted on.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hmac
+import os
+import threading
+import time
+from collections import OrderedDict
+from collections.abc import Callable, Hashable
+from dataclasses import dataclass, field
+from typing import Any, Literal, TypeVar
+
+from fastapi import Request
+from starlette.concurrency import run_in_threadpool
+
+from storyline.config import StoreConfig
+from storyline.errors import ConfigError, NotFound, StorylineError
+
+T = TypeVar("T")
+
+# The lengths of a brief, as a query parameter of the API and the pages.
+Length = Literal["short", "medium", "long"]
+
+
+@dataclass(frozen=True, slots=True)
+class WebConfig:
+    """How `storyline serve` runs."""
+
+    db: StoreConfig = field(default_factory=StoreConfig)
+    # The write token (ingest, merge, split): from the environment unless given. None disables
+    # every write endpoint: a server nobody configured a secret for must not accept writes.
+    token: str | None = field(default_factory=lambda: os.environ.get("STORYLINE_TOKEN") or None)
+    # Largest request body accepted, in bytes: a saved news page is rarely over 1 MB; 4 MB leaves
+    # room for heavy templates while a flood of bytes is refused before it is read.
+    max_body_bytes: int = 4 * 1024 * 1024
+    # How often the store is asked whether anything changed. Writes made through this server are
+    # seen at once; an ingest from the command line shows up within this many seconds.
+    stamp_seconds: float = 1.0
+    # Cached answers kept (rendered pages, JSON, briefs): a few MB at most.
+    cache_entries: int = 2048
+    # Stories per page of the front page and of the API's story list by default.
+    page_size: int = 20
+    # Largest page the API serves in one request.
+    max_page_size: int = 200
+
+
+class Reader:
+    """Answers from the store, cached under the store's stamp (see :func:`store_stamp`). Each key
+    is computed once at a time (concurrent requests for it wait for the one computation)."""
+
+    def __init__(self, config: WebConfig) -> None:
+        self.config = config
+        self._cache: OrderedDict[Hashable, Any] = OrderedDict()
+        self._lock = threading.Lock()
+        self._stamp = ""
+        self._stamp_at = 0.0
+        self._stamp_lock = asyncio.Lock()
+        self._pending: dict[Hashable, asyncio.Future[Any]] = {}
+
+    def _fresh_stamp(self) -> str:
+        from storyline.store.search import store_stamp
+
+        return store_stamp(self.config.db)
+
+    async def stamp(self) -> str:
+        if time.monotonic() - self._stamp_at < self.config.stamp_seconds:
+            return self._stamp
+        async with self._stamp_lock:
+            if time.monotonic() - self._stamp_at >= self.config.stamp_seconds:
+                stamp = await run_in_threadpool(self._fresh_stamp)
+                if stamp != self._stamp:
+                    with self._lock:
+                        self._cache.clear()
+                    self._stamp = stamp
+                self._stamp_at = time.monotonic()
+        return self._stamp
+
+    def invalidate(self) -> None:
+        """After a write: forget every answer and ask the store again at the next request."""
+        with self._lock:
+            self._cache.clear()
+        self._stamp_at = 0.0
+
+    async def get(self, key: Hashable, compute: Callable[[], T]) -> T:
+        """The cached answer for ``key``, or ``compute()`` run in a worker thread."""
+        stamp = await self.stamp()
+        full = (stamp, key)
+        with self._lock:
+            if full in self._cache:
+                self._cache.move_to_end(full)
+                return self._cache[full]  # type: ignore[no-any-return]
+        pending = self._pending.get(full)
+        if pending is not None:
+            return await asyncio.shield(pending)
+        future: asyncio.Future[Any] = asyncio.get_running_loop().create_future()
+        self._pending[full] = future
+        try:
+            value = await run_in_threadpool(compute)
+        except BaseException as exc:
+            future.set_exception(exc)
+            future.exception()  # marks it retrieved when nobody else waits
+            raise
+        finally:
+            self._pending.pop(full, None)
+        future.set_result(value)
+        with self._lock:
+            self._cache[full] = value
+            while len(self._cache) > self.config.cache_entries:
+                self._cache.popitem(last=False)
+        return value
+
+    async def write(self, action: Callable[[], T]) -> T:
+        """Run a write through the API in a worker thread, then drop every cached answer."""
+        try:
+            return await run_in_threadpool(action)
+        finally:
+            self.invalidate()
+
+
+def reader_of(request: Request) -> Reader:
+    """The app's :class:`Reader` (one per server process, made by ``create_app``)."""
+    reader: Reader = request.app.state.reader
+    return reader
+
+
+def check_token(config: WebConfig, given: str | None) -> None:
+    """Raise :class:`WriteRefused` unless ``given`` is the configured token (constant time)."""
+    if config.token is None:
+        raise WriteRefused(
+            "writing is disabled on this server",
+            remedy="start it with STORYLINE_TOKEN set (or `storyline serve --token-file FILE`)",
+        )
+    if not given or not hmac.compare_digest(given.encode(), config.token.encode()):
+        raise WriteRefused(
+            "missing or wrong token",
+            remedy="send the server's token as `Authorization: Bearer TOKEN` (or the form's token field)",
+        )
+
+
+class WriteRefused(StorylineError):
+    code = "forbidden"
+
+
+class BodyTooLarge(StorylineError):
+    code = "too-large"
+
+
+_STATUS = {NotFound: 404, ConfigError: 400, WriteRefused: 403, BodyTooLarge: 413}
+
+
+def status_of(exc: StorylineError) -> int:
+    for kind, status in _STATUS.items():
+        if isinstance(exc, kind):
+            return status
+    return 422 if exc.code in ("input", "empty", "binary", "no-article", "unsupported") else 400
+
+
+def error_body(status: int, code: str, message: str, remedy: str | None) -> dict[str, Any]:
+    return {"status": status, "error": code, "message": message, "remedy": remedy}
