@@ -318,6 +318,8 @@ class BriefConfig:
     """Story briefs: facts across sources, agreement, speculation, discrepancies."""
 
     summary: SummaryConfig = field(default_factory=SummaryConfig)
+    # The facts the brief reads (storyline.facts): which claims of the story's articles are one.
+    facts: FactConfig = field(default_factory=lambda: FactConfig())
     # Two sentences from different articles state the same fact above this embedding cosine (and
     # compare.same_claim: the same figures, a common party, no denial)... A sentence cites every
     # article of its fact, so this is how sure a citation is: at 0.72, 25 % of extra citations on
@@ -463,3 +465,28 @@ class WatchConfig:
     # The longest the watcher sleeps at once when nothing is due, so a stop signal or a newly due
     # feed is noticed promptly.
     max_sleep_s: float = 5.0
+
+
+@dataclass(frozen=True, slots=True)
+class FactConfig:
+    """Facts across outlets (storyline.facts): claims of different articles that state one thing."""
+
+    # The match model's probability (facts/match.py) at which two claims are the same claim. Chosen
+    # by bench/train_claims.py on the tune pairs alone, cross-validated by topic: the lowest
+    # threshold whose precision there is at least 0.9 (a false "agreed" costs a reader's trust
+    # more than a missed one). bench/claims.py reports the test pairs at this point.
+    same_claim: float = 0.8
+    # Below ``same_claim`` but at least this: a paraphrase too loose to cite as the same claim, yet
+    # enough that the claim is not "reported by one source only" (single-source needs no such echo).
+    echo: float = 0.3
+    # A fact is speculation when more than this share of its claims are hedged (a flat report and
+    # a "may have" of the same thing: the fact stands as reported).
+    hedged_share: float = 0.5
+    # Two claims' figures can conflict only when the claims are about the same thing: at least this
+    # match probability (an echo). Below it, "five sites" and "seven attackers" never meet.
+    conflict_context: float = 0.3
+    # Articles this many hours apart may report a count that changed in between ("9 dead", later
+    # "12 dead"): an update, never a discrepancy (docs/annotation.md).
+    update_hours: float = 12.0
+    # Counts that change as a story unfolds.
+    changing_counts: tuple[str, ...] = ("death", "injury", "casualty", "arrest")

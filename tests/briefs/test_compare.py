@@ -9,10 +9,11 @@ from datetime import UTC, datetime
 import numpy as np
 import pytest
 
-from storyline.briefs.brief import Source, brief_story
+from storyline.briefs.brief import brief_story
 from storyline.briefs.compare import number_clashes, quantities, same_claim, singular, title_conflict
 from storyline.briefs.format import markdown, text
 from storyline.config import BriefConfig
+from storyline.facts.source import Source
 from storyline.model import (
     Analysis,
     Article,

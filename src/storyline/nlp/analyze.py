@@ -17,7 +17,9 @@ from typing import Any
 
 from storyline.config import AnalyzeConfig
 from storyline.errors import MissingDependency
-from storyline.model import BLOCK_SEPARATOR, Analysis, Article, BlockKind, Genre, Sentence
+from storyline.lang import language
+from storyline.model import BLOCK_SEPARATOR, Analysis, Article, BlockKind, Claim, Genre, Sentence
+from storyline.nlp.claims import extract_claims
 from storyline.nlp.entities import extract_entities
 from storyline.nlp.events import Lemma, extract_events, stored_lemma
 from storyline.nlp.hedges import score as hedge_score
@@ -320,14 +322,16 @@ def _run(batch: list[Article], config: AnalyzeConfig) -> Iterator[Analysis]:
     docs.update(_parse(_other(), [(i, t) for i, t in enumerate(texts) if not english[i]], config))
     for i, article in enumerate(batch):
         sentences = tuple(_sentences(article, docs[i], score_hedges=english[i]))
+        claims: tuple[Claim, ...] = ()
         if model is not None and english[i]:
             entities = extract_entities(docs[i])
             events = extract_events(docs[i], sentences, entities, article.published, lemma=model.lemma)
+            claims = extract_claims(docs[i], sentences, entities, events, language("en"), model.lemma)
         else:
             entities, events = (), ()
         genre, share = _genre(article, sentences, config)
         capped = len(texts[i]) if len(texts[i]) < len(article.text) else None
-        yield Analysis(article.content_hash, sentences, genre, share, entities, events, capped)
+        yield Analysis(article.content_hash, sentences, genre, share, entities, events, capped, claims)
 
 
 def _analysed_text(text: str, max_chars: int) -> str:

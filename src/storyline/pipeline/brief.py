@@ -12,7 +12,7 @@ from storyline.config import PipelineConfig
 from storyline.store import Store, StoredArticle
 
 if TYPE_CHECKING:
-    from storyline.briefs.brief import Source
+    from storyline.facts.source import Source
     from storyline.model import Brief
 
 log = logging.getLogger(__name__)
@@ -60,7 +60,7 @@ def _sources(
 ) -> list[Source]:
     """Each analysed article with its sentence vectors: from the store's cache, any missing ones
     embedded now (and cached)."""
-    from storyline.briefs.brief import Source
+    from storyline.facts.source import Source
     from storyline.nlp.embed import get_embedder
     from storyline.store import text_hash
 

@@ -660,7 +660,11 @@ class Store(StoryQueries):
         )
         if not everything:
             query = query.where(
-                or_(analyses.c.article_id.is_(None), analyses.c.text_hash != articles.c.text_hash)
+                or_(
+                    analyses.c.article_id.is_(None),
+                    analyses.c.text_hash != articles.c.text_hash,
+                    analyses.c.claims.is_(None),
+                )
             )
         with self.reader.connect() as connection:
             return [int(i) for i in connection.execute(query).scalars()]

@@ -1,0 +1,284 @@
+"""Facts of a story: the claims of its articles that state the same thing, each with its support.
+
+Two claims of two articles are the same claim when the match model (facts/match.py) gives them at
+least ``FactConfig.same_claim``. Claims join into a fact from the surest pair down, and two groups
+join only when every pair across them is at least an echo (``FactConfig.echo``) and no article
+would have two claims in one fact: a chain of loose resemblances never makes one fact of two
+claims that do not match (complete linkage at the echo bar). A fact's support is its voices, the
+independent sources that state it (facts/source.py: a wire copy speaks for its agency, a syndicated
+copy for its original, an article of unknown outlet for itself); a company's own release never
+supports coverage of itself.
+
+The pairs compared are those whose sentence cosine could reach the bar at all given the model's
+other weights (the model is linear), so a 40-article story compares thousands of pairs, not
+millions.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from storyline.config import FactConfig, SummaryConfig
+from storyline.facts.match import FEATURES, MatchModel, features, match_model
+from storyline.facts.source import Source, eligible
+from storyline.lang import Language, language
+from storyline.model import Claim, Fact, FactClaim, Quantity
+from storyline.nlp.quantities import compatible, slot_key
+
+
+@dataclass(frozen=True, slots=True)
+class Conflict:
+    """Two or more voices giving one slot different figures (same thing counted, same aggregate and
+    period, claims about the same thing by the match model), each side a value with its claims."""
+
+    thing: str
+    sides: tuple[tuple[Quantity, tuple[FactClaim, ...]], ...]
+
+
+@dataclass(frozen=True, slots=True)
+class StoryFacts:
+    facts: tuple[Fact, ...]
+    conflicts: tuple[Conflict, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class _Item:
+    """One eligible claim: its source, the claim, and its sentence's vector row."""
+
+    source: int
+    index: int  # the claim's position in its analysis
+    claim: Claim
+    voice: str
+    copy: bool
+
+
+def story_facts(
+    sources: Sequence[Source],
+    config: FactConfig | None = None,
+    summary: SummaryConfig | None = None,
+) -> StoryFacts:
+    """The facts of a story's articles, most supported first (then in reading order), and the
+    figures its voices disagree on."""
+    config = config or FactConfig()
+    summary = summary or SummaryConfig()
+    lang = language(next((s.article.language for s in sources if s.article.language), None))
+    items = _items(sources, summary)
+    if not items:
+        return StoryFacts((), ())
+    model = match_model()
+    probabilities = _probabilities(items, sources, model, config, lang)
+    groups = _cluster(items, probabilities, config)
+    facts = [_fact(group, items, sources, probabilities, config) for group in groups]
+    order = {id(f): n for n, f in enumerate(facts)}
+    facts.sort(key=lambda f: (-f.support, order[id(f)]))
+    return StoryFacts(tuple(facts), _conflicts(items, sources, probabilities, config, lang))
+
+
+def voices(sources: Sequence[Source]) -> list[str]:
+    """Each source's voice: its own, or for a copy its original's (a copy adds no voice)."""
+    by_id = {s.article_id: s for s in sources}
+    out = []
+    for source in sources:
+        original = by_id.get(source.duplicate_of) if source.duplicate_of is not None else None
+        out.append((original or source).outlet)
+    return out
+
+
+def _items(sources: Sequence[Source], summary: SummaryConfig) -> list[_Item]:
+    spoken = voices(sources)
+    items: list[_Item] = []
+    for s, source in enumerate(sources):
+        sentences = source.analysis.sentences
+        for i, claim in enumerate(source.analysis.claims or ()):
+            if not 0 <= claim.sentence < len(sentences) or not eligible(sentences[claim.sentence], summary):
+                continue
+            if len(claim.terms) < 2:
+                continue  # "he said", "It was": nothing another outlet could state
+            items.append(_Item(s, i, claim, spoken[s], source.duplicate_of is not None))
+    return items
+
+
+def _probabilities(
+    items: Sequence[_Item], sources: Sequence[Source], model: MatchModel, config: FactConfig, lang: Language
+) -> dict[tuple[int, int], float]:
+    """Match probabilities of the claim pairs (of two articles) that could reach the echo bar."""
+    dims = {len(s.vectors[0]) for s in sources if len(s.vectors)}
+    if len(dims) != 1:
+        return {}
+    (dim,) = dims
+    blank = np.zeros(dim, np.float32)
+    rows = np.stack(
+        [
+            sources[it.source].vectors[it.claim.sentence]
+            if len(sources[it.source].vectors) > it.claim.sentence
+            else blank
+            for it in items
+        ]
+    )
+    cosine = rows @ rows.T
+    floor = _cosine_floor(model, config.echo)
+    candidates = np.argwhere(np.triu(cosine >= floor, k=1))
+    out: dict[tuple[int, int], float] = {}
+    for a, b in candidates:
+        if items[a].source == items[b].source:
+            continue
+        row = features(items[a].claim, items[b].claim, float(cosine[a, b]), lang)
+        p = model.probability(row)
+        if p >= config.echo:
+            out[(int(a), int(b))] = p
+    return out
+
+
+def _cosine_floor(model: MatchModel, bar: float) -> float:
+    """The lowest cosine at which a pair could still reach ``bar``: every other feature at its most
+    favourable value (each is in [0, 1])."""
+    index = FEATURES.index("cosine")
+    weight = model.weights[index]
+    if weight <= 0:
+        return -1.0
+    best_rest = sum(max(0.0, w) for n, w in enumerate(model.weights) if n != index)
+    logit = math.log(bar / (1 - bar))
+    return (logit - model.intercept - best_rest) / weight
+
+
+def _cluster(
+    items: Sequence[_Item], probabilities: dict[tuple[int, int], float], config: FactConfig
+) -> list[list[int]]:
+    group_of = list(range(len(items)))
+    members: dict[int, list[int]] = {i: [i] for i in range(len(items))}
+
+    def p(a: int, b: int) -> float:
+        return probabilities.get((a, b) if a < b else (b, a), 0.0)
+
+    for (a, b), value in sorted(probabilities.items(), key=lambda kv: -kv[1]):
+        if value < config.same_claim:
+            break
+        ga, gb = group_of[a], group_of[b]
+        if ga == gb:
+            continue
+        left, right = members[ga], members[gb]
+        if {items[m].source for m in left} & {items[m].source for m in right}:
+            continue  # an article does not agree with itself
+        if any(p(m, n) < config.echo for m in left for n in right):
+            continue
+        for n in right:
+            group_of[n] = ga
+        left.extend(right)
+        del members[gb]
+    return [sorted(group) for group in members.values()]
+
+
+def _fact(
+    group: list[int],
+    items: Sequence[_Item],
+    sources: Sequence[Source],
+    probabilities: dict[tuple[int, int], float],
+    config: FactConfig,
+) -> Fact:
+    def p(a: int, b: int) -> float:
+        return probabilities.get((a, b) if a < b else (b, a), 0.0)
+
+    # The wording: the claim the others match best (ties: the earliest in reading order), so the
+    # text shown is the one most of the sources would recognise as theirs.
+    wording = max(group, key=lambda m: (sum(p(m, n) for n in group if n != m), -m))
+    ordered = [wording, *[m for m in group if m != wording]]
+    claims = tuple(
+        FactClaim(
+            items[m].claim,
+            sources[items[m].source].citation(items[m].claim.sentence),
+            items[m].voice,
+            items[m].copy,
+        )
+        for m in ordered
+    )
+    counted = [m for m in group if not sources[items[m].source].article.primary_source]
+    voice_list = list(dict.fromkeys(items[m].voice for m in counted))
+    unknown = sum(
+        1
+        for v in voice_list
+        if any(items[m].voice == v and sources[items[m].source].unknown_outlet for m in counted)
+    )
+    own = {items[m].voice for m in group}
+    inside = set(group)
+    echo = 0.0
+    for (a, b), value in probabilities.items():
+        if (a in inside) == (b in inside):
+            continue
+        outside = b if a in inside else a
+        if items[outside].voice not in own:
+            echo = max(echo, value)
+    hedged = sum(items[m].claim.hedged for m in group) > config.hedged_share * len(group)
+    return Fact(claims, tuple(voice_list), unknown, hedged, round(echo, 4))
+
+
+def _conflicts(
+    items: Sequence[_Item],
+    sources: Sequence[Source],
+    probabilities: dict[tuple[int, int], float],
+    config: FactConfig,
+    lang: Language,
+) -> tuple[Conflict, ...]:
+    """Figures of one slot that two voices give differently, in claims about the same thing.
+
+    Not a conflict (docs/annotation.md): a hedged figure; values their scopes reconcile ("about 40"
+    and 43); a count that changes over time (the dead, the injured, arrests) in articles of
+    different days, which is an update, not a disagreement."""
+    found: dict[tuple[str, str, str, str], dict[int, tuple[Quantity, list[int]]]] = {}
+    for (a, b), value in probabilities.items():
+        if value < config.conflict_context:
+            continue
+        left, right = items[a], items[b]
+        if left.voice == right.voice or left.claim.hedged or right.claim.hedged:
+            continue
+        later = _update(sources[left.source], sources[right.source], config)
+        for qa in left.claim.quantities:
+            for qb in right.claim.quantities:
+                key = slot_key(qa, lang)
+                if key != slot_key(qb, lang) or compatible(qa, qb):
+                    continue
+                if later and key[0] in config.changing_counts:
+                    continue
+                sides = found.setdefault(key, {})
+                for q, m in ((qa, a), (qb, b)):
+                    side = sides.setdefault(_value_key(q), (q, []))
+                    if m not in side[1]:
+                        side[1].append(m)
+    conflicts = []
+    for key, sides in found.items():
+        conflicts.append(
+            Conflict(
+                key[0],
+                tuple(
+                    (
+                        q,
+                        tuple(
+                            FactClaim(
+                                items[m].claim,
+                                sources[items[m].source].citation(items[m].claim.sentence),
+                                items[m].voice,
+                                items[m].copy,
+                            )
+                            for m in members
+                        ),
+                    )
+                    for q, members in sorted(sides.values(), key=lambda side: side[0].value)
+                ),
+            )
+        )
+    return tuple(conflicts)
+
+
+def _value_key(q: Quantity) -> int:
+    return hash((q.value, q.high, q.scope))
+
+
+def _update(a: Source, b: Source, config: FactConfig) -> bool:
+    """Articles of different days: a count may have changed between them."""
+    pa, pb = a.article.published, b.article.published
+    if pa is None or pb is None:
+        return False
+    return abs((pa - pb).total_seconds()) >= config.update_hours * 3600
