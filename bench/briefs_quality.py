@@ -40,7 +40,8 @@ sentences count as one more fact, "the lead", where a section says so.
 
 - lead: right when the brief's lead sentence is one of ``lead.sentences`` (a brief without a lead
   counts one wrong item). ``lead cites half``: the share of stories whose lead citations cover at
-  least half of the labelled articles that have an acceptable lead sentence.
+  least half of the labelled articles that have an acceptable lead sentence (a citation covers its
+  article when the sentence it points to is one of that article's acceptable lead sentences).
 - developments ("real and new"), in the brief's order: wrong when the sentence is an acceptable lead
   sentence, shares a labelled fact with the brief's lead sentence or with an earlier development, or
   is labelled speculative; right when it belongs to a labelled fact not yet shown; else unknown.
@@ -366,7 +367,8 @@ def score_lead(run: Run, lab: Labels, out: Verdicts) -> None:
         out.count("lead", RIGHT if right else WRONG)
         score.found += int(right)
     stating = {s["article"] for s in lab.lead_sentences}
-    cited = set(run.lead.articles) if run.lead else set()
+    # A citation covers its article when the sentence it points to is an acceptable lead sentence.
+    cited = {s.article for s in run.lead.cited if lab.is_lead(s)} if run.lead else set()
     half = bool(stating) and 2 * len(cited & stating) >= len(stating)
     out.scores["lead cites half"].labelled += 1
     out.scores["lead cites half"].found += int(half)
