@@ -44,7 +44,9 @@ sentences count as one more fact, "the lead", where a section says so.
   article when the sentence it points to is one of that article's acceptable lead sentences).
 - developments ("real and new"), in the brief's order: wrong when the sentence is an acceptable lead
   sentence, shares a labelled fact with the brief's lead sentence or with an earlier development, or
-  is labelled speculative; right when it belongs to a labelled fact not yet shown; else unknown.
+  is labelled speculative; right when it belongs to a labelled fact not yet shown; else unknown. A
+  sentence that restates a shown fact while stating a new one is wrong; how many of the wrong ones
+  do so is printed beside the section (``wrong_but_adding_a_new_fact``).
 - agreed presence: the share of stories with 3+ independent sources (distinct outlets of the
   labelled articles, read from the address line ECB+ texts often begin with; an article without one
   is an outlet of its own) whose brief has at least one agreed item.
@@ -111,7 +113,6 @@ DEFAULT_DATA = ROOT.parent / "shared" / "datasets" / "stories-ecbplus.jsonl"
 BASELINE_CUES = re.compile(r"\b(may|might|could|reportedly|allegedly|possibly)\b", re.IGNORECASE)
 PARTS = ("test", "tune")
 
-# Section name -> (the figure the target is on, its bar, a recall bar or None, how it is written).
 SECTIONS = (
     "agreed presence",
     "agreed",
@@ -125,6 +126,7 @@ SECTIONS = (
     "speculation (brief)",
     "speculation (sentences)",
 )
+# Issue 20's targets: section -> (bar on the precision over decided items, a recall bar or None, as written).
 TARGETS: dict[str, tuple[float, float | None, str]] = {
     "agreed presence": (1.0, None, "= 1.00"),
     "agreed": (0.90, None, ">= 0.90"),
@@ -174,6 +176,8 @@ class Score:
     found: int = 0
     labelled: int = 0
     dated: int | None = None  # timeline only: entries with a date
+    # developments only: wrong items that restate a shown fact while also stating a new one
+    adds_new: int | None = None
 
     def count(self, verdict: str) -> None:
         self.items += 1
@@ -193,6 +197,8 @@ class Score:
         self.labelled += other.labelled
         if other.dated is not None:
             self.dated = (self.dated or 0) + other.dated
+        if other.adds_new is not None:
+            self.adds_new = (self.adds_new or 0) + other.adds_new
 
     @property
     def precision(self) -> float | None:
@@ -224,6 +230,8 @@ class Score:
         }
         if self.dated is not None:
             out["dated"] = r(self.dated / self.items) if self.items else None
+        if self.adds_new is not None:
+            out["wrong_but_adding_a_new_fact"] = self.adds_new
         if section in TARGETS:
             out["target"] = TARGETS[section][2]
             out["pass"] = passes(section, self)
@@ -262,10 +270,6 @@ class Item:
     @property
     def said(self) -> Said:
         return self.cited[0]
-
-    @property
-    def articles(self) -> list[str]:
-        return list(dict.fromkeys(s.article for s in self.cited))
 
 
 @dataclass
@@ -376,11 +380,15 @@ def score_lead(run: Run, lab: Labels, out: Verdicts) -> None:
 
 
 def score_developments(run: Run, lab: Labels, out: Verdicts) -> None:
+    score = out.scores["developments"]
+    score.adds_new = score.adds_new or 0
     shown: set[int | str] = lab.facts_of(run.lead.said, with_lead=False) if run.lead else set()
     for item in run.developments:
         facts = lab.facts_of(item.said, with_lead=False)
-        if lab.is_lead(item.said) or facts & shown or lab.is_speculative(item.said):
+        lead, spec = lab.is_lead(item.said), lab.is_speculative(item.said)
+        if lead or facts & shown or spec:
             verdict = WRONG
+            score.adds_new += int(not lead and not spec and bool(facts - shown))
         elif facts:
             verdict = RIGHT
         else:
@@ -750,6 +758,8 @@ def table(name: str, scores: dict[str, Score], targets: bool = True) -> list[str
             line += f"   {TARGETS[section][2]:<20} {mark}"
         if section == "timeline" and s.dated is not None:
             line += f"   (dated {fmt(s.dated / s.items if s.items else None)})"
+        if section == "developments" and s.adds_new:
+            line += f"   ({s.adds_new} wrong add a new fact too)"
         rows.append(line)
     return rows
 

@@ -23,6 +23,7 @@ KITCHEN_3 = "Firefighters said the blaze began in the canteen kitchen."
 MAY = "He may have acted alone, a neighbour said."
 OTHER = "The depot was built in 1962 by a local firm."
 NAME = "The man was named as John Smith, aged 41."
+BOTH = "John Smith, 41, started the fire in the canteen kitchen, police said."
 
 
 def label() -> dict[str, Any]:
@@ -45,8 +46,8 @@ def label() -> dict[str, Any]:
             {"fact": "man arrested", "sentences": [s("a1", LEAD_1), s("a2", LEAD_2)]},
             {"fact": "five dead", "sentences": [s("a1", FIVE)]},
             {"fact": "seven dead", "sentences": [s("a2", SEVEN)]},
-            {"fact": "kitchen", "sentences": [s("a1", KITCHEN_1), s("a3", KITCHEN_3)]},
-            {"fact": "name", "sentences": [s("a3", NAME)]},
+            {"fact": "kitchen", "sentences": [s("a1", KITCHEN_1), s("a3", KITCHEN_3), s("a2", BOTH)]},
+            {"fact": "name", "sentences": [s("a3", NAME), s("a2", BOTH)]},
         ],
         "events": [
             {"kind": "arrest", "actor": "police", "place": "Leeds", "date": "2008-12-12", **s("a1", LEAD_1)},
@@ -90,7 +91,14 @@ def test_developments_real_and_new() -> None:
             item(("a3", NAME)),  # another new fact
         ],
     )
-    assert verdicts(run).items["developments"] == ["wrong", "right", "wrong", "wrong", "unknown", "right"]
+    out = verdicts(run)
+    assert out.items["developments"] == ["wrong", "right", "wrong", "wrong", "unknown", "right"]
+    assert out.scores["developments"].adds_new == 0
+    # Restating a shown fact while stating a new one is wrong, and counted apart.
+    again = verdicts(
+        bq.Run(lead=item(("a1", LEAD_1)), developments=[item(("a1", KITCHEN_1)), item(("a2", BOTH))])
+    )
+    assert again.items["developments"] == ["right", "wrong"] and again.scores["developments"].adds_new == 1
 
 
 def test_agreed_presence_and_precision() -> None:
