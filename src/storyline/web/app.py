@@ -1,7 +1,7 @@
 """The web application: one FastAPI app serving the HTTP API (``/api``) and the web UI on one store.
 
 The web layer has no logic of its own: every answer comes from :mod:`storyline`'s Python API (the
-one the CLI wraps) or :mod:`storyline.store.search`. What lives here is HTTP: a per-process cache
+one the CLI wraps) or :mod:`storyline.reading`. What lives here is HTTP: a per-process cache
 of answers keyed by a store stamp (so a busy front page costs one cheap query per
 ``stamp_seconds``, not a story query per request), the write token, the body-size limit, security
 headers and errors as JSON.
@@ -78,7 +78,7 @@ class Reader:
         self._pending: dict[Hashable, asyncio.Future[Any]] = {}
 
     def _fresh_stamp(self) -> str:
-        from storyline.store.search import store_stamp
+        from storyline.reading import store_stamp
 
         return store_stamp(self.config.db)
 
