@@ -14,7 +14,8 @@ from hypothesis import strategies as st
 
 from storyline.config import RepairConfig
 from storyline.model import Article, Block, BlockKind
-from storyline.text.repair import _FUNCTION_WORDS, repair, repair_text
+from storyline.text.merged_words import _FUNCTION_WORDS
+from storyline.text.repair import repair, repair_text
 from tests.conftest import DATASETS
 
 CONFIG = RepairConfig()
