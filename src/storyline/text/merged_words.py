@@ -11,248 +11,47 @@ from __future__ import annotations
 
 import bisect
 import re
-from functools import lru_cache
+from dataclasses import dataclass
+from functools import cache, lru_cache
 
 from storyline.config import RepairConfig
+from storyline.lang import ENGLISH, Language
 from storyline.text.edits import LOOK, Edit, zipf
 
-_FUNCTION_WORDS = frozenset(
-    [
-        "the",
-        "a",
-        "an",
-        "of",
-        "to",
-        "in",
-        "on",
-        "at",
-        "for",
-        "with",
-        "from",
-        "by",
-        "and",
-        "or",
-        "but",
-        "nor",
-        "beyond",
-        "about",
-        "above",
-        "across",
-        "after",
-        "against",
-        "along",
-        "among",
-        "around",
-        "before",
-        "behind",
-        "below",
-        "beneath",
-        "beside",
-        "between",
-        "during",
-        "into",
-        "near",
-        "over",
-        "since",
-        "than",
-        "that",
-        "this",
-        "these",
-        "those",
-        "through",
-        "toward",
-        "towards",
-        "under",
-        "until",
-        "upon",
-        "within",
-        "without",
-        "his",
-        "her",
-        "its",
-        "our",
-        "their",
-        "your",
-        "my",
-        "is",
-        "was",
-        "were",
-        "are",
-        "be",
-        "been",
-        "has",
-        "have",
-        "had",
-        "will",
-        "would",
-        "could",
-        "should",
-        "may",
-        "might",
-        "must",
-        "can",
-        "said",
-        "says",
-        "not",
-        "also",
-        "which",
-        "who",
-        "whom",
-        "whose",
-        "when",
-        "where",
-        "while",
-    ]
-)
-# Sentence-initial function words that may head a capitalised merge ("Beyondborders").
-# A capitalised token is otherwise never split: inside a sentence it is a name wordfreq may not know
-# (Sportsmail, Oldknow), and at a sentence start a name that reads as two words (Bethan = Be+than,
-# Foran = For+an, Maynor = May+nor, Nordyke = Nor+dyke) is refused because its head is not one of
-# these words, or because its tail is a function word other than a determiner (Beyondthe is split,
-# but only at seven letters or more, so For+an stays). Prepositions and determiners open sentences
-# all the time, and a name made of one of them plus a common content word, unknown to wordfreq in
-# every language, is far rarer than a scraper dropping the space after one. Conjunctions are left
-# out: And+well, But+land read as names too.
-_SENTENCE_OPENERS = frozenset(
-    [
-        "the",
-        "in",
-        "on",
-        "at",
-        "for",
-        "with",
-        "from",
-        "by",
-        "beyond",
-        "about",
-        "after",
-        "before",
-        "during",
-        "under",
-        "over",
-        "since",
-        "until",
-        "without",
-        "within",
-        "among",
-        "across",
-        "despite",
-        "through",
-        "this",
-        "these",
-        "those",
-        "its",
-        "their",
-        "our",
-        "some",
-        "many",
-        "most",
-        "every",
-        "each",
-        "both",
-    ]
-)
-# Determiners that may follow a sentence opener in a capitalised merge (Beyondthe, Forthe...).
-_DETERMINERS = frozenset(["the", "a", "an", "this", "these", "those", "his", "her", "its", "their", "our"])
-# Closed compounds with these prefixes (postelection, underspend, superphone, nonstarter) are words,
-# known or not: a token that is one of them plus a known content word is never split.
-_PREFIXES = (
-    "anti",
-    "auto",
-    "bi",
-    "co",
-    "counter",
-    "cross",
-    "cyber",
-    "de",
-    "dis",
-    "eco",
-    "ex",
-    "extra",
-    "hyper",
-    "inter",
-    "intra",
-    "macro",
-    "mega",
-    "micro",
-    "mid",
-    "mini",
-    "mis",
-    "multi",
-    "neo",
-    "non",
-    "out",
-    "over",
-    "post",
-    "pre",
-    "pro",
-    "pseudo",
-    "re",
-    "semi",
-    "sub",
-    "super",
-    "tele",
-    "trans",
-    "tri",
-    "ultra",
-    "un",
-    "under",
-    "up",
-)
-# Likewise word-forming endings (blogland, fanbase, cheerleaderish, Brexiteer): a known content word
-# plus one of these is a coinage, not a merge.
-_SUFFIXES = (
-    "land",
-    "ville",
-    "verse",
-    "sphere",
-    "scape",
-    "base",
-    "gate",
-    "fest",
-    "athon",
-    "mania",
-    "phobe",
-    "phile",
-    "ness",
-    "less",
-    "ful",
-    "ship",
-    "dom",
-    "hood",
-    "like",
-    "wise",
-    "ward",
-    "wards",
-    "ism",
-    "ist",
-    "ists",
-    "ite",
-    "ites",
-    "eer",
-    "eers",
-    "er",
-    "ers",
-    "ing",
-    "ings",
-    "ed",
-    "ly",
-    "able",
-    "ible",
-    "ish",
-    "esque",
-    "ology",
-    "s",
-    "es",
-)
+
+@dataclass(frozen=True, slots=True)
+class _Words:
+    """A language's word lists for merged words (lang/<code>/merged-*.txt; see each file's reasons)."""
+
+    function: frozenset[str]  # merged-function-words: one half of a split is one of these
+    openers: frozenset[str]  # merged-sentence-openers: may head a capitalised merge (Beyondsectors)
+    determiners: frozenset[str]  # merged-determiners: may follow an opener (Beyondthe)
+    prefixes: tuple[str, ...]  # merged-compound-prefixes: closed compounds, never split
+    suffixes: tuple[str, ...]  # merged-compound-suffixes: coinages, never split
+    refused_heads: frozenset[str]  # merged-refused-heads: never head a pair of function words
+
+
+@cache
+def _words(lang: Language) -> _Words:
+    return _Words(
+        function=lang.words("merged-function-words"),
+        openers=lang.words("merged-sentence-openers"),
+        determiners=lang.words("merged-determiners"),
+        prefixes=lang.lines("merged-compound-prefixes"),
+        suffixes=lang.lines("merged-compound-suffixes"),
+        refused_heads=lang.words("merged-refused-heads"),
+    )
+
+
 _TOKEN = re.compile(r"(?<![\w’'-])[A-Za-z]+(?![\w’'-])")
 # Whitespace-delimited chunks that are addresses, not prose: URLs, e-mail addresses, handles,
 # hashtags, paths and domain names (bbc.co.uk). Nothing inside them is split.
 _PROTECTED = re.compile(r"\S*(?:[@#/\\]|://|www\.|[A-Za-z0-9]\.[A-Za-z]{2})\S*")
 
 
-def split_merged(text: str, config: RepairConfig) -> list[Edit]:
-    """Split ``thevote`` and ``Beyondborders``: tokens no dictionary knows, made of two common words."""
+def split_merged(text: str, config: RepairConfig, lang: Language = ENGLISH) -> list[Edit]:
+    """Split ``thevote`` and ``Beyondborders``: tokens no dictionary knows, made of two common words
+    (the function words and the rest are ``lang``'s word lists)."""
     protected = [m.span() for m in _PROTECTED.finditer(text)]
     protected_starts = [start for start, _ in protected]
     edits: list[Edit] = []
@@ -265,7 +64,7 @@ def split_merged(text: str, config: RepairConfig) -> list[Edit]:
             continue
         if _in_spaced_address(text, match.start(), match.end()):
             continue
-        split = _split_token(token, config, _sentence_start(text, match.start()))
+        split = _split_token(token, config, _sentence_start(text, match.start()), lang)
         if split:
             edits.append(Edit("merged-words", match.start(), token, split))
     return edits
@@ -299,23 +98,24 @@ def _sentence_start(text: str, index: int) -> bool:
 
 
 @lru_cache(maxsize=65536)
-def _split_token(token: str, config: RepairConfig, at_sentence_start: bool) -> str | None:
+def _split_token(token: str, config: RepairConfig, at_sentence_start: bool, lang: Language) -> str | None:
     if len(token) < 4 or any(c.isupper() for c in token[1:]):
         return None  # CNN, McDonald, iPhone: capitals inside a token are never a merge
     capitalised = token[0].isupper()
     if capitalised and not at_sentence_start:
         return None  # a capitalised word inside a sentence is a name we may not know (Sportsmail)
     lowered = token.lower()
-    cut = _function_pair(lowered, config)
+    words = _words(lang)
+    cut = _function_pair(lowered, config, words)
     if cut and not capitalised:
         return f"{token[:cut]} {token[cut:]}"  # tothe, withthe
     # Beyondthe: an opener and a determiner (ruled out below seven letters: For+an).
     long_enough = len(token) >= config.min_merged_length
-    if cut and long_enough and lowered[:cut] in _SENTENCE_OPENERS and lowered[cut:] in _DETERMINERS:
+    if cut and long_enough and lowered[:cut] in words.openers and lowered[cut:] in words.determiners:
         return f"{token[:cut]} {token[cut:]}"
     if len(token) < config.min_merged_length:
         return None
-    if _known(lowered, config) or _is_compound(lowered, config) or _is_typo(lowered, config):
+    if _known(lowered, config) or _is_compound(lowered, config, words) or _is_typo(lowered, config):
         return None
     cuts: list[int] = []
     for cut in range(2, len(lowered) - 1):
@@ -325,19 +125,17 @@ def _split_token(token: str, config: RepairConfig, at_sentence_start: bool) -> s
         # only a long token of two very common words (Governmentofficials) is split.
         content = (
             len(lowered) >= config.content_merge_min_length
-            and left not in _FUNCTION_WORDS
-            and right not in _FUNCTION_WORDS
+            and left not in words.function
+            and right not in words.function
             and min(zipf(left), zipf(right)) >= config.content_part_zipf
         )
         if capitalised:
             # "Beyond sectors": an opener followed by a common content word.
-            opener = (
-                left in _SENTENCE_OPENERS and right not in _FUNCTION_WORDS and zipf(right) >= config.part_zipf
-            )
+            opener = left in words.openers and right not in words.function and zipf(right) >= config.part_zipf
             fits = opener or content
         else:
             # One half a function word: themoment, whichkilled, officialssaid.
-            functional = left in _FUNCTION_WORDS or right in _FUNCTION_WORDS
+            functional = left in words.function or right in words.function
             fits = (functional and min(zipf(left), zipf(right)) >= config.part_zipf) or content
         if fits and zipf(f"{left} {right}") >= max(zipf(lowered), 0.0) + config.split_margin_zipf:
             cuts.append(cut)
@@ -346,20 +144,15 @@ def _split_token(token: str, config: RepairConfig, at_sentence_start: bool) -> s
     return f"{token[: cuts[0]]} {token[cuts[0] :]}"
 
 
-def _is_compound(word: str, config: RepairConfig) -> bool:
+def _is_compound(word: str, config: RepairConfig, words: _Words) -> bool:
     """A known word with a word-forming prefix or ending (superphone, blogland, watchpoints)."""
-    for prefix in _PREFIXES:
+    for prefix in words.prefixes:
         rest = word[len(prefix) :]
-        if (
-            word.startswith(prefix)
-            and len(rest) >= 3
-            and rest not in _FUNCTION_WORDS
-            and _known(rest, config)
-        ):
+        if word.startswith(prefix) and len(rest) >= 3 and rest not in words.function and _known(rest, config):
             return True
-    for suffix in _SUFFIXES:
+    for suffix in words.suffixes:
         stem = word[: -len(suffix)]
-        if word.endswith(suffix) and len(stem) >= 3 and stem not in _FUNCTION_WORDS and _known(stem, config):
+        if word.endswith(suffix) and len(stem) >= 3 and stem not in words.function and _known(stem, config):
             return True
     return False
 
@@ -379,7 +172,7 @@ def _is_typo(word: str, config: RepairConfig) -> bool:
     return any(zipf(candidate) >= config.typo_zipf for candidate in candidates)
 
 
-def _function_pair(lowered: str, config: RepairConfig) -> int | None:
+def _function_pair(lowered: str, config: RepairConfig, words: _Words) -> int | None:
     """Where ``tothe``, ``withthe`` or ``beyondthe`` splits into two function words: only when the
     token is rare in every language (wordfreq knows these scraping accidents as typos, tothe at
     Zipf 2.2, inan at 2.0; into, onto, anon and whereby are common and stay, and so does isto,
@@ -389,9 +182,9 @@ def _function_pair(lowered: str, config: RepairConfig) -> int | None:
     cuts = [
         cut
         for cut in range(2, len(lowered))
-        if lowered[:cut] in _FUNCTION_WORDS
-        and lowered[cut:] in _FUNCTION_WORDS
+        if lowered[:cut] in words.function
+        and lowered[cut:] in words.function
         # where + a preposition makes old words (whereof, whereto, wherewith), not merges
-        and lowered[:cut] != "where"
+        and lowered[:cut] not in words.refused_heads
     ]
     return cuts[0] if len(cuts) == 1 else None

@@ -14,10 +14,11 @@ import difflib
 import re
 import unicodedata
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache, lru_cache
 from typing import Any
 
 from storyline.config import QuoteStyle, RepairConfig
+from storyline.lang import ENGLISH, Language
 from storyline.text.edits import LOOK, Edit, zipf
 
 # A text with none of these letters has no mojibake of either kind to fix: every pass over
@@ -105,7 +106,6 @@ _A_CIRC_SYMBOL = {
 LOSSY_SYMBOL = re.compile("â[" + "".join(_A_CIRC_SYMBOL) + "]")
 _CP1252_HIGH = frozenset(bytes(range(0x80, 0xA0)).decode("cp1252", errors="ignore"))
 _CP1252_RUN = _CP1252_HIGH - frozenset("‘’“”–—…•™€")
-_CONTRACTIONS = frozenset({"s", "t", "re", "ve", "ll", "d", "m"})
 # Languages whose words legitimately contain â (pâté, Câmara, România, hâlâ).
 _CIRCUMFLEX_LANGS = ("en", "fr", "pt", "ro", "tr", "vi", "it")
 _OPENERS = " \t\n\xa0([{/—–-\"'‘“"
@@ -136,7 +136,9 @@ def lossy_symbols(text: str) -> list[Edit]:
     return edits
 
 
-def lossy(text: str, style: HouseStyle) -> list[Edit]:
+def lossy(text: str, style: HouseStyle, lang: Language = ENGLISH) -> list[Edit]:
+    """Restore what a bare ``â``, ``Â`` or ``Ã`` stood for (``lang``: the text's word lists)."""
+    words = _words(lang)
     edits: list[Edit] = []
     quotes: list[str] = []  # the quote marks open at this point, innermost last
     for match in re.finditer(r"Â(?=[\xa0-\xbf])|Ã(?![\x80-\xbf])|â", text):
@@ -158,20 +160,20 @@ def lossy(text: str, style: HouseStyle) -> list[Edit]:
             continue  # windows-1252 mojibake (â€™) or a run of it: ftfy's to fix, or left by it on purpose
         if right in _CP1252_HIGH:
             continue
-        replacement = _punctuation(text, index, left, right, style, quotes)
+        replacement = _punctuation(text, index, left, right, style, quotes, words)
         if replacement:
             edits.append(Edit("lossy-mojibake", index, "â", replacement))
     return _drop_overlaps(edits)
 
 
 def _punctuation(
-    text: str, index: int, left: str, right: str, style: HouseStyle, quotes: list[str]
+    text: str, index: int, left: str, right: str, style: HouseStyle, quotes: list[str], words: _Words
 ) -> str | None:
     """Which punctuation a bare ``â`` stood for; ``quotes`` (the marks open) is updated."""
     if left.isdigit() and right.isdigit():
         return "–"  # 2010–2015: a range
     if left.isalnum() and right.isalnum():
-        return _inside_word(text, index)
+        return _inside_word(text, index, words.contractions)
     if left.isspace() and right.isspace():
         return style.spaced_dash
     if (left.isalpha() or right.isalpha()) and _circumflex_at_edge(text, index):
@@ -214,7 +216,7 @@ def _circumflex_at_edge(text: str, index: int) -> bool:
 _ENGLISH_WORD_ZIPF = 3.0
 
 
-def _inside_word(text: str, index: int) -> str | None:
+def _inside_word(text: str, index: int, contractions: frozenset[str]) -> str | None:
     """A bare ``â`` between two letters: apostrophe, en dash between names, em dash, or a real â."""
     word_start = index
     while word_start > 0 and (text[word_start - 1].isalpha() or text[word_start - 1] == "â"):
@@ -225,7 +227,7 @@ def _inside_word(text: str, index: int) -> str | None:
     if _is_circumflex_word(text[word_start:word_end]):
         return None  # pâté, Câmara, România
     before, after = text[word_start:index], text[index + 1 : word_end]
-    if after.lower() in _CONTRACTIONS and (word_end == len(text) or not text[word_end].isalnum()):
+    if after.lower() in contractions and (word_end == len(text) or not text[word_end].isalnum()):
         return "’"  # Iran’s, don’t, we’ll
     if before in ("O", "D", "L") and after[:1].isupper():
         return "’"  # O’Brien, D’Angelo
@@ -281,7 +283,7 @@ def _drop_overlaps(edits: list[Edit]) -> list[Edit]:
     return kept
 
 
-def house_style(text: str, config: RepairConfig) -> HouseStyle:
+def house_style(text: str, config: RepairConfig, lang: Language = ENGLISH) -> HouseStyle:
     """The text's own quote marks and spaced dash, judged from what survived the damage.
 
     Quotes, strongest evidence first: curly quote marks left intact, then straight ones used as
@@ -295,12 +297,14 @@ def house_style(text: str, config: RepairConfig) -> HouseStyle:
     if quote is QuoteStyle.AUTO:
         # A straight single quote opening a sentence is a quote of the first level, and counts
         # twice; elsewhere (said, 'Congratulations,') it may be a quote within a lost one.
-        single = sum(2 if _opens_sentence(text, m.start()) else 1 for m in _STRAIGHT_SINGLE.finditer(text))
+        single = sum(
+            2 if _opens_sentence(text, m.start()) else 1 for m in _words(lang).straight_single.finditer(text)
+        )
         double = text.count('"')
         if max(single, double) >= config.straight_quote_votes:
             quote = _vote(single, double)
     if quote is QuoteStyle.AUTO:
-        variety = spelling_variety(text)
+        variety = spelling_variety(text, lang)
         quote = QuoteStyle.SINGLE if variety == "british" else QuoteStyle.DOUBLE
     en, em = text.count(" – "), text.count(" — ")
     if en != em:
@@ -317,11 +321,6 @@ def _vote(single: int, double: int) -> QuoteStyle:
 # Opening quote marks: at the start or after a space or bracket, before a letter or digit.
 _CURLY_SINGLE = re.compile(r"(?:^|(?<=[\s(\[:—–]))‘(?=\w)")
 _CURLY_DOUBLE = re.compile(r"(?:^|(?<=[\s(\[:—–]))“(?=\w)")
-# A straight single quote opening a quote, not an elision ('em, 'til, '90s) nor a possessive or
-# contraction spaced off by a tokeniser (Boeing 's, do n't).
-_STRAIGHT_SINGLE = re.compile(
-    r"(?:^|(?<=[\s(\[:—–]))'(?!(?:em|til|n|cause|bout|s|t|re|ve|ll|d|m)\b)(?=[A-Za-z])"
-)
 
 
 def _opens_sentence(text: str, index: int) -> bool:
@@ -332,15 +331,16 @@ def _opens_sentence(text: str, index: int) -> bool:
 _WORD = re.compile(r"[A-Za-z]{4,}")
 
 
-def spelling_variety(text: str) -> str | None:
+def spelling_variety(text: str, lang: Language = ENGLISH) -> str | None:
     """'british', 'american' or None, by votes of spelling pairs (colour/color, centre/center...)."""
     # Besides spelling: "per cent", "£", titles without a full stop (Mr Smith) and quotes opened after
     # a colon (said: 'We...') are house style of the British press; their counterparts American.
-    british = text.count("£") + len(re.findall(r"\bper cent\b|\b(?:Mr|Mrs|Ms|Dr) [A-Z]|\w: [‘â']", text))
-    american = len(re.findall(r"\bpercent\b|\b(?:Mr|Mrs|Ms|Dr)\. [A-Z]", text))
+    words = _words(lang)
+    british = text.count("£") + len(words.british_marks.findall(text))
+    american = len(words.american_marks.findall(text))
     for word in _WORD.findall(text):
         lowered = word.lower()
-        vote = _LEXICAL_VARIETY.get(lowered) or _variety_vote(lowered)
+        vote = words.lexical.get(lowered) or _variety_vote(lowered, lang)
         if vote > 0:
             british += 1
         elif vote < 0:
@@ -350,53 +350,12 @@ def spelling_variety(text: str) -> str | None:
     return "british" if british > american else "american"
 
 
-# Words, not spellings, that tell the two presses apart (+1 British, -1 American).
-_LEXICAL_VARIETY = {
-    "towards": 1,
-    "toward": -1,
-    "whilst": 1,
-    "amongst": 1,
-    "learnt": 1,
-    "spelt": 1,
-    "programme": 1,
-    "programmes": 1,
-    "fortnight": 1,
-    "lorry": 1,
-    "pavement": 1,
-    "tyres": 1,
-    "mum": 1,
-    "mom": -1,
-    "sidewalk": -1,
-    "gotten": -1,
-}
-_SWAPS = (
-    # The British double the l before an ending (travelled, cancelling, labelled); the counterpart
-    # must be a common word, so filled/filed is never read as a spelling pair (the l is in "ill").
-    ("elled", "eled", 7),
-    ("elling", "eling", 8),
-    ("alled", "aled", 7),
-    ("alling", "aling", 8),
-    ("our", "or", 6),
-    ("tre", "ter", 6),
-    ("ise", "ize", 7),
-    ("ised", "ized", 7),
-    ("ises", "izes", 7),
-    ("ising", "izing", 8),
-    ("isation", "ization", 9),
-    ("yse", "yze", 6),
-    ("ence", "ense", 7),
-    ("ogue", "og", 8),
-    ("ours", "ors", 7),
-    ("tres", "ters", 7),
-)
-
-
 @lru_cache(maxsize=65536)
-def _variety_vote(word: str) -> int:
+def _variety_vote(word: str, lang: Language) -> int:
     """+1 British, -1 American, 0 neither: the spelling's counterpart must be a common English word."""
     from wordfreq import zipf_frequency
 
-    for british, american, min_len in _SWAPS:
+    for british, american, min_len in _words(lang).swaps:
         if len(word) < min_len:
             continue
         if word.endswith(british):
@@ -408,3 +367,42 @@ def _variety_vote(word: str) -> int:
             if zipf_frequency(other, "en") >= 2.5 and zipf_frequency(word, "en") >= 2.0:
                 return -1
     return 0
+
+
+@dataclass(frozen=True, slots=True)
+class _Words:
+    """A language's word lists for lossy mojibake and house style (lang/<code>/; see each file)."""
+
+    contractions: frozenset[str]  # contraction-endings: a lost mark before one was an apostrophe
+    # A straight single quote opening a quote, not an elision ('em, 'til, '90s: quote-elisions) nor a
+    # possessive or contraction spaced off by a tokeniser (Boeing 's, do n't: contraction-endings).
+    straight_single: re.Pattern[str]
+    # Besides spelling: "per cent", "£", titles without a full stop (Mr Smith) and quotes opened
+    # after a colon (said: 'We...') are house style of the British press; their counterparts
+    # American (variety-*-phrases, variety-honorifics).
+    british_marks: re.Pattern[str]
+    american_marks: re.Pattern[str]
+    lexical: dict[str, int]  # variety-british-words +1, variety-american-words -1
+    swaps: tuple[tuple[str, str, int], ...]  # variety-spelling-swaps: British, American, min length
+
+
+@cache
+def _words(lang: Language) -> _Words:
+    contractions = lang.lines("contraction-endings")
+    elided = "|".join(lang.lines("quote-elisions") + contractions)
+    titles = "|".join(lang.lines("variety-honorifics"))
+    british = "|".join(re.escape(p) for p in lang.lines("variety-british-phrases"))
+    american = "|".join(re.escape(p) for p in lang.lines("variety-american-phrases"))
+    lexical = dict.fromkeys(lang.lines("variety-british-words"), 1)
+    lexical.update(dict.fromkeys(lang.lines("variety-american-words"), -1))
+    swaps = tuple(
+        (b, a, int(n)) for b, a, n in (line.split() for line in lang.lines("variety-spelling-swaps"))
+    )
+    return _Words(
+        contractions=frozenset(contractions),
+        straight_single=re.compile(rf"(?:^|(?<=[\s(\[:—–]))'(?!(?:{elided})\b)(?=[A-Za-z])"),
+        british_marks=re.compile(rf"\b(?:{british})\b|\b(?:{titles}) [A-Z]|\w: [‘â']"),
+        american_marks=re.compile(rf"\b(?:{american})\b|\b(?:{titles})\. [A-Z]"),
+        lexical=lexical,
+        swaps=swaps,
+    )

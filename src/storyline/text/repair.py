@@ -15,6 +15,7 @@ import re
 from collections.abc import Callable
 
 from storyline.config import RepairConfig
+from storyline.lang import ENGLISH, Language, language
 from storyline.model import BLOCK_SEPARATOR, Article, Block, Repair
 from storyline.text import merged_words, mojibake
 from storyline.text.edits import Edit, TextRepair, apply_edits
@@ -23,20 +24,22 @@ from storyline.text.edits import Edit, TextRepair, apply_edits
 def repair(article: Article, config: RepairConfig) -> Article:
     """Repair the title and every block of ``article``; record each change with its final offset."""
     english = article.language in (None, "en")
+    # The word lists the passes read are the article's language's (English's where it has none).
+    lang = language(article.language)
     whole = article.text + " " + (article.title or "")
     # The house style is judged on the whole article, and only when there is mojibake to fix.
-    style = mojibake.house_style(whole, config) if mojibake.SUSPICIOUS.search(whole) else None
+    style = mojibake.house_style(whole, config, lang) if mojibake.SUSPICIOUS.search(whole) else None
     blocks: list[Block] = []
     repairs: list[Repair] = []
     offset = 0
     for block in article.blocks:
-        fixed = repair_text(block.text, config, style=style, english=english)
+        fixed = repair_text(block.text, config, style=style, english=english, lang=lang)
         blocks.append(dataclasses.replace(block, text=fixed.text))
         repairs.extend(Repair(e.kind, e.before, e.after, offset + e.start) for e in fixed.edits)
         offset += len(fixed.text) + len(BLOCK_SEPARATOR)
     title = article.title
     if title:
-        fixed_title = repair_text(title, config, style=style, english=english)
+        fixed_title = repair_text(title, config, style=style, english=english, lang=lang)
         # The title is not part of the text: its repairs carry offset -1.
         repairs.extend(Repair(f"title:{e.kind}", e.before, e.after, -1) for e in fixed_title.edits)
         title = fixed_title.text
@@ -49,21 +52,27 @@ def repair(article: Article, config: RepairConfig) -> Article:
 
 
 def repair_text(
-    text: str, config: RepairConfig, *, style: mojibake.HouseStyle | None = None, english: bool = True
+    text: str,
+    config: RepairConfig,
+    *,
+    style: mojibake.HouseStyle | None = None,
+    english: bool = True,
+    lang: Language = ENGLISH,
 ) -> TextRepair:
     """All repairs on one string, in order; edit offsets are mapped into the final string.
 
     The passes run again on their own output until it stops changing (at most ``_ROUNDS`` times):
     a restored mark can complete a mojibake pair with the letter before it (Î + — reads as the
-    UTF-8 of Η), and a second repair must find nothing left to do.
+    UTF-8 of Η), and a second repair must find nothing left to do. ``english``: the text is English
+    or its language unknown (merged words are split only then); ``lang``: whose word lists to read.
     """
     chosen = style
     if chosen is None and config.fix_lossy_mojibake and mojibake.SUSPICIOUS.search(text) is not None:
-        chosen = mojibake.house_style(text, config)
+        chosen = mojibake.house_style(text, config, lang)
     done: list[Edit] = []
     for _ in range(_ROUNDS):
         changed = False
-        for run in _passes(text, config, chosen, english):
+        for run in _passes(text, config, chosen, english, lang):
             edits = run(text)
             if edits:
                 text, done = apply_edits(text, edits, done)
@@ -78,7 +87,7 @@ _ROUNDS = 3
 
 
 def _passes(
-    text: str, config: RepairConfig, style: mojibake.HouseStyle | None, english: bool
+    text: str, config: RepairConfig, style: mojibake.HouseStyle | None, english: bool, lang: Language
 ) -> list[Callable[[str], list[Edit]]]:
     passes: list[Callable[[str], list[Edit]]] = []
     # Invisible characters go first: ftfy judges a string by what stands side by side, and what
@@ -97,10 +106,10 @@ def _passes(
     if config.normalize_whitespace:
         passes.append(_whitespace)
     if lossy:
-        chosen = style or mojibake.house_style(text, config)
-        passes.append(lambda s: mojibake.lossy(s, chosen))
+        chosen = style or mojibake.house_style(text, config, lang)
+        passes.append(lambda s: mojibake.lossy(s, chosen, lang))
     if config.split_merged_words and english:
-        passes.append(lambda s: merged_words.split_merged(s, config))
+        passes.append(lambda s: merged_words.split_merged(s, config, lang))
     return passes
 
 
