@@ -17,7 +17,6 @@ from functools import cache
 
 from storyline.lang import ENGLISH, Language
 
-_DAY = r"(?P<day>[0-3]?\d)(?:st|nd|rd|th)?"
 _YEAR = r"(?P<year>(?:19|20)\d\d)"
 # Numeric dates are read month first, as US sites (most of English news) write them.
 # Two-digit years only with slashes: "1.2.30" is a version number, "8/2/13" a date.
@@ -51,14 +50,15 @@ def _dates(lang: Language) -> _Dates:
         name: number for number, line in enumerate(lang.lines("months"), start=1) for name in line.split()
     }
     weekdays = lang.lines("weekdays")
+    day = r"(?P<day>[0-3]?\d)(?:" + "|".join(lang.lines("ordinal-suffixes")) + ")?"
     month = r"(?P<month>" + "|".join(sorted(months, key=len, reverse=True)) + r")\.?"
     words = lang.lines("weekday-abbreviations") + weekdays + lang.lines("dateline-words")
     return _Dates(
         months=months,
         weekdays=weekdays,
         patterns=(
-            re.compile(rf"\b{month}\s*{_DAY},?\s+{_YEAR}\b", re.IGNORECASE),
-            re.compile(rf"\b{_DAY}\s+{month},?\s+{_YEAR}\b", re.IGNORECASE),
+            re.compile(rf"\b{month}\s*{day},?\s+{_YEAR}\b", re.IGNORECASE),
+            re.compile(rf"\b{day}\s+{month},?\s+{_YEAR}\b", re.IGNORECASE),
             *_NUMERIC,
         ),
         # Clock times, then the language's weekdays, time zones and labels.
@@ -71,8 +71,8 @@ def _dates(lang: Language) -> _Dates:
         # A month and day with no year ("Nov. 13", "on Saturday, March 8"): resolved against a year
         # the text states. Day-first too ("13 November"), as British and most non-US outlets write.
         month_day=(
-            re.compile(rf"\b{month}\s+{_DAY}\b(?!\s*,?\s*(?:19|20)\d\d)(?!\s*:)", re.IGNORECASE),
-            re.compile(rf"\b{_DAY}\s+(?:of\s+)?{month}\b(?!,?\s*(?:19|20)\d\d)", re.IGNORECASE),
+            re.compile(rf"\b{month}\s+{day}\b(?!\s*,?\s*(?:19|20)\d\d)(?!\s*:)", re.IGNORECASE),
+            re.compile(rf"\b{day}\s+(?:of\s+)?{month}\b(?!,?\s*(?:19|20)\d\d)", re.IGNORECASE),
         ),
         weekday_near=re.compile(r"\b(" + "|".join(weekdays) + r")\b[\s,(]*(?:the\s+)?$", re.IGNORECASE),
         background=re.compile(
