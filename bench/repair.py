@@ -167,7 +167,7 @@ def clean(folder: Path, *, show: bool) -> dict[str, dict[str, float]]:
         "clean_text_edits_per_100k_words": round(counts.get("text", 0) * per, 2),
         "clean_words_per_s": round(words / elapsed, 1),
     }
-    from storyline.text.repair import ftfy_config
+    from storyline.text.mojibake import ftfy_config
 
     fix_config = ftfy_config()
     changed = sum(

@@ -18,6 +18,7 @@ import gc
 import json
 import resource
 import time
+from collections.abc import Iterator
 from typing import Any
 
 import numpy as np
@@ -107,36 +108,23 @@ def load_from_store(size: int, seed: int = 7) -> dict[str, float]:
     from datetime import UTC, datetime, timedelta
     from pathlib import Path
 
-    from sqlalchemy import insert
-
     from storyline.config import PipelineConfig, StoreConfig
+    from storyline.model import StoryRecord
     from storyline.pipeline.group import _load_grouper, _save_index
     from storyline.store import Store
-    from storyline.store.schema import stories
 
     rng = np.random.default_rng(seed)
     now = datetime.now(UTC)
+
+    def records() -> Iterator[StoryRecord]:
+        for n in range(size):
+            total = rng.standard_normal(DIM).astype(np.float32)
+            seen = now - timedelta(minutes=n)
+            entities = StoryRecord.entities_from_dict({f"name{n}": [1, 1.0, f"Name {n}", "person"]})
+            yield StoryRecord(0, total.tobytes(), 1, entities, seen, seen)
+
     with tempfile.TemporaryDirectory() as tmp, Store.open(StoreConfig.for_path(Path(tmp) / "s.db")) as store:
-        with store.engine.begin() as connection:
-            for first in range(0, size, 10_000):
-                rows = []
-                for n in range(first, min(size, first + 10_000)):
-                    total = rng.standard_normal(DIM).astype(np.float32)
-                    seen = now - timedelta(minutes=n)
-                    entities = {f"name{n}": [1, 1.0, f"Name {n}", "person"]}
-                    rows.append(
-                        {
-                            "model": "minilm-onnx",
-                            "total": total.tobytes(),
-                            "size": 1,
-                            "entities": json.dumps(entities),
-                            "first_seen": seen,
-                            "last_seen": seen,
-                            "created_at": now,
-                            "updated_at": now,
-                        }
-                    )
-                connection.execute(insert(stories), rows)
+        store.add_stories("minilm-onnx", records())
         started = time.perf_counter()
         grouper, model, _ = _load_grouper(store, PipelineConfig())
         seconds = time.perf_counter() - started

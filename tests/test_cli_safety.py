@@ -21,7 +21,7 @@ from markdown_it import MarkdownIt
 from typer.testing import CliRunner
 
 import storyline
-import storyline.store
+import storyline.store.dialect
 from storyline.briefs.format import escape
 from storyline.cli import app, main
 from storyline.config import AnalyzeConfig, EngineConfig, PipelineConfig
@@ -335,14 +335,14 @@ def test_a_locked_database_is_a_clear_error(
 ) -> None:
     db = tmp_path / "t.db"
     storyline.articles(db)  # create it
-    real_create_engine = storyline.store.create_engine  # type: ignore[attr-defined]
+    real_create_engine = storyline.store.dialect.create_engine
 
     def impatient(url: str, **kwargs: Any) -> Any:
         # The real wait is StoreConfig.lock_timeout (60 s); the same error after 0.2 s keeps it fast.
         kwargs["connect_args"] = {**kwargs.get("connect_args", {}), "timeout": 0.2}
         return real_create_engine(url, **kwargs)
 
-    monkeypatch.setattr(storyline.store, "create_engine", impatient)
+    monkeypatch.setattr(storyline.store.dialect, "create_engine", impatient)
     writer = sqlite3.connect(db, isolation_level=None)
     # Readers no longer wait on writers; a store that must first be brought up to date does (a
     # newer storyline opening it while an older one writes): take its last migration back.

@@ -126,7 +126,7 @@ class RepairConfig:
     fix_lossy_mojibake: bool = True
     split_merged_words: bool = True
     normalize_whitespace: bool = True
-    # Lossy mojibake erased which quote it was; AUTO reads the text's house style (repair.house_style:
+    # Lossy mojibake erased which quote it was; AUTO reads the text's house style (mojibake.house_style:
     # intact curly marks, straight ones, then single quotes for British-spelled text, the style of
     # the British tabloid press the CNN/DailyMail sets hold, and double quotes otherwise).
     quote_style: QuoteStyle = QuoteStyle.AUTO

@@ -25,7 +25,6 @@ from storyline.config import FetchConfig, PipelineConfig, StoreConfig, WatchConf
 from storyline.errors import ConfigError
 from storyline.pipeline.watch import FeedSpec, Poll, read_feed_list, watch_feeds
 from storyline.store import Store
-from storyline.store.feeds import feed_state, save_feed_state
 from tests.conftest import DEMO, ROOT
 
 PAGES = {
@@ -98,9 +97,9 @@ def _feeds_file(tmp_path: Path, *lines: str) -> Path:
 
 def _make_due(store: Store, url: str) -> None:
     """Move a feed's next poll to now (as if its interval had passed)."""
-    state = feed_state(store, url)
+    state = store.feed_state(url)
     assert state is not None
-    save_feed_state(store, replace(state, next_due=datetime.now(UTC)))
+    store.save_feed_state(replace(state, next_due=datetime.now(UTC)))
 
 
 def _page_fetches(server: Server) -> list[str]:
@@ -144,7 +143,7 @@ def test_an_unchanged_feed_answers_304_and_nothing_is_fetched(
         _make_due(store, url)
         with caplog.at_level(logging.INFO, logger="storyline.pipeline.watch"):
             [poll] = watch_feeds(feeds, store, CONFIG, FAST, once=True)
-        state = feed_state(store, url)
+        state = store.feed_state(url)
     assert (poll.status, poll.new_items) == ("304", 0)
     assert state is not None and state.last_status == "304" and state.etag
     feed_requests = [line for line in server.requests() if "/feed.xml" in line]
@@ -177,7 +176,7 @@ def test_a_failing_feed_backs_off_and_the_others_are_still_polled(server: Server
         polls = watch_feeds(feeds, store, CONFIG, settings, once=True)
         assert [(p.url, p.status) for p in polls] == [(broken, "error"), (good, "200")]
         assert "HTTP 500" in polls[0].message
-        first = feed_state(store, broken)
+        first = store.feed_state(broken)
         assert first is not None and first.failures == 1 and first.last_status == "error"
         # 60 s interval, one failure: twice the interval.
         assert started + timedelta(seconds=119) <= first.next_due <= started + timedelta(seconds=125)
@@ -185,7 +184,7 @@ def test_a_failing_feed_backs_off_and_the_others_are_still_polled(server: Server
             _make_due(store, broken)
             [again] = watch_feeds(feeds, store, CONFIG, settings, once=True)  # the good one is not due
             assert again.status == "error"
-            state = feed_state(store, broken)
+            state = store.feed_state(broken)
             assert state is not None and state.failures == failures
         # 60 * 2**3 = 480 s, capped at 200 s.
         assert (
@@ -325,5 +324,5 @@ def test_an_empty_feed_is_polled_without_backing_off(server: Server, tmp_path: P
     with Store.open(StoreConfig.for_path(tmp_path / "w.db")) as store:
         polls = watch_feeds(_feeds_file(tmp_path, empty, junk), store, CONFIG, FAST, once=True)
         assert [(p.status, p.new_items) for p in polls] == [("200", 0), ("error", 0)]
-        state = feed_state(store, empty)
+        state = store.feed_state(empty)
         assert state is not None and state.failures == 0

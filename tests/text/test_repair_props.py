@@ -13,11 +13,13 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from storyline.config import RepairConfig
+from storyline.lang import ENGLISH
 from storyline.model import Article, Block, BlockKind
-from storyline.text.repair import _FUNCTION_WORDS, repair, repair_text
+from storyline.text.repair import repair, repair_text
 from tests.conftest import DATASETS
 
 CONFIG = RepairConfig()
+_FUNCTION_WORDS = ENGLISH.words("merged-function-words")
 ENCODING_ONLY = RepairConfig(split_merged_words=False, normalize_whitespace=False)
 # STORYLINE_PROPS_EXAMPLES=3000 for a deeper search than CI's (3000 passed when these were written).
 EXAMPLES = int(os.environ.get("STORYLINE_PROPS_EXAMPLES", "150"))

@@ -29,7 +29,7 @@ from storyline.sources.containers import expand_feed
 from storyline.sources.sniff import sniff
 from storyline.sources.web import Fetcher, is_url
 from storyline.store import Store
-from storyline.store.feeds import FeedState, feed_item_seen, feed_states, save_feed_state
+from storyline.store.feeds import FeedState
 
 __all__ = ["FeedSpec", "Poll", "read_feed_list", "watch_feeds"]
 
@@ -196,7 +196,7 @@ def watch_feeds(
             if not once and _modified(feeds) != read_at:
                 specs, read_at = _reread(feeds, specs), _modified(feeds)
             polls = []  # only the last pass: a watcher runs for months
-            states = feed_states(store)
+            states = store.feed_states()
             next_due: datetime | None = None
             for spec in specs:
                 if stop.is_set():
@@ -279,7 +279,7 @@ def _poll(
             last_status="error",
             last_polled=started,
         )
-        save_feed_state(store, after)
+        store.save_feed_state(after)
         return Poll(spec.url, "error", 0, after.next_due, f"{exc}; failure {failures}"), after
     after = replace(
         state,
@@ -291,7 +291,7 @@ def _poll(
         last_status=status,
         last_polled=started,
     )
-    save_feed_state(store, after)
+    store.save_feed_state(after)
     return Poll(spec.url, status, new, after.next_due, message), after
 
 
@@ -303,11 +303,7 @@ def _expanded(
     # The feed keeps its own address as locator (the one in the feeds file, whatever it redirects
     # to), so its items keep the same locators poll after poll and run after run.
     try:
-        return list(
-            expand_feed(
-                document, fetcher, config.sources, seen=lambda locator: feed_item_seen(store, locator)
-            )
-        )
+        return list(expand_feed(document, fetcher, config.sources, seen=store.feed_item_seen))
     except MalformedFeed:
         import feedparser
 

@@ -1,5 +1,8 @@
-"""The store's story queries, kept apart from the article queries for size; :class:`Store` inherits
-them, so there is still one gateway."""
+"""The store's stories: what grouping reads and writes (story records, members, term vectors,
+near-duplicate signatures, placements, merges, splits, threads) and the stories as readers see them.
+
+A little over 600 lines, for one subject: the story tables. Grouping's writes and the readers'
+views share the following of merges and the member queries, so they stay together."""
 
 from __future__ import annotations
 
@@ -14,6 +17,7 @@ from sqlalchemy.engine import Connection
 
 from storyline.errors import NotFound
 from storyline.model import Story, StoryArticle, StoryRecord, ThreadLink, ThreadRef, top_entities
+from storyline.store.records import aware_or_none
 from storyline.store.schema import (
     analyses,
     article_terms,
@@ -81,8 +85,8 @@ class StoryQueries:
                     bytes(row.total),
                     int(row.size),
                     StoryRecord.entities_from_dict(json.loads(row.entities)),
-                    _aware(row.first_seen),
-                    _aware(row.last_seen),
+                    aware_or_none(row.first_seen),
+                    aware_or_none(row.last_seen),
                     row.title,
                     frozenset(apart.get(int(row.id), ())),
                 )
@@ -127,7 +131,7 @@ class StoryQueries:
             value = connection.execute(
                 select(func.max(stories.c.last_seen)).where(stories.c.merged_into.is_(None))
             ).scalar()
-        return _aware(value)
+        return aware_or_none(value)
 
     def article_dates(self, ids: Sequence[int]) -> dict[int, datetime | None]:
         """Each article's publication date (None when unknown), keyed by id, in id order."""
@@ -137,7 +141,7 @@ class StoryQueries:
                 query = select(articles.c.id, articles.c.published).where(
                     articles.c.id.in_(list(ids[start : start + 500]))
                 )
-                found.update({int(i): _aware(p) for i, p in connection.execute(query)})
+                found.update({int(i): aware_or_none(p) for i, p in connection.execute(query)})
         return {i: found[i] for i in sorted(found)}
 
     def story_of(self, article_id: int) -> int | None:
@@ -218,6 +222,21 @@ class StoryQueries:
                     .returning(stories.c.id)
                 ).scalar_one()
             )
+
+    def add_stories(self, model: str, records: Iterable[StoryRecord], batch: int = 10_000) -> None:
+        """Stories brought in whole, each with its record (the store gives the ids; ``id`` and
+        ``apart`` of the records are not read): how the scale benchmark seeds a big store without
+        grouping its articles. One transaction, ``batch`` rows per statement."""
+        now = datetime.now(UTC)
+        rows: list[dict[str, object]] = []
+        with self.engine.begin() as connection:
+            for record in records:
+                rows.append({"model": model, **_record_values(record), "created_at": now, "updated_at": now})
+                if len(rows) >= batch:
+                    connection.execute(insert(stories), rows)
+                    rows = []
+            if rows:
+                connection.execute(insert(stories), rows)
 
     def save_placement(
         self,
@@ -301,17 +320,7 @@ class StoryQueries:
     def _write_record(self, connection: Connection, record: StoryRecord, now: datetime) -> None:
         # Its "apart" links are not written here: only a split or a merge changes them.
         connection.execute(
-            update(stories)
-            .where(stories.c.id == record.id)
-            .values(
-                total=record.total,
-                size=record.size,
-                entities=json.dumps(record.entities_to_dict(), ensure_ascii=False),
-                first_seen=record.first,
-                last_seen=record.last,
-                title=record.title,
-                updated_at=now,
-            )
+            update(stories).where(stories.c.id == record.id).values(**_record_values(record), updated_at=now)
         )
 
     def save_story_records(self, records: Iterable[StoryRecord]) -> None:
@@ -514,7 +523,7 @@ class StoryQueries:
                         outlet=row.outlet,
                         title=row.title,
                         source=row.url or row.locator,
-                        published=_aware(row.published),
+                        published=aware_or_none(row.published),
                         score=float(row.score),
                         duplicate_of=int(row.duplicate_of) if row.duplicate_of is not None else None,
                         pinned=bool(row.pinned),
@@ -523,8 +532,8 @@ class StoryQueries:
                     )
                 )
                 if row.published is not None:
-                    seen_at[sid].append(_aware(row.published) or datetime.now(UTC))
-                ingested_at[sid].append(_aware(row.ingested_at) or datetime.now(UTC))
+                    seen_at[sid].append(aware_or_none(row.published) or datetime.now(UTC))
+                ingested_at[sid].append(aware_or_none(row.ingested_at) or datetime.now(UTC))
             rows = {int(r.id): r for r in connection.execute(select(stories).where(stories.c.id.in_(ids)))}
             out = []
             for sid in ids:
@@ -570,7 +579,7 @@ class StoryQueries:
             ThreadRef(
                 int(r.id),
                 r.title,
-                _aware(r.first_seen),
+                aware_or_none(r.first_seen),
                 reasons.get(int(r.id), "same thread (via another story)"),
             )
             for r in others
@@ -608,7 +617,13 @@ class StoryQueries:
             }
 
 
-def _aware(value: datetime | None) -> datetime | None:
-    if value is None:
-        return None
-    return value if value.tzinfo else value.replace(tzinfo=UTC)
+def _record_values(record: StoryRecord) -> dict[str, object]:
+    """The ``stories`` columns a story's record holds."""
+    return {
+        "total": record.total,
+        "size": record.size,
+        "entities": json.dumps(record.entities_to_dict(), ensure_ascii=False),
+        "first_seen": record.first,
+        "last_seen": record.last,
+        "title": record.title,
+    }

@@ -9,13 +9,15 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
+from functools import cache
 from typing import Any
 
 from storyline.config import ExtractConfig, Favor
 from storyline.errors import NoArticle
+from storyline.lang import ENGLISH, Language, language
 from storyline.lines import classify_line, normalize_line
 from storyline.model import (
     Article,
@@ -36,10 +38,6 @@ from storyline.text.outlets import folder_outlet, identify, is_press_release, wi
 
 STAGE = "extract"
 _BLOCK_TAGS = {"p": BlockKind.PARAGRAPH, "head": BlockKind.HEADING, "quote": BlockKind.QUOTE}
-_BYLINE = re.compile(
-    r"^(by|from)\s+[A-Z][\w.'’-]+(\s+[A-Z][\w.'’-]+){0,3}(\s*(,|and|&)\s*.*)?$", re.IGNORECASE
-)
-_META_LINE = re.compile(r"^(published|updated|posted|date)\s*:?\s*(.+)$", re.IGNORECASE)
 _ADDRESS_LINE = re.compile(r"^https?://[^/\s]+\.[a-z]{2,}(?:[/?#]\S*)?$", re.IGNORECASE)
 # Some exports space an address out ("http: / / www. bbc. co. uk / news / uk - 123"): a space
 # may only stand beside punctuation, never between two words ("https://bbc.com/news Breaking").
@@ -48,6 +46,29 @@ _LIST_MARK = re.compile(r"^\s*(?:[-*•▪●]|\d{1,2}[.)])\s+")
 # A derived title is at most this many words: a headline's length, not a paragraph's.
 _TITLE_WORDS = 16
 _SENTENCE_END = re.compile(r"[.!…:;,\"”’')\]]$")
+
+
+@dataclass(frozen=True, slots=True)
+class _Marks:
+    """The lines near the top of a saved text that are metadata, in a language's words
+    (lang/<code>/byline-openers.txt, meta-line-labels.txt)."""
+
+    byline: re.Pattern[str]  # "By Jane Smith and John Doe"
+    byline_opener: re.Pattern[str]  # the "By " taken off it
+    meta_line: re.Pattern[str]  # "Published: 3 May 2013": the date is group 2
+
+
+@cache
+def _marks(lang: Language) -> _Marks:
+    openers = "|".join(lang.lines("byline-openers"))
+    labels = "|".join(lang.lines("meta-line-labels"))
+    return _Marks(
+        byline=re.compile(
+            rf"^({openers})\s+[A-Z][\w.'’-]+(\s+[A-Z][\w.'’-]+){{0,3}}(\s*(,|and|&)\s*.*)?$", re.IGNORECASE
+        ),
+        byline_opener=re.compile(rf"^({openers})\s+", re.IGNORECASE),
+        meta_line=re.compile(rf"^({labels})\s*:?\s*(.+)$", re.IGNORECASE),
+    )
 
 
 def extract(raw: RawDocument, config: ExtractConfig) -> Article:
@@ -190,6 +211,8 @@ def _body_blocks(body: Any, title: str | None, byline: str | None) -> tuple[list
     blocks: list[Block] = []
     removed: list[Removal] = []
     title_key = normalize_line(title or "")
+    # The page's language is not known yet (it is detected on these blocks): English's words.
+    byline_line = _marks(ENGLISH).byline
     for element in body:
         tag = element.tag
         if tag == "list":
@@ -204,7 +227,7 @@ def _body_blocks(body: Any, title: str | None, byline: str | None) -> tuple[list
         if title_key and normalize_line(text) == title_key and not blocks:
             removed.append(Removal(text, "headline repeated in the body", STAGE))
             continue
-        if len(text.split()) <= 8 and _BYLINE.match(text):
+        if len(text.split()) <= 8 and byline_line.match(text):
             removed.append(Removal(text, "byline", STAGE))
             continue
         if tag == "table":
@@ -264,6 +287,8 @@ def _from_text(raw: RawDocument, text: str) -> Article:
     line_date: datetime | None = None
     source_url: str | None = None
     # Address, date and byline lines sit near the top, alone on their line: take them out as metadata.
+    # The text's language is not known yet (it is detected on the body): English's words.
+    marks = _marks(ENGLISH)
     seen = 0
     for index, line in enumerate(lines):
         if not line:
@@ -271,7 +296,7 @@ def _from_text(raw: RawDocument, text: str) -> Article:
         seen += 1
         if seen > 8:
             break
-        meta = _META_LINE.match(line)
+        meta = marks.meta_line.match(line)
         if (
             seen == 1
             and len(line) < 2000
@@ -286,8 +311,8 @@ def _from_text(raw: RawDocument, text: str) -> Article:
             line_date = line_date or date
             removed.append(Removal(line, "publication date line", STAGE))
             lines[index] = ""
-        elif len(line.split()) <= 8 and _BYLINE.match(line):
-            byline = byline or re.sub(r"^(by|from)\s+", "", line, flags=re.IGNORECASE)
+        elif len(line.split()) <= 8 and marks.byline.match(line):
+            byline = byline or marks.byline_opener.sub("", line)
             removed.append(Removal(line, "byline", STAGE))
             lines[index] = ""
     chunks = _chunks(lines)
@@ -398,6 +423,7 @@ def _with_outlet(article: Article, raw: RawDocument, config: ExtractConfig) -> A
     whether it is a primary source. ``article.outlet`` holds the publisher the document named."""
     # Who the user says published it: for the whole run, for its folder, or in the record itself
     # (a JSON Lines export's ``outlet``/``source`` field is the exporter's word, not a guess).
+    lang = language(article.language)
     given = config.outlet or folder_outlet(raw.locator, config.outlet_folders) or raw.hints.get("outlet")
     identity = identify(
         article.url,
@@ -405,10 +431,11 @@ def _with_outlet(article: Article, raw: RawDocument, config: ExtractConfig) -> A
         site_name=article.outlet,
         feed_title=raw.hints.get("feed_title"),
         feed_site=raw.hints.get("feed_site"),
+        lang=lang,
     )
     text = article.text
-    agency = wire_agency(text) or (
-        wire_agency(f"— {article.byline}") if article.byline and len(article.byline) < 40 else None
+    agency = wire_agency(text, lang) or (
+        wire_agency(f"— {article.byline}", lang) if article.byline and len(article.byline) < 40 else None
     )
     return replace(
         article,
@@ -417,7 +444,7 @@ def _with_outlet(article: Article, raw: RawDocument, config: ExtractConfig) -> A
         outlet_rank=identity.rank if identity else 0,
         agency=agency,
         primary_source=is_press_release(
-            text, article.title, identity.domain if identity else None, article.url
+            text, article.title, identity.domain if identity else None, article.url, lang
         ),
     )
 

@@ -11,16 +11,17 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 
 from storyline.config import FurnitureConfig
+from storyline.lang import Language, language
 from storyline.lines import classify_line, line_key, normalize_line
 from storyline.model import Article, Block, BlockKind, Removal
 
 STAGE = "furniture"
 _LINK_REASON = "previous/next link"
-# A bare list label ("You may also like:", "DON'T MISS", "Read more") heads a list of headlines; a
-# labelled pointer ("Related: Pickled Brussels Sprouts Recipe") is one link, and what follows it is
-# the article again, as it is after "Continue reading" (often just before a subheading).
+# A bare list label ("You may also like:", "DON'T MISS", "Read more": lang/<code>/
+# furniture-list-openers.txt) heads a list of headlines; a labelled pointer ("Related: Pickled
+# Brussels Sprouts Recipe") is one link, and what follows it is the article again, as it is after
+# "Continue reading" (often just before a subheading).
 _RELATED_REASON = "related-stories list"
-_LIST_OPENING_LINKS = frozenset({"read more", "see more", "more"})
 _LABEL_WITH_CONTENT = re.compile(r"[:|»›>]\s*\w")
 
 
@@ -46,6 +47,7 @@ def remove_furniture(
 ) -> Article:
     """Drop furniture blocks from ``article``; each one is recorded as a :class:`Removal`."""
     counts = evidence.counts if evidence else {}
+    lang = language(article.language)
     kept: list[Block] = []
     removed: list[Removal] = []
     after_link = False
@@ -54,7 +56,7 @@ def remove_furniture(
     for index, block in enumerate(blocks):
         text = block.text
         words = len(text.split())
-        reason = classify_line(text, config.max_words)
+        reason = classify_line(text, config.max_words, lang)
         if reason is None and words <= config.max_words * 2:
             seen = counts.get(line_key(text), 0)
             if seen >= config.repeat_threshold:
@@ -63,7 +65,7 @@ def remove_furniture(
             reason = "unrelated headline after a previous/next link"
         if reason is None and in_related and _headline_like(block):
             reason = "headline in a related-stories list"
-        if reason is None and _trailing_link_run(blocks, index, config):
+        if reason is None and _trailing_link_run(blocks, index, config, lang):
             reason = "unrelated headline after a previous/next link"
         if reason is None:
             kept.append(block)
@@ -71,7 +73,7 @@ def remove_furniture(
             continue
         removed.append(Removal(text, reason, STAGE))
         after_link = reason == _LINK_REASON or (after_link and reason.startswith("unrelated headline"))
-        in_related = _opens_list(text, reason) or (in_related and reason.startswith("headline in"))
+        in_related = _opens_list(text, reason, lang) or (in_related and reason.startswith("headline in"))
     return dataclasses.replace(article, blocks=tuple(kept), removed=article.removed + tuple(removed))
 
 
@@ -90,7 +92,9 @@ def _headline_like(block: Block, *, in_context: bool = True) -> bool:
     return block.kind in (BlockKind.HEADING, BlockKind.LIST_ITEM) or sum(w[:1].isupper() for w in words) >= 2
 
 
-def _trailing_link_run(blocks: tuple[Block, ...], index: int, config: FurnitureConfig) -> bool:
+def _trailing_link_run(
+    blocks: tuple[Block, ...], index: int, config: FurnitureConfig, lang: Language
+) -> bool:
     """A headline line just before a "Next Article" link at the very end is furniture too."""
     if (
         not config.drop_headline_after_link
@@ -100,12 +104,12 @@ def _trailing_link_run(blocks: tuple[Block, ...], index: int, config: FurnitureC
         return False
     rest = blocks[index + 1 :]
     return all(
-        classify_line(b.text) == _LINK_REASON or _headline_like(b, in_context=False) for b in rest
-    ) and any(classify_line(b.text) == _LINK_REASON for b in rest)
+        classify_line(b.text, lang=lang) == _LINK_REASON or _headline_like(b, in_context=False) for b in rest
+    ) and any(classify_line(b.text, lang=lang) == _LINK_REASON for b in rest)
 
 
-def _opens_list(text: str, reason: str) -> bool:
+def _opens_list(text: str, reason: str, lang: Language) -> bool:
     """Whether a furniture line heads a list of unrelated headlines (it names no story itself)."""
     if reason == _RELATED_REASON:
         return not _LABEL_WITH_CONTENT.search(text)
-    return reason == "read-more link" and normalize_line(text) in _LIST_OPENING_LINKS
+    return reason == "read-more link" and normalize_line(text) in lang.words("furniture-list-openers")

@@ -21,53 +21,58 @@ from pathlib import Path, PurePath
 from typing import Any
 from urllib.parse import urlsplit
 
+from storyline.lang import ENGLISH, Language
+
 # How sure a name is as an outlet's display name: a name the user gives beats the site's own
 # name, which beats a feed's title ("Meridian Wire – Top News"), which beats a bare domain.
 RANK_GIVEN, RANK_SITE, RANK_FEED, RANK_DOMAIN = 4, 3, 2, 1
 
 # A feed's title names the site and then a section: "Meridian Wire – Top News", "BBC News - World".
 _FEED_SECTION = re.compile(r"\s+[-–—|:·]\s+.*$")
-# Wire agencies, by the names their credit lines use.
-_AGENCIES = {
-    "reuters": "Reuters",
-    "ap": "Associated Press",
-    "associated press": "Associated Press",
-    "afp": "AFP",
-    "agence france-presse": "AFP",
-    "agence france presse": "AFP",
-    "upi": "UPI",
-    "dpa": "dpa",
-    "efe": "EFE",
-    "ansa": "ANSA",
-    "xinhua": "Xinhua",
-    "tass": "TASS",
-    "pa": "PA Media",
-    "press association": "PA Media",
-    "bloomberg": "Bloomberg",
-    "kyodo": "Kyodo",
-    "yonhap": "Yonhap",
-    "irna": "IRNA",
-    "anadolu": "Anadolu",
-}
-_AGENCY_NAMES = "|".join(sorted((re.escape(a) for a in _AGENCIES), key=len, reverse=True))
-# "LONDON (Reuters) -", "(AP) —", "— AP", "Reporting by ... ; Editing by ..." (Reuters' own tail),
-# "Copyright 2013 The Associated Press", "© AFP". Case matters: "AP" and "PA" only in capitals.
-_CREDIT = (
-    re.compile(rf"^[^\n]{{0,60}}?\((?P<a>{_AGENCY_NAMES})\)\s*[-–—:]", re.IGNORECASE | re.MULTILINE),
-    re.compile(rf"[-–—]\s*(?P<a>{_AGENCY_NAMES})\s*$", re.IGNORECASE | re.MULTILINE),
-    re.compile(rf"(?:copyright|©)\s*(?:\d{{4}}\s*)?(?:the\s+)?(?P<a>{_AGENCY_NAMES})\b", re.IGNORECASE),
-)
-_REUTERS_TAIL = re.compile(
-    r"\((?:Reporting|Additional reporting) by [^)]*(?:Editing by)[^)]*\)", re.IGNORECASE
-)
-# A company's or government's own release: the newswires that carry them, and their boilerplate.
-_RELEASE = re.compile(
-    r"\b(?:PR\s?Newswire|Business\s?Wire|GLOBE\s?NEWSWIRE|Marketwired|ACCESSWIRE|EIN Presswire)\b"
-    r"|^\s*(?:press release|for immediate release|news release)\b"
-    r"|^\s*(?:media|press|investor) contacts?\s*:"
-    r"|^\s*forward[- ]looking statements?\s*$",
-    re.IGNORECASE | re.MULTILINE,
-)
+
+
+@dataclass(frozen=True, slots=True)
+class _Words:
+    """A language's credit lines, release marks and outlet words (lang/<code>/wire-*.txt,
+    press-release-*.txt, news-outlet-words.txt, outlet-name-filler.txt; see each file's reasons)."""
+
+    agencies: dict[str, str]  # a name as credited, lower case, to the agency's name
+    capitals_only: frozenset[str]  # credited names that are an agency only in capitals (AP, PA)
+    credit: tuple[re.Pattern[str], ...]  # credit lines, tried in order
+    tails: tuple[tuple[str, re.Pattern[str]], ...]  # an agency's own closing credit
+    release: re.Pattern[str]  # a release wire named, or a release's own lines
+    news_label: re.Pattern[str]  # a news outlet's word in a domain label
+    name_filler: frozenset[str]  # words of a site name that do not tell which site
+
+
+@cache
+def _words(lang: Language) -> _Words:
+    agencies = dict(_pair(line) for line in lang.lines("wire-agencies"))
+    names = "|".join(sorted((re.escape(a) for a in agencies), key=len, reverse=True))
+    wires = "|".join(lang.lines("press-release-wires"))
+    openings = "".join(f"|^\\s*{line}" for line in lang.lines("press-release-lines"))
+    return _Words(
+        agencies=agencies,
+        capitals_only=lang.words("wire-agencies-capitals-only"),
+        # Case matters only for the capitals-only names, checked after the match.
+        credit=tuple(
+            re.compile(line.replace("{agencies}", names), re.IGNORECASE | re.MULTILINE)
+            for line in lang.lines("wire-credit-lines")
+        ),
+        tails=tuple(
+            (agency, re.compile(pattern, re.IGNORECASE))
+            for agency, pattern in (_pair(line) for line in lang.lines("wire-credit-tails"))
+        ),
+        release=re.compile(rf"\b(?:{wires})\b{openings}", re.IGNORECASE | re.MULTILINE),
+        news_label=re.compile("|".join(lang.lines("news-outlet-words"))),
+        name_filler=lang.words("outlet-name-filler"),
+    )
+
+
+def _pair(line: str) -> tuple[str, str]:
+    """The ``key = value`` of a resource line, split at the first " = "."""
+    key, _, value = line.partition(" = ")
+    return key.strip(), value.strip()
 
 
 @dataclass(frozen=True, slots=True)
@@ -122,7 +127,7 @@ def _name_key(name: str) -> str:
     return "name:" + re.sub(r"[^\w]+", " ", name.lower()).strip()
 
 
-def _resembles(name: str, domain: str) -> bool:
+def _resembles(name: str, domain: str, lang: Language) -> bool:
     """Whether a page's site name can be the name of the site at ``domain``: "BBC News" for
     bbc.com, "Connecticut Post" for ctpost.com; not a section ("U.S." on reuters.com) or a
     platform's label ("Hosted" on ap.org)."""
@@ -133,7 +138,7 @@ def _resembles(name: str, domain: str) -> bool:
     if compact in label or label in compact:
         return True
     lowered = re.findall(r"[a-z0-9]+", name.lower())
-    words = [w for w in lowered if len(w) >= 3 and w not in {"the", "news"}]
+    words = [w for w in lowered if len(w) >= 3 and w not in _words(lang).name_filler]
     initials = "".join(w[0] for w in lowered)
     return any(w in label for w in words) or (len(initials) >= 2 and label.startswith(initials))
 
@@ -158,9 +163,10 @@ def identify(
     site_name: str | None = None,
     feed_title: str | None = None,
     feed_site: str | None = None,
+    lang: Language = ENGLISH,
 ) -> OutletIdentity | None:
     """The outlet an article is from, by the evidence it carries (see the module's docstring);
-    None when there is none."""
+    None when there is none. ``lang``: the language whose words a site's name is read with."""
     domain = registrable_domain(url) or registrable_domain(feed_site)
     feed_name = feed_site_name(feed_title)
     if given:
@@ -168,9 +174,9 @@ def identify(
     site, site_rank = _site_name(site_name)
     if domain:
         # A site name that cannot be this domain's (a section, a platform's label) is not shown.
-        if site and _resembles(site, domain):
+        if site and _resembles(site, domain, lang):
             return OutletIdentity(domain, site, site_rank, domain)
-        if feed_name and _resembles(feed_name, domain):
+        if feed_name and _resembles(feed_name, domain, lang):
             return OutletIdentity(domain, feed_name, RANK_FEED, domain)
         return OutletIdentity(domain, domain, RANK_DOMAIN, domain)
     if site:
@@ -180,38 +186,43 @@ def identify(
     return None
 
 
-def wire_agency(text: str) -> str | None:
+def wire_agency(text: str, lang: Language = ENGLISH) -> str | None:
     """The wire agency an article credits ("LONDON (Reuters) -", "— AP", "© AFP"), if any: a wire
     copy counts once, for the agency, however many outlets run it. Only the opening and the end of
     the text are read, where credit lines stand."""
+    words = _words(lang)
     head, tail = text[:400], text[-400:]
-    for pattern in _CREDIT:
+    for pattern in words.credit:
         for part in (head, tail):
             match = pattern.search(part)
             if match is None:
                 continue
             raw = match.group("a")
             # "AP" and "PA" are agencies only in capitals ("pa" is a word in some languages).
-            if raw.lower() in ("ap", "pa", "upi", "efe") and not raw.isupper():
+            if raw.lower() in words.capitals_only and not raw.isupper():
                 continue
-            return _AGENCIES[raw.lower()]
-    if _REUTERS_TAIL.search(tail):
-        return "Reuters"
+            return words.agencies[raw.lower()]
+    for agency, closing in words.tails:
+        if closing.search(tail):
+            return agency
     return None
 
 
-def is_press_release(text: str, title: str | None, domain: str | None, url: str | None = None) -> bool:
+def is_press_release(
+    text: str, title: str | None, domain: str | None, url: str | None = None, lang: Language = ENGLISH
+) -> bool:
     """A company's or government's own release, not news coverage: carried by a release wire,
     marked as a release, or published by the organisation it is about — on its own site, with its
     headline naming it ("AMD Announces ..." on amd.com) and a newsroom address
     (hp.com/hpinfo/newsroom/press/...) or "AMD today announced"."""
-    if _RELEASE.search(text[:600]) or _RELEASE.search(text[-1500:]):
+    marks = _words(lang)
+    if marks.release.search(text[:600]) or marks.release.search(text[-1500:]):
         return True
     if not domain:
         return False
     label = domain.split(".")[0]
     # A news site's stories about itself are few, and never releases.
-    if _NEWS_LABEL.search(label):
+    if marks.news_label.search(label):
         return False
     # The headline names the organisation whose site this is (a short label such as "hp" only as
     # an acronym), and the page says it is the organisation's own announcement: a newsroom address
@@ -231,10 +242,6 @@ def is_press_release(text: str, title: str | None, domain: str | None, url: str 
 _NEWSROOM = re.compile(
     r"/(?:newsroom|press|pressroom|press-releases?|news-releases?|media-?(?:centre|center))/"
 )
-
-
-# Domains of news outlets often say so; their headlines about themselves are still news.
-_NEWS_LABEL = re.compile(r"news|times|post|herald|tribune|journal|daily|press|gazette|telegraph|guardian")
 
 
 def folder_outlet(locator: str, folders: tuple[tuple[str, str], ...]) -> str | None:

@@ -1,6 +1,6 @@
 """The HTTP API under ``/api``: JSON in the shapes of the CLI's ``--json`` (the same ``to_dict``).
 
-Every handler parses, calls one function of :mod:`storyline` (or :mod:`storyline.store.search`)
+Every handler parses, calls one function of :mod:`storyline` (or :mod:`storyline.reading`)
 through the app's :class:`~storyline.web.deps.Reader`, and returns what it gives.
 """
 
@@ -19,9 +19,9 @@ from fastapi.responses import PlainTextResponse, Response
 from pydantic import BaseModel, Field
 
 import storyline
+from storyline import reading as finder
 from storyline.config import PipelineConfig, SourceConfig
 from storyline.errors import ConfigError
-from storyline.store import search as finder
 from storyline.web.deps import Length, WebConfig, check_token, reader_of
 
 router = APIRouter(prefix="/api", tags=["api"])

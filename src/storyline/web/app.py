@@ -1,7 +1,7 @@
 """The web application: one FastAPI app serving the HTTP API (``/api``) and the web UI on one store.
 
 The web layer has no logic of its own: every answer comes from :mod:`storyline`'s Python API (the
-one the CLI wraps) or :mod:`storyline.store.search`. What lives here is HTTP: the app with its
+one the CLI wraps) or :mod:`storyline.reading`. What lives here is HTTP: the app with its
 routers (:mod:`~storyline.web.api`, :mod:`~storyline.web.pages`), the body-size limit, security
 headers and errors as JSON. What the routers share lives in :mod:`~storyline.web.deps`: the
 settings, a per-process cache of answers keyed by a store stamp (so a busy front page costs one

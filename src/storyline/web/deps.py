@@ -64,7 +64,7 @@ class Reader:
         self._pending: dict[Hashable, asyncio.Future[Any]] = {}
 
     def _fresh_stamp(self) -> str:
-        from storyline.store.search import store_stamp
+        from storyline.reading import store_stamp
 
         return store_stamp(self.config.db)
 

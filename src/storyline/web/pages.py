@@ -16,8 +16,8 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
 
 import storyline
+from storyline import reading as finder
 from storyline.errors import NotFound, StorylineError
-from storyline.store import search as finder
 from storyline.web import present
 from storyline.web.deps import Length, WebConfig, check_token, reader_of, status_of
 

@@ -1,0 +1,82 @@
+"""Reads for the web and other readers: a cheap "has anything changed" stamp, filtered and paginated
+story lists, full-text search, threads, and the story an article is in.
+
+Each function takes the same ``db`` argument as the rest of :mod:`storyline`'s API (a path, URL or
+:class:`StoreConfig`), opens the store for the call and asks :class:`~storyline.store.Store`; the
+queries are the store's (:mod:`storyline.store.search`).
+"""
+
+from __future__ import annotations
+
+from storyline import DbArg, _store_config
+from storyline.errors import ConfigError
+from storyline.store import Store
+from storyline.store.search import (
+    SearchConfig,
+    SearchHit,
+    StoryFilter,
+    StoryPage,
+    ThreadSummary,
+    search_words,
+)
+
+__all__ = [
+    "SearchConfig",
+    "SearchHit",
+    "StoryFilter",
+    "StoryPage",
+    "ThreadSummary",
+    "find_stories",
+    "search",
+    "store_stamp",
+    "story_of",
+    "threads",
+]
+
+
+def store_stamp(db: DbArg = None) -> str:
+    """A short string that changes whenever articles or stories do (new, revised, regrouped,
+    merged, split): callers cache anything derived from the store under it."""
+    with Store.open(_store_config(db)) as store:
+        return store.change_stamp()
+
+
+def find_stories(
+    db: DbArg = None,
+    *,
+    where: StoryFilter | None = None,
+    limit: int = 20,
+    offset: int = 0,
+    config: SearchConfig | None = None,
+) -> StoryPage:
+    """Live stories matching ``where``, most recently seen first, ``limit`` from ``offset``."""
+    if limit < 1 or offset < 0:
+        raise ConfigError("limit must be at least 1 and offset at least 0", remedy="e.g. limit=20, offset=0")
+    with Store.open(_store_config(db)) as store:
+        return store.find_stories(
+            where or StoryFilter(), limit=limit, offset=offset, config=config or SearchConfig()
+        )
+
+
+def search(
+    db: DbArg = None, query: str = "", *, limit: int = 20, config: SearchConfig | None = None
+) -> list[SearchHit]:
+    """Latest articles holding every word of ``query`` (best match first), each with its story."""
+    config = config or SearchConfig()
+    if not search_words(query, config):
+        return []
+    with Store.open(_store_config(db)) as store:
+        return store.search(query, limit=limit, config=config)
+
+
+def threads(db: DbArg = None) -> list[ThreadSummary]:
+    """Every thread with its live stories in time order, most recently active thread first."""
+    with Store.open(_store_config(db)) as store:
+        return store.threads()
+
+
+def story_of(db: DbArg, article_id: int) -> int | None:
+    """The live story an article is in (None when it is in none yet)."""
+    with Store.open(_store_config(db)) as store:
+        found = store.story_of(article_id)
+        return store.live_story(found) if found is not None else None

@@ -1,0 +1,296 @@
+"""What differs between the backends the store runs on, in one place: how engines are opened
+(SQLite's pragmas and its WAL retry), the locks two processes take turns by, where the centroid index
+lives, and the full-text SQL (SQLite's FTS5 table, PostgreSQL's ``tsvector``).
+
+:func:`dialect_for` picks one by the URL's backend name; nothing else in the code branches on it.
+A server reached by any other SQLAlchemy URL gets :class:`Dialect` itself: no locks or index file
+of its own, and the PostgreSQL full-text SQL (the one server-side full text the store speaks).
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import time
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine, create_engine, event, func, select, text
+from sqlalchemy.engine import URL, Connection, Row, make_url
+
+from storyline.config import StoreConfig
+from storyline.store.schema import articles
+
+__all__ = ["Dialect", "PostgreSQL", "SQLite", "dialect_for"]
+
+# Advisory lock keys (PostgreSQL): one for creating the tables, one for the analyse-and-group stage.
+_MIGRATION_LOCK = 7410
+_STAGE_LOCK = 7411
+
+
+class Dialect:
+    """A database server by URL: one engine for reads and writes, no locks of the store's own."""
+
+    def __init__(self, url: URL) -> None:
+        self.url = url
+
+    def engines(self, config: StoreConfig) -> tuple[Engine, Engine | None]:
+        """The writer and, where the backend needs one apart, the reader (None: the writer reads)."""
+        return create_engine(config.url, pool_pre_ping=True), None
+
+    def migration_lock(self, connection: Connection) -> None:
+        """Taken inside the transaction that creates or migrates the tables."""
+
+    @property
+    def index_path(self) -> Path | None:
+        """Where grouping keeps its centroid index (None: rebuilt at each ingest)."""
+        return None
+
+    @contextmanager
+    def stage_lock(self, engine: Engine) -> Iterator[None]:
+        """Held while analysing and grouping, so two ingests into one store take turns."""
+        yield
+
+    # --- full text --------------------------------------------------------------------------------
+
+    def matching_articles(
+        self, engine: Engine, connection: Connection, words: Sequence[str], *, index_batch: int
+    ) -> list[int]:
+        """Ids of the latest articles holding every one of ``words``."""
+        statement = text(
+            "SELECT id FROM articles WHERE is_latest AND to_tsvector('simple', coalesce(title, '') || ' ' || text) "
+            "@@ websearch_to_tsquery('simple', :q)"
+        )
+        return [int(i) for i in connection.execute(statement, {"q": " ".join(words)}).scalars()]
+
+    def search(
+        self,
+        engine: Engine,
+        connection: Connection,
+        words: Sequence[str],
+        *,
+        limit: int,
+        snippet_tokens: int,
+        index_batch: int,
+    ) -> list[Row[Any]]:
+        """Latest articles holding every one of ``words``, best first: id, title, outlet,
+        published, story_id and a snippet with the matches between ``[`` and ``]``."""
+        return list(
+            connection.execute(
+                text(
+                    "SELECT a.id, a.title, a.outlet, a.published, sa.story_id, "
+                    "ts_headline('simple', a.text, websearch_to_tsquery('simple', :q), "
+                    "'StartSel=[,StopSel=],MaxWords=' || :tokens) AS snippet "
+                    "FROM articles a LEFT JOIN story_articles sa ON sa.article_id = a.id "
+                    "WHERE a.is_latest AND to_tsvector('simple', coalesce(a.title, '') || ' ' || a.text) "
+                    "@@ websearch_to_tsquery('simple', :q) "
+                    "ORDER BY a.published DESC NULLS LAST LIMIT :limit"
+                ),
+                {"q": " ".join(words), "tokens": snippet_tokens, "limit": limit},
+            ).all()
+        )
+
+
+class PostgreSQL(Dialect):
+    """PostgreSQL: advisory locks make two processes take turns (SQLite's BEGIN IMMEDIATE and
+    file lock do it there)."""
+
+    def migration_lock(self, connection: Connection) -> None:
+        # Two processes opening a new store at once must not both create its tables.
+        connection.exec_driver_sql(f"SELECT pg_advisory_xact_lock({_MIGRATION_LOCK})")
+
+    @contextmanager
+    def stage_lock(self, engine: Engine) -> Iterator[None]:
+        with engine.connect() as connection:
+            connection.exec_driver_sql(f"SELECT pg_advisory_lock({_STAGE_LOCK})")
+            connection.commit()
+            try:
+                yield
+            finally:
+                connection.exec_driver_sql(f"SELECT pg_advisory_unlock({_STAGE_LOCK})")
+                connection.commit()
+
+
+class SQLite(Dialect):
+    """SQLite: WAL, one writer at a time inside ``BEGIN IMMEDIATE`` and readers on a snapshot; an
+    OS file lock for the stage; the centroid index and an FTS5 search table beside the file."""
+
+    @property
+    def _file(self) -> Path | None:
+        # The database file; None for an in-memory store (one process's alone).
+        database = self.url.database
+        if not database or database == ":memory:":
+            return None
+        return Path(database).expanduser()
+
+    def engines(self, config: StoreConfig) -> tuple[Engine, Engine | None]:
+        if not config.url.startswith("sqlite:///"):
+            return super().engines(config)
+        Path(config.url.removeprefix("sqlite:///")).expanduser().parent.mkdir(parents=True, exist_ok=True)
+        engine = create_engine(config.url, connect_args={"timeout": config.lock_timeout})
+        _sqlite_pragmas(engine, immediate=True, lock_timeout=config.lock_timeout)
+        reader = create_engine(config.url, connect_args={"timeout": config.lock_timeout})
+        _sqlite_pragmas(reader, immediate=False, lock_timeout=config.lock_timeout)
+        return engine, reader
+
+    @property
+    def index_path(self) -> Path | None:
+        path = self._file
+        return None if path is None else path.with_name(path.name + ".stories.usearch")
+
+    @contextmanager
+    def stage_lock(self, engine: Engine) -> Iterator[None]:
+        # Released by the OS if the process dies.
+        path = self._file
+        if path is None:
+            yield
+            return
+        import fcntl
+
+        with open(path.with_name(path.name + ".lock"), "a+b") as handle:
+            fcntl.flock(handle, fcntl.LOCK_EX)
+            try:
+                yield
+            finally:
+                fcntl.flock(handle, fcntl.LOCK_UN)
+
+    def matching_articles(
+        self, engine: Engine, connection: Connection, words: Sequence[str], *, index_batch: int
+    ) -> list[int]:
+        _refresh_index(engine, index_batch)
+        statement = text("SELECT rowid FROM article_search WHERE article_search MATCH :match")
+        return [int(i) for i in connection.execute(statement, {"match": _fts_query(words)}).scalars()]
+
+    def search(
+        self,
+        engine: Engine,
+        connection: Connection,
+        words: Sequence[str],
+        *,
+        limit: int,
+        snippet_tokens: int,
+        index_batch: int,
+    ) -> list[Row[Any]]:
+        _refresh_index(engine, index_batch)
+        return list(
+            connection.execute(
+                text(
+                    "SELECT a.id, a.title, a.outlet, a.published, sa.story_id, "
+                    "snippet(article_search, 1, '[', ']', ' … ', :tokens) AS snippet "
+                    "FROM article_search JOIN articles a ON a.id = article_search.rowid "
+                    "LEFT JOIN story_articles sa ON sa.article_id = a.id "
+                    "WHERE article_search MATCH :match AND a.is_latest "
+                    "ORDER BY bm25(article_search, 4.0, 1.0) LIMIT :limit"
+                ),
+                {"match": _fts_query(words), "tokens": snippet_tokens, "limit": limit},
+            ).all()
+        )
+
+
+def dialect_for(url: str | URL) -> Dialect:
+    """The dialect of the store at ``url``, by its backend name."""
+    parsed = make_url(url)
+    backend = parsed.get_backend_name()
+    if backend == "sqlite":
+        return SQLite(parsed)
+    if backend == "postgresql":
+        return PostgreSQL(parsed)
+    return Dialect(parsed)
+
+
+# --- SQLite: opening ------------------------------------------------------------------------------
+
+
+def _wal_mode(cursor: sqlite3.Cursor, lock_timeout: float) -> None:
+    """Put the database in WAL mode, waiting up to ``lock_timeout`` for another process's lock.
+
+    Turning a new file to WAL writes its header under an exclusive lock, and SQLite answers "database
+    is locked" at once there instead of calling the busy handler: two ingests creating one store at
+    the same moment made one of them fail (seen in CI). So retry here, as the busy handler would."""
+    deadline = time.monotonic() + lock_timeout
+    pause = 0.005
+    while True:
+        try:
+            cursor.execute("PRAGMA journal_mode=WAL")
+            return
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) or time.monotonic() >= deadline:
+                raise
+            time.sleep(pause)
+            pause = min(pause * 2, 0.1)
+
+
+def _sqlite_pragmas(engine: Engine, *, immediate: bool, lock_timeout: float) -> None:
+    # pysqlite's own transaction handling defers BEGIN; take control so writers use BEGIN IMMEDIATE
+    # (no lock upgrade deadlocks between two ingests) and readers a plain BEGIN: a read snapshot
+    # under WAL that never waits for a writer.
+    @event.listens_for(engine, "connect")
+    def _connect(dbapi_connection: Any, _record: Any) -> None:
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        _wal_mode(cursor, lock_timeout)
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _begin(connection: Connection) -> None:
+        connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+
+
+# --- SQLite: the FTS5 search table ------------------------------------------------------------------
+
+
+def _fts_query(words: Sequence[str]) -> str:
+    # FTS5 query syntax (quotes, NEAR, column filters, *) is never passed through from a user; each
+    # word is quoted, so any input is a plain "all these words" query.
+    return " ".join('"' + w.replace('"', "") + '"' for w in words)
+
+
+def _refresh_index(engine: Engine, batch_size: int) -> None:
+    """Bring the FTS5 index (``article_search``, rowid = article id) up to date: articles changed
+    since the last refresh are (re)indexed; the high-water mark (latest ``updated_at`` seen) is
+    kept in ``article_search_state``. Done lazily, at the first search after articles change, so
+    a search never misses an article and ingest pays nothing for it."""
+    with engine.begin() as connection:
+        connection.execute(
+            text(
+                "CREATE VIRTUAL TABLE IF NOT EXISTS article_search USING fts5("
+                "title, body, tokenize = 'unicode61 remove_diacritics 2')"
+            )
+        )
+        connection.execute(
+            text(
+                "CREATE TABLE IF NOT EXISTS article_search_state (id INTEGER PRIMARY KEY, mark TEXT NOT NULL)"
+            )
+        )
+        mark = connection.execute(text("SELECT mark FROM article_search_state WHERE id = 1")).scalar()
+        newest = connection.execute(select(func.max(articles.c.updated_at))).scalar()
+        seen = datetime.fromisoformat(mark) if mark is not None else None
+        if newest is None or (seen is not None and newest <= seen):
+            return
+        changed = select(articles.c.id, articles.c.title, articles.c.text).order_by(articles.c.id)
+        if seen is not None:
+            changed = changed.where(articles.c.updated_at > seen)
+        batch: list[dict[str, Any]] = []
+        for row in connection.execute(changed):
+            batch.append({"id": int(row.id), "title": row.title or "", "body": row.text})
+            if len(batch) >= batch_size:
+                _index(connection, batch)
+                batch = []
+        _index(connection, batch)
+        connection.execute(
+            text("INSERT OR REPLACE INTO article_search_state (id, mark) VALUES (1, :mark)"),
+            {"mark": newest.isoformat()},
+        )
+
+
+def _index(connection: Connection, batch: list[dict[str, Any]]) -> None:
+    if not batch:
+        return
+    connection.execute(text("DELETE FROM article_search WHERE rowid = :id"), [{"id": b["id"]} for b in batch])
+    connection.execute(
+        text("INSERT INTO article_search (rowid, title, body) VALUES (:id, :title, :body)"), batch
+    )
