@@ -338,6 +338,43 @@ def story(
 
 
 @app.command()
+def facts(
+    story_id: Annotated[int, typer.Argument(help="Story id, from `storyline stories`.")],
+    db: DbOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """A story's facts: what its articles state, each with the independent sources that state it
+    (wire and syndicated copies once), its wording in each article, its figures, and the figures
+    sources disagree on. The brief is one reading of these."""
+    import storyline
+    from storyline.render import print_facts
+
+    view = storyline.story_facts(_checked_id(story_id, "story"), db)
+    if as_json:
+        _print_json(view.to_dict())
+    else:
+        print_facts(view)
+
+
+@app.command()
+def quotes(
+    story_id: Annotated[int, typer.Argument(help="Story id, from `storyline stories`.")],
+    db: DbOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Who said what in a story: each speaker with their words (direct quotes verbatim, reported
+    speech as written), the outlets carrying each, and where outlets quote a speaker differently."""
+    import storyline
+    from storyline.render import print_quotes
+
+    view = storyline.story_quotes(_checked_id(story_id, "story"), db)
+    if as_json:
+        _print_json(view.to_dict())
+    else:
+        print_quotes(view)
+
+
+@app.command()
 def brief(
     target: Annotated[
         str | None,

@@ -123,8 +123,19 @@ def brief_story(
         lead = (_brief_sentence(sources, index, lead_fact),)
         shown |= _sentences_of(lead_fact)
     count = config.developments[length.value]
+
+    def restates(fact: Fact, other: Fact) -> bool:
+        return found.closeness(fact, other) >= config.facts.echo
+
     developments = _pick(
-        [f for f in reported if f is not lead_fact], importance, vector, count, config, shown, [lead_fact]
+        [f for f in reported if f is not lead_fact],
+        importance,
+        vector,
+        restates,
+        count,
+        config,
+        shown,
+        [lead_fact],
     )
     for fact in developments:
         shown |= _sentences_of(fact)
@@ -288,21 +299,24 @@ def _pick(
     facts: list[Fact],
     importance: Callable[[Fact], float],
     vector: Callable[[Fact], np.ndarray | None],
+    restates: Callable[[Fact, Fact], bool],
     count: int,
     config: BriefConfig,
     shown: set[tuple[int, int]],
     exclude: Sequence[Fact | None],
 ) -> list[Fact]:
     """The ``count`` most important facts, none a restatement of one already chosen (a sentence
-    already shown, or a wording as close as the summaries' redundancy bar)."""
+    already shown, a claim the match model ties to one shown, or a wording as close as the
+    summaries' redundancy bar)."""
     ranked = sorted(facts, key=importance, reverse=True)
     chosen: list[Fact] = []
     taken = [v for f in exclude if f is not None and (v := vector(f)) is not None]
+    before = [f for f in exclude if f is not None]
     seen = set(shown)
     for fact in ranked:
         if len(chosen) >= count:
             break
-        if _sentences_of(fact) & seen:
+        if _sentences_of(fact) & seen or any(restates(fact, other) for other in [*before, *chosen]):
             continue
         v = vector(fact)
         if v is not None and any(

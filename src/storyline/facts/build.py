@@ -19,6 +19,7 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
@@ -38,11 +39,44 @@ class Conflict:
     thing: str
     sides: tuple[tuple[Quantity, tuple[FactClaim, ...]], ...]
 
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "thing": self.thing,
+            "sides": [
+                {"value": q.to_dict(), "claims": [c.to_dict() for c in claims]} for q, claims in self.sides
+            ],
+        }
+
+
+ClaimKey = tuple[int, int, int]  # (article id, sentence, claim start): one claim of the story
+
+
+def claim_key(claim: FactClaim) -> ClaimKey:
+    return claim.citation.article_id, claim.citation.sentence, claim.claim.start
+
 
 @dataclass(frozen=True, slots=True)
 class StoryFacts:
+    """A story's facts, the figures its voices disagree on, and how close any two of its claims
+    are (the match probabilities at least ``FactConfig.echo``), for whoever must tell whether one
+    fact restates another."""
+
     facts: tuple[Fact, ...]
     conflicts: tuple[Conflict, ...]
+    links: dict[tuple[ClaimKey, ClaimKey], float]
+
+    def closeness(self, a: Fact, b: Fact) -> float:
+        """The highest match probability between a claim of ``a`` and a claim of ``b`` (1 when they
+        share a sentence: two clauses of one sentence are shown as that one sentence)."""
+        keys_b = [claim_key(c) for c in b.claims]
+        best = 0.0
+        for ca in a.claims:
+            ka = claim_key(ca)
+            for kb in keys_b:
+                if ka[:2] == kb[:2]:
+                    return 1.0
+                best = max(best, self.links.get((ka, kb), 0.0), self.links.get((kb, ka), 0.0))
+        return best
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,14 +102,16 @@ def story_facts(
     lang = language(next((s.article.language for s in sources if s.article.language), None))
     items = _items(sources, summary)
     if not items:
-        return StoryFacts((), ())
+        return StoryFacts((), (), {})
     model = match_model()
     probabilities = _probabilities(items, sources, model, config, lang)
     groups = _cluster(items, probabilities, config)
     facts = [_fact(group, items, sources, probabilities, config) for group in groups]
     order = {id(f): n for n, f in enumerate(facts)}
     facts.sort(key=lambda f: (-f.support, order[id(f)]))
-    return StoryFacts(tuple(facts), _conflicts(items, sources, probabilities, config, lang))
+    keys = [(sources[it.source].article_id, it.claim.sentence, it.claim.start) for it in items]
+    links = {(keys[a], keys[b]): p for (a, b), p in probabilities.items()}
+    return StoryFacts(tuple(facts), _conflicts(items, sources, probabilities, config, lang), links)
 
 
 def voices(sources: Sequence[Source]) -> list[str]:
