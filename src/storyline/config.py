@@ -484,9 +484,12 @@ class FactConfig:
     hedged_share: float = 0.5
     # Two claims' figures can conflict only when the claims are about the same thing: at least this
     # match probability (an echo). Below it, "five sites" and "seven attackers" never meet.
-    conflict_context: float = 0.3
+    conflict_context: float = 0.5
     # Articles this many hours apart may report a count that changed in between ("9 dead", later
     # "12 dead"): an update, never a discrepancy (docs/annotation.md).
     update_hours: float = 12.0
+    # A claim with more figures than this (a results table, share prices) is never one side of a
+    # dispute: which of its figures another outlet's answers is unsure.
+    max_figures: int = 3
     # Counts that change as a story unfolds.
     changing_counts: tuple[str, ...] = ("death", "injury", "casualty", "arrest")

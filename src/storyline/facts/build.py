@@ -17,8 +17,10 @@ millions.
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cache
 from typing import Any
 
 import numpy as np
@@ -270,21 +272,47 @@ def _conflicts(
         left, right = items[a], items[b]
         if left.voice == right.voice or left.claim.hedged or right.claim.hedged:
             continue
+        # A sentence full of figures (a results table, a list of share prices) gives no one slot a
+        # reader could check across outlets.
+        if max(len(left.claim.quantities), len(right.claim.quantities)) > config.max_figures:
+            continue
+        if _times_differ(left.claim.text, right.claim.text, lang):
+            continue  # "a 6.1 quake in September" is another quake than Sunday's 5.6
         later = _update(sources[left.source], sources[right.source], config)
-        for qa in left.claim.quantities:
-            for qb in right.claim.quantities:
-                key = slot_key(qa, lang)
-                if key != slot_key(qb, lang) or compatible(qa, qb):
-                    continue
-                if later and key[0] in config.changing_counts:
-                    continue
-                sides = found.setdefault(key, {})
-                for q, m in ((qa, a), (qb, b)):
-                    side = sides.setdefault(_value_key(q), (q, []))
-                    if m not in side[1]:
-                        side[1].append(m)
+        slots_a = _slots(left.claim.quantities, lang)
+        slots_b = _slots(right.claim.quantities, lang)
+        for key in slots_a.keys() & slots_b.keys():
+            if later and key[0] in config.changing_counts:
+                continue
+            ours, theirs = slots_a[key], slots_b[key]
+            # Two values of one slot disagree only when no value one claim gives fits any the other
+            # gives ("36-3 (24 KOs)" read twice is not 36 against 3).
+            if any(compatible(x, y) for x in ours for y in theirs):
+                continue
+            if len(ours) > 1 or len(theirs) > 1:
+                continue  # several values of one thing in one claim: which one is meant is unsure
+            sides = found.setdefault(key, {})
+            for q, m in ((ours[0], a), (theirs[0], b)):
+                side = sides.setdefault(_value_key(q), (q, []))
+                if m not in side[1]:
+                    side[1].append(m)
     conflicts = []
     for key, sides in found.items():
+        # A voice on two sides contradicts itself, not another outlet: its claims leave the dispute.
+        voices_of = {v: {items[m].voice for m in members} for v, (_, members) in sides.items()}
+        torn = {
+            voice
+            for v, mine in voices_of.items()
+            for w, theirs in voices_of.items()
+            if v != w
+            for voice in mine & theirs
+        }
+        sides = {
+            v: (q, [m for m in members if items[m].voice not in torn]) for v, (q, members) in sides.items()
+        }
+        sides = {v: side for v, side in sides.items() if side[1]}
+        if len(sides) < 2:
+            continue
         conflicts.append(
             Conflict(
                 key[0],
@@ -306,6 +334,41 @@ def _conflicts(
             )
         )
     return tuple(conflicts)
+
+
+def _times_differ(a: str, b: str, lang: Language) -> bool:
+    """Whether two claims each name when they happened and name nothing in common (a month, a
+    weekday, a year): then they are about two happenings, whatever else they share."""
+    ta, tb = _times(a, lang), _times(b, lang)
+    return bool(ta and tb and not ta & tb)
+
+
+def _times(text: str, lang: Language) -> set[str]:
+    names = _time_words(lang)
+    words = re.findall(r"[a-z]+|\d{4}", text.lower())
+    found = {names[w] for w in words if w in names}
+    return found | {w for w in words if re.fullmatch(r"(19|20)\d\d", w)}
+
+
+@cache
+def _time_words(lang: Language) -> dict[str, str]:
+    """Month and weekday names (and abbreviations) to one name each, from the language's data."""
+    out: dict[str, str] = {}
+    for line in lang.lines("months"):
+        forms = line.split()
+        for form in forms:
+            out[form] = forms[-1]
+    for day in lang.lines("weekdays"):
+        out[day] = day
+    out.pop("may", None)  # the modal verb far more often than the month
+    return out
+
+
+def _slots(quantities: Sequence[Quantity], lang: Language) -> dict[tuple[str, str, str, str], list[Quantity]]:
+    out: dict[tuple[str, str, str, str], list[Quantity]] = {}
+    for q in quantities:
+        out.setdefault(slot_key(q, lang), []).append(q)
+    return out
 
 
 def _value_key(q: Quantity) -> int:

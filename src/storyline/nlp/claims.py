@@ -221,7 +221,8 @@ def _bounds(tokens: Sequence[Any]) -> tuple[int, int]:
     ordered = sorted(tokens, key=lambda t: t.i)
     # Leading punctuation and the complementiser of reported speech ("that the session aimed...").
     while ordered and (
-        (ordered[0].is_punct and ordered[0].text not in _QUOTES) or (ordered[0].dep_ == "mark" and len(ordered) > 1)
+        (ordered[0].is_punct and ordered[0].text not in _QUOTES)
+        or (ordered[0].dep_ == "mark" and len(ordered) > 1)
     ):
         ordered.pop(0)
     while ordered and ordered[-1].is_punct and ordered[-1].text not in ".!?" + _QUOTES:

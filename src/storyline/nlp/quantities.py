@@ -247,6 +247,11 @@ def _slot(head: Any, tokens: Any, currency: str, after: str, words: _Words, lemm
             if candidate in words.things:
                 return words.things[candidate], verb
         if name in words.people or noun.ent_type_ == "NORP":
+            # "40 people dead", "50 people with serious injuries": what the people are counted as.
+            for word in _around(noun):
+                said = lemma(word).lower()
+                if said in words.things:
+                    return words.things[said], verb
             return (words.things.get(verb, f"people:{verb}" if verb else "people")), verb
         return name, verb
     # A bare number: what its clause says it counts.
@@ -276,6 +281,21 @@ def _slot(head: Any, tokens: Any, currency: str, after: str, words: _Words, lemm
         if verb in words.things:
             return words.things[verb], verb  # "killing 12"
     return "", verb
+
+
+def _around(noun: Any) -> list[Any]:
+    """The words that say what counted people are: the noun's modifiers and complements, and the
+    objects of its prepositions ("people with injuries")."""
+    out = []
+    for child in noun.children:
+        if child.dep_ in ("amod", "acomp", "oprd", "acl", "relcl", "compound"):
+            out.append(child)
+        elif child.dep_ == "prep":
+            out.extend(g for g in child.children if g.dep_ == "pobj")
+    head = noun.head
+    if head.i != noun.i:
+        out.extend(c for c in head.children if c.dep_ in ("acomp", "oprd", "xcomp") and c.i > noun.i)
+    return out
 
 
 def _verb_of(token: Any) -> Any:
