@@ -25,6 +25,31 @@ import claims as bench
 WEIGHTS = bench.ROOT / "src" / "storyline" / "facts" / "match_weights.json"
 
 
+def label_pairs(path: Path) -> list[tuple[str, str, bool, str]]:
+    """Sentence pairs of two articles of one tune story: the same claim when one labelled fact (or
+    the lead) lists both, another claim when they are listed only under different facts. Test
+    stories (bench/data/split.json) are never read."""
+    test = set(json.loads(bench.SPLIT.read_text(encoding="utf-8"))["test_stories"])
+    out: list[tuple[str, str, bool, str]] = []
+    with path.open(encoding="utf-8") as handle:
+        labels = [json.loads(line) for line in handle if line.strip()]
+    for label in labels:
+        if label["story"] in test:
+            continue
+        facts = [label["lead"]["sentences"], *[f["sentences"] for f in label["facts"]]]
+        member: dict[tuple[str, str], set[int]] = {}
+        for n, sentences in enumerate(facts):
+            for s in sentences:
+                member.setdefault((s["article"], s["text"]), set()).add(n)
+        keys = sorted(member)
+        for i, a in enumerate(keys):
+            for b in keys[i + 1 :]:
+                if a[0] == b[0] or a[1] == b[1]:
+                    continue
+                out.append((a[1], b[1], bool(member[a] & member[b]), label["topic"]))
+    return out
+
+
 def main(argv: list[str] | None = None) -> int:
     from sklearn.linear_model import LogisticRegression
     from sklearn.metrics import average_precision_score, precision_recall_curve
@@ -37,14 +62,30 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--stories", type=Path, default=bench.DEFAULT_STORIES)
     parser.add_argument("--write", action="store_true")
     parser.add_argument("--precision", type=float, default=0.9, help="the precision the threshold must reach")
+    parser.add_argument(
+        "--labels",
+        type=Path,
+        default=bench.ROOT / "bench" / "data" / "briefs-labels.jsonl",
+        help="brief labels whose tune stories add same-claim pairs (sentences of one labelled fact) and "
+        "hard negatives (sentences of two facts of one story); '' for the ECB+ pairs alone",
+    )
     args = parser.parse_args(argv)
     pairs = bench.load(args.pairs, args.stories)
     tune = pairs.part == "tune"
     rows = [r for r, keep in zip(pairs.rows, tune, strict=True) if keep]
+    topics = list(pairs.topic[tune])
+    positive = list(pairs.positive[tune])
+    if str(args.labels):
+        extra = label_pairs(args.labels)
+        rows += [{"a": {"text": a}, "b": {"text": b}} for a, b, _, _ in extra]
+        positive += [same for _, _, same, _ in extra]
+        topics += [topic for _, _, _, topic in extra]
+        print(f"{len(extra)} pairs from the tune stories' brief labels ({sum(p for *_, p, _ in extra)} same claim)")
     sentences = sorted({r["a"]["text"] for r in rows} | {r["b"]["text"] for r in rows})
     claims = bench.sentence_claims(sentences)
     vectors = bench.embed(sentences)
-    sub = bench.Pairs(rows, pairs.positive[tune], pairs.same_sub[tune], pairs.part[tune], pairs.topic[tune])
+    n = len(rows)
+    sub = bench.Pairs(rows, np.array(positive), np.ones(n, bool), np.array(["tune"] * n), np.array(topics))
     x = bench.feature_rows(sub, claims, vectors)
     y = sub.positive
     best: tuple[float, float, np.ndarray] | None = None

@@ -364,6 +364,9 @@ class BriefConfig:
     # says what happened...
     lead_first: float = 1.0
     lead_second: float = 0.5
+    # ...plus this times the share of the story's articles that open with the fact (state it in their
+    # first two sentences a summary could use)...
+    lead_opens: float = 0.0
     # ...less this when it is quoted (someone's words, rarely what happened)...
     lead_quote_penalty: float = 0.75
     # ...plus, for the best asserted event in it (not hedged or negated), ``event_headline`` for a
@@ -476,6 +479,10 @@ class FactConfig:
     # threshold whose precision there is at least 0.9 (a false "agreed" costs a reader's trust
     # more than a missed one). bench/claims.py reports the test pairs at this point.
     same_claim: float = 0.8
+    # The lead cites, beside its own fact's claims, each other article's claim that restates it at
+    # least this surely (and names no other time or figure): an article that tells what happened in
+    # looser words still tells it, and the lead should say how many do.
+    lead_restates: float = 0.6
     # Below ``same_claim`` but at least this: a paraphrase too loose to cite as the same claim, yet
     # enough that the claim is not "reported by one source only" (single-source needs no such echo).
     echo: float = 0.3

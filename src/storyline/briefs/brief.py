@@ -22,7 +22,7 @@ import numpy as np
 from storyline.briefs.compare import title_conflict
 from storyline.briefs.summarize import Length, select
 from storyline.config import BriefConfig
-from storyline.facts.build import Conflict, story_facts
+from storyline.facts.build import Conflict, StoryFacts, story_facts
 from storyline.facts.source import Source, eligible
 from storyline.model import (
     Brief,
@@ -112,14 +112,29 @@ def brief_story(
         prior = math.exp(-position(fact) / config.fact_position_decay)
         return fact.support / max(1, len(all_voices)) + prior + central
 
+    n_articles = len({s.article_id for s in sources if s.duplicate_of is None}) or 1
+
+    def opens(fact: Fact) -> float:
+        """The share of the story's articles whose opening sentences (the first two a summary could
+        use) state the fact: what most articles open with is what happened."""
+        found = set()
+        for claim in fact.claims:
+            c = claim.citation
+            source = sources[index[c.article_id]]
+            if source.duplicate_of is None and _eligible_rank(source, c.sentence, config) <= 1:
+                found.add(c.article_id)
+        return len(found) / n_articles
+
     def lead_score(fact: Fact) -> float:
-        return importance(fact) + _lead_bonus(fact, sources, index, config)
+        return importance(fact) + _lead_bonus(fact, sources, index, config) + config.lead_opens * opens(fact)
 
     reported = [f for f in facts if not f.hedged and not f.wording.claim.negated]
-    lead_fact = max(reported or facts, key=lead_score, default=None)
+    lead_fact = _lead(reported or facts, found, sources, index, config, lead_score)
     shown: set[tuple[int, int]] = set()  # (article, sentence) already in the brief
     lead: tuple[BriefSentence, ...] = ()
     if lead_fact is not None:
+        restated = found.restating(lead_fact, config.facts.lead_restates)
+        lead_fact = replace(lead_fact, claims=lead_fact.claims + tuple(restated))
         lead = (_brief_sentence(sources, index, lead_fact),)
         shown |= _sentences_of(lead_fact)
     count = config.developments[length.value]
@@ -177,6 +192,36 @@ def brief_story(
         thread=_thread(story),
         thread_id=story.thread,
     )
+
+
+def _lead(
+    facts: Sequence[Fact],
+    found: StoryFacts,
+    sources: Sequence[Source],
+    index: dict[int, int],
+    config: BriefConfig,
+    score: Callable[[Fact], float],
+) -> Fact | None:
+    """The lead: among the facts some article opens with, the one the most articles tell (its own
+    claims and the claims that restate it: ``StoryFacts.restating``), then the best by ``score``.
+    What most outlets open with is what happened; a strict fact alone under-counts it, since
+    outlets word the main event most differently of all."""
+    if not facts:
+        return None
+
+    def opening(fact: Fact) -> bool:
+        return any(
+            _eligible_rank(sources[index[c.citation.article_id]], c.citation.sentence, config) <= 1
+            for c in fact.claims
+        )
+
+    def told_by(fact: Fact) -> int:
+        own = {c.citation.article_id for c in fact.claims}
+        more = {c.citation.article_id for c in found.restating(fact, config.facts.lead_restates)}
+        return len(own | more)
+
+    candidates = [f for f in facts if opening(f)] or list(facts)
+    return max(candidates, key=lambda f: (told_by(f), score(f)))
 
 
 def _sentences_of(fact: Fact) -> set[tuple[int, int]]:

@@ -19,7 +19,7 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
 
@@ -66,6 +66,26 @@ class StoryFacts:
     facts: tuple[Fact, ...]
     conflicts: tuple[Conflict, ...]
     links: dict[tuple[ClaimKey, ClaimKey], float]
+    # The links of claims that may be one statement (no differing times, figures or negation).
+    joinable: dict[tuple[ClaimKey, ClaimKey], float] = field(default_factory=dict)
+
+    def restating(self, fact: Fact, bar: float) -> list[FactClaim]:
+        """For each article the fact has no claim of, its claim that best restates the fact, when
+        the match probability reaches ``bar`` and nothing rules them apart: the lead cites every
+        article that tells what happened, even in words too loose to merge facts on."""
+        mine = {claim_key(c) for c in fact.claims}
+        articles = {k[0] for k in mine}
+        every = {claim_key(c): c for f in self.facts for c in f.claims}
+        best: dict[int, tuple[float, FactClaim]] = {}
+        for (a, b), value in self.joinable.items():
+            if value < bar or (a in mine) == (b in mine):
+                continue
+            other = b if a in mine else a
+            if other[0] in articles or other not in every:
+                continue
+            if value > best.get(other[0], (0.0, every[other]))[0]:
+                best[other[0]] = (value, every[other])
+        return [claim for _, claim in sorted(best.values(), key=lambda vc: -vc[0])]
 
     def closeness(self, a: Fact, b: Fact) -> float:
         """The highest match probability between a claim of ``a`` and a claim of ``b`` (1 when they
@@ -107,13 +127,15 @@ def story_facts(
         return StoryFacts((), (), {})
     model = match_model()
     probabilities = _probabilities(items, sources, model, config, lang)
-    groups = _cluster(items, probabilities, config)
+    joinable = _joinable(items, probabilities, lang)
+    groups = _cluster(items, joinable, config)
     facts = [_fact(group, items, sources, probabilities, config) for group in groups]
     order = {id(f): n for n, f in enumerate(facts)}
     facts.sort(key=lambda f: (-f.support, order[id(f)]))
     keys = [(sources[it.source].article_id, it.claim.sentence, it.claim.start) for it in items]
     links = {(keys[a], keys[b]): p for (a, b), p in probabilities.items()}
-    return StoryFacts(tuple(facts), _conflicts(items, sources, probabilities, config, lang), links)
+    same = {(keys[a], keys[b]): p for (a, b), p in joinable.items()}
+    return StoryFacts(tuple(facts), _conflicts(items, sources, probabilities, config, lang), links, same)
 
 
 def voices(sources: Sequence[Source]) -> list[str]:
@@ -181,6 +203,29 @@ def _cosine_floor(model: MatchModel, bar: float) -> float:
     best_rest = sum(max(0.0, w) for n, w in enumerate(model.weights) if n != index)
     logit = math.log(bar / (1 - bar))
     return (logit - model.intercept - best_rest) / weight
+
+
+def _joinable(
+    items: Sequence[_Item], probabilities: dict[tuple[int, int], float], lang: Language
+) -> dict[tuple[int, int], float]:
+    """The pairs that may be one claim: the match model's probabilities, less the pairs that cannot
+    both be one statement whatever their words share — they name different times ("restored on 14
+    October" and "on 20 October"), give one slot figures that cannot both hold, or one denies what
+    the other asserts. (Their probabilities still tie them as about the same thing: a figure
+    dispute is found between such claims.)"""
+    out = {}
+    for (a, b), value in probabilities.items():
+        left, right = items[a].claim, items[b].claim
+        if left.negated != right.negated or _times_differ(left.text, right.text, lang):
+            continue
+        slots_a, slots_b = _slots(left.quantities, lang), _slots(right.quantities, lang)
+        if any(
+            not any(compatible(x, y) for x in slots_a[key] for y in slots_b[key])
+            for key in slots_a.keys() & slots_b.keys()
+        ):
+            continue
+        out[(a, b)] = value
+    return out
 
 
 def _cluster(
