@@ -789,6 +789,9 @@ class Brief:
     single_source: tuple[BriefSentence, ...] = ()
     speculation: tuple[BriefSentence, ...] = ()
     discrepancies: tuple[Discrepancy, ...] = ()
+    # Counts that changed between reports of different days ("at least 12 dead", a day later "14"):
+    # an update, not a disagreement; each side a value in the order it was published.
+    updates: tuple[Discrepancy, ...] = ()
     timeline: tuple[TimelineEntry, ...] = ()
     thread: tuple[ThreadRef, ...] = ()
     thread_id: int | None = None
@@ -798,7 +801,7 @@ class Brief:
 
     def sentences(self) -> tuple[BriefSentence, ...]:
         """Every sentence the brief shows, in order, discrepancies' sides included."""
-        sides = tuple(s for d in self.discrepancies for _, s in d.sides)
+        sides = tuple(s for d in self.discrepancies + self.updates for _, s in d.sides)
         timeline = tuple(t.sentence for t in self.timeline)
         return (
             self.lead
@@ -827,6 +830,7 @@ class Brief:
             "single_source": [s.to_dict() for s in self.single_source],
             "speculation": [s.to_dict() for s in self.speculation],
             "discrepancies": [d.to_dict() for d in self.discrepancies],
+            "updates": [d.to_dict() for d in self.updates],
             "timeline": [t.to_dict() for t in self.timeline],
             "thread_id": self.thread_id,
             "thread": [

@@ -199,8 +199,8 @@ def test_agreement_says_articles_when_one_outlet() -> None:
     brief = brief_story(_story(1, 2, 3), sources)
     assert brief.agreed
     for rendered in (markdown(brief), text(brief)):
-        assert "Most outlets agree" not in rendered
-        assert "Most articles agree" in rendered
+        assert "two or more sources" not in rendered
+        assert "Reported by two or more articles" in rendered
 
 
 def test_timeline_has_real_actors_and_no_navigation() -> None:

@@ -58,7 +58,7 @@ def test_a_wire_copy_adds_no_voice() -> None:
     assert fact.support == 1 and fact.voices == ("Daily Ledger",)
 
 
-def test_flat_figures_of_one_slot_that_differ_are_a_conflict_but_an_update_is_not() -> None:
+def test_flat_figures_of_one_slot_that_differ_are_a_conflict_and_days_apart_an_update() -> None:
     a = _source(1, "Coast Herald", "The storm killed 14 people in the fishing villages of the north coast.")
     b = _source(2, "Bay Times", "The storm killed 17 people in fishing villages along the north coast.")
     (conflict,) = story_facts([a, b]).conflicts
@@ -66,4 +66,5 @@ def test_flat_figures_of_one_slot_that_differ_are_a_conflict_but_an_update_is_no
     later = _source(
         3, "Bay Times", "The storm killed 17 people in fishing villages along the north coast.", day=3
     )
-    assert story_facts([a, later], FactConfig()).conflicts == ()
+    (update,) = story_facts([a, later], FactConfig()).conflicts
+    assert update.update and [q.value for q, _ in update.sides] == [14, 17]

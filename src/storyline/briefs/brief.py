@@ -186,7 +186,11 @@ def brief_story(
         single_source=tuple(_brief_sentence(sources, index, f) for f in single[:items]),
         speculation=tuple(_brief_sentence(sources, index, f) for f in speculative[:items]),
         discrepancies=tuple(
-            _title_discrepancies(sources) + _figure_discrepancies(found.conflicts, sources, index)
+            _title_discrepancies(sources)
+            + _figure_discrepancies([c for c in found.conflicts if not c.update], sources, index)
+        ),
+        updates=tuple(
+            _figure_discrepancies([c for c in found.conflicts if c.update], sources, index, "update")
         ),
         timeline=_timeline(sources, config),
         thread=_thread(story),
@@ -217,7 +221,9 @@ def _lead(
 
     def told_by(fact: Fact) -> int:
         own = {c.citation.article_id for c in fact.claims}
-        more = {c.citation.article_id for c in found.restating(fact, config.facts.lead_restates)}
+        more = {
+            c.citation.article_id for c in found.restating(fact, config.facts.lead_restates, loosely=True)
+        }
         return len(own | more)
 
     candidates = [f for f in facts if opening(f)] or list(facts)
@@ -240,7 +246,7 @@ def _brief_sentence(sources: Sequence[Source], index: dict[int, int], fact: Fact
 
 
 def _figure_discrepancies(
-    conflicts: Sequence[Conflict], sources: Sequence[Source], index: dict[int, int]
+    conflicts: Sequence[Conflict], sources: Sequence[Source], index: dict[int, int], kind: str = "number"
 ) -> list[Discrepancy]:
     found = []
     for conflict in conflicts:
@@ -254,7 +260,7 @@ def _figure_discrepancies(
             sides.append(
                 (quantity.text, BriefSentence(sentence.text, citations, sentence.hedged, sentence.cues))
             )
-        found.append(Discrepancy("number", _thing_label(conflict.thing), tuple(sides)))
+        found.append(Discrepancy(kind, _thing_label(conflict.thing), tuple(sides)))
     return found
 
 

@@ -29,7 +29,7 @@ from storyline.config import FactConfig, SummaryConfig
 from storyline.facts.match import FEATURES, MatchModel, features, match_model
 from storyline.facts.source import Source, eligible
 from storyline.lang import Language, language
-from storyline.model import Claim, Fact, FactClaim, Quantity
+from storyline.model import Claim, Fact, FactClaim, Quantity, Sentence
 from storyline.nlp.quantities import compatible, slot_key
 
 
@@ -40,10 +40,13 @@ class Conflict:
 
     thing: str
     sides: tuple[tuple[Quantity, tuple[FactClaim, ...]], ...]
+    # A count that changed between articles of different days: an update, not a disagreement.
+    update: bool = False
 
     def to_dict(self) -> dict[str, Any]:
         return {
             "thing": self.thing,
+            "update": self.update,
             "sides": [
                 {"value": q.to_dict(), "claims": [c.to_dict() for c in claims]} for q, claims in self.sides
             ],
@@ -69,15 +72,16 @@ class StoryFacts:
     # The links of claims that may be one statement (no differing times, figures or negation).
     joinable: dict[tuple[ClaimKey, ClaimKey], float] = field(default_factory=dict)
 
-    def restating(self, fact: Fact, bar: float) -> list[FactClaim]:
+    def restating(self, fact: Fact, bar: float, *, loosely: bool = False) -> list[FactClaim]:
         """For each article the fact has no claim of, its claim that best restates the fact, when
         the match probability reaches ``bar`` and nothing rules them apart: the lead cites every
-        article that tells what happened, even in words too loose to merge facts on."""
+        article that tells what happened, even in words too loose to merge facts on. ``loosely``:
+        also claims whose figures or times differ (they tell the same happening, differently)."""
         mine = {claim_key(c) for c in fact.claims}
         articles = {k[0] for k in mine}
         every = {claim_key(c): c for f in self.facts for c in f.claims}
         best: dict[int, tuple[float, FactClaim]] = {}
-        for (a, b), value in self.joinable.items():
+        for (a, b), value in (self.links if loosely else self.joinable).items():
             if value < bar or (a in mine) == (b in mine):
                 continue
             other = b if a in mine else a
@@ -153,13 +157,40 @@ def _items(sources: Sequence[Source], summary: SummaryConfig) -> list[_Item]:
     items: list[_Item] = []
     for s, source in enumerate(sources):
         sentences = source.analysis.sentences
-        for i, claim in enumerate(source.analysis.claims or ()):
+        claims = source.analysis.claims or _sentence_claims(sentences)
+        for i, claim in enumerate(claims):
             if not 0 <= claim.sentence < len(sentences) or not eligible(sentences[claim.sentence], summary):
                 continue
             if len(claim.terms) < 2:
                 continue  # "he said", "It was": nothing another outlet could state
             items.append(_Item(s, i, claim, spoken[s], source.duplicate_of is not None))
     return items
+
+
+_WORD = re.compile(r"[^\W\d_]{3,}")
+_NUMBER = re.compile(r"(?<![\w.])\d{1,3}(?:,\d{3})+(?!\d)|(?<![\w.])\d+(?:\.\d+)?(?![\w])")
+
+
+def _sentence_claims(sentences: Sequence[Sentence]) -> tuple[Claim, ...]:
+    """Claims for an article the understanding stage made none for (a language without a parser,
+    an analysis stored before claims): each sentence one claim, its words its terms."""
+    return tuple(
+        Claim(
+            sentence=i,
+            start=s.start,
+            end=s.end,
+            text=s.text,
+            # Without a parse a figure's slot is unknown: every number is one slot, so two sentences
+            # whose numbers all differ ("killed 11", "killed 14") are never cited for each other.
+            quantities=tuple(
+                Quantity(n.group(0), float(n.group(0).replace(",", "")), thing="number")
+                for n in _NUMBER.finditer(s.text)
+            ),
+            terms=tuple(dict.fromkeys(w.lower() for w in _WORD.findall(s.text))),
+            hedged=s.hedged,
+        )
+        for i, s in enumerate(sentences)
+    )
 
 
 def _probabilities(
@@ -310,7 +341,7 @@ def _conflicts(
     Not a conflict (docs/annotation.md): a hedged figure; values their scopes reconcile ("about 40"
     and 43); a count that changes over time (the dead, the injured, arrests) in articles of
     different days, which is an update, not a disagreement."""
-    found: dict[tuple[str, str, str, str], dict[int, tuple[Quantity, list[int]]]] = {}
+    found: dict[tuple[bool, tuple[str, str, str, str]], dict[int, tuple[Quantity, list[int]]]] = {}
     for (a, b), value in probabilities.items():
         if value < config.conflict_context:
             continue
@@ -321,28 +352,37 @@ def _conflicts(
         # reader could check across outlets.
         if max(len(left.claim.quantities), len(right.claim.quantities)) > config.max_figures:
             continue
-        if _times_differ(left.claim.text, right.claim.text, lang):
-            continue  # "a 6.1 quake in September" is another quake than Sunday's 5.6
         later = _update(sources[left.source], sources[right.source], config)
+        # "A 6.1 quake in September" is another quake than Sunday's 5.6; but a toll reported on
+        # Monday and again on Wednesday names two days of one count.
+        apart = _times_differ(left.claim.text, right.claim.text, lang)
+        if apart and not later:
+            continue
         slots_a = _slots(left.claim.quantities, lang)
         slots_b = _slots(right.claim.quantities, lang)
         for key in slots_a.keys() & slots_b.keys():
-            if later and key[0] in config.changing_counts:
+            update = later and key[0] in config.changing_counts
+            if apart and not update:
                 continue
             ours, theirs = slots_a[key], slots_b[key]
             # Two values of one slot disagree only when no value one claim gives fits any the other
             # gives ("36-3 (24 KOs)" read twice is not 36 against 3).
-            if any(compatible(x, y) for x in ours for y in theirs):
+            # (An update shows any new count: "at least 12" then "14" is the count a reader sees
+            # change, though the first allowed the second.)
+            if update:
+                if any(x.value == y.value for x in ours for y in theirs):
+                    continue
+            elif any(compatible(x, y) for x in ours for y in theirs):
                 continue
             if len(ours) > 1 or len(theirs) > 1:
                 continue  # several values of one thing in one claim: which one is meant is unsure
-            sides = found.setdefault(key, {})
+            sides = found.setdefault((update, key), {})
             for q, m in ((ours[0], a), (theirs[0], b)):
                 side = sides.setdefault(_value_key(q), (q, []))
                 if m not in side[1]:
                     side[1].append(m)
     conflicts = []
-    for key, sides in found.items():
+    for (update, key), sides in found.items():
         # A voice on two sides contradicts itself, not another outlet: its claims leave the dispute.
         voices_of = {v: {items[m].voice for m in members} for v, (_, members) in sides.items()}
         torn = {
@@ -374,11 +414,25 @@ def _conflicts(
                             for m in members
                         ),
                     )
-                    for q, members in sorted(sides.values(), key=lambda side: side[0].value)
+                    for q, members in sorted(
+                        sides.values(), key=lambda side: _order(side, items, sources, update)
+                    )
                 ),
+                update,
             )
         )
     return tuple(conflicts)
+
+
+def _order(
+    side: tuple[Quantity, list[int]], items: Sequence[_Item], sources: Sequence[Source], update: bool
+) -> tuple[float, float]:
+    """Sides of a dispute by value; of an update, by when each value was first published."""
+    if not update:
+        return 0.0, side[0].value
+    times = [sources[items[m].source].article.published for m in side[1]]
+    first = min((t.timestamp() for t in times if t is not None), default=float("inf"))
+    return first, side[0].value
 
 
 def _times_differ(a: str, b: str, lang: Language) -> bool:

@@ -38,6 +38,7 @@ class _Words:
     things: dict[str, str]
     people: frozenset[str]
     naming: frozenset[str]
+    months: frozenset[str]
     not_counted: frozenset[str]
     number: re.Pattern[str]
 
@@ -78,6 +79,8 @@ def _words(language: Language) -> _Words:
         things=dict(table["things"]),
         people=frozenset(table["people"]),
         naming=frozenset(table["naming"]),
+        # "Nov 3", "March 14": a day of a month is a date, not a count.
+        months=frozenset(form for line in language.lines("months") for form in line.split()),
         not_counted=frozenset(table["not_counted"]),
         number=number,
     )
@@ -155,7 +158,7 @@ def quantities(span: Any, language: Language, lemma: Lemma) -> tuple[Quantity, .
             continue
         found.append(
             Quantity(
-                text=text[start:end].strip(),
+                text=_shown(text, start, end, before, tokens, head, words),
                 value=value,
                 high=high,
                 scope=scope,
@@ -168,6 +171,23 @@ def quantities(span: Any, language: Language, lemma: Lemma) -> tuple[Quantity, .
     return tuple(found)
 
 
+def _shown(text: str, start: int, end: int, before: str, tokens: Any, head: Any, words: _Words) -> str:
+    """The figure as a reader should see it: its scope words, the number and the noun it counts when
+    that follows it ("more than four hours", "at least 12 people"), as the text writes them."""
+    tail = re.sub(r"\s+", " ", before[-40:]).rstrip()
+    lead = start
+    for phrase, _ in words.scopes:
+        if tail.lower().endswith(" " + phrase) or tail.lower() == phrase:
+            lead = start - (len(before) - len(before.rstrip())) - len(phrase)
+            break
+    finish = end
+    doc = tokens.doc
+    after = tokens[-1].i + 1
+    if after < len(doc) and doc[after].pos_ == "NOUN" and head.head.i == doc[after].i:
+        finish = doc[after].idx + len(doc[after].text) - tokens.doc[tokens.start].idx + start
+    return text[max(0, lead) : finish].strip()
+
+
 def _not_a_count(match: re.Match[str], before: str, after: str, value: float, words: _Words) -> bool:
     """A year, a time, an age, an ordinal, a score, or a number that names."""
     raw = match.group("num")
@@ -178,8 +198,8 @@ def _not_a_count(match: re.Match[str], before: str, after: str, value: float, wo
     next_word = after.split()[0].strip(".,;:") if after.split() else ""
     if next_word in words.not_counted:
         return True
-    previous = before.split()[-1].strip("(\"'“") if before.split() else ""
-    if previous in words.naming or re.search(r"[a-z]-?$", before):
+    previous = before.split()[-1].strip("(\"'“.") if before.split() else ""
+    if previous in words.naming or previous in words.months or re.search(r"[a-z]-?$", before):
         return True  # a name ("Flight 447") or a letter joined to it ("S4", "MH-17")
     # "one of the", "one" as a pronoun: not a count anyone could get wrong.
     return raw.strip().lower() == "one" and not match.group("scale")
@@ -271,8 +291,10 @@ def _slot(head: Any, tokens: Any, currency: str, after: str, words: _Words, lemm
             return "", verb  # "two of them": a part of something counted elsewhere
     if verb_token is not None:
         # "the toll rose to 129": the subject of the verb is what the figure counts.
-        subject = next((c for c in verb_token.children if c.dep_ in ("nsubj", "nsubjpass")), None)
-        if subject is not None and subject is not head:
+        # (A dateline can be parsed as a second subject: "HANOI — The death toll ... rose to 14".)
+        for subject in verb_token.children:
+            if subject.dep_ not in ("nsubj", "nsubjpass") or subject is head:
+                continue
             name = lemma(subject).lower()
             compound = " ".join(lemma(c).lower() for c in subject.children if c.dep_ == "compound")
             for candidate in (f"{compound} {name}".strip(), name):
