@@ -120,6 +120,7 @@ def test_the_values_reach_the_stages(tmp_path: Path) -> None:
         ("[story.dedup]\nbands = 8\n", ["[story]", "dedup", "[dedup]"]),
         ("[brief]\ndevelopments = { long = 3 }\n", ["[brief]", "medium, short"]),
         ("story = 3\n", ["story", "[story]"]),
+        ("analyze_on_ingest = false\n", ["analyze_on_ingest", "outside any table", "[pipeline]"]),
         ("[story\n", ["not valid TOML", "line 1"]),
     ],
 )
@@ -231,6 +232,23 @@ def test_commands_run_with_the_settings_and_flags_over_them(
     default = PipelineConfig()
     expected = replace(default, fetch=replace(default.fetch, max_bytes=default.sources.max_bytes))
     assert seen["ingest"] == expected
+
+
+def test_watch_runs_with_the_settings(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    seen: dict[str, Any] = {}
+
+    def watch(feeds: Any, db: Any = None, config: Any = None, settings: Any = None, **rest: Any) -> list[Any]:
+        seen.update(config=config, settings=settings)
+        return []
+
+    monkeypatch.setattr(storyline, "watch", watch)
+    feeds = _file(tmp_path, "https://example.com/feed.xml\n", "feeds.txt")
+    path = _file(tmp_path, OVERRIDES)
+    runner = CliRunner()
+    runner.invoke(app, ["watch", str(feeds), "--once", "--config", str(path)])
+    assert seen["settings"].interval_s == 60.0 and seen["config"].stories.join_threshold == 0.3
+    runner.invoke(app, ["watch", str(feeds), "--once", "--config", str(path), "--interval", "30"])
+    assert seen["settings"].interval_s == 30.0
 
 
 def test_the_web_server_runs_with_the_settings(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -127,6 +127,13 @@ def _read(path: Path, named_by: str) -> dict[str, Any]:
 def _build(data: dict[str, Any], path: Path) -> Settings:
     classes = {table_name(cls): cls for root in ROOTS for cls in _classes(root)}
     for name, value in data.items():
+        if not isinstance(value, dict) and name not in classes:
+            homes = [f"[{t}]" for t, cls in classes.items() if name in {f.name for f in fields(cls)}]
+            where = f"put it under {' or '.join(homes)}" if homes else "no table takes it"
+            raise ConfigError(
+                f"{name} in the settings file {path} stands outside any table",
+                remedy=f"{where} (see `storyline config --defaults`)",
+            )
         if name not in classes:
             raise ConfigError(
                 f"unknown table [{name}] in the settings file {path}",
