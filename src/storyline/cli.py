@@ -99,6 +99,13 @@ def ingest(
         int, typer.Option(min=1, help="Largest file or page accepted, in bytes.")
     ] = DEFAULT_MAX_BYTES,
     ignore_robots: Annotated[bool, typer.Option("--ignore-robots", help="Do not honour robots.txt.")] = False,
+    follow_links: Annotated[
+        bool,
+        typer.Option(
+            "--follow-links",
+            help="Follow symlinks that lead outside the folders named (never into /proc, /sys, /dev).",
+        ),
+    ] = False,
     embedder: EmbedderOption = DEFAULT_EMBEDDER,
     workers: WorkersOption = 0,
     engine: EngineOption = "local",
@@ -119,7 +126,7 @@ def ingest(
     from storyline.text.outlets import read_outlet_map
 
     config = PipelineConfig(
-        sources=SourceConfig(max_bytes=max_bytes),
+        sources=SourceConfig(max_bytes=max_bytes, follow_links=follow_links),
         fetch=replace(
             FetchConfig(), allow_private=allow_private, respect_robots=not ignore_robots, max_bytes=max_bytes
         ),

@@ -144,6 +144,27 @@ def zero_symlink(path: Path) -> Path:
     return path
 
 
+def escaping_links(folder: Path, inside: str) -> dict[str, Path]:
+    """Symlinks in ``folder``: out of it (to /etc/passwd, this process's environment and status, a
+    system folder, the parent folder), to the file ``inside`` it, in a loop, and to nothing."""
+    links = {
+        "link-passwd": ("link-passwd.txt", "/etc/passwd"),
+        "link-environ": ("link-environ.txt", "/proc/self/environ"),
+        "link-status": ("link-status.txt", "/proc/self/status"),
+        "link-etc": ("link-etc", "/etc"),
+        "link-up": ("link-up", ".."),
+        "link-inside": ("link-inside.html", inside),
+        "link-loop-a": ("link-loop-a.html", "link-loop-b.html"),
+        "link-loop-b": ("link-loop-b.html", "link-loop-a.html"),
+        "link-dangling": ("link-dangling.html", "link-nowhere.html"),
+    }
+    made = {}
+    for key, (name, target) in links.items():
+        (folder / name).symlink_to(target)
+        made[key] = folder / name
+    return made
+
+
 def non_utf8_name(folder: Path, body: str) -> Path:
     """A file whose name holds a byte that is not UTF-8 (Latin-1 é), as old archives and Samba give."""
     raw = os.fsencode(folder) + b"/caf\xe9-" + b"news.html"
@@ -178,6 +199,7 @@ def make_all(out: Path, *, bomb_bytes: int = 1024 * MiB, feed_items: int = 50_00
         "unreadable": unreadable_folder(out / "locked", article("ferry")),
         "z-good": out / "z-good.html",
     }
+    made |= escaping_links(out, "a-good.html")
     made["a-good"].write_text(article("bridge"), encoding="utf-8")
     made["z-good"].write_text(article("station"), encoding="utf-8")
     return made
