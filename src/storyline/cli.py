@@ -66,6 +66,19 @@ EmbedderOption = Annotated[
 ]
 
 
+AllowPrivateOption = Annotated[
+    bool, typer.Option("--allow-private", help="Allow fetching from private and loopback addresses.")
+]
+AllowAddressOption = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--allow-address",
+        metavar="ADDR",
+        help="Allow fetching from this address or network (repeatable); the one way to reach a "
+        "link-local or cloud metadata address such as 169.254.169.254.",
+    ),
+]
+
 LimitOption = Annotated[
     int | None, typer.Option(min=1, help="At most this many (1 or more; leave out for all).")
 ]
@@ -92,9 +105,8 @@ def ingest(
     paths: Annotated[list[str], typer.Argument(help="Files, folders, feed files, feed URLs or page URLs.")],
     db: DbOption = None,
     as_json: JsonOption = False,
-    allow_private: Annotated[
-        bool, typer.Option("--allow-private", help="Allow fetching from private and loopback addresses.")
-    ] = False,
+    allow_private: AllowPrivateOption = False,
+    allow_address: AllowAddressOption = None,
     max_bytes: Annotated[
         int, typer.Option(min=1, help="Largest file or page accepted, in bytes.")
     ] = DEFAULT_MAX_BYTES,
@@ -128,7 +140,11 @@ def ingest(
     config = PipelineConfig(
         sources=SourceConfig(max_bytes=max_bytes, follow_links=follow_links),
         fetch=replace(
-            FetchConfig(), allow_private=allow_private, respect_robots=not ignore_robots, max_bytes=max_bytes
+            FetchConfig(),
+            allow_private=allow_private,
+            allow_addresses=tuple(allow_address or ()),
+            respect_robots=not ignore_robots,
+            max_bytes=max_bytes,
         ),
         extract=ExtractConfig(outlet=outlet, outlet_folders=read_outlet_map(outlets) if outlets else ()),
         analyze=AnalyzeConfig(embedder=embedder),
@@ -475,9 +491,8 @@ def watch(
             help="Seconds between polls of a feed [default: 900]; a line can set its own.",
         ),
     ] = None,
-    allow_private: Annotated[
-        bool, typer.Option("--allow-private", help="Allow fetching from private and loopback addresses.")
-    ] = False,
+    allow_private: AllowPrivateOption = False,
+    allow_address: AllowAddressOption = None,
     ignore_robots: Annotated[bool, typer.Option("--ignore-robots", help="Do not honour robots.txt.")] = False,
     embedder: EmbedderOption = DEFAULT_EMBEDDER,
     workers: WorkersOption = 0,
@@ -494,7 +509,12 @@ def watch(
     from storyline.store import Store
 
     config = PipelineConfig(
-        fetch=replace(FetchConfig(), allow_private=allow_private, respect_robots=not ignore_robots),
+        fetch=replace(
+            FetchConfig(),
+            allow_private=allow_private,
+            allow_addresses=tuple(allow_address or ()),
+            respect_robots=not ignore_robots,
+        ),
         analyze=AnalyzeConfig(embedder=embedder),
         engine=_engine_config(engine, workers),
     )

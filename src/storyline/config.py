@@ -72,6 +72,10 @@ class FetchConfig:
     user_agent: str = "storyline/0.1 (+https://github.com/storyline-news/storyline; offline news reader)"
     respect_robots: bool = True
     allow_private: bool = False
+    # Addresses or networks fetched from whatever else refuses them (--allow-address): the one way to
+    # reach a link-local or cloud metadata address (169.254.169.254), which allow_private does not
+    # open, or one private host without opening the whole private network.
+    allow_addresses: tuple[str, ...] = ()
     # Feeds whose items carry only a teaser: fetch the linked page for the full text.
     fetch_feed_links: bool = True
 

@@ -55,6 +55,9 @@ def iter_documents(
                     yield from _expand(fetcher.fetch(text), fetcher, sources)
                 except InputError as exc:
                     yield Skip(text, exc.code, str(exc))
+                except Exception as exc:  # a bug on one URL must not end the batch either
+                    log.exception("unexpected failure fetching %s", text)
+                    yield Skip(text, "internal-error", f"{type(exc).__name__}: {exc} (please report this)")
                 continue
             path = Path(text)
             if not os.path.lexists(path):
