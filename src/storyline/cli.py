@@ -75,6 +75,15 @@ AllowPrivateOption = Annotated[
     bool, typer.Option("--allow-private", help="Allow fetching from private and loopback addresses.")
 ]
 IgnoreRobotsOption = Annotated[bool, typer.Option("--ignore-robots", help="Do not honour robots.txt.")]
+AllowAddressOption = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--allow-address",
+        metavar="ADDR",
+        help="Allow fetching from this address or network (repeatable); the one way to reach a "
+        "link-local or cloud metadata address such as 169.254.169.254.",
+    ),
+]
 
 
 def _settings(path: Path | None) -> Settings:
@@ -91,6 +100,8 @@ def _given(
     workers: int | None,
     allow_private: bool = False,
     ignore_robots: bool = False,
+    allow_address: list[str] | None = None,
+    follow_links: bool = False,
 ) -> PipelineConfig:
     """The settings' config with what the command line gave over it (a flag left out keeps the
     settings' value)."""
@@ -103,7 +114,10 @@ def _given(
         fetch = replace(fetch, allow_private=True)
     if ignore_robots:
         fetch = replace(fetch, respect_robots=False)
-    return replace(config, analyze=analyze, engine=engine_config, fetch=fetch)
+    if allow_address:
+        fetch = replace(fetch, allow_addresses=(*fetch.allow_addresses, *allow_address))
+    sources = replace(config.sources, follow_links=True) if follow_links else config.sources
+    return replace(config, analyze=analyze, engine=engine_config, fetch=fetch, sources=sources)
 
 
 LimitOption = Annotated[
@@ -133,8 +147,16 @@ def ingest(
     db: DbOption = None,
     as_json: JsonOption = False,
     allow_private: AllowPrivateOption = False,
+    allow_address: AllowAddressOption = None,
     max_bytes: MaxBytesOption = None,
     ignore_robots: IgnoreRobotsOption = False,
+    follow_links: Annotated[
+        bool,
+        typer.Option(
+            "--follow-links",
+            help="Follow symlinks that lead outside the folders named (never into /proc, /sys, /dev).",
+        ),
+    ] = False,
     embedder: EmbedderOption = None,
     workers: WorkersOption = None,
     engine: EngineOption = None,
@@ -156,7 +178,16 @@ def ingest(
     from storyline.text.outlets import read_outlet_map
 
     settings = _settings(config_file)
-    config = _given(settings.pipeline, embedder, engine, workers, allow_private, ignore_robots)
+    config = _given(
+        settings.pipeline,
+        embedder,
+        engine,
+        workers,
+        allow_private,
+        ignore_robots,
+        allow_address,
+        follow_links,
+    )
     # One cap for files and pages, as --max-bytes says, unless the settings give pages their own.
     file_bytes = config.sources.max_bytes if max_bytes is None else max_bytes
     page_bytes = file_bytes
@@ -528,6 +559,7 @@ def watch(
         ),
     ] = None,
     allow_private: AllowPrivateOption = False,
+    allow_address: AllowAddressOption = None,
     ignore_robots: IgnoreRobotsOption = False,
     embedder: EmbedderOption = None,
     workers: WorkersOption = None,
@@ -543,7 +575,7 @@ def watch(
     import storyline
 
     settings = _settings(config_file)
-    config = _given(settings.pipeline, embedder, engine, workers, allow_private, ignore_robots)
+    config = _given(settings.pipeline, embedder, engine, workers, allow_private, ignore_robots, allow_address)
     polling = settings.watch if interval is None else replace(settings.watch, interval_s=interval)
     handler = logging.StreamHandler(sys.stderr)
     handler.setFormatter(logging.Formatter("%(asctime)s %(message)s", "%Y-%m-%dT%H:%M:%S"))

@@ -38,6 +38,10 @@ class SourceConfig:
     # a gzip file's inflated size and each WARC record's payload.
     max_bytes: int = DEFAULT_MAX_BYTES
     include_hidden: bool = False
+    # A symlink is followed only when it leads to a file inside a folder the user named: a link to
+    # /etc/passwd or a home folder dropped into a shared folder must not become an article anyone
+    # with the web UI can read. True follows links anywhere (/proc, /sys and /dev are never read).
+    follow_links: bool = False
     # WARC files hold many pages, so they are streamed record by record; the whole inflated stream is
     # capped too. A Common Crawl WARC is ~1 GB gzipped and ~5 GB inflated; past 8 GiB a file is a bomb
     # (a few MB of gzipped zeros), not an archive, and reading on only burns time.
@@ -68,6 +72,10 @@ class FetchConfig:
     user_agent: str = "storyline/0.1 (+https://github.com/storyline-news/storyline; offline news reader)"
     respect_robots: bool = True
     allow_private: bool = False
+    # Addresses or networks fetched from whatever else refuses them (--allow-address): the one way to
+    # reach a link-local or cloud metadata address (169.254.169.254), which allow_private does not
+    # open, or one private host without opening the whole private network.
+    allow_addresses: tuple[str, ...] = ()
     # Feeds whose items carry only a teaser: fetch the linked page for the full text.
     fetch_feed_links: bool = True
 
