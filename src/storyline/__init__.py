@@ -31,7 +31,7 @@ from storyline.model import Article, Brief, IngestReport, RawDocument, Skip, Sto
 if TYPE_CHECKING:
     import threading
 
-    from storyline.nlp.entities import CanonicalEntity
+    from storyline.nlp.resolve import CanonicalEntity
     from storyline.pipeline import ProgressHook
     from storyline.pipeline.watch import Poll
     from storyline.settings import Settings
@@ -149,7 +149,7 @@ def analyze(db: DbArg = None, *, everything: bool = False, config: PipelineConfi
 
 def entities(db: DbArg = None) -> list[CanonicalEntity]:
     """People, organisations, places and countries across all articles, with the titles each source gives."""
-    from storyline.nlp.entities import resolve_articles
+    from storyline.nlp.resolve import resolve_articles
     from storyline.store import Store
 
     with Store.open(_store_config(db)) as store:
@@ -214,7 +214,7 @@ class StoryView:
 
 def story(story_id: int, db: DbArg = None) -> StoryView:
     """One story by id (an id merged away leads to the story it went into); raises NotFound."""
-    from storyline.nlp.entities import resolve_articles
+    from storyline.nlp.resolve import resolve_articles
     from storyline.store import Store
 
     with Store.open(_store_config(db)) as store:
