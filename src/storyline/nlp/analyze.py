@@ -17,6 +17,7 @@ from typing import Any
 
 from storyline.config import AnalyzeConfig, HedgeConfig
 from storyline.errors import MissingDependency
+from storyline.lang import language
 from storyline.model import BLOCK_SEPARATOR, Analysis, Article, BlockKind, Genre, Sentence
 from storyline.nlp.entities import extract_entities
 from storyline.nlp.events import Lemma, extract_events, stored_lemma
@@ -321,7 +322,7 @@ def _run(batch: list[Article], config: AnalyzeConfig) -> Iterator[Analysis]:
     for i, article in enumerate(batch):
         sentences = tuple(_sentences(article, docs[i], hedges=config.hedges if english[i] else None))
         if model is not None and english[i]:
-            entities = extract_entities(docs[i])
+            entities = extract_entities(docs[i], language(article.language))
             events = extract_events(docs[i], sentences, entities, article.published, lemma=model.lemma)
         else:
             entities, events = (), ()
