@@ -66,3 +66,11 @@ def test_names_stay_inside_their_block_and_end_on_a_letter() -> None:
     )
     assert not [name for name in found if "\n" in name or name != name.strip(" :'")], list(found)
     assert "W. Mark Felt" in found and found["W. Mark Felt"].type is EntityType.PERSON
+
+
+def test_seats_of_power_are_places() -> None:
+    # The small model tags both as organisations: "the Kremlin" by name (entity-seats-of-power.txt),
+    # "Chigi Palace" by its head noun (entity-seat-nouns.txt).
+    found = _analysed("The Kremlin said the talks would go on.", "Chigi Palace confirmed the meeting.")
+    assert found["Kremlin"].type is EntityType.PLACE
+    assert found["Chigi Palace"].type is EntityType.PLACE

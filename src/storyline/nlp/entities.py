@@ -44,18 +44,6 @@ _NAME = rf"(?P<name>(?:(?:[A-Z]\.|[A-Z][\w’'-]+){_SP}){{0,3}}[A-Z][\w’'-]+)"
 _OWNER = rf"(?:(?P<owner>(?:the{_SP})?[A-Z][\w.]*(?:{_SP}[A-Z][\w.]*)?(?:’s|'s)){_SP})?"
 _NOT_NAME_END = " \t\n:;,\"“”‘’'"
 _POSSESSIVE = re.compile(r"(’s|'s|’|')$")
-_SEATS = {
-    "Kremlin",
-    "White House",
-    "Downing Street",
-    "Élysée",
-    "Elysee Palace",
-    "Pentagon",
-    "Belém Palace",
-    "Planalto Palace",
-    "Zhongnanhai",
-    "Blue House",
-}
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,6 +62,8 @@ class _Rules:
     honorifics: frozenset[str]
     place_nouns: frozenset[str]
     locatives: frozenset[str]
+    seats: frozenset[str]
+    seat_nouns: frozenset[str]
     country_aliases: frozenset[str]
 
 
@@ -100,6 +90,8 @@ def _rules(lang: Language) -> _Rules:
         honorifics=frozenset(honorifics),
         place_nouns=lang.words("entity-place-nouns"),
         locatives=lang.words("entity-locatives"),
+        seats=lang.words("entity-seats-of-power"),
+        seat_nouns=lang.words("entity-seat-nouns"),
         country_aliases=lang.words("country-aliases"),
     )
 
@@ -252,7 +244,10 @@ def _is_noise(rules: _Rules, name: str, kind: EntityType) -> bool:
 def _is_seat(rules: _Rules, name: str) -> bool:
     """A building that stands for a government ("the Kremlin said") or a head of state's palace
     ("Élysée Palace"): a place, though the small model tags it as an organisation or a person."""
-    return name in _SEATS or name.removeprefix("the ") in _SEATS
+    if name in rules.seats or name.removeprefix("the ") in rules.seats:
+        return True
+    words = name.split()
+    return len(words) > 1 and words[-1] in rules.seat_nouns
 
 
 def _titled_people(rules: _Rules, text: str) -> Iterable[tuple[int, int, str, str, bool]]:
