@@ -322,8 +322,11 @@ def _run(batch: list[Article], config: AnalyzeConfig) -> Iterator[Analysis]:
     for i, article in enumerate(batch):
         sentences = tuple(_sentences(article, docs[i], hedges=config.hedges if english[i] else None))
         if model is not None and english[i]:
-            entities = extract_entities(docs[i], language(article.language))
-            events = extract_events(docs[i], sentences, entities, article.published, lemma=model.lemma)
+            lang = language(article.language)
+            entities = extract_entities(docs[i], lang)
+            events = extract_events(
+                docs[i], sentences, entities, article.published, lemma=model.lemma, lang=lang
+            )
         else:
             entities, events = (), ()
         genre, share = _genre(article, sentences, config)
