@@ -333,30 +333,20 @@ class HedgeConfig:
     """Speculation in the news sense (nlp/hedges.py): possibility, unconfirmed reports, predictions,
     hedged attributions. The fitted model learned Wikipedia's weasel task (CoNLL-2010), where plain
     quantifiers and praise ("many", "some", "one of the", "famous") are weasel words; in news they
-    state facts ("many residents fled"), so their weight is left out when scoring news."""
+    state facts ("many residents fled"), so their weight is left out when scoring news. Which cues
+    those are, and which are strong hedges, is each language's data
+    (lang/<code>/hedge-not-news-cues.txt, hedge-strong-cues.txt); a setting here replaces it."""
 
-    # Wikipedia weasel and peacock cues that are not speculation in news (docs/annotation.md).
-    not_news: frozenset[str] = frozenset(
-        {
-            "some", "many", "several", "various", "others", "most", "few", "often", "generally", "usually",
-            "typically", "widely", "commonly", "largely", "mostly", "frequently", "sometimes", "certain",
-            "somewhat", "relatively", "fairly", "rather", "well known", "famous", "important", "people",
-            "superlative", "one of the", "acclaimed", "there is", "evidence", "many of", "although",
-            "according to", "reported", "analysts", "about", "approximately", "consider", "regard",
-            "question", "say", "argue", "if", "whether", "can", "would", "think", "believe", "indicate",
-            "estimate", "should",
-        }
-    )  # fmt: skip
+    # Weasel and peacock cues that are not speculation in news (docs/annotation.md); unset, the
+    # language's lang/<code>/hedge-not-news-cues.txt.
+    not_news: frozenset[str] | None = None
     # Hedges that alone make a news sentence speculative (each adds ``strong_prior`` of
     # probability): modal possibility, unconfirmed or alleged, appearance, expectation, estimates.
-    strong: tuple[str, ...] = (
-        "may", "might", "could", "possibly", "perhaps", "maybe", "reportedly", "allegedly", "alleged",
-        "supposedly", "unconfirmed", "remains to be seen", "speculate", "rumoured", "revolve around",
-        "unclear", "presumably", "potentially", "apparently", "appear", "seem", "likely", "unlikely",
-        "probably", "expected to", "expect", "suspected", "looks like", "must have", "suggest", "claim",
-        "said to", "i think", "almost certainly", "fear", "possibility", "depending on", "sure to",
-        "arguably", "unless",
-    )  # fmt: skip
+    # Unset, both sections of the language's lang/<code>/hedge-strong-cues.txt.
+    strong: tuple[str, ...] | None = None
+    # Probability of speculation each strong hedge ("may", "reportedly", "unconfirmed"...) adds,
+    # combined as independent evidence: the model's score m becomes 1 - (1 - m) * 0.65 per hedge, so
+    # one strong hedge makes a sentence hedged once the model gives it 0.23 or more.
     strong_prior: float = 0.35
     # Where a score makes a sentence hedged: HEDGE_THRESHOLD (one cut for every stage).
 

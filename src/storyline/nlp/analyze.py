@@ -421,12 +421,13 @@ def _sentences(article: Article, doc: Any, *, hedges: HedgeConfig | None) -> Ite
     of its own: 479 of 13,007 sentences of the dev pages and ECB+ were a bare '"' or '”', and the
     sentence before it, cited in a brief, opened a quotation it never closed."""
     previous: Sentence | None = None
+    lang = language(article.language)
     # Doc.text joins every token each time it is read: read once, not per sentence and character.
     whole = doc.text
     for sentence in _spacy_sentences(article, doc, whole, hedges=hedges):
         if previous is not None and sentence.block == previous.block and not _WORD.search(sentence.text):
             text = whole[previous.start : sentence.end]
-            result = hedge_score(text, hedges) if hedges is not None else None
+            result = hedge_score(text, hedges, lang) if hedges is not None else None
             previous = replace(
                 previous,
                 end=sentence.end,
@@ -450,6 +451,7 @@ def _spacy_sentences(
 ) -> Iterator[Sentence]:
     """spaCy's sentences, cut at block boundaries (a heading never runs into its paragraph);
     ``whole`` is ``doc.text``; their hedges are scored under ``hedges`` (None: not scored)."""
+    lang = language(article.language)
     starts: list[int] = []
     offset = 0
     for block in article.blocks:
@@ -465,7 +467,7 @@ def _spacy_sentences(
             text = whole[start:piece_end].strip()
             if text:
                 lead = whole[start:piece_end].index(text[0])
-                result = hedge_score(text, hedges) if hedges is not None else None
+                result = hedge_score(text, hedges, lang) if hedges is not None else None
                 yield Sentence(
                     start=start + lead,
                     end=start + lead + len(text),
