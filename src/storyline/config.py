@@ -352,10 +352,40 @@ class HedgeConfig:
 
 
 @dataclass(frozen=True, slots=True)
+class CompareConfig:
+    """Reading the figures sources give and the words around them (briefs/compare.py): how far to
+    look, how much a round figure allows, how words are compared. Which words those are is each
+    language's data (lang/<code>/number-*.txt, title-*.txt)."""
+
+    # Characters before a count searched for the casualty word that says what it counts ("killing at
+    # least seven people"): a clause's length, so a word two sentences back is never the cue.
+    casualty_window: int = 120
+    # Characters before a bracketed number searched for the figure it converts ("50 km (30 miles)"):
+    # the figure and its unit stand just before the bracket.
+    conversion_window: int = 40
+    # Slack a round figure allows either side ("about 100" covers 90 to 110, "nearly 100" 90 to 100):
+    # a source writing 98 where another writes "about 100" does not disagree.
+    round_slack: float = 0.1
+    # Letters a word is compared by when asking whether two figures' sentences share content (its
+    # stem, roughly: "injured" and "injuring" are one word, "island" and "islands" too).
+    stem_letters: int = 5
+    # Shortest word that counts as content there: shorter ones are function words the stop list
+    # misses ("he", "us").
+    content_min_letters: int = 3
+    # Shortest word read as a plural noun after a number ("12 countries"): "is", "was", "has" are not.
+    plural_min_letters: int = 4
+    # Shortest "-ies" plural made "-y" ("countries" -> "country"): "ties", "dies", "lies" are not
+    # such plurals.
+    singular_ies_min_letters: int = 5
+
+
+@dataclass(frozen=True, slots=True)
 class BriefConfig:
     """Story briefs: facts across sources, agreement, speculation, discrepancies."""
 
     summary: SummaryConfig = field(default_factory=SummaryConfig)
+    # Reading figures and their context (briefs/compare.py).
+    compare: CompareConfig = field(default_factory=CompareConfig)
     # Two sentences from different articles state the same fact above this embedding cosine (and
     # compare.same_claim: the same figures, a common party, no denial)... A sentence cites every
     # article of its fact, so this is how sure a citation is: at 0.72, 25 % of extra citations on
