@@ -369,8 +369,8 @@ class CompareConfig:
     # Letters a word is compared by when asking whether two figures' sentences share content (its
     # stem, roughly: "injured" and "injuring" are one word, "island" and "islands" too).
     stem_letters: int = 5
-    # Shortest word that counts as content there: shorter ones are function words the stop list
-    # misses ("he", "us").
+    # Shortest word that counts as content there: shorter ones are function words and
+    # abbreviations the stop list leaves in ("us", "mr", "pm").
     content_min_letters: int = 3
     # Shortest word read as a plural noun after a number ("12 countries"): "is", "was", "has" are not.
     plural_min_letters: int = 4
