@@ -80,7 +80,9 @@ def main(argv: list[str] | None = None) -> int:
         rows += [{"a": {"text": a}, "b": {"text": b}} for a, b, _, _ in extra]
         positive += [same for _, _, same, _ in extra]
         topics += [topic for _, _, _, topic in extra]
-        print(f"{len(extra)} pairs from the tune stories' brief labels ({sum(p for *_, p, _ in extra)} same claim)")
+        print(
+            f"{len(extra)} pairs from the tune stories' brief labels ({sum(p for *_, p, _ in extra)} same claim)"
+        )
     sentences = sorted({r["a"]["text"] for r in rows} | {r["b"]["text"] for r in rows})
     claims = bench.sentence_claims(sentences)
     vectors = bench.embed(sentences)

@@ -4,7 +4,7 @@ Read from spaCy's dependency parse during the understanding stage (the parse is 
 are made where it exists and stored with the analysis). Written here because no packaged model does
 attribution and clause splitting offline; the rules are the textbook ones of the parse:
 
-- **Attribution.** A speech verb ("say", "tell", "according to"; ``lang/en/speech-verbs.txt``) with
+- **Attribution.** A speech verb ("say", "tell", "according to"; ``lang/en/claim-speech-verbs.txt``) with
   a clause under it (``ccomp``) makes that clause a claim of the verb's subject: "Police said the man
   was arrested" is the claim "the man was arrested", said by "Police". Words inside quotation marks
   are a direct quote. A pronoun speaker is the person last named before the sentence.
@@ -74,7 +74,7 @@ def extract_claims(
     lemma: Lemma,
 ) -> tuple[Claim, ...]:
     """The claims of one parsed article, sentence by sentence, in text order."""
-    speech = language.words("speech-verbs")
+    speech = language.words("claim-speech-verbs")
     stop = language.words("claim-stop-words")
     named = _Named.of(entities)
     claims: list[Claim] = []
