@@ -566,5 +566,5 @@ class FactConfig:
     # A claim with more figures than this (a results table, share prices) is never one side of a
     # dispute: which of its figures another outlet's answers is unsure.
     max_figures: int = 3
-    # Counts that change as a story unfolds.
+    # Counts that change as a story unfolds: tolls and arrests.
     changing_counts: tuple[str, ...] = ("death", "injury", "casualty", "arrest")
