@@ -451,7 +451,8 @@ class StoryQueries:
     # --- reads ----------------------------------------------------------------------------------
 
     def stories(self, *, limit: int | None = None, offset: int = 0, thread: int | None = None) -> list[Story]:
-        """Live stories, most recently seen first."""
+        """Live stories, the most recently published first, then the undated ones by when they were
+        read (never as if that were their date)."""
         last = func.max(articles.c.published)
         query = (
             select(stories.c.id, last.label("last"), func.max(articles.c.ingested_at).label("read"))
@@ -511,7 +512,7 @@ class StoryQueries:
             .where(and_(story_articles.c.story_id.in_(ids), articles.c.is_latest.is_(True)))
             .order_by(func.coalesce(articles.c.published, articles.c.ingested_at), articles.c.id)
         )
-        # First and last seen by publication date; by ingestion only when no article has a date.
+        # First and last seen by publication date only; when the articles were read, apart.
         seen_at: dict[int, list[datetime]] = defaultdict(list)
         ingested_at: dict[int, list[datetime]] = defaultdict(list)
         with self.reader.connect() as connection:
@@ -549,12 +550,14 @@ class StoryQueries:
                         id=sid,
                         title=row.title or members[sid][0].title,
                         thread=int(row.thread_id) if row.thread_id is not None else None,
-                        first_seen=min(seen_at[sid] or ingested_at[sid]),
-                        last_seen=max(seen_at[sid] or ingested_at[sid]),
+                        first_seen=min(seen_at[sid]) if seen_at[sid] else None,
+                        last_seen=max(seen_at[sid]) if seen_at[sid] else None,
                         articles=tuple(members[sid]),
                         entities=top_entities(entities),
                         related=refs,
                         dated=bool(seen_at[sid]),
+                        read_first=min(ingested_at[sid]),
+                        read_last=max(ingested_at[sid]),
                     )
                 )
         return out

@@ -33,7 +33,7 @@ from storyline.model import (
 )
 from storyline.sources.sniff import decode_document, decoding_repairs, sniff
 from storyline.text import htmlmeta
-from storyline.text.datelines import dateline, text_date, url_date
+from storyline.text.datelines import byline_date, dateline, url_date
 from storyline.text.outlets import folder_outlet, identify, is_press_release, wire_agency
 
 STAGE = "extract"
@@ -125,15 +125,17 @@ def _from_html(raw: RawDocument, html: str, config: ExtractConfig) -> Article:
     title = raw.hints.get("title") or _clean(page.title)
     byline = raw.hints.get("author") or _clean(page.author)
     blocks, removed = _body_blocks(document.body, title, byline)
+    blocks, dated = _leading_datelines(blocks, removed)
     removed.extend(_outside_lines(page_lines, blocks, title, config.max_recorded_removals))
     url = raw.url or raw.hints.get("url") or _clean(page.url)
     published, source = _first_date(
         (
             (raw.hints.get("published"), _hint_source(raw)),
             (page.published, DateSource.METADATA),
-            # htmldate's search of the whole page: only when the metadata states nothing.
-            (lambda: htmlmeta.find_date(html), DateSource.METADATA),
-            (lambda: _lead_date(blocks), DateSource.TEXT),
+            # The page's dateline or byline line, between its headline and its text; then its address.
+            (dated, DateSource.DATELINE),
+            (lambda: _page_dateline(page_lines, blocks, title, url), DateSource.DATELINE),
+            (lambda: url_date(url or ""), DateSource.ADDRESS),
         ),
         removed,
     )
@@ -186,10 +188,55 @@ def _hint_source(raw: RawDocument) -> DateSource:
     return DateSource.FEED if raw.kind is SourceKind.FEED else DateSource.METADATA
 
 
-def _lead_date(blocks: list[Block]) -> datetime | None:
-    """The date the lead paragraphs give for the main event (see :func:`datelines.text_date`)."""
-    paragraphs = [b.text for b in blocks if b.kind is not BlockKind.HEADING]
-    return text_date(paragraphs[:3], " ".join(paragraphs))
+def _leading_datelines(blocks: list[Block], removed: list[Removal]) -> tuple[list[Block], datetime | None]:
+    """The text without the dateline or byline lines it opens with ("By Jane Roe - 11/19/19 06:56
+    AM"), each recorded as removed, and the first of their dates."""
+    found: datetime | None = None
+    start = 0
+    while start < min(len(blocks), 3) and (when := byline_date(blocks[start].text)) is not None:
+        removed.append(Removal(blocks[start].text, "publication date line", STAGE))
+        found = found or when
+        start += 1
+    return blocks[start:], found
+
+
+# How many page lines above the text are read for a dateline when the headline is not found.
+_DATELINE_ZONE = 6
+
+
+def _page_dateline(
+    page_lines: list[str], blocks: list[Block], title: str | None, url: str | None
+) -> datetime | None:
+    """The date on a page's dateline or byline line: read only between the headline and the first
+    line of the text (or just above the text), never in the text, captions below it, lists of
+    other stories or comments, where dates are other things' (:func:`datelines.byline_date`)."""
+    first = next((normalize_line(b.text) for b in blocks if b.kind is not BlockKind.HEADING), "")
+    if not first:
+        return None
+    keys = [normalize_line(line) for line in page_lines]
+    start_key = first[:60]
+    body = next(
+        (
+            i
+            for i, key in enumerate(keys)
+            if key and (key.startswith(start_key) or (start_key.startswith(key) and len(key) > 40))
+        ),
+        None,
+    )
+    if body is None:
+        return None
+    title_key = normalize_line(title or "")
+    heading = next((i for i in range(body - 1, -1, -1) if title_key and keys[i] == title_key), None)
+    zone = (
+        page_lines[heading + 1 : body]
+        if heading is not None
+        else page_lines[max(0, body - _DATELINE_ZONE) : body]
+    )
+    for line in zone:
+        found = byline_date(line, address=url)
+        if found is not None:
+            return found
+    return None
 
 
 def _derived_title(blocks: list[Block]) -> tuple[str | None, bool]:
@@ -307,7 +354,9 @@ def _from_text(raw: RawDocument, text: str) -> Article:
             source_url = address
             removed.append(Removal(line, "source address line", STAGE))
             lines[index] = ""
-        elif (meta and (date := _parse_date(meta.group(2)))) or (date := dateline(line)):
+        elif (date := dateline(line, address=source_url or raw.url or raw.hints.get("url"))) or (
+            meta and (date := _parse_date(meta.group(2)))
+        ):
             line_date = line_date or date
             removed.append(Removal(line, "publication date line", STAGE))
             lines[index] = ""
@@ -331,7 +380,6 @@ def _from_text(raw: RawDocument, text: str) -> Article:
             (hinted, _hint_source(raw)),
             (line_date, DateSource.DATELINE),
             (lambda: url_date(source_url or url or ""), DateSource.ADDRESS),
-            (lambda: _lead_date(blocks), DateSource.TEXT),
         ),
         removed,
     )
