@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
+from dataclasses import replace
 from datetime import UTC, datetime
 
 import numpy as np
@@ -535,6 +536,8 @@ class StoryQueries:
                 if row.published is not None:
                     seen_at[sid].append(aware_or_none(row.published) or datetime.now(UTC))
                 ingested_at[sid].append(aware_or_none(row.ingested_at) or datetime.now(UTC))
+            for sid, items in members.items():
+                members[sid] = _credit_copies(items)
             rows = {int(r.id): r for r in connection.execute(select(stories).where(stories.c.id.in_(ids)))}
             out = []
             for sid in ids:
@@ -618,6 +621,20 @@ class StoryQueries:
                     )
                 )
             }
+
+
+def _credit_copies(items: list[StoryArticle]) -> list[StoryArticle]:
+    """A near-copy of a wire story is that agency's copy even when its credit line was cut (a wire
+    story run with no dateline): it carries the agency its original, or the original's original,
+    credits."""
+    by_id = {a.id: a for a in items}
+
+    def agency(article: StoryArticle, hops: int = 0) -> str | None:
+        if article.agency or article.duplicate_of not in by_id or hops > len(items):
+            return article.agency
+        return agency(by_id[article.duplicate_of], hops + 1)
+
+    return [a if a.agency or a.duplicate_of is None else replace(a, agency=agency(a)) for a in items]
 
 
 def _record_values(record: StoryRecord) -> dict[str, object]:

@@ -34,7 +34,7 @@ from storyline.model import (
 from storyline.sources.sniff import decode_document, decoding_repairs, sniff
 from storyline.text import htmlmeta
 from storyline.text.datelines import byline_date, dateline, url_date
-from storyline.text.outlets import folder_outlet, identify, is_press_release, wire_agency
+from storyline.text.outlets import credited_identity, folder_outlet, identify, is_press_release, wire_agency
 
 STAGE = "extract"
 _BLOCK_TAGS = {"p": BlockKind.PARAGRAPH, "head": BlockKind.HEADING, "quote": BlockKind.QUOTE}
@@ -482,6 +482,8 @@ def _with_outlet(article: Article, raw: RawDocument, config: ExtractConfig) -> A
         lang=lang,
     )
     text = article.text
+    # No address, site or feed says whose it is: the text's own credit may ("(CNN) --").
+    identity = identity or credited_identity(text, lang)
     agency = wire_agency(text, lang) or (
         wire_agency(f"— {article.byline}", lang) if article.byline and len(article.byline) < 40 else None
     )
