@@ -43,8 +43,10 @@ _ADDRESS_LINE = re.compile(r"^https?://[^/\s]+\.[a-z]{2,}(?:[/?#]\S*)?$", re.IGN
 # may only stand beside punctuation, never between two words ("https://bbc.com/news Breaking").
 _SPACED_ADDRESS = re.compile(r"^\S*(?:(?<=[/.:?=&_#,;’'-])\s+\S+|\s+(?=[/.:?=&_#,;’'-])\S+)*$")
 _LIST_MARK = re.compile(r"^\s*(?:[-*•▪●]|\d{1,2}[.)])\s+")
-# A derived title is at most this many words: a headline's length, not a paragraph's.
+# A derived title is at most this many words: a headline's length, not a paragraph's; a whole first
+# sentence may run a little longer (a news lead is 20-25 words) rather than be cut.
 _TITLE_WORDS = 16
+_TITLE_SENTENCE_WORDS = 25
 _SENTENCE_END = re.compile(r"[.!…:;,\"”’')\]]$")
 
 
@@ -239,19 +241,58 @@ def _page_dateline(
     return None
 
 
-def _derived_title(blocks: list[Block]) -> tuple[str | None, bool]:
+def _derived_title(blocks: list[Block], lang: Language = ENGLISH) -> tuple[str | None, bool]:
     """A title for a document that has none: its first line if that is short, else its first
-    sentence, cut at a word boundary; marked as derived so a reader knows it is not the outlet's."""
-    first = next((b.text for b in blocks if b.text.strip()), None)
-    if first is None:
+    sentence; marked as derived so a reader knows it is not the outlet's. A whole headline or
+    sentence: never cut at an abbreviation ("Gov.", "Const.") or inside a decimal ("6. 1"), and a
+    first line that stops at one runs on into the next. A sentence too long for a title keeps its
+    first words and says so with "…", never ending on an abbreviation."""
+    texts = [b.text for b in blocks if b.text.strip()]
+    if not texts:
         return None, False
+    first, used = texts[0], 1
+    while used < min(len(texts), 4) and _unfinished(first, lang):
+        first, used = f"{first} {texts[used]}", used + 1
     if len(first.split()) <= _TITLE_WORDS:
         return first, True
-    sentence = re.split(r"(?<=[.!?])\s+(?=[\"“‘'(A-Z0-9])", first, maxsplit=1)[0]
+    sentence = _first_sentence(first, lang)
     words = sentence.split()
-    if len(words) <= _TITLE_WORDS:
+    if len(words) <= _TITLE_SENTENCE_WORDS:
         return sentence, True
-    return " ".join(words[: _TITLE_WORDS - 2]) + " …", True
+    cut = words[: _TITLE_WORDS - 2]
+    while len(cut) > 1 and (_is_abbreviation(cut[-1], lang) or re.fullmatch(r"\d+\.", cut[-1])):
+        cut.pop()
+    return " ".join(cut) + " …", True
+
+
+# Where a sentence may end: a stop, then space, then what can open a sentence.
+_BOUNDARY = re.compile(r"[.!?…][\"”’')\]]*\s+(?=[\"“‘'(A-Z0-9])")
+
+
+def _first_sentence(text: str, lang: Language) -> str:
+    """The text up to its first sentence end that is not an abbreviation's stop, an initial's or a
+    decimal point written with a space ("6. 1")."""
+    for match in _BOUNDARY.finditer(text):
+        if not _false_end(text[: match.start() + 1], text[match.end() :], lang):
+            return text[: match.end()].rstrip()
+    return text
+
+
+def _false_end(before: str, after: str, lang: Language) -> bool:
+    last = before.split()[-1] if before.split() else ""
+    if before.endswith(".") and (_is_abbreviation(last, lang) or re.fullmatch(r"\(?[A-Z]\.", last)):
+        return True
+    return bool(re.search(r"\d\.$", before) and re.match(r"\d", after))
+
+
+def _unfinished(line: str, lang: Language) -> bool:
+    """A line that stops at an abbreviation ("... said police Const.") or a decimal's point ("a 6.")."""
+    last = line.split()[-1] if line.split() else ""
+    return _is_abbreviation(last, lang) or bool(re.search(r"(?<![\d.])\d{1,2}\.$", line))
+
+
+def _is_abbreviation(word: str, lang: Language) -> bool:
+    return word.endswith(".") and word.strip("(\"“‘'").rstrip(".").lower() in lang.words("abbreviations")
 
 
 def _body_blocks(body: Any, title: str | None, byline: str | None) -> tuple[list[Block], list[Removal]]:
