@@ -332,7 +332,7 @@ def test_a_line_one_page_repeats_is_removed_and_recorded() -> None:
         ("[retrieved on 4 March 2012]", "timestamp"),
         # A video player's list and its running times.
         ("Now playing", "video playlist"),
-        ("Up next", "video playlist"),
+        ("Next video", "video playlist"),
         ("2:15", "video playlist"),
         # Stock tickers.
         ("DOW 25,103.40 -0.36% NASDAQ 7,850.12 +1.2%", "stock ticker"),
@@ -347,7 +347,7 @@ def test_in_page_furniture_is_removed_with_its_reason(line: str, reason: str) ->
 
 def test_a_playlist_takes_its_titles_with_it() -> None:
     cleaned = remove_furniture(
-        _page_article(*_STORY, "Up next", "Pier closes after storm damage", "Mayor visits the north quay"),
+        _page_article(*_STORY, "Now playing", "Pier closes after storm damage", "Mayor visits the north quay"),
         FurnitureConfig(),
     )
     assert cleaned.text.split("\n\n") == _STORY
