@@ -347,7 +347,9 @@ def test_in_page_furniture_is_removed_with_its_reason(line: str, reason: str) ->
 
 def test_a_playlist_takes_its_titles_with_it() -> None:
     cleaned = remove_furniture(
-        _page_article(*_STORY, "Now playing", "Pier closes after storm damage", "Mayor visits the north quay"),
+        _page_article(
+            *_STORY, "Now playing", "Pier closes after storm damage", "Mayor visits the north quay"
+        ),
         FurnitureConfig(),
     )
     assert cleaned.text.split("\n\n") == _STORY
