@@ -27,7 +27,7 @@ from rich.text import Text
 
 from storyline.config import SourceConfig
 from storyline.model import BlockKind, IngestReport, Skip, Story, StoryArticle
-from storyline.nlp.entities import CanonicalEntity
+from storyline.nlp.resolve import CanonicalEntity
 from storyline.pipeline import ProgressHook
 from storyline.safe_text import for_terminal, one_line
 from storyline.store import StoredArticle

@@ -243,7 +243,7 @@ def _facts(sources: Sequence[Source], config: BriefConfig) -> list[_Fact]:
                     if (
                         int(f) not in taken
                         and all(m[0] != s for m in facts[int(f)].members)
-                        and same_claim(_wording(facts[int(f)], sources), sentence.text)
+                        and same_claim(_wording(facts[int(f)], sources), sentence.text, config)
                     ):
                         match = int(f)
                         break
