@@ -61,6 +61,7 @@ class DateSource(StrEnum):
     FEED = "feed"  # the feed item's date
     DATELINE = "dateline"  # a date line at the top of a saved text ("Posted: Nov 27, 2005")
     ADDRESS = "address"  # a full date in the article's address (/2013/05/03/)
+    # No longer given: the body's dates are its events'. Kept so that stores written before read.
     TEXT = "text"  # the date the lead sentences give for the main event
 
 
@@ -552,9 +553,12 @@ class Story:
     articles: tuple[StoryArticle, ...]
     entities: tuple[StoryEntity, ...] = ()
     related: tuple[ThreadRef, ...] = ()
-    # False when no article says when it was published: first/last seen are then the times the
-    # articles were read, shown as "seen", never as the story's date.
+    # False when no article says when it was published: first/last seen are then None, and the story
+    # is shown as undated with when its articles were read (``read_first``/``read_last``), never as
+    # if that were its date.
     dated: bool = True
+    read_first: datetime | None = None
+    read_last: datetime | None = None
 
     @property
     def outlets(self) -> tuple[str, ...]:
@@ -580,6 +584,11 @@ class Story:
             "first_seen": self.first_seen.isoformat() if self.first_seen else None,
             "last_seen": self.last_seen.isoformat() if self.last_seen else None,
             "dated": self.dated,
+            # When storyline read its articles: not a publication date, kept apart from one.
+            "seen": {
+                "first": self.read_first.isoformat() if self.read_first else None,
+                "last": self.read_last.isoformat() if self.read_last else None,
+            },
             "outlets": list(self.outlets),
             "independent_sources": self.independent_sources,
             "article_count": len(self.articles),
@@ -798,6 +807,8 @@ class Brief:
     genre: str | None = None
     # Wire copies of one agency once, unknown outlets each their own, primary sources not at all.
     independent_sources: int = 0
+    # When storyline last read an article of it: not a publication date (first/last_seen are those).
+    seen: datetime | None = None
 
     def sentences(self) -> tuple[BriefSentence, ...]:
         """Every sentence the brief shows, in order, discrepancies' sides included."""
@@ -824,6 +835,7 @@ class Brief:
             "independent_sources": self.independent_sources,
             "first_seen": self.first_seen.isoformat() if self.first_seen else None,
             "last_seen": self.last_seen.isoformat() if self.last_seen else None,
+            "seen": self.seen.isoformat() if self.seen else None,
             "lead": [s.to_dict() for s in self.lead],
             "developments": [s.to_dict() for s in self.developments],
             "agreed": [s.to_dict() for s in self.agreed],

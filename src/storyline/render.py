@@ -164,7 +164,7 @@ def print_articles(items: Sequence[StoredArticle]) -> None:
         table.add_row(
             str(stored.id),
             _cell(article.outlet or "?"),
-            article.published.date().isoformat() if article.published else "",
+            article.published.date().isoformat() if article.published else "undated",
             _cell(article.language or ""),
             str(article.word_count),
             stored.analysis.genre.value if stored.analysis else "",
@@ -276,11 +276,14 @@ def _day(value: object) -> str:
 
 
 def _span(story: Story) -> str:
-    """When the story happened, from its articles' dates; when none is dated, when it was read,
-    labelled "seen" (an ingest time is never shown as a story's date)."""
+    """When the story happened, from its articles' dates; when none is dated, "undated" and when it
+    was read, labelled "seen" (an ingest time is never shown as a story's date)."""
+    if not story.dated or story.first_seen is None:
+        first, last = _day(story.read_first), _day(story.read_last)
+        seen = first if last == first else f"{first} → {last}"
+        return f"undated (seen {seen})" if seen else "undated"
     first, last = _day(story.first_seen), _day(story.last_seen)
-    span = first if last == first else f"{first} → {last}"
-    return span if story.dated else f"undated (seen {span})"
+    return first if last == first else f"{first} → {last}"
 
 
 def _sources(story: Story) -> str:
@@ -334,7 +337,13 @@ def print_story(view: StoryView) -> None:
             title = item.title or ""
             if item.duplicate_of is not None:
                 title += f"  [copy of #{item.duplicate_of}]"
-            table.add_row(_cell(outlet), str(item.id), _cell(title), _day(item.published), _cell(item.source))
+            table.add_row(
+                _cell(outlet),
+                str(item.id),
+                _cell(title),
+                _day(item.published) or "undated",
+                _cell(item.source),
+            )
     console.print(table)
     print_entities(view.entities[:15])
     if view.events:

@@ -195,6 +195,7 @@ def brief_story(
         timeline=_timeline(sources, config),
         thread=_thread(story),
         thread_id=story.thread,
+        seen=story.read_last,
     )
 
 
@@ -279,9 +280,8 @@ def _thread(story: Story) -> tuple[ThreadRef, ...]:
     """The thread's stories in time order, this one included."""
     if story.thread is None:
         return ()
-    # Story.first_seen falls back to when an undated story was ingested; the other stories' refs
-    # carry only a publication date, so this one does too (an undated story listed as "today"
-    # beside undated neighbours read as if it had been dated).
+    # Only a publication date: an undated story is listed as undated, never with an ingest time
+    # or a neighbour's date.
     mine = ThreadRef(story.id, story.title, story.first_seen if story.dated else None, "this story")
     refs = [*story.related, mine]
     refs.sort(key=lambda r: (r.first_seen is None, r.first_seen.isoformat() if r.first_seen else "", r.story))

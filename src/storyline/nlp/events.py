@@ -17,7 +17,7 @@ import re
 from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from functools import cache, lru_cache
 from typing import Any
 
@@ -46,6 +46,7 @@ class _Words:
     # A time expression that says when (a weekday, a month, "yesterday", a year), not a bare number.
     date_words: re.Pattern[str]
     month: re.Pattern[str]
+    weekdays: tuple[str, ...]  # Monday first, as datetime.weekday() counts
     duration: re.Pattern[str]
     rough_duration: re.Pattern[str]
     leading_word: re.Pattern[str]
@@ -74,6 +75,7 @@ def _words(lang: Language) -> _Words:
         place_preps=lang.words("event-place-prepositions"),
         date_words=re.compile(rf"\b({'|'.join(dated)}|\d{{4}})\b", re.IGNORECASE),
         month=re.compile(rf"\b({'|'.join(months)})\b", re.IGNORECASE),
+        weekdays=tuple(lang.lines("weekdays")),
         duration=re.compile(rf"\b({'|'.join(form for unit in units for form in unit)})\b", re.IGNORECASE),
         rough_duration=re.compile(rf"\b(?:{approximations})?\s*\w+\s+(?:{plurals})\b"),
         leading_word=re.compile(rf"^({'|'.join(lang.lines('date-lead-words'))})\s+", re.IGNORECASE),
@@ -312,6 +314,13 @@ def _resolve(words: _Words, text: str | None, published: datetime | None) -> str
         if not _YEAR.search(cleaned) or not words.month.search(cleaned):
             return None
         return _resolve_cached(cleaned, _FAR_FUTURE, words.code)
+    day = cleaned.lower().rstrip(".,")
+    if day in words.weekdays:
+        # The most recent such day on or before the article's own day: "Tuesday" in a Tuesday
+        # article is that day (dateparser's "past" preference put it a week earlier), as
+        # text/datelines.weekday_on_or_before reads a dateline's weekday.
+        back = (published.weekday() - words.weekdays.index(day)) % 7
+        return (published - timedelta(days=back)).date().isoformat()
     return _resolve_cached(cleaned, published, words.code)
 
 
