@@ -2,6 +2,11 @@
 
 Objects are frozen: a stage returns a new object (``dataclasses.replace``) instead of mutating, so
 what was extracted, what was removed and what was repaired can always be traced back.
+
+Longer than the ~600 lines a module aims for, on purpose: every record that crosses a stage
+(document, article, analysis, claim, fact, story, brief) lives here with its one to/from-dict, so
+no stage invents a shape of its own and a stored form changes in one place (DESIGN.md, "one
+document model").
 """
 
 from __future__ import annotations
