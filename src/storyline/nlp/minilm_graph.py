@@ -1,7 +1,7 @@
 """The MiniLM encoder as an ONNX graph shipped without its weights, and the recipe that fills them in.
 
 ``minilm-onnx`` runs all-MiniLM-L6-v2 under onnxruntime. Exporting the network to ONNX takes torch
-and transformers (over a gigabyte installed, most of a fresh set-up's time), yet the export is the
+and transformers (about a gigabyte installed, most of a fresh set-up's time), yet the export is the
 same every time: only its weights are big, and they are the packaged ``model.safetensors`` tensors,
 some transposed (the exporter folds a Linear layer's transpose into a new weight named
 ``onnx::MatMul_N``). So the package ships the exported graph with every initializer's data cleared
@@ -29,7 +29,7 @@ from storyline.errors import MissingDependency
 
 GRAPH_FILE = Path(__file__).with_name("minilm-graph.onnx")
 RECIPE_FILE = Path(__file__).with_name("minilm-graph.json")
-# The exporter's opset: 17 has LayerNormalization as one node, which onnxruntime runs fused.
+# The exporter's opset: from 17 on, LayerNormalization is one node (13 here), one kernel in onnxruntime.
 ONNX_OPSET = 17
 # The traced example. Padded, so the graph takes the attention mask as data, not as a constant.
 _EXAMPLE_IDS = [[101, 1996, 2317, 2003, 2488, 102], [101, 7592, 102, 0, 0, 0]]
