@@ -47,6 +47,9 @@ class _Words:
     date_words: re.Pattern[str]
     month: re.Pattern[str]
     weekdays: tuple[str, ...]  # Monday first, as datetime.weekday() counts
+    reactions: frozenset[str]  # event-reaction-verbs.txt
+    idioms: frozenset[str]  # event-idioms.txt
+    objects: dict[str, frozenset[str]]  # event-object-kinds.txt
     duration: re.Pattern[str]
     rough_duration: re.Pattern[str]
     leading_word: re.Pattern[str]
@@ -76,6 +79,12 @@ def _words(lang: Language) -> _Words:
         date_words=re.compile(rf"\b({'|'.join(dated)}|\d{{4}})\b", re.IGNORECASE),
         month=re.compile(rf"\b({'|'.join(months)})\b", re.IGNORECASE),
         weekdays=tuple(lang.lines("weekdays")),
+        reactions=lang.words("event-reaction-verbs"),
+        idioms=lang.words("event-idioms"),
+        objects={
+            verb: frozenset(kinds.split())
+            for verb, _, kinds in (line.partition(" = ") for line in lang.lines("event-object-kinds"))
+        },
         duration=re.compile(rf"\b({'|'.join(form for unit in units for form in unit)})\b", re.IGNORECASE),
         rough_duration=re.compile(rf"\b(?:{approximations})?\s*\w+\s+(?:{plurals})\b"),
         leading_word=re.compile(rf"^({'|'.join(lang.lines('date-lead-words'))})\s+", re.IGNORECASE),
@@ -111,7 +120,7 @@ def extract_events(
     seen: set[tuple[str, tuple[str, ...], int]] = set()
     for token in _verbs_and_nouns(doc):
         kind = _trigger_kind(words, token, lemma)
-        if kind is None:
+        if kind is None or not _real_event(words, token, lemma):
             continue
         anchor = _anchor(token)
         actors = _actors(words, token, anchor, mentions, lemma)
@@ -124,7 +133,7 @@ def extract_events(
             continue
         seen.add(key)
         sent = token.sent
-        time_text, duration = _times(words, sent, dated)
+        time_text, duration = _times(words, sent, dated, token, anchor)
         events.append(
             Event(
                 kind=kind,
@@ -222,6 +231,29 @@ def _trigger_kind(words: _Words, token: Any, lemma: Lemma = stored_lemma) -> str
     return None
 
 
+def _real_event(words: _Words, token: Any, lemma: Lemma) -> bool:
+    """Whether a trigger word names its event here: not as an adjective ("a visiting professor"),
+    not in an idiom ("shot to prominence"), and with the object its event takes ("signed a deal",
+    not "signed 'Happy Birthday'"; "resigned his post", not "resigning the striker")."""
+    if token.dep_ == "amod":
+        return False
+    word = lemma(token).lower()
+    for child in token.children:
+        if child.dep_ == "prep":
+            for pobj in child.children:
+                if pobj.dep_ == "pobj" and f"{word} {child.lower_} {pobj.lower_}" in words.idioms:
+                    return False
+                phrase = " ".join(t.lower_ for t in pobj.subtree)
+                if f"{word} {child.lower_} {phrase}" in words.idioms:
+                    return False
+    wanted = words.objects.get(word)
+    if token.pos_ == "VERB" and wanted is not None:
+        objects = [c for c in token.children if c.dep_ == "dobj"]
+        if objects and not any(lemma(o).lower() in wanted or o.lower_ in wanted for o in objects):
+            return False
+    return True
+
+
 def _anchor(token: Any) -> Any:
     """The verb a noun trigger hangs from ("completed" in "completed a round of talks")."""
     current = token
@@ -235,8 +267,12 @@ def _anchor(token: Any) -> Any:
 def _actors(
     words: _Words, token: Any, anchor: Any, mentions: _Mentions, lemma: Lemma = stored_lemma
 ) -> tuple[str, ...]:
-    roles = [child for child in (*token.children, *anchor.children) if child.dep_ in _ACTOR_DEPS]
-    for child in (*token.children, *anchor.children):
+    # Under a verb of reacting ("the president condemned the attack"), the verb's parties are the
+    # commentators: a noun event's actors come from its own phrase ("Israel's attack") alone.
+    reacting = token is not anchor and lemma(anchor).lower() in words.reactions
+    around = (*token.children,) if reacting else (*token.children, *anchor.children)
+    roles = [child for child in around if child.dep_ in _ACTOR_DEPS]
+    for child in around:
         if child.dep_ == "prep" and child.lower_ in words.actor_preps:
             roles.extend(grand for grand in child.children if grand.dep_ == "pobj")
     if token is not anchor and token.dep_ == "poss":
@@ -276,11 +312,17 @@ def _place(words: _Words, token: Any, anchor: Any, sent: Any, mentions: _Mention
     return in_sentence[0].name if in_sentence else None
 
 
-def _times(words: _Words, sent: Any, dated: _DocEnts) -> tuple[str | None, str | None]:
+def _times(
+    words: _Words, sent: Any, dated: _DocEnts, token: Any = None, anchor: Any = None
+) -> tuple[str | None, str | None]:
+    """The event's time and duration: a time in the event's own clause first ("the gunman who killed
+    the girl in May" is dated May, not by the "Tuesday" the witness spoke), else the sentence's."""
     when = duration = None
-    for ent in dated.of(sent):
-        if ent.label_ not in ("DATE", "TIME"):
-            continue
+    ents = [ent for ent in dated.of(sent) if ent.label_ in ("DATE", "TIME")]
+    if token is not None:
+        own = [ent for ent in ents if _belongs(ent.root, token, anchor)]
+        ents = own + [ent for ent in ents if ent not in own]
+    for ent in ents:
         if words.duration.search(ent.text) and duration is None:
             duration = ent.text
         elif when is None and words.date_words.search(ent.text):
@@ -289,6 +331,24 @@ def _times(words: _Words, sent: Any, dated: _DocEnts) -> tuple[str | None, str |
         match = words.rough_duration.search(sent.text)
         duration = match.group(0).strip() if match else None
     return when, duration
+
+
+def _belongs(word: Any, token: Any, anchor: Any) -> bool:
+    """Whether ``word`` hangs from the trigger (or its anchor verb) without passing another verb's
+    clause on the way up."""
+    current = word
+    for _ in range(12):
+        if current.i in (token.i, anchor.i if anchor is not None else token.i):
+            return True
+        if current.head.i == current.i:
+            return False
+        current = current.head
+        if current.pos_ in ("VERB", "AUX") and current.i not in (
+            token.i,
+            anchor.i if anchor is not None else token.i,
+        ):
+            return False
+    return False
 
 
 @lru_cache(maxsize=4096)
