@@ -24,7 +24,7 @@ pytestmark = [pytest.mark.gate, pytest.mark.slow]
 
 # The benchmarks pinned in bench/floors.json, each checked by a test below. bench/briefs_quality.py's
 # test part joins when it has a gate_figures and --pin (the recipe is in bench/floors.py).
-GATED = ("charsets", "extraction", "hedges", "repair", "stories", "summaries")
+GATED = ("briefs_quality", "charsets", "extraction", "hedges", "repair", "stories", "summaries")
 
 
 def assert_floors(benchmark: str, measured: dict[str, float | floors.Figure]) -> None:
@@ -112,3 +112,10 @@ def test_story_grouping_floor(tmp_path: Path) -> None:
     items = stories.load(data)[: stories.GATE_ITEMS]
     peer = stories.tfidf_agglomerative([item["text"] for item in items], [item["story"] for item in items])
     assert ours["bcubed_f1"] > float(str(peer["bcubed_f1"])), (ours, peer)
+
+
+def test_briefs_quality_floors_on_the_test_part() -> None:
+    import briefs_quality
+
+    data = need_data(DATASETS / "stories-ecbplus.jsonl")
+    assert_floors("briefs_quality", briefs_quality.gate_figures(data))
