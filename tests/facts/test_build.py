@@ -68,3 +68,29 @@ def test_flat_figures_of_one_slot_that_differ_are_a_conflict_and_days_apart_an_u
     )
     (update,) = story_facts([a, later], FactConfig()).conflicts
     assert update.update and [q.value for q, _ in update.sides] == [14, 17]
+
+
+def test_two_sentences_that_each_give_both_figures_are_no_dispute() -> None:
+    a = _source(
+        1,
+        "Coast Herald",
+        "The new vaccine protected 91.4 percent of children, against 88.1 percent for the old one.",
+    )
+    b = _source(
+        2,
+        "Bay Times",
+        "Of the children given the old vaccine, 88.1 percent were protected, and 91.4 percent with the new.",
+    )
+    assert [c for c in story_facts([a, b]).conflicts if not c.update] == []
+
+
+def test_credits_and_quote_fragments_are_no_claims() -> None:
+    a = _source(
+        1,
+        "Coast Herald",
+        "(Reporting by Ana Lopes; Editing by Tom Reed)",
+        "“The science is the easy part.",
+        "The harbour reopened to shipping on Monday after the storm.",
+    )
+    texts = [c.claim.text for f in story_facts([a]).facts for c in f.claims]
+    assert not any("Reporting by" in t or "science" in t for t in texts)

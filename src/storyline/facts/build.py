@@ -163,8 +163,26 @@ def _items(sources: Sequence[Source], summary: SummaryConfig) -> list[_Item]:
                 continue
             if len(claim.terms) < 2:
                 continue  # "he said", "It was": nothing another outlet could state
+            if _fragment(sentences[claim.sentence].text):
+                continue
             items.append(_Item(s, i, claim, spoken[s], source.duplicate_of is not None))
     return items
+
+
+_OPENING = '“‘"«'
+_CLOSING = '”’"»'
+
+
+def _fragment(text: str) -> bool:
+    """A sentence that is no claim of its own: wholly in brackets ("(Reporting by ...; Editing by
+    ...)", a credit), or a piece of a longer quotation the sentence splitter cut (it opens a quote
+    it never closes: '“The science is the easy part.')."""
+    stripped = text.strip()
+    if stripped.startswith("(") and stripped.rstrip(".").endswith(")"):
+        return True
+    opened = sum(stripped.count(q) for q in "“«") + (stripped.count('"') % 2 if stripped[:1] == '"' else 0)
+    closed = sum(stripped.count(q) for q in "”»")
+    return stripped[:1] in '“«"' and opened > closed
 
 
 _WORD = re.compile(r"[^\W\d_]{3,}")
@@ -342,6 +360,10 @@ def _conflicts(
     and 43); a count that changes over time (the dead, the injured, arrests) in articles of
     different days, which is an update, not a disagreement."""
     found: dict[tuple[bool, tuple[str, str, str, str]], dict[int, tuple[Quantity, list[int]]]] = {}
+
+    def sentences_of(m: int) -> str:
+        return sources[items[m].source].analysis.sentences[items[m].claim.sentence].text
+
     for (a, b), value in probabilities.items():
         if value < config.conflict_context:
             continue
@@ -365,6 +387,10 @@ def _conflicts(
             if apart and not update:
                 continue
             ours, theirs = slots_a[key], slots_b[key]
+            # A figure of no known slot ("percent", a currency, "units") says too little of what it
+            # counts: its claims must be the same claim but for the figure.
+            if key[1] and value < config.same_claim:
+                continue
             # Two values of one slot disagree only when no value one claim gives fits any the other
             # gives ("36-3 (24 KOs)" read twice is not 36 against 3).
             # (An update shows any new count: "at least 12" then "14" is the count a reader sees
@@ -376,6 +402,8 @@ def _conflicts(
                 continue
             if len(ours) > 1 or len(theirs) > 1:
                 continue  # several values of one thing in one claim: which one is meant is unsure
+            if _writes(sentences_of(b), ours[0]) or _writes(sentences_of(a), theirs[0]):
+                continue  # each sentence gives both figures ("91.4% against 90.8%"): no dispute
             sides = found.setdefault((update, key), {})
             for q, m in ((ours[0], a), (theirs[0], b)):
                 side = sides.setdefault(_value_key(q), (q, []))
@@ -433,6 +461,15 @@ def _order(
     times = [sources[items[m].source].article.published for m in side[1]]
     first = min((t.timestamp() for t in times if t is not None), default=float("inf"))
     return first, side[0].value
+
+
+def _writes(text: str, quantity: Quantity) -> bool:
+    """Whether ``text`` writes the figure's number ("90.8" in "... against 90.8% on the usual ...")."""
+    number = re.search(r"\d[\d,.]*", quantity.text)
+    if number is None:
+        return False
+    digits = number.group(0).rstrip(".,")
+    return re.search(rf"(?<![\d.,]){re.escape(digits)}(?![\d])", text) is not None
 
 
 def _times_differ(a: str, b: str, lang: Language) -> bool:
