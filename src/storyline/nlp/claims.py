@@ -18,6 +18,8 @@ attribution and clause splitting offline; the rules are the textbook ones of the
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
+from collections import defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -35,34 +37,40 @@ _SUBJECTS = {"nsubj", "nsubjpass"}
 
 @dataclass(frozen=True)
 class _Named:
-    """Entity mentions by offset, to name what a span mentions and who a pronoun is."""
+    """Entity mentions by offset, to name what a span mentions and who a pronoun is. Looked up by
+    bisection: a long text has thousands of mentions and a claim per sentence asks for them."""
 
     spans: tuple[tuple[int, int, str, EntityType], ...]
+    starts: tuple[int, ...]
+    longest: int
+    people: tuple[tuple[int, str], ...]
 
     @classmethod
     def of(cls, entities: Sequence[Entity]) -> _Named:
-        rows = sorted((m.start, m.end, e.name, e.type) for e in entities for m in e.mentions)
-        return cls(tuple(rows))
+        rows = tuple(sorted((m.start, m.end, e.name, e.type) for e in entities for m in e.mentions))
+        return cls(
+            spans=rows,
+            starts=tuple(r[0] for r in rows),
+            longest=max((r[1] - r[0] for r in rows), default=0),
+            people=tuple((r[0], r[2]) for r in rows if r[3] is EntityType.PERSON),
+        )
 
     def inside(self, start: int, end: int) -> tuple[str, ...]:
-        return tuple(dict.fromkeys(name for s, e, name, _ in self.spans if s >= start and e <= end))
+        first, last = bisect_left(self.starts, start), bisect_left(self.starts, end)
+        return tuple(dict.fromkeys(name for _, e, name, _ in self.spans[first:last] if e <= end))
 
     def overlapping(self, start: int, end: int) -> str:
         """The longest entity named inside [start, end), else ""."""
         best = ""
-        for s, e, name, _ in self.spans:
+        first, last = bisect_left(self.starts, start - self.longest), bisect_left(self.starts, end)
+        for s, e, name, _ in self.spans[first:last]:
             if s < end and e > start and len(name) > len(best):
                 best = name
         return best
 
     def last_person_before(self, offset: int) -> str:
-        found = ""
-        for s, _, name, kind in self.spans:
-            if s >= offset:
-                break
-            if kind is EntityType.PERSON:
-                found = name
-        return found
+        at = bisect_left(self.people, (offset, ""))
+        return self.people[at - 1][1] if at else ""
 
 
 def extract_claims(
@@ -77,21 +85,26 @@ def extract_claims(
     speech = language.words("claim-speech-verbs")
     stop = language.words("claim-stop-words")
     named = _Named.of(entities)
+    # spaCy's Doc.text joins every token on each call: read once, or a long text is quadratic.
+    whole = doc.text
+    by_sentence: dict[int, list[Event]] = defaultdict(list)
+    for known in events:
+        by_sentence[known.sentence].append(known)
     claims: list[Claim] = []
     for index, sentence in enumerate(sentences):
         span = doc.char_span(sentence.start, sentence.end, alignment_mode="expand")
         if span is None or not len(span):
             continue
-        mine = [e for e in events if e.sentence == index]
-        speaker, mode, content = _attribution(span, speech, named, lemma)
+        mine = by_sentence.get(index, [])
+        speaker, mode, content = _attribution(span, speech, named, lemma, whole)
         for piece in _clauses(content, span):
             start, end = _bounds(piece)
             if end <= start:
                 continue
-            text = doc.text[start:end].strip()
+            text = whole[start:end].strip()
             if not re.search(r"\w", text):
                 continue
-            event = _event_in(mine, doc.text[start:end])
+            event = _event_in(mine, whole[start:end])
             head = _root(piece)
             negated = (event is not None and event.modality is Modality.NEGATED) or (
                 head is not None and any(c.dep_ == "neg" for c in head.children)
@@ -99,7 +112,7 @@ def extract_claims(
             claims.append(
                 Claim(
                     sentence=index,
-                    start=start + (len(doc.text[start:end]) - len(doc.text[start:end].lstrip())),
+                    start=start + (len(whole[start:end]) - len(whole[start:end].lstrip())),
                     end=end,
                     text=text,
                     speaker=speaker,
@@ -119,7 +132,7 @@ def extract_claims(
 
 
 def _attribution(
-    span: Any, speech: frozenset[str], named: _Named, lemma: Lemma
+    span: Any, speech: frozenset[str], named: _Named, lemma: Lemma, whole: str
 ) -> tuple[str, Speech, list[Any]]:
     """(speaker, how, the tokens of what is said). An unattributed sentence is the outlet's own:
     ("", NONE, all its tokens)."""
@@ -132,7 +145,7 @@ def _attribution(
                 continue
             said = set(token.subtree)
             content = [t for t in tokens if t not in said]
-            return _speaker(who, named), _mode(content), content
+            return _speaker(who, named), _mode(content, whole), content
     for token in tokens:
         if token.pos_ != "VERB" or lemma(token).lower() not in speech:
             continue
@@ -145,13 +158,13 @@ def _attribution(
                 said = set(token.subtree)
                 content = [t for t in tokens if t not in said]
                 if content:
-                    return _speaker(subject, named), _mode(content), content
+                    return _speaker(subject, named), _mode(content, whole), content
             continue
         if subject is None:
             continue
         content = [t for t in clause.subtree if t.i >= span.start and t.i < span.end]
         if content:
-            return _speaker(subject, named), _mode(content), content
+            return _speaker(subject, named), _mode(content, whole), content
     return "", Speech.NONE, tokens
 
 
@@ -168,13 +181,12 @@ def _speaker(token: Any, named: _Named) -> str:
     return " ".join(t.text for t in subtree if not t.is_punct).strip()
 
 
-def _mode(content: Sequence[Any]) -> Speech:
+def _mode(content: Sequence[Any], text: str) -> Speech:
     if not content:
         return Speech.NONE
-    doc = content[0].doc
-    left = doc.text[max(0, content[0].idx - 3) : content[0].idx]
-    inside = doc.text[content[0].idx : content[-1].idx + len(content[-1].text)]
-    right = doc.text[content[-1].idx + len(content[-1].text) : content[-1].idx + len(content[-1].text) + 3]
+    left = text[max(0, content[0].idx - 3) : content[0].idx]
+    inside = text[content[0].idx : content[-1].idx + len(content[-1].text)]
+    right = text[content[-1].idx + len(content[-1].text) : content[-1].idx + len(content[-1].text) + 3]
     if any(q in left + inside[:2] for q in _QUOTES) and any(q in inside[-3:] + right for q in _QUOTES):
         return Speech.DIRECT
     return Speech.REPORTED
