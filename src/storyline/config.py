@@ -352,65 +352,18 @@ class HedgeConfig:
 
 
 @dataclass(frozen=True, slots=True)
-class CompareConfig:
-    """Reading the figures sources give and the words around them (briefs/compare.py): how far to
-    look, how much a round figure allows, how words are compared. Which words those are is each
-    language's data (lang/<code>/number-*.txt, title-*.txt)."""
-
-    # Characters before a count searched for the casualty word that says what it counts ("killing at
-    # least seven people"): a clause's length, so a word two sentences back is never the cue.
-    casualty_window: int = 120
-    # Characters before a bracketed number searched for the figure it converts ("50 km (30 miles)"):
-    # the figure and its unit stand just before the bracket.
-    conversion_window: int = 40
-    # Slack a round figure allows either side ("about 100" covers 90 to 110, "nearly 100" 90 to 100):
-    # a source writing 98 where another writes "about 100" does not disagree.
-    round_slack: float = 0.1
-    # Letters a word is compared by when asking whether two figures' sentences share content (its
-    # stem, roughly: "injured" and "injuring" are one word, "island" and "islands" too).
-    stem_letters: int = 5
-    # Shortest word that counts as content there: shorter ones are function words and
-    # abbreviations the stop list leaves in ("us", "mr", "pm").
-    content_min_letters: int = 3
-    # Shortest word read as a plural noun after a number ("12 countries"): "is", "was", "has" are not.
-    plural_min_letters: int = 4
-    # Shortest "-ies" plural made "-y" ("countries" -> "country"): "ties", "dies", "lies" are not
-    # such plurals.
-    singular_ies_min_letters: int = 5
-
-
-@dataclass(frozen=True, slots=True)
 class BriefConfig:
     """Story briefs: facts across sources, agreement, speculation, discrepancies."""
 
     summary: SummaryConfig = field(default_factory=SummaryConfig)
     # The facts the brief reads (storyline.facts): which claims of the story's articles are one.
     facts: FactConfig = field(default_factory=lambda: FactConfig())
-    # Reading figures and their context (briefs/compare.py).
-    compare: CompareConfig = field(default_factory=CompareConfig)
-    # Two sentences from different articles state the same fact above this embedding cosine (and
-    # compare.same_claim: the same figures, a common party, no denial)... A sentence cites every
-    # article of its fact, so this is how sure a citation is: at 0.72, 25 % of extra citations on
-    # bench/briefs_quality.py did not state the claim; at 0.86, 4 % (paraphrases below it go
-    # uncited rather than miscited).
-    same_fact: float = 0.86
-    # A claim is shown as single-source only when no other outlet has a sentence even this close
-    # to it (the looser cosine the strict citation rule replaced): a paraphrase too loose to cite
-    # still means the claim is not one outlet's alone.
-    echo: float = 0.72
-    # Two figures of one noun are compared only when their sentences are at least this close in
-    # meaning (embedding cosine) and set in the same context (compare.same_context).
-    same_figure: float = 0.3
     # A timeline entry needs a time in its sentence ("on Friday", "in 2006"): an undated mention of
     # an arrest is more often background than the arrest itself.
     timeline_needs_time: bool = True
-    # Facts that at least this share of the story's independent outlets report are "agreed", and
-    # never fewer than ``agreed_min_outlets``: one outlet alone agrees with nobody.
-    agreed_share: float = 0.5
+    # Facts that at least this many of the story's independent voices report are "agreed": one
+    # voice alone agrees with nobody.
     agreed_min_outlets: int = 2
-    # A fact is speculation when more than this share of its sentences are hedged (most of the
-    # outlets that state it hedge it).
-    hedged_fact_share: float = 0.5
     # How many key developments each length shows.
     developments: dict[str, int] = field(default_factory=lambda: {"short": 2, "medium": 4, "long": 8})
     # How many agreed, single-source and speculative items each length lists.
@@ -419,10 +372,9 @@ class BriefConfig:
     # A fact's importance (what the lead and the developments are chosen by): the share of the
     # story's outlets that state it, plus exp(-position / ``fact_position_decay``) for the earliest
     # place it stands in an article (news tells what happened first), plus its cosine to the
-    # story's centre, less ``hedged_penalty`` when its wording is hedged (a brief says what
-    # happened before what may happen: the penalty outweighs the whole share of outlets).
+    # story's centre. A hedged fact is neither the lead (unless every fact is hedged) nor a
+    # development: a brief says what happened before what may happen.
     fact_position_decay: float = 4.0
-    hedged_penalty: float = 1.0
     # A development is dropped when its cosine to the lead or to a development already chosen is at
     # least the summaries' max_redundancy less this margin: a restatement of a fact shown is no
     # new development.
@@ -449,12 +401,6 @@ class BriefConfig:
     # An event's own date ("on May 3") is trusted only within this many days of its article's date:
     # a month named in a quote or in background is not when the event happened.
     event_date_days: float = 31.0
-    # Two figures of one noun are not compared when one is this many times the other: they count
-    # different things (31 clinics, 30,000 clinics); a source is not off by an order of magnitude.
-    figures_apart: float = 10.0
-    # Two figures' sentences must share this many content words besides what they count: one is
-    # often chance ("said", a weekday), two tie the sentences to one event.
-    figure_context_words: int = 2
 
     def __post_init__(self) -> None:
         missing = {"short", "medium", "long"} - set(self.developments)

@@ -1,12 +1,14 @@
 """Story briefs: what happened, the key developments, and the sources compared.
 
-Sentences from every article of the story are grouped into facts (sentences from different
-articles whose embeddings are close say the same thing); a fact cites every article and outlet
-that states it. The brief leads with the fact that best says what happened (early in its
-articles, reported by many outlets, carrying a who-did-what-where event, not hedged), then the key
-developments; then compares the sources: facts most outlets agree on, claims only one outlet makes,
-speculation (hedged sentences with their cues) and discrepancies (titles, numbers). Every sentence
-is a source's own, verbatim: nothing is written that is not in a source.
+A brief reads the story's facts (storyline.facts): the claims of its articles (nlp/claims.py, their
+figures read by nlp/quantities.py) grouped where the match model (facts/match.py) judges them one
+statement, each fact citing every article and voice that states it. The brief leads with the fact that best says what happened
+(early in its articles, reported by many voices, carrying a who-did-what-where event, not hedged),
+then the key developments; then compares the sources: facts two or more voices agree on, claims
+only one voice makes, speculation (hedged sentences with their cues), discrepancies (a person's
+titles, briefs/compare.py; figures of one thing that voices give differently, facts/build.py) and
+updates (a count that changed between reports). Every sentence is a source's own, verbatim:
+nothing is written that is not in a source.
 """
 
 from __future__ import annotations

@@ -40,6 +40,8 @@ class _Words:
     naming: frozenset[str]
     months: frozenset[str]
     not_counted: frozenset[str]
+    # Ends the text before a number that is the whole a part is taken from ("of its", "out of").
+    whole: re.Pattern[str]
     number: re.Pattern[str]
 
 
@@ -69,6 +71,7 @@ def _words(language: Language) -> _Words:
         rf"(?:\s*(?P<scale>\b(?:{scale})\b|(?<=\d)(?:{scale})\b))?",
         re.IGNORECASE,
     )
+    whole = "|".join(r"\s+".join(map(re.escape, phrase.split())) for phrase in table["whole"])
     return _Words(
         numbers=numbers,
         scales=scales,
@@ -82,6 +85,7 @@ def _words(language: Language) -> _Words:
         # "Nov 3", "March 14": a day of a month is a date, not a count.
         months=frozenset(form for line in language.lines("months") for form in line.split()),
         not_counted=frozenset(table["not_counted"]),
+        whole=re.compile(rf"\b(?:{whole})\s*$"),
         number=number,
     )
 
@@ -189,7 +193,8 @@ def _shown(text: str, start: int, end: int, before: str, tokens: Any, head: Any,
 
 
 def _not_a_count(match: re.Match[str], before: str, after: str, value: float, words: _Words) -> bool:
-    """A year, a time, an age, an ordinal, a score, or a number that names."""
+    """A year, a time, an age, an ordinal, a score, a code, a number that names, or the whole a part
+    is taken from."""
     raw = match.group("num")
     if not match.group("currency") and not match.group("scale") and _YEAR.fullmatch(raw.strip()):
         return True  # "in 2004": a date (a count of 2,004 is written "2,004")
@@ -198,6 +203,10 @@ def _not_a_count(match: re.Match[str], before: str, after: str, value: float, wo
     next_word = after.split()[0].strip(".,;:") if after.split() else ""
     if next_word in words.not_counted:
         return True
+    if words.whole.search(before):
+        return True  # "four of its 11 players": the 11 is what the four are taken from
+    if re.match(r"0\d", raw) or re.match(r"\s+\d", after) or re.search(r"\d\s+$", before):
+        return True  # "0199", "555 0199": a telephone number or a code, no count is written so
     previous = before.split()[-1].strip("(\"'“.") if before.split() else ""
     if previous in words.naming or previous in words.months or re.search(r"[a-z]-?$", before):
         return True  # a name ("Flight 447") or a letter joined to it ("S4", "MH-17")
