@@ -13,7 +13,7 @@ import sqlite3
 import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -268,7 +268,10 @@ def _refresh_index(engine: Engine, batch_size: int) -> None:
         )
         mark = connection.execute(text("SELECT mark FROM article_search_state WHERE id = 1")).scalar()
         newest = connection.execute(select(func.max(articles.c.updated_at))).scalar()
+        # A mark written before instants were read back aware (schema v7) is naive UTC.
         seen = datetime.fromisoformat(mark) if mark is not None else None
+        if seen is not None and seen.tzinfo is None:
+            seen = seen.replace(tzinfo=UTC)
         if newest is None or (seen is not None and newest <= seen):
             return
         changed = select(articles.c.id, articles.c.title, articles.c.text).order_by(articles.c.id)
