@@ -24,6 +24,7 @@ from storyline.config import (
     StoreConfig,
 )
 from storyline.errors import ConfigError, NotFound, StorylineError
+from storyline.model import LOST_EXIT_CODE
 from storyline.safe_text import for_terminal, json_safe, one_line
 
 app = typer.Typer(
@@ -133,6 +134,10 @@ def ingest(
         _print_json(report.to_dict())
     else:
         print_ingest_report(report)
+    if report.lost:
+        # Finished, and what it did is stored, but a stage lost articles: a script or a supervisor
+        # must be able to tell (docs/operations.md lists the exit codes).
+        raise typer.Exit(LOST_EXIT_CODE)
 
 
 @app.command("outlets")
@@ -507,8 +512,11 @@ def watch(
 
     for number in (signal.SIGINT, signal.SIGTERM):
         signal.signal(number, on_signal)
-    storyline.watch(feeds, db=db, config=config, settings=settings, once=once, stop=stop)
+    polls = storyline.watch(feeds, db=db, config=config, settings=settings, once=once, stop=stop)
     poll_log.removeHandler(handler)
+    if once and polls and all(poll.status == "error" for poll in polls):
+        # Every due feed failed: a cron job or a supervisor must see it.
+        raise typer.Exit(LOST_EXIT_CODE)
 
 
 def main() -> None:

@@ -424,6 +424,11 @@ class EngineConfig:
     # Documents per extraction task: enough to amortise sending them to a worker, few enough that
     # the workers share a small batch evenly.
     extract_chunk: int = 8
+    # A Dask cluster left with no worker at all (every one killed, none restarted) would hold its
+    # tasks for ever: after this long without one the run stops with an error. A nanny restarts a
+    # killed worker in a few seconds (its models load in its first task), so a minute is long
+    # enough not to stop a run that is recovering.
+    no_worker_timeout_s: float = 60.0
 
     def __post_init__(self) -> None:
         if self.workers < 1 or self.window < 1 or self.extract_chunk < 1:

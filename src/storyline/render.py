@@ -5,7 +5,6 @@ a rich ``Text`` so that it is never interpreted as rich markup."""
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
@@ -94,13 +93,28 @@ def print_ingest_report(report: IngestReport) -> None:
     table.add_row("new revisions", str(len(report.revised)))
     table.add_row("unchanged", str(report.unchanged))
     table.add_row("skipped", str(len(report.skipped)))
+    table.add_row("failed in analysis or grouping", str(len(report.failed)))
     console.print(table)
+    kinds = report.failures_by_kind()
+    if kinds:
+        console.print(_cell("Failures, by kind: " + ", ".join(f"{code} {n}" for code, n in kinds.items())))
     if report.skipped:
-        reasons = Counter(skip.code for skip in report.skipped)
-        console.print(
-            _cell("Skipped, by reason: " + ", ".join(f"{code} {n}" for code, n in reasons.most_common()))
-        )
         print_skips(report.skipped)
+    for failure in report.failed[:_SHOWN_FAILURES]:
+        console.print(_cell(f"article {failure.article_id}: {failure.stage} failed: {failure.reason}"))
+    if len(report.failed) > _SHOWN_FAILURES:
+        console.print(
+            f"... and {len(report.failed) - _SHOWN_FAILURES} more (`storyline skips` lists them all)"
+        )
+    if report.lost:
+        console.print(
+            f"[bold red]{report.lost} document(s) or article(s) lost by a stage[/]: stored work is kept; "
+            "re-run the same command to retry them (exit code 3)"
+        )
+
+
+# Failed articles listed one by one under the summary; the rest are counted (the store keeps all).
+_SHOWN_FAILURES = 20
 
 
 def print_entities(items: Sequence[CanonicalEntity]) -> None:
