@@ -29,7 +29,7 @@ if TYPE_CHECKING:
     from storyline.nlp.entities import CanonicalEntity
     from storyline.pipeline import ProgressHook
     from storyline.pipeline.watch import Poll
-    from storyline.store import StoredArticle
+    from storyline.store import FeedState, StoredArticle
 
 __all__ = [
     "Article",
@@ -49,10 +49,12 @@ __all__ = [
     "briefing",
     "entities",
     "events",
+    "feeds",
     "get_article",
     "ingest",
     "merge_stories",
     "outlets",
+    "reset_feed",
     "skips",
     "split_story",
     "stories",
@@ -99,6 +101,27 @@ def watch(
 
     with Store.open(_store_config(db)) as store:
         return watch_feeds(Path(feeds), store, config, settings, once=once, stop=stop, on_poll=on_poll)
+
+
+def feeds(db: DbArg = None) -> list[FeedState]:
+    """The state of every watched feed: last poll and its status, next due time, failures in a row."""
+    from storyline.store import Store
+
+    with Store.open(_store_config(db)) as store:
+        return sorted(store.feed_states().values(), key=lambda state: state.url)
+
+
+def reset_feed(url: str, db: DbArg = None) -> None:
+    """Clear a watched feed's failures, backoff and validators (and its items' retry schedule): a
+    running watcher polls it whole at its next pass."""
+    from storyline.errors import NotFound
+    from storyline.store import Store
+
+    with Store.open(_store_config(db)) as store:
+        if not store.reset_feed(url):
+            raise NotFound(
+                f"no watched feed {url!r} in this store", remedy="list them with `storyline feeds`"
+            )
 
 
 def articles(

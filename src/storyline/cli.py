@@ -514,9 +514,54 @@ def watch(
         signal.signal(number, on_signal)
     polls = storyline.watch(feeds, db=db, config=config, settings=settings, once=once, stop=stop)
     poll_log.removeHandler(handler)
-    if once and polls and all(poll.status == "error" for poll in polls):
+    if once and polls and all(poll.failed for poll in polls):
         # Every due feed failed: a cron job or a supervisor must see it.
         raise typer.Exit(LOST_EXIT_CODE)
+
+
+@app.command("feeds")
+def list_feeds(
+    db: DbOption = None,
+    as_json: JsonOption = False,
+    reset: Annotated[
+        str | None,
+        typer.Option(
+            "--reset", help="Clear this feed's failures, backoff and validators: polled whole next."
+        ),
+    ] = None,
+) -> None:
+    """Watched feeds: last poll and its status, next due time, failures in a row and the backoff
+    they cost; --reset URL clears a feed's (a running watcher takes it at its next pass)."""
+    import storyline
+    from storyline.render import console, print_feeds
+
+    if reset is not None:
+        storyline.reset_feed(reset, db)
+        console.print(f"feed {reset} reset: due now, fetched whole")
+        return
+    states = storyline.feeds(db)
+    if as_json:
+        _print_json([_feed_json(state) for state in states])
+    else:
+        print_feeds(states)
+
+
+def _feed_json(state: Any) -> dict[str, Any]:
+    from storyline.render import feed_backoff
+
+    def when(value: Any) -> str | None:
+        return value.isoformat(timespec="seconds") if value is not None else None
+
+    return {
+        "url": state.url,
+        "last_polled": when(state.last_polled),
+        "last_status": state.last_status,
+        "next_due": when(state.next_due),
+        "failures": state.failures,
+        "backoff_s": feed_backoff(state),
+        "etag": state.etag,
+        "last_modified": state.last_modified,
+    }
 
 
 def main() -> None:

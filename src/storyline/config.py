@@ -468,3 +468,12 @@ class WatchConfig:
     # The longest the watcher sleeps at once when nothing is due, so a stop signal or a newly due
     # feed is noticed promptly.
     max_sleep_s: float = 5.0
+    # A store or cluster that cannot be reached (a PostgreSQL restart, a Dask scheduler restart) is
+    # tried again after this, doubling up to the cap: a restart of a few seconds is noticed within
+    # seconds, a long outage costs one line every few minutes. The feeds are not backed off for it.
+    reconnect_first_s: float = 2.0
+    reconnect_max_s: float = 300.0
+    # With nothing due for this long, the engine's workers are stopped (a local pool's processes, a
+    # LocalCluster; a remote cluster is only disconnected): each holds ~1 GB of models, and an idle
+    # watcher should give that back. They start again, loading their models, at the next poll.
+    idle_release_s: float = 600.0

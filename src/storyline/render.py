@@ -29,7 +29,7 @@ from storyline.model import BlockKind, IngestReport, Skip, Story, StoryArticle
 from storyline.nlp.entities import CanonicalEntity
 from storyline.pipeline import ProgressHook
 from storyline.safe_text import for_terminal, one_line
-from storyline.store import StoredArticle
+from storyline.store import FeedState, StoredArticle
 
 if TYPE_CHECKING:
     from storyline import StoryView
@@ -379,3 +379,29 @@ def print_outlets(items: Sequence[dict[str, Any]]) -> None:
             _cell(", ".join(aliases)),
         )
     console.print(table)
+
+
+def feed_backoff(state: FeedState) -> float | None:
+    """How long a failing feed waits before its next poll (None when it is not failing)."""
+    if not state.failures or state.last_polled is None:
+        return None
+    return round((state.next_due - state.last_polled).total_seconds(), 1)
+
+
+def print_feeds(states: Sequence[FeedState]) -> None:
+    table = Table(title=f"{len(states)} watched feeds")
+    for name in ("feed", "last poll", "status", "next due", "failures", "backoff"):
+        table.add_column(name, overflow="fold")
+    for state in states:
+        backoff = feed_backoff(state)
+        table.add_row(
+            _cell(state.url),
+            state.last_polled.isoformat(timespec="seconds") if state.last_polled else "never",
+            state.last_status or "",
+            state.next_due.isoformat(timespec="seconds"),
+            str(state.failures),
+            f"{backoff:.0f} s" if backoff is not None else "",
+        )
+    console.print(table)
+    if not states:
+        console.print("No feed watched yet: `storyline watch FEEDS_FILE` polls them.")

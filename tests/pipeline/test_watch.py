@@ -23,7 +23,8 @@ import pytest
 import storyline
 from storyline.config import FetchConfig, PipelineConfig, StoreConfig, WatchConfig
 from storyline.errors import ConfigError
-from storyline.pipeline.watch import FeedSpec, Poll, read_feed_list, watch_feeds
+from storyline.pipeline.feedlist import FeedSpec, read_feed_list
+from storyline.pipeline.watch import Poll, watch_feeds
 from storyline.store import Store
 from tests.conftest import DEMO, ROOT
 

@@ -26,6 +26,7 @@ log = logging.getLogger(__name__)
 
 # How often a wait for a result also looks at the cluster's workers (a round trip to the scheduler).
 _LOOK_EVERY_S = 2.0
+_CLOSE_TIMEOUT_S = 10.0
 _REMEDY = "check the address (tcp://HOST:8786) and that `dask scheduler` is running there"
 # Dask starts a LocalCluster's workers by spawning fresh interpreters that import the caller's
 # script again (Python's "spawn" start method, which Dask keeps because forking its event loop's
@@ -238,14 +239,30 @@ class DaskEngine:
         self._known, self._paused = current, paused
         return len(current) - len(paused), len(paused)
 
+    def alive(self) -> bool:
+        client = self._client
+        if client is None or client.status != "running":
+            return False
+        address = client.scheduler.address if client.scheduler else None
+        try:
+            if address:
+                _probe(address, _LOOK_EVERY_S)
+        except (OSError, ValueError):
+            return False
+        return True
+
     def close(self) -> None:
         # A cluster this engine only joined is someone else's: disconnect, never shut it down.
         client, cluster = self._client, self._cluster
         self._client = self._cluster = None
-        if client is not None:
-            client.close()
-        if cluster is not None:
-            cluster.close()
+        # Bounded: closing a client whose scheduler is gone must not hang the watcher that replaces it.
+        try:
+            if client is not None:
+                client.close(timeout=_CLOSE_TIMEOUT_S)
+            if cluster is not None:
+                cluster.close(timeout=_CLOSE_TIMEOUT_S)
+        except Exception as exc:  # already broken: what is left of it is dropped
+            log.debug("closing the Dask client failed: %s", exc, exc_info=True)
 
     def __enter__(self) -> DaskEngine:
         return self

@@ -18,18 +18,19 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from sqlalchemy import Engine
+from sqlalchemy.exc import InterfaceError, OperationalError
 
 from storyline.config import StoreConfig
 from storyline.store.analyses import AnalysisQueries
 from storyline.store.dialect import Dialect, dialect_for
 from storyline.store.documents import DocumentQueries
-from storyline.store.feeds import FeedQueries, FeedState
+from storyline.store.feeds import FeedItem, FeedQueries, FeedState
 from storyline.store.outlets import OutletQueries
 from storyline.store.records import AlreadyStored, StoredArticle, text_hash
 from storyline.store.schema import migrate, up_to_date
 from storyline.store.search import SearchQueries
 
-__all__ = ["AlreadyStored", "FeedState", "Store", "StoredArticle", "text_hash"]
+__all__ = ["AlreadyStored", "FeedItem", "FeedState", "Store", "StoredArticle", "text_hash", "unavailable"]
 
 
 class Store(DocumentQueries, OutletQueries, AnalysisQueries, FeedQueries, SearchQueries):
@@ -83,3 +84,10 @@ class Store(DocumentQueries, OutletQueries, AnalysisQueries, FeedQueries, Search
         dialect's: a file lock beside a SQLite file, an advisory lock on PostgreSQL)."""
         with self.dialect.stage_lock(self.engine):
             yield
+
+
+def unavailable(exc: BaseException) -> bool:
+    """Whether ``exc`` says the store could not be reached or its connection was lost (a server
+    restarting, a network gone, a file locked beyond the timeout): a condition to wait out, not a
+    fault of the work that was under way."""
+    return isinstance(exc, OperationalError | InterfaceError)

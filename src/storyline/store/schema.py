@@ -296,6 +296,21 @@ feeds = Table(
 )
 
 
+# One row per item of a watched feed: a fingerprint of what the feed said of it (an item whose guid
+# stays while its title or text changes is fetched again, as a new revision), and for an item whose
+# page failed, when to try it again (its own schedule, not the feed's next change).
+feed_items = Table(
+    "feed_items",
+    metadata,
+    Column("locator", Text, primary_key=True),
+    Column("feed_url", Text, nullable=False),
+    Column("fingerprint", String(64), nullable=False),
+    Column("failures", Integer, nullable=False, default=0),
+    Column("next_try", Instant()),
+)
+Index("ix_feed_items_feed", feed_items.c.feed_url)
+
+
 def _v1(connection: Connection) -> None:
     metadata.create_all(connection, tables=[documents, articles, skips, outlet_lines])
 
@@ -345,7 +360,11 @@ def _v7(connection: Connection) -> None:
     heal_offsets(connection)
 
 
-MIGRATIONS: tuple[Callable[[Connection], None], ...] = (_v1, _v2, _v3, _v4, _v5, _v6, _v7)
+def _v8(connection: Connection) -> None:
+    metadata.create_all(connection, tables=[feed_items])
+
+
+MIGRATIONS: tuple[Callable[[Connection], None], ...] = (_v1, _v2, _v3, _v4, _v5, _v6, _v7, _v8)
 
 
 def up_to_date(connection: Connection) -> bool:
