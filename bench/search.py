@@ -18,6 +18,7 @@ PostgreSQL: a throwaway server from scripts/postgres in a temporary folder, stop
 from __future__ import annotations
 
 import argparse
+import itertools
 import json
 import random
 import shutil
@@ -47,14 +48,14 @@ def _articles(count: int, seed: int = 11) -> Any:
     rng = random.Random(seed)
     vocabulary = _vocabulary(rng, 30_000)
     # Zipf-like: the k-th word drawn with weight 1/(k+10).
-    weights = [1 / (k + 10) for k in range(len(vocabulary))]
+    weights = list(itertools.accumulate(1 / (k + 10) for k in range(len(vocabulary))))
     start = datetime(2026, 1, 1, tzinfo=UTC)
     for n in range(count):
-        words = rng.choices(vocabulary, weights, k=300)
+        words = rng.choices(vocabulary, cum_weights=weights, k=300)
         for word, rate in PLANTED.items():
             if rng.random() < rate:
                 words[rng.randrange(len(words))] = word
-        title = " ".join(rng.choices(vocabulary, weights, k=6)).capitalize()
+        title = " ".join(rng.choices(vocabulary, cum_weights=weights, k=6)).capitalize()
         sentences = [" ".join(words[i : i + 15]).capitalize() + "." for i in range(0, len(words), 15)]
         yield n, title, " ".join(sentences), start + timedelta(minutes=n)
 
@@ -66,7 +67,8 @@ def _fill(url: str, count: int) -> tuple[float, dict[str, int]]:
 
     started = time.perf_counter()
     matches = dict.fromkeys(QUERIES, 0)
-    with Store.open(StoreConfig(url=url)) as store:
+
+    def documents() -> Any:
         for n, title, body, published in _articles(count):
             present = set(body.lower().replace(".", "").split())
             for query in QUERIES:
@@ -80,12 +82,14 @@ def _fill(url: str, count: int) -> tuple[float, dict[str, int]]:
                 outlet="Bench Wire",
                 published=published,
             )
-            store.save(raw, article, ())
             if n and n % 10_000 == 0:
                 print(
-                    f"  {url.split(':')[0]}: {n} articles stored, {time.perf_counter() - started:.0f} s",
-                    flush=True,
+                    f"  {url.split(':')[0]}: {n} articles, {time.perf_counter() - started:.0f} s", flush=True
                 )
+            yield raw, article, ()
+
+    with Store.open(StoreConfig(url=url)) as store:
+        store.save_many(documents())
     return time.perf_counter() - started, matches
 
 

@@ -92,6 +92,7 @@ def watch(
     once: bool = False,
     stop: threading.Event | None = None,
     on_poll: Callable[[Poll], None] | None = None,
+    on_unavailable: Callable[[str | None], None] | None = None,
 ) -> list[Poll]:
     """Watch the feeds the file ``feeds`` names (feed URLs one a line, or OPML) into the store at
     ``db``: poll each when due, ingest its new items, update stories. With ``once``, one pass; else
@@ -100,7 +101,16 @@ def watch(
     from storyline.store import Store
 
     with Store.open(_store_config(db)) as store:
-        return watch_feeds(Path(feeds), store, config, settings, once=once, stop=stop, on_poll=on_poll)
+        return watch_feeds(
+            Path(feeds),
+            store,
+            config,
+            settings,
+            once=once,
+            stop=stop,
+            on_poll=on_poll,
+            on_unavailable=on_unavailable,
+        )
 
 
 def feeds(db: DbArg = None) -> list[FeedState]:

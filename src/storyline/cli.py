@@ -33,6 +33,22 @@ app = typer.Typer(
     help="storyline: offline news intelligence. Ingest news, read it clean, see every change.",
 )
 
+
+@app.callback()
+def _options(
+    debug: Annotated[
+        bool, typer.Option("--debug", help="Show tracebacks and debug logs (also: STORYLINE_DEBUG=1).")
+    ] = False,
+) -> None:
+    """storyline: offline news intelligence. Ingest news, read it clean, see every change."""
+    if debug:
+        os.environ["STORYLINE_DEBUG"] = "1"
+
+
+def _debug() -> bool:
+    return os.environ.get("STORYLINE_DEBUG", "") not in ("", "0")
+
+
 # A string, not a Path: a Path would fold the "//" of a database URL (postgresql+psycopg://...).
 DbOption = Annotated[
     str | None,
@@ -480,15 +496,33 @@ def watch(
     embedder: EmbedderOption = DEFAULT_EMBEDDER,
     workers: WorkersOption = 0,
     engine: EngineOption = "local",
+    metrics_port: Annotated[
+        int | None,
+        typer.Option(
+            "--metrics-port", help="Serve /health and Prometheus /metrics on this port (127.0.0.1)."
+        ),
+    ] = None,
+    metrics_host: Annotated[
+        str, typer.Option("--metrics-host", help="Address the metrics endpoint listens on.")
+    ] = "127.0.0.1",
+    log_format: Annotated[
+        str, typer.Option("--log-format", help="text, or json (one JSON object a line, for a log collector).")
+    ] = "text",
 ) -> None:
     """Watch feeds: poll each when due (conditional requests, backoff on errors, polite to each host),
-    ingest its new items, update stories. One log line per poll; stops cleanly on Ctrl-C or SIGTERM."""
+    ingest its new items, update stories. One log line per poll; waits out a store or cluster that
+    restarts; stops cleanly on Ctrl-C or SIGTERM. See docs/operations.md."""
     import logging
     import signal
     import threading
 
     import storyline
     from storyline.config import WatchConfig
+    from storyline.logsetup import configure_logging
+    from storyline.metrics import WatchMetrics, serve_http
+
+    if log_format not in ("text", "json"):
+        raise ConfigError(f"unknown log format {log_format!r}", remedy="use --log-format text or json")
 
     config = PipelineConfig(
         fetch=replace(FetchConfig(), allow_private=allow_private, respect_robots=not ignore_robots),
@@ -496,11 +530,9 @@ def watch(
         engine=_engine_config(engine, workers),
     )
     settings = WatchConfig() if interval is None else replace(WatchConfig(), interval_s=interval)
-    handler = logging.StreamHandler(sys.stderr)
-    handler.setFormatter(logging.Formatter("%(asctime)s %(message)s", "%Y-%m-%dT%H:%M:%S"))
-    poll_log = logging.getLogger("storyline.pipeline.watch")
-    poll_log.addHandler(handler)
-    poll_log.setLevel(logging.INFO)
+    handler = configure_logging(debug=_debug(), json_lines=log_format == "json")
+    metrics = WatchMetrics()
+    server = serve_http(metrics_host, metrics_port, metrics.render, metrics.health) if metrics_port else None
     stop = threading.Event()
 
     def on_signal(number: int, frame: object) -> None:
@@ -512,8 +544,21 @@ def watch(
 
     for number in (signal.SIGINT, signal.SIGTERM):
         signal.signal(number, on_signal)
-    polls = storyline.watch(feeds, db=db, config=config, settings=settings, once=once, stop=stop)
-    poll_log.removeHandler(handler)
+    try:
+        polls = storyline.watch(
+            feeds,
+            db=db,
+            config=config,
+            settings=settings,
+            once=once,
+            stop=stop,
+            on_poll=metrics.observe,
+            on_unavailable=metrics.unavailable,
+        )
+    finally:
+        if server is not None:
+            server.shutdown()
+        logging.getLogger("storyline").removeHandler(handler)
     if once and polls and all(poll.failed for poll in polls):
         # Every due feed failed: a cron job or a supervisor must see it.
         raise typer.Exit(LOST_EXIT_CODE)
@@ -572,6 +617,8 @@ def main() -> None:
     try:
         app()
     except StorylineError as exc:
+        if _debug():
+            raise
         _fail(str(exc), exc)
     except OperationalError as exc:
         database = _database_named(sys.argv[1:])
@@ -587,16 +634,32 @@ def main() -> None:
                 "exists and is writable, or choose another file with --db",
                 exc,
             )
-        raise
+        if _debug():
+            raise
+        _fail(f"cannot use the database {database}: {reason}", exc)
     except OSError as exc:
         # Opening the store creates its folder: a folder that cannot be made or written ends here.
         if exc.filename is None:
-            raise
+            _unexpected(exc)
         _fail(
             f"{exc.strerror or exc}: {os.fsdecode(exc.filename)} (check that the folder exists and "
             "is writable, or choose another database file with --db)",
             exc,
         )
+    except Exception as exc:
+        _unexpected(exc)
+
+
+def _unexpected(exc: BaseException) -> NoReturn:
+    """An error nobody named: one line (and exit code 1), the traceback only with --debug."""
+    if _debug():
+        raise exc
+    typer.echo(
+        f"storyline: unexpected error: {type(exc).__name__}: {one_line(str(exc))[:500]} "
+        "(run again with --debug for the traceback, and please report it)",
+        err=True,
+    )
+    raise SystemExit(1) from exc
 
 
 if __name__ == "__main__":

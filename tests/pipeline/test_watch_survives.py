@@ -281,3 +281,35 @@ def test_a_dask_scheduler_restart_under_a_running_watcher_is_waited_out(
     assert len(storyline.articles(db=db)) == 2
     assert _page_fetches(server).count("GET /news/gdansk-ships.html 200") >= 1
     assert datetime.now(UTC) - feed.last_polled < timedelta(minutes=10)  # type: ignore[operator]
+
+
+def test_an_idle_watcher_stops_its_workers(
+    server: Server, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    import logging
+
+    from storyline.config import EngineConfig
+
+    server.write_feed("feed.xml", ["cup-final.html"])
+    feeds = _feeds_file(tmp_path, f"{server.base}/feed.xml 3600")
+    config = replace(NO_ANALYSIS, engine=EngineConfig(workers=2))
+    settings = replace(FAST, idle_release_s=1.0)
+    stop = threading.Event()
+    with (
+        Store.open(StoreConfig.for_path(tmp_path / "w.db")) as store,
+        caplog.at_level(logging.INFO, "storyline"),
+    ):
+        watcher = threading.Thread(
+            target=watch_feeds, args=(feeds, store, config, settings), kwargs={"stop": stop}
+        )
+        watcher.start()
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline and not any(
+            "stopped (idle" in r.getMessage() for r in caplog.records
+        ):
+            time.sleep(0.2)
+        stop.set()
+        watcher.join(timeout=60)
+    messages = [r.getMessage() for r in caplog.records]
+    assert any("engine local started with 2 worker(s)" in m for m in messages)
+    assert any("engine local stopped (idle for 1 s)" in m for m in messages), messages

@@ -185,11 +185,13 @@ def watch_feeds(
     once: bool = False,
     stop: threading.Event | None = None,
     on_poll: Callable[[Poll], None] | None = None,
+    on_unavailable: Callable[[str | None], None] | None = None,
 ) -> list[Poll]:
     """Poll every due feed the file ``feeds`` names and ingest its new items; with ``once``, one pass
     and return, else on until ``stop`` is set (the file is read again when it changes). Returns the
     polls of the last pass (each poll is also logged, and given to ``on_poll``). With ``once``, a
-    store or cluster that cannot be reached raises; running on, it is waited for."""
+    store or cluster that cannot be reached raises; running on, it is waited for (and said to
+    ``on_unavailable``, which hears None when a pass succeeds again)."""
     config = config or PipelineConfig()
     watch = watch or WatchConfig()
     stop = stop or threading.Event()
@@ -216,9 +218,13 @@ def watch_feeds(
                         raise
                     delay = backoff.next()
                     log.warning("%s; trying again in %.0f s", exc, delay)
+                    if on_unavailable is not None:
+                        on_unavailable(str(exc))
                     stop.wait(delay)
                     continue
                 backoff.reset()
+                if on_unavailable is not None:
+                    on_unavailable(None)
                 if once:
                     break
                 if polls:
@@ -266,15 +272,16 @@ def _pass(
         if state is None or state.next_due <= now or retry_due:
             poll, state = _poll(spec, state, store, fetcher, config, watch, slot, whole=retry_due)
             polls.append(poll)
+            if on_poll is not None:  # before the log line: whoever reads the log sees it counted
+                on_poll(poll)
+            fields = {"fields": poll.to_dict()}
             if poll.status == "refused":
                 refused.add(spec.url)
-                log.error("%s", poll.line())
+                log.error("%s", poll.line(), extra=fields)
             elif poll.failed:
-                log.warning("%s", poll.line())
+                log.warning("%s", poll.line(), extra=fields)
             else:
-                log.info("%s", poll.line())
-            if on_poll is not None:
-                on_poll(poll)
+                log.info("%s", poll.line(), extra=fields)
             if poll.status == "refused":
                 continue
         due = min(state.next_due, retry) if retry is not None and retry > now else state.next_due
