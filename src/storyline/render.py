@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
+from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -386,6 +387,24 @@ def feed_backoff(state: FeedState) -> float | None:
     if not state.failures or state.last_polled is None:
         return None
     return round((state.next_due - state.last_polled).total_seconds(), 1)
+
+
+def feed_dict(state: FeedState) -> dict[str, Any]:
+    """A feed's state as `storyline feeds --json` prints it."""
+
+    def when(value: datetime | None) -> str | None:
+        return value.isoformat(timespec="seconds") if value is not None else None
+
+    return {
+        "url": state.url,
+        "last_polled": when(state.last_polled),
+        "last_status": state.last_status,
+        "next_due": when(state.next_due),
+        "failures": state.failures,
+        "backoff_s": feed_backoff(state),
+        "etag": state.etag,
+        "last_modified": state.last_modified,
+    }
 
 
 def print_feeds(states: Sequence[FeedState]) -> None:

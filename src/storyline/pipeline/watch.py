@@ -32,7 +32,7 @@ from urllib.parse import urlsplit
 
 from storyline.config import EngineConfig, FetchConfig, PipelineConfig, WatchConfig
 from storyline.engines import Engine, open_engine
-from storyline.errors import ConfigError, Forbidden, InputError, MalformedFeed
+from storyline.errors import ConfigError, Forbidden, InputError, MalformedFeed, Unavailable
 from storyline.model import ContentKind, RawDocument, Skip
 from storyline.pipeline.feeditems import ItemTracker
 from storyline.pipeline.feedlist import FeedSpec, modified, read_feed_list, reread
@@ -47,6 +47,8 @@ from storyline.store.feeds import FeedState
 __all__ = ["Poll", "watch_feeds"]
 
 log = logging.getLogger(__name__)
+
+_STORE_REMEDY = "check that the database server is running and reachable (--db)"
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,10 +94,6 @@ class Poll:
         }
 
 
-class Unavailable(Exception):
-    """The store or the engine's cluster cannot be reached: waited for, never the feed's fault."""
-
-
 class _PoliteFetcher(Fetcher):
     """A :class:`Fetcher` that keeps a minimum gap between two requests to one host."""
 
@@ -139,7 +137,7 @@ class _EngineSlot:
             except ConfigError as exc:
                 if self._config.name.startswith("dask="):
                     # A scheduler restarting: waited for like the store, not a reason to stop.
-                    raise Unavailable(one_line(str(exc))) from exc
+                    raise Unavailable(one_line(exc.message), remedy=exc.remedy) from exc
                 raise
             log.info("engine %s started with %d worker(s)", self._config.name, self._engine.workers)
         return self._engine
@@ -217,9 +215,9 @@ def watch_feeds(
                     if once:
                         raise
                     delay = backoff.next()
-                    log.warning("%s; trying again in %.0f s", exc, delay)
+                    log.warning("%s; trying again in %.0f s", exc.message, delay)
                     if on_unavailable is not None:
-                        on_unavailable(str(exc))
+                        on_unavailable(exc.message)
                     stop.wait(delay)
                     continue
                 backoff.reset()
@@ -257,7 +255,7 @@ def _pass(
         states, retries = store.feed_states(), store.item_retries()
     except Exception as exc:
         if unavailable(exc):
-            raise Unavailable(f"the store cannot be reached ({_reason(exc)})") from exc
+            raise Unavailable(f"the store cannot be reached ({_reason(exc)})", remedy=_STORE_REMEDY) from exc
         raise
     next_due: datetime | None = None
     for spec in specs:
@@ -337,9 +335,12 @@ def _poll(
         if isinstance(exc, Unavailable):
             raise
         if unavailable(exc):
-            raise Unavailable(f"the store cannot be reached ({_reason(exc)})") from exc
+            raise Unavailable(f"the store cannot be reached ({_reason(exc)})", remedy=_STORE_REMEDY) from exc
         if slot.lost():
-            raise Unavailable(f"the engine's cluster was lost ({_reason(exc)})") from exc
+            raise Unavailable(
+                f"the engine's cluster was lost ({_reason(exc)})",
+                remedy="check that the Dask scheduler and its workers are running (docs/cluster.md)",
+            ) from exc
         duration = time.monotonic() - clock
         if isinstance(exc, Forbidden):
             # Configuration, not a passing failure: waiting would not change it. Said once (the

@@ -13,6 +13,8 @@ store's own), never rows. The store imports no stage.
 
 from __future__ import annotations
 
+import logging
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -29,6 +31,11 @@ from storyline.store.outlets import OutletQueries
 from storyline.store.records import AlreadyStored, StoredArticle, text_hash
 from storyline.store.schema import migrate, up_to_date
 from storyline.store.search import SearchQueries
+
+log = logging.getLogger(__name__)
+
+# A wait for the stage lock this long is said: it is another runner's analysis and grouping.
+_LOCK_WAIT_SAID_S = 2.0
 
 __all__ = ["AlreadyStored", "FeedItem", "FeedState", "Store", "StoredArticle", "text_hash", "unavailable"]
 
@@ -82,7 +89,15 @@ class Store(DocumentQueries, OutletQueries, AnalysisQueries, FeedQueries, Search
         """Held while analysing and grouping: two ingests into one store take turns, so the second
         sees the first's stories instead of founding duplicates of them (the lock is the
         dialect's: a file lock beside a SQLite file, an advisory lock on PostgreSQL)."""
+        asked = time.monotonic()
         with self.dialect.stage_lock(self.engine):
+            waited = time.monotonic() - asked
+            if waited >= _LOCK_WAIT_SAID_S:
+                log.warning(
+                    "waited %.1f s for another runner's analysis and grouping of this store (the "
+                    "stage lock): runners into one store take turns there (docs/scaling.md)",
+                    waited,
+                )
             yield
 
 
