@@ -64,8 +64,8 @@ def main(argv: list[str] | None = None) -> int:
     ours["seconds"] = round(time.perf_counter() - start, 2)
     peers = {"cue-lexicon": lexicon_baseline(sentences, labels)}
     # The scorer the product runs on news (storyline.nlp.hedges.score) leaves Wikipedia's weasel
-    # cues out (HedgeConfig.not_news), so on this weasel task it scores far lower by design; shown
-    # for transparency, with the shipped weights (not cross-validated).
+    # cues out (lang/en/hedge-not-news-cues.txt), so on this weasel task it scores far lower by
+    # design; shown for transparency, with the shipped weights (not cross-validated).
     from storyline.nlp.hedges import score
 
     news = [int(score(s).hedged) for s in sentences]

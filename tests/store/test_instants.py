@@ -1,5 +1,5 @@
 """Instants are stored as UTC on every backend: a page published with a UTC offset is the same moment
-on SQLite as on PostgreSQL, and a SQLite store made before v7 (which dropped the offset) is healed
+on SQLite as on PostgreSQL, and a SQLite store made before v8 (which dropped the offset) is healed
 by its migration."""
 
 from __future__ import annotations
@@ -55,11 +55,11 @@ def test_sqlite_and_postgresql_store_the_same_instant(pg_server: str, tmp_path: 
         )
 
 
-def test_a_v6_sqlite_store_is_healed_by_its_migration(tmp_path: Path) -> None:
+def test_a_v7_sqlite_store_is_healed_by_its_migration(tmp_path: Path) -> None:
     url = StoreConfig.for_path(tmp_path / "old.db").url
     _ingest_page(tmp_path / "pages", url)
-    # Make it what v6 left: the wall-clock digits without their offset, its analysis current, and
-    # the schema at v6.
+    # Make it what v7 left: the wall-clock digits without their offset, its analysis current, and
+    # the schema at v7.
     with Store.open(StoreConfig(url=url)) as store, store.engine.begin() as c:
         c.execute(text("UPDATE articles SET published = '2019-11-19 09:01:42.000000'"))
         c.execute(
@@ -69,7 +69,7 @@ def test_a_v6_sqlite_store_is_healed_by_its_migration(tmp_path: Path) -> None:
                 "0, '[]', '[]', '[]', '2026-01-01 00:00:00' FROM articles"
             )
         )
-        c.execute(text("DELETE FROM schema_version WHERE version >= 7"))
+        c.execute(text("DELETE FROM schema_version WHERE version >= 8"))
     with Store.open(StoreConfig(url=url)) as store:
         (stored,) = store.articles()
         assert stored.article.published == _UTC_INSTANT

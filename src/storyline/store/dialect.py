@@ -89,7 +89,7 @@ class Dialect:
         """Latest articles holding every one of ``words``, best first: id, title, outlet,
         published, story_id and a snippet with the matches between ``[`` and ``]``.
 
-        Through the GIN index of schema v9. Ranked as SQLite's bm25 ranks: by how densely the
+        Through the GIN index of schema v10. Ranked as SQLite's bm25 ranks: by how densely the
         words occur (``ts_rank_cd``), a title match weighing four times a body match (weights D and
         A as 0.25 and 1.0, SQLite's 1.0 and 4.0), normalised by the document's length (flag 1:
         divided by 1 + log(length), as bm25 damps long documents). The query is written inline
@@ -178,7 +178,7 @@ class SQLite(Dialect):
                 fcntl.flock(handle, fcntl.LOCK_UN)
 
     def search_migration(self, connection: Connection) -> None:
-        # The FTS5 table is made lazily at the first search; one made before v9 has no stemming:
+        # The FTS5 table is made lazily at the first search; one made before v10 has no stemming:
         # dropped here, rebuilt (with the Porter stemmer) at the next search.
         connection.exec_driver_sql("DROP TABLE IF EXISTS article_search")
         connection.exec_driver_sql("DROP TABLE IF EXISTS article_search_state")
@@ -236,7 +236,7 @@ _PG_QUERY = f"websearch_to_tsquery('{_PG_CONFIG}', :q)"
 
 def _pg_vector(prefix: str) -> str:
     """The searched document: the title (weight A) and the text (weight D), stored in
-    ``articles.search_vector`` (schema v9)."""
+    ``articles.search_vector`` (schema v10)."""
     return (
         f"(setweight(to_tsvector('{_PG_CONFIG}'::regconfig, coalesce({prefix}title, '')), 'A') || "
         f"setweight(to_tsvector('{_PG_CONFIG}'::regconfig, {prefix}text), 'D'))"
@@ -311,7 +311,7 @@ def _refresh_index(engine: Engine, batch_size: int) -> None:
         )
         mark = connection.execute(text("SELECT mark FROM article_search_state WHERE id = 1")).scalar()
         newest = connection.execute(select(func.max(articles.c.updated_at))).scalar()
-        # A mark written before instants were read back aware (schema v7) is naive UTC.
+        # A mark written before instants were read back aware (schema v8) is naive UTC.
         seen = datetime.fromisoformat(mark) if mark is not None else None
         if seen is not None and seen.tzinfo is None:
             seen = seen.replace(tzinfo=UTC)

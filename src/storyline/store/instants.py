@@ -1,6 +1,6 @@
-"""Healing the instants an earlier version misstored on SQLite (schema v7).
+"""Healing the instants an earlier version misstored on SQLite (schema v8).
 
-Before v7, SQLite kept a datetime's wall-clock digits and dropped its offset, so a page published
+Before v8, SQLite kept a datetime's wall-clock digits and dropped its offset, so a page published
 ``2019-11-19T09:01:42+05:30`` was stored as ``09:01:42`` and read back as UTC (PostgreSQL stored
 ``03:31:42Z``). Only ``articles.published`` (and the story dates taken from it) could carry an
 offset: every other time the store keeps is made as ``datetime.now(UTC)``.

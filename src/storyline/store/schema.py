@@ -153,6 +153,9 @@ analyses = Table(
     Column("analyzed_at", Instant(), nullable=False),
     # For a text longer than AnalyzeConfig.max_chars: how many characters were analysed (else null).
     Column("analysed_chars", Integer, nullable=True),
+    # The article's claims (storyline.nlp.claims) as JSON; null for an analysis made before claims
+    # existed, which the store hands back for analysis again.
+    Column("claims", Text, nullable=True),
 )
 
 
@@ -353,18 +356,24 @@ def _v6(connection: Connection) -> None:
 
 
 def _v7(connection: Connection) -> None:
-    # SQLite stores before v7 dropped the offset of a page's publication time (see Instant): move
+    # Claims (the facts layer) for analyses made before them: null until the article is analysed again.
+    if "claims" not in {c["name"] for c in inspect(connection).get_columns("analyses")}:
+        connection.exec_driver_sql("ALTER TABLE analyses ADD COLUMN claims TEXT")
+
+
+def _v8(connection: Connection) -> None:
+    # SQLite stores before v8 dropped the offset of a page's publication time (see Instant): move
     # those instants to UTC, reading the offset back from the raw page (store/instants.py).
     from storyline.store.instants import heal_offsets
 
     heal_offsets(connection)
 
 
-def _v8(connection: Connection) -> None:
+def _v9(connection: Connection) -> None:
     metadata.create_all(connection, tables=[feed_items])
 
 
-def _v9(connection: Connection) -> None:
+def _v10(connection: Connection) -> None:
     # Full text: PostgreSQL's search scanned every row running to_tsvector (24-31 s at 11,008
     # articles): a stored tsvector with a GIN index now; both backends stem English words. The SQL
     # is the dialect's.
@@ -373,7 +382,7 @@ def _v9(connection: Connection) -> None:
     dialect_for(connection.engine.url).search_migration(connection)
 
 
-MIGRATIONS: tuple[Callable[[Connection], None], ...] = (_v1, _v2, _v3, _v4, _v5, _v6, _v7, _v8, _v9)
+MIGRATIONS: tuple[Callable[[Connection], None], ...] = (_v1, _v2, _v3, _v4, _v5, _v6, _v7, _v8, _v9, _v10)
 
 
 def up_to_date(connection: Connection) -> bool:

@@ -69,7 +69,11 @@ async def summary(request: Request, story_id: int, length: Length = "short") -> 
         request,
         ("summary", story_id, length),
         "_summary.html",
-        lambda: {"brief": storyline.brief_story(story_id, reader.config.db, length=length)},
+        lambda: {
+            "brief": storyline.brief_story(
+                story_id, reader.config.db, length=length, config=reader.config.pipeline
+            )
+        },
     )
 
 
@@ -81,7 +85,9 @@ async def story(request: Request, story_id: int, length: Length = "medium") -> R
         return RedirectResponse(f"/stories/{view.story.id}", status_code=308)
 
     def build() -> dict[str, Any]:
-        brief = storyline.brief_story(story_id, reader.config.db, length=length)
+        brief = storyline.brief_story(
+            story_id, reader.config.db, length=length, config=reader.config.pipeline
+        )
         by_outlet: dict[str, list[Any]] = {}
         for item in view.story.articles:
             by_outlet.setdefault(item.outlet or "(unknown outlet)", []).append(item)
@@ -104,7 +110,9 @@ async def article(request: Request, article_id: int) -> HTMLResponse:
     def build() -> dict[str, Any]:
         stored = storyline.get_article(article_id, reader.config.db)
         summary = (
-            storyline.brief_article(article_id, reader.config.db, length="short")
+            storyline.brief_article(
+                article_id, reader.config.db, length="short", config=reader.config.pipeline
+            )
             if stored.analysis is not None
             else None
         )
@@ -209,7 +217,12 @@ async def fix_merge(
     token: Annotated[str, Form(max_length=500)] = "",
 ) -> Response:
     reader = reader_of(request)
-    return await _correct(request, token, lambda: storyline.merge_stories(keep, gone, reader.config.db), keep)
+    return await _correct(
+        request,
+        token,
+        lambda: storyline.merge_stories(keep, gone, reader.config.db, reader.config.pipeline),
+        keep,
+    )
 
 
 @router.post("/fix/split")
@@ -221,7 +234,10 @@ async def fix_split(
 ) -> Response:
     reader = reader_of(request)
     return await _correct(
-        request, token, lambda: storyline.split_story(story, articles, reader.config.db), story
+        request,
+        token,
+        lambda: storyline.split_story(story, articles, reader.config.db, reader.config.pipeline),
+        story,
     )
 
 
@@ -243,7 +259,9 @@ def atom(briefs: list[Any], base: str, config: WebConfig) -> str:
     """Atom 1.0: one entry per story, its summary the brief as escaped HTML with citations."""
     from storyline.briefs.format import text
 
-    updated = max((b.last_seen for b in briefs if b.last_seen), default=datetime.now(UTC))
+    # An entry's <updated> is its story's last publication date, or for an undated story when it was
+    # last read (Atom requires one): never a neighbour's date.
+    updated = max((b.last_seen or b.seen for b in briefs if b.last_seen or b.seen), default=datetime.now(UTC))
     entries = []
     for brief in briefs:
         link = f"{base}/stories/{brief.id}"
@@ -252,7 +270,7 @@ def atom(briefs: list[Any], base: str, config: WebConfig) -> str:
             f"<id>{xml_escape(link)}</id>"
             f"<title>{xml_escape(brief.title or f'Story {brief.id}')}</title>"
             f'<link rel="alternate" type="text/html" href="{xml_escape(link)}"/>'
-            f"<updated>{present.iso(brief.last_seen or updated)}</updated>"
+            f"<updated>{present.iso(brief.last_seen or brief.seen or updated)}</updated>"
             + "".join(f"<category term={_attr(o)}/>" for o in brief.outlets)
             + f'<summary type="text">{xml_escape(text(brief))}</summary>'
             "</entry>"
