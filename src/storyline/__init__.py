@@ -30,9 +30,11 @@ from storyline.model import Article, Brief, IngestReport, RawDocument, Skip, Sto
 
 if TYPE_CHECKING:
     import threading
+    from datetime import datetime
 
     from storyline.facts.build import StoryFacts
     from storyline.facts.quotes import Speaker
+    from storyline.model import StageFailure
     from storyline.nlp.resolve import CanonicalEntity
     from storyline.pipeline import ProgressHook
     from storyline.pipeline.watch import Poll
@@ -59,6 +61,7 @@ __all__ = [
     "briefing",
     "entities",
     "events",
+    "failures",
     "feeds",
     "get_article",
     "ingest",
@@ -133,6 +136,16 @@ def watch(
             on_poll=on_poll,
             on_unavailable=on_unavailable,
         )
+
+
+def failures(db: DbArg = None, *, since: datetime | None = None) -> list[StageFailure]:
+    """Articles a stage after storing (analysis, grouping) could not finish, with the reason (those
+    recorded at or after ``since`` when given: what one run lost). Each is retried at the next run."""
+    from storyline.model import StageFailure
+    from storyline.store import Store
+
+    with Store.open(_store_config(db)) as store:
+        return [StageFailure(i, stage, reason) for i, stage, reason, _ in store.failures(since)]
 
 
 def feeds(db: DbArg = None) -> list[FeedState]:

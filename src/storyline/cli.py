@@ -301,14 +301,25 @@ def analyze(
     engine: EngineOption = None,
     config_file: ConfigOption = None,
 ) -> None:
-    """Run the understanding stage (sentences, hedges, genre, entities, events, embeddings)."""
+    """Run the understanding stage (sentences, hedges, genre, entities, events, embeddings); exit
+    code 3 when it lost articles."""
+    from collections import Counter
+    from datetime import UTC, datetime
+
     import storyline
     from storyline.render import console
 
     settings = _settings(config_file)
     config = _given(settings.pipeline, embedder=embedder, engine=engine, workers=workers)
+    started = datetime.now(UTC)
     count = storyline.analyze(db, everything=everything, config=config)
+    failed = storyline.failures(db, since=started)
     console.print(f"analysed {count} articles")
+    if failed:
+        kinds = Counter(f"{failure.stage}-failed" for failure in failed)
+        console.print(f"{len(failed)} article(s) lost: " + ", ".join(f"{k} {n}" for k, n in kinds.items()))
+        console.print("`storyline skips` lists them; the next run retries them (exit code 3)")
+        raise typer.Exit(LOST_EXIT_CODE)
 
 
 @app.command()

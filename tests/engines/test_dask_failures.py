@@ -63,6 +63,18 @@ def test_workers_killed_by_their_memory_limit_fail_the_ingest_loudly(
     # The nanny's restarts were said, in one line each.
     assert "joined (a restart by its nanny" in run.stderr
     assert "left the cluster" in run.stderr
+    # `analyze` retries the lost articles, loses them again on the same workers, and says so too.
+    again = [sys.executable, "-m", "storyline.cli", "analyze", "--db", str(tmp_path / "t.db")]
+    again += ["--engine", f"dask={cluster.address}"]
+    run = subprocess.run(
+        again,
+        capture_output=True,
+        text=True,
+        timeout=900,
+        env={**os.environ, "PYTHONPATH": str(ROOT / "src")},
+    )
+    assert run.returncode == LOST_EXIT_CODE, run.stderr[-3000:]
+    assert f"{report['ingested']} article(s) lost: analyze-failed {report['ingested']}" in run.stdout
 
 
 def test_a_cluster_left_without_a_worker_stops_the_run_after_a_timeout(cluster: Cluster) -> None:
