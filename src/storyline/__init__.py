@@ -30,14 +30,16 @@ from storyline.model import Article, Brief, IngestReport, RawDocument, Skip, Sto
 
 if TYPE_CHECKING:
     import threading
+    from datetime import datetime
 
     from storyline.facts.build import StoryFacts
     from storyline.facts.quotes import Speaker
+    from storyline.model import StageFailure
     from storyline.nlp.resolve import CanonicalEntity
     from storyline.pipeline import ProgressHook
     from storyline.pipeline.watch import Poll
     from storyline.settings import Settings
-    from storyline.store import StoredArticle
+    from storyline.store import FeedState, StoredArticle
 
 __all__ = [
     "Article",
@@ -59,11 +61,14 @@ __all__ = [
     "briefing",
     "entities",
     "events",
+    "failures",
+    "feeds",
     "get_article",
     "ingest",
     "load_settings",
     "merge_stories",
     "outlets",
+    "reset_feed",
     "skips",
     "split_story",
     "stories",
@@ -112,6 +117,7 @@ def watch(
     once: bool = False,
     stop: threading.Event | None = None,
     on_poll: Callable[[Poll], None] | None = None,
+    on_unavailable: Callable[[str | None], None] | None = None,
 ) -> list[Poll]:
     """Watch the feeds the file ``feeds`` names (feed URLs one a line, or OPML) into the store at
     ``db``: poll each when due, ingest its new items, update stories. With ``once``, one pass; else
@@ -120,7 +126,47 @@ def watch(
     from storyline.store import Store
 
     with Store.open(_store_config(db)) as store:
-        return watch_feeds(Path(feeds), store, config, settings, once=once, stop=stop, on_poll=on_poll)
+        return watch_feeds(
+            Path(feeds),
+            store,
+            config,
+            settings,
+            once=once,
+            stop=stop,
+            on_poll=on_poll,
+            on_unavailable=on_unavailable,
+        )
+
+
+def failures(db: DbArg = None, *, since: datetime | None = None) -> list[StageFailure]:
+    """Articles a stage after storing (analysis, grouping) could not finish, with the reason (those
+    recorded at or after ``since`` when given: what one run lost). Each is retried at the next run."""
+    from storyline.model import StageFailure
+    from storyline.store import Store
+
+    with Store.open(_store_config(db)) as store:
+        return [StageFailure(i, stage, reason) for i, stage, reason, _ in store.failures(since)]
+
+
+def feeds(db: DbArg = None) -> list[FeedState]:
+    """The state of every watched feed: last poll and its status, next due time, failures in a row."""
+    from storyline.store import Store
+
+    with Store.open(_store_config(db)) as store:
+        return sorted(store.feed_states().values(), key=lambda state: state.url)
+
+
+def reset_feed(url: str, db: DbArg = None) -> None:
+    """Clear a watched feed's failures, backoff and validators (and its items' retry schedule): a
+    running watcher polls it whole at its next pass."""
+    from storyline.errors import NotFound
+    from storyline.store import Store
+
+    with Store.open(_store_config(db)) as store:
+        if not store.reset_feed(url):
+            raise NotFound(
+                f"no watched feed {url!r} in this store", remedy="list them with `storyline feeds`"
+            )
 
 
 def articles(

@@ -19,6 +19,7 @@ import typer
 
 from storyline.config import EngineConfig, PipelineConfig, StoreConfig
 from storyline.errors import ConfigError, NotFound, StorylineError
+from storyline.model import LOST_EXIT_CODE
 from storyline.safe_text import for_terminal, json_safe, one_line
 
 if TYPE_CHECKING:
@@ -29,6 +30,22 @@ app = typer.Typer(
     no_args_is_help=True,
     help="storyline: offline news intelligence. Ingest news, read it clean, see every change.",
 )
+
+
+@app.callback()
+def _options(
+    debug: Annotated[
+        bool, typer.Option("--debug", help="Show tracebacks and debug logs (also: STORYLINE_DEBUG=1).")
+    ] = False,
+) -> None:
+    """storyline: offline news intelligence. Ingest news, read it clean, see every change."""
+    if debug:
+        os.environ["STORYLINE_DEBUG"] = "1"
+
+
+def _debug() -> bool:
+    return os.environ.get("STORYLINE_DEBUG", "") not in ("", "0")
+
 
 # A string, not a Path: a Path would fold the "//" of a database URL (postgresql+psycopg://...).
 DbOption = Annotated[
@@ -215,6 +232,10 @@ def ingest(
         _print_json(report.to_dict())
     else:
         print_ingest_report(report)
+    if report.lost:
+        # Finished, and what it did is stored, but a stage lost articles: a script or a supervisor
+        # must be able to tell (docs/operations.md lists the exit codes).
+        raise typer.Exit(LOST_EXIT_CODE)
 
 
 @app.command("outlets")
@@ -282,14 +303,25 @@ def analyze(
     engine: EngineOption = None,
     config_file: ConfigOption = None,
 ) -> None:
-    """Run the understanding stage (sentences, hedges, genre, entities, events, embeddings)."""
+    """Run the understanding stage (sentences, hedges, genre, entities, events, embeddings); exit
+    code 3 when it lost articles."""
+    from collections import Counter
+    from datetime import UTC, datetime
+
     import storyline
     from storyline.render import console
 
     settings = _settings(config_file)
     config = _given(settings.pipeline, embedder=embedder, engine=engine, workers=workers)
+    started = datetime.now(UTC)
     count = storyline.analyze(db, everything=everything, config=config)
+    failed = storyline.failures(db, since=started)
     console.print(f"analysed {count} articles")
+    if failed:
+        kinds = Counter(f"{failure.stage}-failed" for failure in failed)
+        console.print(f"{len(failed)} article(s) lost: " + ", ".join(f"{k} {n}" for k, n in kinds.items()))
+        console.print("`storyline skips` lists them; the next run retries them (exit code 3)")
+        raise typer.Exit(LOST_EXIT_CODE)
 
 
 @app.command()
@@ -607,23 +639,39 @@ def watch(
     workers: WorkersOption = None,
     engine: EngineOption = None,
     config_file: ConfigOption = None,
+    metrics_port: Annotated[
+        int | None,
+        typer.Option(
+            "--metrics-port", help="Serve /health and Prometheus /metrics on this port (127.0.0.1)."
+        ),
+    ] = None,
+    metrics_host: Annotated[
+        str, typer.Option("--metrics-host", help="Address the metrics endpoint listens on.")
+    ] = "127.0.0.1",
+    log_format: Annotated[
+        str, typer.Option("--log-format", help="text, or json (one JSON object a line, for a log collector).")
+    ] = "text",
 ) -> None:
     """Watch feeds: poll each when due (conditional requests, backoff on errors, polite to each host),
-    ingest its new items, update stories. One log line per poll; stops cleanly on Ctrl-C or SIGTERM."""
+    ingest its new items, update stories. One log line per poll; waits out a store or cluster that
+    restarts; stops cleanly on Ctrl-C or SIGTERM. See docs/operations.md."""
     import logging
     import signal
     import threading
 
     import storyline
+    from storyline.logsetup import configure_logging
+    from storyline.metrics import WatchMetrics, serve_http
+
+    if log_format not in ("text", "json"):
+        raise ConfigError(f"unknown log format {log_format!r}", remedy="use --log-format text or json")
 
     settings = _settings(config_file)
     config = _given(settings.pipeline, embedder, engine, workers, allow_private, ignore_robots, allow_address)
     polling = settings.watch if interval is None else replace(settings.watch, interval_s=interval)
-    handler = logging.StreamHandler(sys.stderr)
-    handler.setFormatter(logging.Formatter("%(asctime)s %(message)s", "%Y-%m-%dT%H:%M:%S"))
-    poll_log = logging.getLogger("storyline.pipeline.watch")
-    poll_log.addHandler(handler)
-    poll_log.setLevel(logging.INFO)
+    handler = configure_logging(debug=_debug(), json_lines=log_format == "json")
+    metrics = WatchMetrics()
+    server = serve_http(metrics_host, metrics_port, metrics.render, metrics.health) if metrics_port else None
     stop = threading.Event()
 
     def on_signal(number: int, frame: object) -> None:
@@ -635,8 +683,51 @@ def watch(
 
     for number in (signal.SIGINT, signal.SIGTERM):
         signal.signal(number, on_signal)
-    storyline.watch(feeds, db=db, config=config, settings=polling, once=once, stop=stop)
-    poll_log.removeHandler(handler)
+    try:
+        polls = storyline.watch(
+            feeds,
+            db=db,
+            config=config,
+            settings=polling,
+            once=once,
+            stop=stop,
+            on_poll=metrics.observe,
+            on_unavailable=metrics.unavailable,
+        )
+    finally:
+        if server is not None:
+            server.shutdown()
+        logging.getLogger("storyline").removeHandler(handler)
+    if once and polls and all(poll.failed for poll in polls):
+        # Every due feed failed: a cron job or a supervisor must see it.
+        raise typer.Exit(LOST_EXIT_CODE)
+
+
+@app.command("feeds")
+def list_feeds(
+    db: DbOption = None,
+    as_json: JsonOption = False,
+    reset: Annotated[
+        str | None,
+        typer.Option(
+            "--reset", help="Clear this feed's failures, backoff and validators: polled whole next."
+        ),
+    ] = None,
+) -> None:
+    """Watched feeds: last poll and its status, next due time, failures in a row and the backoff
+    they cost; --reset URL clears a feed's (a running watcher takes it at its next pass)."""
+    import storyline
+    from storyline.render import console, feed_dict, print_feeds
+
+    if reset is not None:
+        storyline.reset_feed(reset, db)
+        console.print(f"feed {reset} reset: due now, fetched whole")
+        return
+    states = storyline.feeds(db)
+    if as_json:
+        _print_json([feed_dict(state) for state in states])
+    else:
+        print_feeds(states)
 
 
 @app.command("config")
@@ -672,6 +763,8 @@ def main() -> None:
     try:
         app()
     except StorylineError as exc:
+        if _debug():
+            raise
         _fail(str(exc), exc)
     except OperationalError as exc:
         database = _database_named(sys.argv[1:])
@@ -687,16 +780,32 @@ def main() -> None:
                 "exists and is writable, or choose another file with --db",
                 exc,
             )
-        raise
+        if _debug():
+            raise
+        _fail(f"cannot use the database {database}: {reason}", exc)
     except OSError as exc:
         # Opening the store creates its folder: a folder that cannot be made or written ends here.
         if exc.filename is None:
-            raise
+            _unexpected(exc)
         _fail(
             f"{exc.strerror or exc}: {os.fsdecode(exc.filename)} (check that the folder exists and "
             "is writable, or choose another database file with --db)",
             exc,
         )
+    except Exception as exc:
+        _unexpected(exc)
+
+
+def _unexpected(exc: BaseException) -> NoReturn:
+    """An error nobody named: one line (and exit code 1), the traceback only with --debug."""
+    if _debug():
+        raise exc
+    typer.echo(
+        f"storyline: unexpected error: {type(exc).__name__}: {one_line(str(exc))[:500]} "
+        "(run again with --debug for the traceback, and please report it)",
+        err=True,
+    )
+    raise SystemExit(1) from exc
 
 
 if __name__ == "__main__":

@@ -443,6 +443,11 @@ class EngineConfig:
     # Documents per extraction task: enough to amortise sending them to a worker, few enough that
     # the workers share a small batch evenly.
     extract_chunk: int = 8
+    # A Dask cluster left with no worker at all (every one killed, none restarted) would hold its
+    # tasks for ever: after this long without one the run stops with an error. A nanny restarts a
+    # killed worker in a few seconds (its models load in its first task), so a minute is long
+    # enough not to stop a run that is recovering.
+    no_worker_timeout_s: float = 60.0
 
     def __post_init__(self) -> None:
         if self.workers < 1 or self.window < 1 or self.extract_chunk < 1:
@@ -482,6 +487,15 @@ class WatchConfig:
     # The longest the watcher sleeps at once when nothing is due, so a stop signal or a newly due
     # feed is noticed promptly.
     max_sleep_s: float = 5.0
+    # A store or cluster that cannot be reached (a PostgreSQL restart, a Dask scheduler restart) is
+    # tried again after this, doubling up to the cap: a restart of a few seconds is noticed within
+    # seconds, a long outage costs one line every few minutes. The feeds are not backed off for it.
+    reconnect_first_s: float = 2.0
+    reconnect_max_s: float = 300.0
+    # With nothing due for this long, the engine's workers are stopped (a local pool's processes, a
+    # LocalCluster; a remote cluster is only disconnected): each holds ~1 GB of models, and an idle
+    # watcher should give that back. They start again, loading their models, at the next poll.
+    idle_release_s: float = 600.0
 
 
 @dataclass(frozen=True, slots=True)

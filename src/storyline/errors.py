@@ -129,6 +129,13 @@ class ConfigError(StorylineError):
     code = "config"
 
 
+class Unavailable(StorylineError):
+    """The store or the engine's cluster cannot be reached right now (a restart, a network cut): a
+    long-running watcher waits for it; a one-off command stops with this."""
+
+    code = "unavailable"
+
+
 class MissingDependency(StorylineError):
     code = "missing-dependency"
 

@@ -255,6 +255,25 @@ class Skip:
     message: str
 
 
+# Skips that are not the input's fault: a stage lost a document it should have stored (a bug, or a
+# worker process that died under it). A run with any of these, or with an article a later stage
+# failed on, exits with LOST_EXIT_CODE.
+LOST_SKIP_CODES = frozenset({"internal-error", "worker-crashed"})
+# `storyline ingest` when a stage lost articles, `watch --once` when every due feed failed:
+# the run finished and what it did is stored, but something needs a look (2 is a usage error).
+LOST_EXIT_CODE = 3
+
+
+@dataclass(frozen=True, slots=True)
+class StageFailure:
+    """An article a stage after storing (``analyze``, ``group``) could not finish, and why: recorded
+    in the store and retried at the next run."""
+
+    article_id: int
+    stage: str
+    reason: str
+
+
 @dataclass(frozen=True, slots=True)
 class IngestReport:
     """What one ``ingest`` call did."""
@@ -264,6 +283,21 @@ class IngestReport:
     unchanged: int = 0
     skipped: tuple[Skip, ...] = ()
     revised: tuple[int, ...] = ()
+    failed: tuple[StageFailure, ...] = ()
+
+    @property
+    def lost(self) -> int:
+        """How many documents or articles a stage lost (not the input's fault): any makes the run
+        exit with LOST_EXIT_CODE."""
+        return sum(1 for s in self.skipped if s.code in LOST_SKIP_CODES) + len(self.failed)
+
+    def failures_by_kind(self) -> dict[str, int]:
+        """Every failure of the run by kind: each skip code, and ``analyze-failed`` /
+        ``group-failed`` for the articles those stages could not finish."""
+        kinds: dict[str, int] = {}
+        for kind in [s.code for s in self.skipped] + [f"{f.stage}-failed" for f in self.failed]:
+            kinds[kind] = kinds.get(kind, 0) + 1
+        return dict(sorted(kinds.items(), key=lambda kv: (-kv[1], kv[0])))
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -271,6 +305,11 @@ class IngestReport:
             "revised": len(self.revised),
             "unchanged": self.unchanged,
             "skipped": [{"locator": s.locator, "code": s.code, "message": s.message} for s in self.skipped],
+            "failed": [
+                {"article_id": f.article_id, "stage": f.stage, "reason": f.reason} for f in self.failed
+            ],
+            "failures_by_kind": self.failures_by_kind(),
+            "lost": self.lost,
             "article_ids": list(self.ingested),
         }
 

@@ -26,6 +26,7 @@ __all__ = [
     "StoryFilter",
     "StoryPage",
     "ThreadSummary",
+    "counts",
     "find_stories",
     "search",
     "store_stamp",
@@ -80,3 +81,15 @@ def story_of(db: DbArg, article_id: int) -> int | None:
     with Store.open(_store_config(db)) as store:
         found = store.story_of(article_id)
         return store.live_story(found) if found is not None else None
+
+
+def counts(db: DbArg = None) -> dict[str, int]:
+    """What the store holds, for monitoring: latest articles, revisions, documents, skips, articles
+    a stage failed on, watched feeds and those failing."""
+    with Store.open(_store_config(db)) as store:
+        found = store.counts()
+        found["failed_articles"] = len({article_id for article_id, *_ in store.failures()})
+        states = store.feed_states()
+        found["feeds"] = len(states)
+        found["feeds_failing"] = sum(1 for state in states.values() if state.failures)
+        return found

@@ -5,9 +5,9 @@ a rich ``Text`` so that it is never interpreted as rich markup."""
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
+from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -30,7 +30,7 @@ from storyline.model import BlockKind, IngestReport, Skip, Story, StoryArticle
 from storyline.nlp.resolve import CanonicalEntity
 from storyline.pipeline import ProgressHook
 from storyline.safe_text import for_terminal, one_line
-from storyline.store import StoredArticle
+from storyline.store import FeedState, StoredArticle
 
 if TYPE_CHECKING:
     from storyline import FactsView, QuotesView, StoryView
@@ -94,13 +94,28 @@ def print_ingest_report(report: IngestReport) -> None:
     table.add_row("new revisions", str(len(report.revised)))
     table.add_row("unchanged", str(report.unchanged))
     table.add_row("skipped", str(len(report.skipped)))
+    table.add_row("failed in analysis or grouping", str(len(report.failed)))
     console.print(table)
+    kinds = report.failures_by_kind()
+    if kinds:
+        console.print(_cell("Failures, by kind: " + ", ".join(f"{code} {n}" for code, n in kinds.items())))
     if report.skipped:
-        reasons = Counter(skip.code for skip in report.skipped)
-        console.print(
-            _cell("Skipped, by reason: " + ", ".join(f"{code} {n}" for code, n in reasons.most_common()))
-        )
         print_skips(report.skipped)
+    for failure in report.failed[:_SHOWN_FAILURES]:
+        console.print(_cell(f"article {failure.article_id}: {failure.stage} failed: {failure.reason}"))
+    if len(report.failed) > _SHOWN_FAILURES:
+        console.print(
+            f"... and {len(report.failed) - _SHOWN_FAILURES} more (`storyline skips` lists them all)"
+        )
+    if report.lost:
+        console.print(
+            f"[bold red]{report.lost} document(s) or article(s) lost by a stage[/]: stored work is kept; "
+            "re-run the same command to retry them (exit code 3)"
+        )
+
+
+# Failed articles listed one by one under the summary; the rest are counted (the store keeps all).
+_SHOWN_FAILURES = 20
 
 
 def print_entities(items: Sequence[CanonicalEntity]) -> None:
@@ -374,6 +389,50 @@ def print_outlets(items: Sequence[dict[str, Any]]) -> None:
             _cell(", ".join(aliases)),
         )
     console.print(table)
+
+
+def feed_backoff(state: FeedState) -> float | None:
+    """How long a failing feed waits before its next poll (None when it is not failing)."""
+    if not state.failures or state.last_polled is None:
+        return None
+    return round((state.next_due - state.last_polled).total_seconds(), 1)
+
+
+def feed_dict(state: FeedState) -> dict[str, Any]:
+    """A feed's state as `storyline feeds --json` prints it."""
+
+    def when(value: datetime | None) -> str | None:
+        return value.isoformat(timespec="seconds") if value is not None else None
+
+    return {
+        "url": state.url,
+        "last_polled": when(state.last_polled),
+        "last_status": state.last_status,
+        "next_due": when(state.next_due),
+        "failures": state.failures,
+        "backoff_s": feed_backoff(state),
+        "etag": state.etag,
+        "last_modified": state.last_modified,
+    }
+
+
+def print_feeds(states: Sequence[FeedState]) -> None:
+    table = Table(title=f"{len(states)} watched feeds")
+    for name in ("feed", "last poll", "status", "next due", "failures", "backoff"):
+        table.add_column(name, overflow="fold")
+    for state in states:
+        backoff = feed_backoff(state)
+        table.add_row(
+            _cell(state.url),
+            state.last_polled.isoformat(timespec="seconds") if state.last_polled else "never",
+            state.last_status or "",
+            state.next_due.isoformat(timespec="seconds"),
+            str(state.failures),
+            f"{backoff:.0f} s" if backoff is not None else "",
+        )
+    console.print(table)
+    if not states:
+        console.print("No feed watched yet: `storyline watch FEEDS_FILE` polls them.")
 
 
 def print_facts(view: FactsView) -> None:

@@ -23,7 +23,8 @@ import pytest
 import storyline
 from storyline.config import FetchConfig, PipelineConfig, StoreConfig, WatchConfig
 from storyline.errors import ConfigError
-from storyline.pipeline.watch import FeedSpec, Poll, read_feed_list, watch_feeds
+from storyline.pipeline.feedlist import FeedSpec, read_feed_list
+from storyline.pipeline.watch import Poll, watch_feeds
 from storyline.store import Store
 from tests.conftest import DEMO, ROOT
 
@@ -326,3 +327,16 @@ def test_an_empty_feed_is_polled_without_backing_off(server: Server, tmp_path: P
         assert [(p.status, p.new_items) for p in polls] == [("200", 0), ("error", 0)]
         state = store.feed_state(empty)
         assert state is not None and state.failures == 0
+
+
+def test_watch_once_exits_3_when_every_due_feed_failed(server: Server, tmp_path: Path) -> None:
+    env = {**os.environ, "PYTHONPATH": str(ROOT / "src") + os.pathsep + os.environ.get("PYTHONPATH", "")}
+    command = [sys.executable, "-m", "storyline.cli", "watch", "--once", "--db", str(tmp_path / "w.db")]
+    broken = _feeds_file(tmp_path, f"{server.base}/broken/a.xml", f"{server.base}/broken/b.xml")
+    run = subprocess.run([*command, str(broken), "--allow-private"], capture_output=True, text=True, env=env)
+    assert run.returncode == 3, run.stderr
+    # One feed that answers is enough for a pass that did its job.
+    server.write_feed("feed.xml", [])
+    mixed = _feeds_file(tmp_path, f"{server.base}/broken/c.xml", f"{server.base}/feed.xml")
+    run = subprocess.run([*command, str(mixed), "--allow-private"], capture_output=True, text=True, env=env)
+    assert run.returncode == 0, run.stderr

@@ -75,3 +75,26 @@ def test_a_reverted_document_restores_its_earlier_revision(store: Store) -> None
     assert store.restore_revision(first.locator, first.content_hash) == one
     assert [s.id for s in store.articles()] == [one]
     assert store.restore_revision(first.locator, first.content_hash) is None  # already the latest
+
+
+def test_save_many_stores_in_batches_and_passes_over_stored_documents(store: Store) -> None:
+    from storyline.model import Article, Block, BlockKind, RawDocument, SourceKind
+
+    def items(names: list[str]) -> list[tuple[RawDocument, Article, list[str]]]:
+        out = []
+        for name in names:
+            raw = RawDocument(
+                f"/bulk/{name}", SourceKind.FILE, name.encode() * 40, datetime(2026, 1, 2, tzinfo=UTC)
+            )
+            article = Article(
+                locator=raw.locator,
+                content_hash=raw.content_hash,
+                title=name,
+                blocks=(Block(BlockKind.PARAGRAPH, f"Text of {name}."),),
+            )
+            out.append((raw, article, []))
+        return out
+
+    assert store.save_many(items(["a", "b", "c"]), batch=2) == 3
+    assert store.save_many(items(["b", "d"]), batch=2) == 1
+    assert sorted(s.article.title or "" for s in store.articles()) == ["a", "b", "c", "d"]

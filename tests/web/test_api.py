@@ -38,6 +38,20 @@ def test_health(client: TestClient) -> None:
     assert body["status"] == "ok" and body["writable"] is True and body["articles"] >= 30
 
 
+def test_root_health_and_prometheus_metrics(client: TestClient) -> None:
+    health = client.get("/health")
+    assert health.status_code == 200 and health.json()["status"] == "ok"
+    metrics = client.get("/metrics")
+    assert metrics.status_code == 200 and metrics.headers["content-type"].startswith(
+        "text/plain; version=0.0.4"
+    )
+    lines = metrics.text.splitlines()
+    assert "# TYPE storyline_store_articles gauge" in lines
+    articles = next(line for line in lines if line.startswith("storyline_store_articles "))
+    assert int(articles.split()[1]) == health.json()["articles"]
+    assert any(line.startswith('storyline_info{version="') for line in lines)
+
+
 def test_story_list_is_the_cli_shape_paginated_and_filtered(client: TestClient, db: Path) -> None:
     expected = [s.to_dict() for s in storyline.stories(db)]
     page = client.get("/api/stories", params={"limit": 4}).json()

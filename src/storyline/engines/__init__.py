@@ -39,6 +39,11 @@ class Engine(Protocol):
         ``lost`` that raises."""
         ...
 
+    def alive(self) -> bool:
+        """Whether the engine can still take work: false once a cluster it joined is unreachable or
+        its client closed (a long-running watcher then opens a new engine)."""
+        ...
+
     def close(self) -> None:
         """Stop the workers this engine started (a cluster it only joined is left running)."""
         ...

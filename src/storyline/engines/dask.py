@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 import multiprocessing
 import socket
+import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any, TypeVar
@@ -23,6 +24,9 @@ R = TypeVar("R")
 
 log = logging.getLogger(__name__)
 
+# How often a wait for a result also looks at the cluster's workers (a round trip to the scheduler).
+_LOOK_EVERY_S = 2.0
+_CLOSE_TIMEOUT_S = 10.0
 _REMEDY = "check the address (tcp://HOST:8786) and that `dask scheduler` is running there"
 # Dask starts a LocalCluster's workers by spawning fresh interpreters that import the caller's
 # script again (Python's "spawn" start method, which Dask keeps because forking its event loop's
@@ -103,6 +107,11 @@ class DaskEngine:
         threads = sum(self._client.nthreads().values())
         self.workers = max(1, threads)
         self._window = max(1, config.window) * self.workers
+        self._where = where
+        self._no_worker_s = config.no_worker_timeout_s
+        self._known: set[str] = set(self._client.nthreads())
+        self._paused: set[str] = set()
+        self._looked = time.monotonic()
         log.info("Dask engine on %s with %d worker threads", self._client.scheduler.address, threads)
 
     def _wait_for_a_worker(self, where: str, timeout: float) -> None:
@@ -155,12 +164,11 @@ class DaskEngine:
             if pending:
                 self._client.cancel([future for _, future in pending])
 
-    @staticmethod
-    def _result(item: T, future: Any, lost: Callable[[T], R] | None) -> Any:
+    def _result(self, item: T, future: Any, lost: Callable[[T], R] | None) -> Any:
         from distributed import KilledWorker
 
         try:
-            return future.result()
+            return self._wait(future)
         except KilledWorker:
             # Dask already retried the task on other workers; each one it ran on died.
             if lost is None:
@@ -170,14 +178,91 @@ class DaskEngine:
         finally:
             future.release()
 
+    def _wait(self, future: Any) -> Any:
+        """The future's result; meanwhile, workers that leave or join are logged, and a cluster
+        left with no worker for ``no_worker_timeout_s`` is an error (its tasks would wait for ever)."""
+        from distributed import TimeoutError as DaskTimeout
+
+        alone_since: float | None = None
+        while True:
+            try:
+                result = future.result(timeout=_LOOK_EVERY_S)
+            except (DaskTimeout, TimeoutError):
+                running, paused = self._look_at_workers(force=True)
+                if running:
+                    alone_since = None
+                    continue
+                now = time.monotonic()
+                alone_since = alone_since or now
+                if now - alone_since >= self._no_worker_s:
+                    # A worker over its memory target pauses, and a paused worker runs nothing: for
+                    # the run, a cluster of paused workers is a cluster without workers.
+                    what = (
+                        f"only paused workers ({paused}, over their memory target)" if paused else "no worker"
+                    )
+                    raise ConfigError(
+                        f"the Dask cluster at {self._where} has had {what} for "
+                        f"{self._no_worker_s:g} s: its tasks cannot run",
+                        remedy="start workers (`dask worker SCHEDULER_ADDRESS --nthreads 1`) or give "
+                        "the workers more memory (--memory-limit 2GiB); see docs/cluster.md",
+                    ) from None
+                continue
+            self._look_at_workers()
+            return result
+
+    def _look_at_workers(self, *, force: bool = False) -> tuple[int, int]:
+        """Log the workers that left (killed, e.g. over their memory limit, or lost), joined
+        (restarted by a nanny, added) or paused since the last look; returns how many run and how
+        many are paused. At most every few seconds unless ``force``: asking is a round trip."""
+        now = time.monotonic()
+        if not force and now - self._looked < _LOOK_EVERY_S:
+            return len(self._known) - len(self._paused), len(self._paused)
+        self._looked = now
+        workers = self._client.scheduler_info()["workers"]
+        current = set(workers)
+        paused = {a for a, info in workers.items() if str(info.get("status", "running")) != "running"}
+        for gone in sorted(self._known - current):
+            log.warning(
+                "Dask worker %s left the cluster (killed, e.g. over its memory limit, or lost): %d now",
+                gone,
+                len(current),
+            )
+        for new in sorted(current - self._known):
+            log.warning(
+                "Dask worker %s joined (a restart by its nanny, or a new worker): %d now", new, len(current)
+            )
+        for stopped in sorted(paused - self._paused):
+            log.warning(
+                "Dask worker %s paused (over its memory target): it runs no task until it frees memory",
+                stopped,
+            )
+        self._known, self._paused = current, paused
+        return len(current) - len(paused), len(paused)
+
+    def alive(self) -> bool:
+        client = self._client
+        if client is None or client.status != "running":
+            return False
+        address = client.scheduler.address if client.scheduler else None
+        try:
+            if address:
+                _probe(address, _LOOK_EVERY_S)
+        except (OSError, ValueError):
+            return False
+        return True
+
     def close(self) -> None:
         # A cluster this engine only joined is someone else's: disconnect, never shut it down.
         client, cluster = self._client, self._cluster
         self._client = self._cluster = None
-        if client is not None:
-            client.close()
-        if cluster is not None:
-            cluster.close()
+        # Bounded: closing a client whose scheduler is gone must not hang the watcher that replaces it.
+        try:
+            if client is not None:
+                client.close(timeout=_CLOSE_TIMEOUT_S)
+            if cluster is not None:
+                cluster.close(timeout=_CLOSE_TIMEOUT_S)
+        except Exception as exc:  # already broken: what is left of it is dropped
+            log.debug("closing the Dask client failed: %s", exc, exc_info=True)
 
     def __enter__(self) -> DaskEngine:
         return self

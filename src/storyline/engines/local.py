@@ -103,6 +103,10 @@ class LocalEngine:
             self._pool.shutdown(wait=False, cancel_futures=True)
         self._pool = None
 
+    def alive(self) -> bool:
+        # A broken pool is started again at the next task: this engine never needs replacing.
+        return True
+
     def close(self) -> None:
         if self._pool is not None:
             self._pool.shutdown(wait=True, cancel_futures=True)

@@ -12,14 +12,14 @@ from collections import deque
 from collections.abc import Iterable, Iterator
 from contextlib import closing
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from storyline.config import PipelineConfig
 from storyline.engines import Engine, open_engine
 from storyline.errors import InputError
 from storyline.lines import line_key
-from storyline.model import Article, IngestReport, RawDocument, Skip
+from storyline.model import Article, IngestReport, RawDocument, Skip, StageFailure
 from storyline.pipeline.analyse import analyze_pending
 from storyline.pipeline.group import group_pending
 from storyline.pipeline.progress import ProgressHook
@@ -35,9 +35,6 @@ from storyline.store import AlreadyStored, Store
 from storyline.text.extract import extract
 from storyline.text.furniture import OutletEvidence, candidate_lines, remove_furniture
 from storyline.text.repair import repair
-
-if TYPE_CHECKING:
-    pass
 
 log = logging.getLogger(__name__)
 
@@ -58,9 +55,12 @@ class _Tally:
     unchanged: int = 0
     skipped: list[Skip] = field(default_factory=list)
     outlets: set[str] = field(default_factory=set)
+    failed: list[StageFailure] = field(default_factory=list)
 
     def report(self) -> IngestReport:
-        return IngestReport(tuple(self.ingested), self.unchanged, tuple(self.skipped), tuple(self.revised))
+        return IngestReport(
+            tuple(self.ingested), self.unchanged, tuple(self.skipped), tuple(self.revised), tuple(self.failed)
+        )
 
 
 def ingest(
@@ -98,8 +98,12 @@ def ingest_documents(
         store.done_repass(outlet)
     if config.analyze_on_ingest:
         with store.stage_lock():
+            # What the later stages could not finish this run (their failures are recorded in the
+            # store, with the time): counted in the report, so a run that lost articles says so.
+            started = datetime.now(UTC)
             analyze_pending(store, config, on_progress=on_progress, engine=engine)
             group_pending(store, config, on_progress=on_progress)
+            tally.failed = [StageFailure(i, stage, why) for i, stage, why, _ in store.failures(since=started)]
     return tally.report()
 
 

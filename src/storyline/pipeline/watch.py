@@ -1,51 +1,54 @@
 """Watching feeds (`storyline watch FEEDS`): poll each feed when it is due, with a conditional request
-(a 304 costs one small response), take only its items not seen before (their pages fetched when the
-feed carries a teaser), and run them through the whole pipeline, so stories and briefs grow as news
-arrives.
+(a 304 costs one small response), take only its items not seen before or changed since (their pages
+fetched when the feed carries a teaser), and run them through the whole pipeline, so stories and
+briefs grow as news arrives.
 
-Failures back off exponentially (capped); requests to one host keep a minimum gap; the state of each
-feed (validators, next due time, failures) lives in the store, so a restarted watcher carries on.
+A watcher runs for months, so it outlives what goes wrong around it:
+
+- a feed that fails backs off exponentially (capped); a feed refused by configuration (a private
+  address without ``--allow-private``, robots.txt) is said once and skipped, never backed off;
+- a store or Dask cluster that cannot be reached (a restart) is waited for with its own backoff, and
+  the feeds are not blamed for it: the engine is opened again once its cluster answers;
+- an item whose page failed is retried on its own schedule; an item whose guid stays while the feed
+  changes what it says of it is fetched again (a new revision when its page changed);
+- with nothing due for a while, the engine's workers are stopped, giving their memory back.
+
+Requests to one host keep a minimum gap; the state of each feed and item lives in the store, so a
+restarted watcher carries on. Each poll is one log line (status, duration, new items with their
+story ids); ``storyline feeds`` shows the state, ``storyline feeds --reset URL`` clears a feed's.
 """
 
 from __future__ import annotations
 
 import logging
-import re
 import threading
 import time
 from collections.abc import Callable
-from contextlib import closing
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit
 
-from storyline.config import FetchConfig, PipelineConfig, WatchConfig
+from storyline.config import EngineConfig, FetchConfig, PipelineConfig, WatchConfig
 from storyline.engines import Engine, open_engine
-from storyline.errors import ConfigError, InputError, MalformedFeed
+from storyline.errors import ConfigError, Forbidden, InputError, MalformedFeed, Unavailable
 from storyline.model import ContentKind, RawDocument, Skip
+from storyline.pipeline.feeditems import ItemTracker
+from storyline.pipeline.feedlist import FeedSpec, modified, read_feed_list, reread
 from storyline.pipeline.run import ingest_documents
+from storyline.safe_text import one_line
 from storyline.sources.containers import expand_feed
 from storyline.sources.sniff import sniff
-from storyline.sources.web import Fetcher, is_url
-from storyline.store import Store
+from storyline.sources.web import Fetcher
+from storyline.store import Store, unavailable
 from storyline.store.feeds import FeedState
 
-__all__ = ["FeedSpec", "Poll", "read_feed_list", "watch_feeds"]
+__all__ = ["Poll", "watch_feeds"]
 
 log = logging.getLogger(__name__)
 
-# A feeds file is a short list of addresses: anything larger is not one.
-_MAX_LIST_BYTES = 4 * 1024 * 1024
-_COMMENT = re.compile(r"(?:^|\s)#.*")
-
-
-@dataclass(frozen=True, slots=True)
-class FeedSpec:
-    """One feed to watch; ``interval_s`` is its own poll interval when the feeds file gives one."""
-
-    url: str
-    interval_s: float | None = None
+_STORE_REMEDY = "check that the database server is running and reachable (--db)"
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,92 +56,42 @@ class Poll:
     """What one poll of one feed did (also the line logged for it)."""
 
     url: str
-    status: str  # "200", "304" or "error"
+    status: str  # "200", "304", "error" (backed off) or "refused" (configuration: skipped)
     new_items: int
     next_due: datetime
     message: str = ""
+    duration_s: float = 0.0
+    # The stories the new and revised items went to, and how many articles a stage lost.
+    stories: tuple[int, ...] = ()
+    lost: int = 0
+
+    @property
+    def failed(self) -> bool:
+        return self.status in ("error", "refused")
 
     def line(self) -> str:
         due = self.next_due.astimezone(UTC).isoformat(timespec="seconds")
-        detail = f" ({self.message})" if self.message else ""
-        return f"poll {self.url}: {self.status}, {self.new_items} new, next due {due}{detail}"
-
-
-def read_feed_list(path: Path) -> list[FeedSpec]:
-    """The feeds a file names: an OPML export of a feed reader, or a text file of feed URLs, one a
-    line, each optionally followed by its own poll interval in seconds; ``#`` starts a comment."""
-    try:
-        with path.open("rb") as handle:
-            content = handle.read(_MAX_LIST_BYTES + 1)
-    except OSError as exc:
-        raise ConfigError(
-            f"cannot read the feeds file {path}: {exc.strerror or exc}", remedy="check the path"
-        ) from exc
-    if len(content) > _MAX_LIST_BYTES:
-        raise ConfigError(
-            f"{path} is over {_MAX_LIST_BYTES} bytes; not a feeds file", remedy="check the path"
+        line = (
+            f"poll {self.url}: {self.status}, {self.new_items} new, next due {due}, {self.duration_s:.1f} s"
         )
-    head = content[:2048].lstrip(b"\xef\xbb\xbf \t\r\n").lower()
-    specs = (
-        _opml_feeds(content, path)
-        if head.startswith(b"<") and b"<opml" in head
-        else _text_feeds(content, path)
-    )
-    if not specs:
-        raise ConfigError(f"{path} names no feed", remedy="put one http(s) feed URL on each line")
-    return list({spec.url: spec for spec in specs}.values())  # a feed listed twice is polled once
+        if self.stories:
+            line += f", stories {' '.join(str(s) for s in self.stories)}"
+        if self.lost:
+            line += f", {self.lost} lost"
+        return line + (f" ({self.message})" if self.message else "")
 
-
-def _text_feeds(content: bytes, path: Path) -> list[FeedSpec]:
-    specs = []
-    for number, raw_line in enumerate(content.decode("utf-8", "replace").splitlines(), start=1):
-        # `#` begins a comment at the start of a line or after a space (a URL may hold a fragment).
-        line = _COMMENT.sub("", raw_line).strip()
-        if not line:
-            continue
-        fields = line.split()
-        if not is_url(fields[0]) or len(fields) > 2:
-            raise ConfigError(
-                f"{path} line {number}: {line[:200]!r} is not a feed URL",
-                remedy="write one http(s) URL a line, optionally followed by its interval in seconds",
-            )
-        interval = None
-        if len(fields) == 2:
-            try:
-                interval = float(fields[1])
-            except ValueError:
-                interval = -1.0
-            if not interval >= 1:
-                raise ConfigError(
-                    f"{path} line {number}: interval {fields[1]!r} is not a number of seconds ≥ 1",
-                    remedy="write e.g. `https://example.org/feed.xml 600`",
-                )
-        specs.append(FeedSpec(fields[0], interval))
-    return specs
-
-
-def _opml_feeds(content: bytes, path: Path) -> list[FeedSpec]:
-    from lxml import etree
-
-    # No entities, no network, no huge trees: an OPML file is from elsewhere and must not be able to
-    # read local files or inflate itself.
-    parser = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False, recover=False)
-    try:
-        root = etree.fromstring(content, parser)
-    except etree.XMLSyntaxError as exc:
-        raise ConfigError(
-            f"{path} is not readable OPML: {exc}", remedy="re-export it from the feed reader"
-        ) from exc
-    specs = []
-    for outline in root.iter("outline"):
-        url = (outline.get("xmlUrl") or outline.get("xmlurl") or "").strip()
-        if not url:
-            continue  # a folder of feeds, not a feed
-        if not is_url(url):
-            log.warning("%s: skipped feed %r (only http and https feeds are polled)", path, url[:200])
-            continue
-        specs.append(FeedSpec(url))
-    return specs
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "event": "poll",
+            "feed": self.url,
+            "status": self.status,
+            "new": self.new_items,
+            "stories": list(self.stories),
+            "lost": self.lost,
+            "duration_s": round(self.duration_s, 3),
+            "next_due": self.next_due.astimezone(UTC).isoformat(timespec="seconds"),
+            "message": self.message,
+        }
 
 
 class _PoliteFetcher(Fetcher):
@@ -169,6 +122,58 @@ class _PoliteFetcher(Fetcher):
         return super().fetch_if_changed(url, etag, last_modified)
 
 
+class _EngineSlot:
+    """The watcher's engine: opened when first needed, opened again after its cluster was lost, and
+    closed when the watcher is idle (its workers' models are ~1 GB each)."""
+
+    def __init__(self, config: EngineConfig) -> None:
+        self._config = config
+        self._engine: Engine | None = None
+
+    def get(self) -> Engine:
+        if self._engine is None:
+            try:
+                self._engine = open_engine(self._config)
+            except ConfigError as exc:
+                if self._config.name.startswith("dask="):
+                    # A scheduler restarting: waited for like the store, not a reason to stop.
+                    raise Unavailable(one_line(exc.message), remedy=exc.remedy) from exc
+                raise
+            log.info("engine %s started with %d worker(s)", self._config.name, self._engine.workers)
+        return self._engine
+
+    def lost(self) -> bool:
+        """Whether the open engine can no longer take work (then it is dropped)."""
+        if self._engine is None or self._engine.alive():
+            return False
+        self.release("its cluster cannot be reached")
+        return True
+
+    def release(self, why: str) -> None:
+        if self._engine is not None:
+            engine, self._engine = self._engine, None
+            engine.close()
+            log.info("engine %s stopped (%s)", self._config.name, why)
+
+    @property
+    def open(self) -> bool:
+        return self._engine is not None
+
+
+class _Backoff:
+    """Waits for a store or cluster to come back: doubling from ``first`` up to ``cap``."""
+
+    def __init__(self, first: float, cap: float) -> None:
+        self._first, self._cap, self._next = first, cap, first
+
+    def next(self) -> float:
+        delay, self._next = self._next, min(self._next * 2, self._cap)
+        return delay
+
+    def reset(self) -> None:
+        self._next = self._first
+
+
 def watch_feeds(
     feeds: Path,
     store: Store,
@@ -178,67 +183,113 @@ def watch_feeds(
     once: bool = False,
     stop: threading.Event | None = None,
     on_poll: Callable[[Poll], None] | None = None,
+    on_unavailable: Callable[[str | None], None] | None = None,
 ) -> list[Poll]:
     """Poll every due feed the file ``feeds`` names and ingest its new items; with ``once``, one pass
     and return, else on until ``stop`` is set (the file is read again when it changes). Returns the
-    polls of the last pass (each poll is also logged, and given to ``on_poll``)."""
+    polls of the last pass (each poll is also logged, and given to ``on_poll``). With ``once``, a
+    store or cluster that cannot be reached raises; running on, it is waited for (and said to
+    ``on_unavailable``, which hears None when a pass succeeds again)."""
     config = config or PipelineConfig()
     watch = watch or WatchConfig()
     stop = stop or threading.Event()
-    specs, read_at = read_feed_list(feeds), _modified(feeds)
+    specs, read_at = read_feed_list(feeds), modified(feeds)
+    log.info("watch started: %d feed(s) from %s, engine %s", len(specs), feeds, config.engine.name)
     polls: list[Poll] = []
-    # One engine for the watcher's life: its workers load their models once, not at every poll.
-    with (
-        _PoliteFetcher(config.fetch, watch.host_gap_s) as fetcher,
-        closing(open_engine(config.engine)) as engine,
-    ):
-        while not stop.is_set():
-            if not once and _modified(feeds) != read_at:
-                specs, read_at = _reread(feeds, specs), _modified(feeds)
-            polls = []  # only the last pass: a watcher runs for months
-            states = store.feed_states()
-            next_due: datetime | None = None
-            for spec in specs:
-                if stop.is_set():
+    refused: set[str] = set()  # feeds refused by configuration: said once, then skipped
+    slot = _EngineSlot(config.engine)
+    backoff = _Backoff(watch.reconnect_first_s, watch.reconnect_max_s)
+    idle_since = time.monotonic()
+    try:
+        with _PoliteFetcher(config.fetch, watch.host_gap_s) as fetcher:
+            while not stop.is_set():
+                if not once and modified(feeds) != read_at:
+                    specs, read_at = reread(feeds, specs), modified(feeds)
+                    refused.clear()  # an edited list (or settings) gets a fresh look
+                polls = []  # only the last pass: a watcher runs for months
+                try:
+                    next_due = _pass(
+                        specs, store, fetcher, slot, config, watch, refused, polls, stop, on_poll
+                    )
+                except Unavailable as exc:
+                    if once:
+                        raise
+                    delay = backoff.next()
+                    log.warning("%s; trying again in %.0f s", exc.message, delay)
+                    if on_unavailable is not None:
+                        on_unavailable(exc.message)
+                    stop.wait(delay)
+                    continue
+                backoff.reset()
+                if on_unavailable is not None:
+                    on_unavailable(None)
+                if once:
                     break
-                state = states.get(spec.url)
-                if state is None or state.next_due <= datetime.now(UTC):
-                    poll, state = _poll(spec, state, store, fetcher, config, watch, engine)
-                    polls.append(poll)
-                    log.info("%s", poll.line())
-                    if on_poll is not None:
-                        on_poll(poll)
-                next_due = state.next_due if next_due is None else min(next_due, state.next_due)
-            if once:
-                break
-            left = (
-                (next_due - datetime.now(UTC)).total_seconds() if next_due is not None else watch.max_sleep_s
-            )
-            stop.wait(min(max(left, 0.0), watch.max_sleep_s))
+                if polls:
+                    idle_since = time.monotonic()
+                left = (next_due - datetime.now(UTC)).total_seconds() if next_due else watch.max_sleep_s
+                if slot.open and time.monotonic() - idle_since >= watch.idle_release_s:
+                    slot.release(f"idle for {watch.idle_release_s:.0f} s")
+                stop.wait(min(max(left, 0.0), watch.max_sleep_s))
+    finally:
+        slot.release("the watcher stopped")
+        log.info("watch stopped")
     return polls
 
 
-def _modified(path: Path) -> float | None:
+def _pass(
+    specs: list[FeedSpec],
+    store: Store,
+    fetcher: Fetcher,
+    slot: _EngineSlot,
+    config: PipelineConfig,
+    watch: WatchConfig,
+    refused: set[str],
+    polls: list[Poll],
+    stop: threading.Event,
+    on_poll: Callable[[Poll], None] | None,
+) -> datetime | None:
+    """One pass over the feeds: each due one polled (a feed is also due when one of its items'
+    pages is due for another try). Returns when the next is due."""
     try:
-        return path.stat().st_mtime
-    except OSError:
-        return None
+        states, retries = store.feed_states(), store.item_retries()
+    except Exception as exc:
+        if unavailable(exc):
+            raise Unavailable(f"the store cannot be reached ({_reason(exc)})", remedy=_STORE_REMEDY) from exc
+        raise
+    next_due: datetime | None = None
+    for spec in specs:
+        if stop.is_set():
+            break
+        if spec.url in refused:
+            continue
+        state = states.get(spec.url)
+        now = datetime.now(UTC)
+        retry = retries.get(spec.url)
+        retry_due = retry is not None and retry <= now
+        if state is None or state.next_due <= now or retry_due:
+            poll, state = _poll(spec, state, store, fetcher, config, watch, slot, whole=retry_due)
+            polls.append(poll)
+            if on_poll is not None:  # before the log line: whoever reads the log sees it counted
+                on_poll(poll)
+            fields = {"fields": poll.to_dict()}
+            if poll.status == "refused":
+                refused.add(spec.url)
+                log.error("%s", poll.line(), extra=fields)
+            elif poll.failed:
+                log.warning("%s", poll.line(), extra=fields)
+            else:
+                log.info("%s", poll.line(), extra=fields)
+            if poll.status == "refused":
+                continue
+        due = min(state.next_due, retry) if retry is not None and retry > now else state.next_due
+        next_due = due if next_due is None else min(next_due, due)
+    return next_due
 
 
-def _reread(feeds: Path, specs: list[FeedSpec]) -> list[FeedSpec]:
-    """The feeds file read again after an edit; the list in force when the edit leaves it unreadable."""
-    try:
-        fresh = read_feed_list(feeds)
-    except ConfigError as exc:
-        log.warning(
-            "%s changed but cannot be read (%s); still watching the %d feed(s) it named",
-            feeds,
-            exc,
-            len(specs),
-        )
-        return specs
-    log.info("%s changed: now watching %d feed(s)", feeds, len(fresh))
-    return fresh
+def _reason(exc: BaseException) -> str:
+    cause = getattr(exc, "orig", None) or exc
+    return one_line(str(cause) or type(cause).__name__)[:300]
 
 
 def _poll(
@@ -248,13 +299,22 @@ def _poll(
     fetcher: Fetcher,
     config: PipelineConfig,
     watch: WatchConfig,
-    engine: Engine,
+    slot: _EngineSlot,
+    *,
+    whole: bool = False,
 ) -> tuple[Poll, FeedState]:
+    """One poll. ``whole``: a plain request, not a conditional one (an item's page is due for another
+    try, and the feed's items are needed though the feed did not change)."""
     interval = spec.interval_s or watch.interval_s
     started = datetime.now(UTC)
+    clock = time.monotonic()
     state = state or FeedState(url=spec.url, next_due=started)
+    stories: tuple[int, ...] = ()
+    lost = 0
     try:
-        document, headers = fetcher.fetch_if_changed(spec.url, state.etag, state.last_modified)
+        document, headers = fetcher.fetch_if_changed(
+            spec.url, None if whole else state.etag, None if whole else state.last_modified
+        )
         if document is None:
             status, new, message = "304", 0, ""
         else:
@@ -262,14 +322,33 @@ def _poll(
                 raise MalformedFeed(
                     f"{document.url or spec.url} is not a feed", remedy="check the address in the feeds file"
                 )
-            items = _expanded(document, fetcher, store, config)
-            report = ingest_documents(items, store, config, engine=engine)
-            status, new = "200", len(report.ingested)
+            tracker = ItemTracker(spec.url, document, store, watch, interval, config.sources.max_feed_items)
+            items = _expanded(document, fetcher, config, tracker.seen)
+            report = ingest_documents(items, store, config, engine=slot.get(), on_progress=tracker.outcome)
+            tracker.save(report)
+            status, new = "200", len(report.ingested) + len(report.revised)
+            stories = tuple(sorted(set(store.story_ids_of([*report.ingested, *report.revised]).values())))
+            lost = report.lost
             failed = sum(1 for skip in report.skipped if skip.locator.startswith(spec.url + "#"))
             message = f"{failed} item(s) skipped" if failed else ""
     except Exception as exc:
+        if isinstance(exc, Unavailable):
+            raise
+        if unavailable(exc):
+            raise Unavailable(f"the store cannot be reached ({_reason(exc)})", remedy=_STORE_REMEDY) from exc
+        if slot.lost():
+            raise Unavailable(
+                f"the engine's cluster was lost ({_reason(exc)})",
+                remedy="check that the Dask scheduler and its workers are running (docs/cluster.md)",
+            ) from exc
+        duration = time.monotonic() - clock
+        if isinstance(exc, Forbidden):
+            # Configuration, not a passing failure: waiting would not change it. Said once (the
+            # caller skips the feed from now on); its stored state is left as it was.
+            message = f"{one_line(str(exc))}; skipped until the feeds file changes or the watcher restarts"
+            return Poll(spec.url, "refused", 0, state.next_due, message, duration), state
         if not isinstance(exc, InputError):
-            log.exception("unexpected failure polling %s", spec.url)
+            log.debug("unexpected failure polling %s", spec.url, exc_info=True)
         failures = state.failures + 1
         delay = min(interval * 2**failures, max(watch.backoff_max_s, interval))
         after = replace(
@@ -280,7 +359,8 @@ def _poll(
             last_polled=started,
         )
         store.save_feed_state(after)
-        return Poll(spec.url, "error", 0, after.next_due, f"{exc}; failure {failures}"), after
+        message = f"{_reason(exc)}; failure {failures}, backed off {delay:.0f} s"
+        return Poll(spec.url, "error", 0, after.next_due, message, duration), after
     after = replace(
         state,
         # A 304 may carry fresh validators; when it carries none the old ones still hold.
@@ -292,18 +372,19 @@ def _poll(
         last_polled=started,
     )
     store.save_feed_state(after)
-    return Poll(spec.url, status, new, after.next_due, message), after
+    duration = time.monotonic() - clock
+    return Poll(spec.url, status, new, after.next_due, message, duration, stories, lost), after
 
 
 def _expanded(
-    document: RawDocument, fetcher: Fetcher, store: Store, config: PipelineConfig
+    document: RawDocument, fetcher: Fetcher, config: PipelineConfig, seen: Callable[[str], bool]
 ) -> list[RawDocument | Skip]:
     """The feed's items not seen before (pages fetched for teasers). Read whole before ingesting so a
     malformed feed fails the poll (and backs off) instead of half-ingesting."""
     # The feed keeps its own address as locator (the one in the feeds file, whatever it redirects
     # to), so its items keep the same locators poll after poll and run after run.
     try:
-        return list(expand_feed(document, fetcher, config.sources, seen=store.feed_item_seen))
+        return list(expand_feed(document, fetcher, config.sources, seen=seen))
     except MalformedFeed:
         import feedparser
 

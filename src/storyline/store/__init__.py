@@ -13,23 +13,31 @@ store's own), never rows. The store imports no stage.
 
 from __future__ import annotations
 
+import logging
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
 from sqlalchemy import Engine
+from sqlalchemy.exc import InterfaceError, OperationalError
 
 from storyline.config import StoreConfig
 from storyline.store.analyses import AnalysisQueries
 from storyline.store.dialect import Dialect, dialect_for
 from storyline.store.documents import DocumentQueries
-from storyline.store.feeds import FeedQueries, FeedState
+from storyline.store.feeds import FeedItem, FeedQueries, FeedState
 from storyline.store.outlets import OutletQueries
 from storyline.store.records import AlreadyStored, StoredArticle, text_hash
 from storyline.store.schema import migrate, up_to_date
 from storyline.store.search import SearchQueries
 
-__all__ = ["AlreadyStored", "FeedState", "Store", "StoredArticle", "text_hash"]
+log = logging.getLogger(__name__)
+
+# A wait for the stage lock this long is said: it is another runner's analysis and grouping.
+_LOCK_WAIT_SAID_S = 2.0
+
+__all__ = ["AlreadyStored", "FeedItem", "FeedState", "Store", "StoredArticle", "text_hash", "unavailable"]
 
 
 class Store(DocumentQueries, OutletQueries, AnalysisQueries, FeedQueries, SearchQueries):
@@ -81,5 +89,20 @@ class Store(DocumentQueries, OutletQueries, AnalysisQueries, FeedQueries, Search
         """Held while analysing and grouping: two ingests into one store take turns, so the second
         sees the first's stories instead of founding duplicates of them (the lock is the
         dialect's: a file lock beside a SQLite file, an advisory lock on PostgreSQL)."""
+        asked = time.monotonic()
         with self.dialect.stage_lock(self.engine):
+            waited = time.monotonic() - asked
+            if waited >= _LOCK_WAIT_SAID_S:
+                log.warning(
+                    "waited %.1f s for another runner's analysis and grouping of this store (the "
+                    "stage lock): runners into one store take turns there (docs/scaling.md)",
+                    waited,
+                )
             yield
+
+
+def unavailable(exc: BaseException) -> bool:
+    """Whether ``exc`` says the store could not be reached or its connection was lost (a server
+    restarting, a network gone, a file locked beyond the timeout): a condition to wait out, not a
+    fault of the work that was under way."""
+    return isinstance(exc, OperationalError | InterfaceError)

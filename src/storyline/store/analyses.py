@@ -156,15 +156,17 @@ class AnalysisQueries:
                 )
             )
 
-    def failures(self) -> list[tuple[int, str, str, int]]:
-        """``(article_id, stage, reason, attempts)`` for every article a stage could not finish."""
+    def failures(self, since: datetime | None = None) -> list[tuple[int, str, str, int]]:
+        """``(article_id, stage, reason, attempts)`` for every article a stage could not finish
+        (recorded at or after ``since`` when given: what one run lost)."""
+        query = select(
+            article_failures.c.article_id,
+            article_failures.c.stage,
+            article_failures.c.reason,
+            article_failures.c.attempts,
+        ).order_by(article_failures.c.article_id, article_failures.c.stage)
+        if since is not None:
+            query = query.where(article_failures.c.at >= since)
         with self.reader.connect() as connection:
-            rows = connection.execute(
-                select(
-                    article_failures.c.article_id,
-                    article_failures.c.stage,
-                    article_failures.c.reason,
-                    article_failures.c.attempts,
-                ).order_by(article_failures.c.article_id, article_failures.c.stage)
-            ).all()
+            rows = connection.execute(query).all()
         return [(int(r[0]), str(r[1]), str(r[2]), int(r[3])) for r in rows]

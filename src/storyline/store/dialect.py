@@ -13,7 +13,7 @@ import sqlite3
 import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -55,14 +55,25 @@ class Dialect:
 
     # --- full text --------------------------------------------------------------------------------
 
+    def search_migration(self, connection: Connection) -> None:
+        """Schema v9: what full-text search needs on this backend, made once. Here: the searched
+        document (title weighted A, text weighted D, English stemming) as a stored generated column
+        with a GIN index on it. Not an expression index alone: ranking needs the vector of every
+        match, and an expression index gives back none, so each match's text was parsed again
+        (measured: 1.2 ms a match, 0.6 s for a query matching 600 of 2,000 articles)."""
+        connection.exec_driver_sql(
+            f"ALTER TABLE articles ADD COLUMN IF NOT EXISTS search_vector tsvector "
+            f"GENERATED ALWAYS AS ({_pg_vector('')}) STORED"
+        )
+        connection.exec_driver_sql(
+            "CREATE INDEX IF NOT EXISTS ix_articles_search ON articles USING GIN (search_vector)"
+        )
+
     def matching_articles(
         self, engine: Engine, connection: Connection, words: Sequence[str], *, index_batch: int
     ) -> list[int]:
         """Ids of the latest articles holding every one of ``words``."""
-        statement = text(
-            "SELECT id FROM articles WHERE is_latest AND to_tsvector('simple', coalesce(title, '') || ' ' || text) "
-            "@@ websearch_to_tsquery('simple', :q)"
-        )
+        statement = text(f"SELECT id FROM articles WHERE is_latest AND search_vector @@ {_PG_QUERY}")
         return [int(i) for i in connection.execute(statement, {"q": " ".join(words)}).scalars()]
 
     def search(
@@ -76,17 +87,27 @@ class Dialect:
         index_batch: int,
     ) -> list[Row[Any]]:
         """Latest articles holding every one of ``words``, best first: id, title, outlet,
-        published, story_id and a snippet with the matches between ``[`` and ``]``."""
+        published, story_id and a snippet with the matches between ``[`` and ``]``.
+
+        Through the GIN index of schema v10. Ranked as SQLite's bm25 ranks: by how densely the
+        words occur (``ts_rank_cd``), a title match weighing four times a body match (weights D and
+        A as 0.25 and 1.0, SQLite's 1.0 and 4.0), normalised by the document's length (flag 1:
+        divided by 1 + log(length), as bm25 damps long documents). The query is written inline
+        (not joined in), so the planner sees the words and estimates their matches. Snippets are
+        made for the ``limit`` best only: ``ts_headline`` parses the text again."""
         return list(
             connection.execute(
                 text(
+                    "WITH hits AS ("
+                    f"SELECT id, ts_rank_cd('{{0.25, 0.5, 0.75, 1.0}}', search_vector, {_PG_QUERY}, 1) "
+                    f"AS rank FROM articles WHERE is_latest AND search_vector @@ {_PG_QUERY} "
+                    "ORDER BY rank DESC, id LIMIT :limit) "
                     "SELECT a.id, a.title, a.outlet, a.published, sa.story_id, "
-                    "ts_headline('simple', a.text, websearch_to_tsquery('simple', :q), "
+                    f"ts_headline('{_PG_CONFIG}', a.text, {_PG_QUERY}, "
                     "'StartSel=[,StopSel=],MaxWords=' || :tokens) AS snippet "
-                    "FROM articles a LEFT JOIN story_articles sa ON sa.article_id = a.id "
-                    "WHERE a.is_latest AND to_tsvector('simple', coalesce(a.title, '') || ' ' || a.text) "
-                    "@@ websearch_to_tsquery('simple', :q) "
-                    "ORDER BY a.published DESC NULLS LAST LIMIT :limit"
+                    "FROM hits JOIN articles a ON a.id = hits.id "
+                    "LEFT JOIN story_articles sa ON sa.article_id = a.id "
+                    "ORDER BY hits.rank DESC, a.id"
                 ),
                 {"q": " ".join(words), "tokens": snippet_tokens, "limit": limit},
             ).all()
@@ -156,6 +177,12 @@ class SQLite(Dialect):
             finally:
                 fcntl.flock(handle, fcntl.LOCK_UN)
 
+    def search_migration(self, connection: Connection) -> None:
+        # The FTS5 table is made lazily at the first search; one made before v10 has no stemming:
+        # dropped here, rebuilt (with the Porter stemmer) at the next search.
+        connection.exec_driver_sql("DROP TABLE IF EXISTS article_search")
+        connection.exec_driver_sql("DROP TABLE IF EXISTS article_search_state")
+
     def matching_articles(
         self, engine: Engine, connection: Connection, words: Sequence[str], *, index_batch: int
     ) -> list[int]:
@@ -198,6 +225,22 @@ def dialect_for(url: str | URL) -> Dialect:
     if backend == "postgresql":
         return PostgreSQL(parsed)
     return Dialect(parsed)
+
+
+# --- PostgreSQL: full text -----------------------------------------------------------------------
+
+# English stemming, as SQLite's Porter tokenizer: "strikes" finds "strike" on both backends.
+_PG_CONFIG = "english"
+_PG_QUERY = f"websearch_to_tsquery('{_PG_CONFIG}', :q)"
+
+
+def _pg_vector(prefix: str) -> str:
+    """The searched document: the title (weight A) and the text (weight D), stored in
+    ``articles.search_vector`` (schema v10)."""
+    return (
+        f"(setweight(to_tsvector('{_PG_CONFIG}'::regconfig, coalesce({prefix}title, '')), 'A') || "
+        f"setweight(to_tsvector('{_PG_CONFIG}'::regconfig, {prefix}text), 'D'))"
+    )
 
 
 # --- SQLite: opening ------------------------------------------------------------------------------
@@ -258,7 +301,7 @@ def _refresh_index(engine: Engine, batch_size: int) -> None:
         connection.execute(
             text(
                 "CREATE VIRTUAL TABLE IF NOT EXISTS article_search USING fts5("
-                "title, body, tokenize = 'unicode61 remove_diacritics 2')"
+                "title, body, tokenize = 'porter unicode61 remove_diacritics 2')"
             )
         )
         connection.execute(
@@ -268,7 +311,10 @@ def _refresh_index(engine: Engine, batch_size: int) -> None:
         )
         mark = connection.execute(text("SELECT mark FROM article_search_state WHERE id = 1")).scalar()
         newest = connection.execute(select(func.max(articles.c.updated_at))).scalar()
+        # A mark written before instants were read back aware (schema v8) is naive UTC.
         seen = datetime.fromisoformat(mark) if mark is not None else None
+        if seen is not None and seen.tzinfo is None:
+            seen = seen.replace(tzinfo=UTC)
         if newest is None or (seen is not None and newest <= seen):
             return
         changed = select(articles.c.id, articles.c.title, articles.c.text).order_by(articles.c.id)

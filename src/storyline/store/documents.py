@@ -11,7 +11,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import replace
 from datetime import UTC, datetime
 
-from sqlalchemy import Engine, and_, delete, func, insert, or_, select, update
+from sqlalchemy import Connection, Engine, and_, delete, func, insert, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
 from storyline.errors import NotFound
@@ -84,55 +84,91 @@ class DocumentQueries:
             # re-pass mark): saved again, the row is found and updated instead.
             return self._save(raw, article, keys)
 
+    def save_many(
+        self, items: Iterable[tuple[RawDocument, Article, Iterable[str]]], batch: int = 1000
+    ) -> int:
+        """Store many new documents and their articles, ``batch`` to a transaction (a bulk import,
+        or a benchmark's corpus: one transaction a document costs a commit each). Documents already
+        stored are passed over. Returns how many were stored."""
+        stored = 0
+        pending = list[tuple[RawDocument, Article, list[str]]]()
+
+        def flush() -> None:
+            nonlocal stored
+            with self.engine.begin() as connection:
+                for raw, article, keys in pending:
+                    try:
+                        with connection.begin_nested():
+                            self._save_in(connection, raw, article, keys, datetime.now(UTC))
+                    except AlreadyStored:
+                        continue
+                    stored += 1
+            pending.clear()
+
+        for raw, article, keys in items:
+            pending.append((raw, article, list(keys)))
+            if len(pending) >= batch:
+                flush()
+        if pending:
+            flush()
+        return stored
+
     def _save(self, raw: RawDocument, article: Article, line_keys: Iterable[str]) -> tuple[int, int]:
-        now = datetime.now(UTC)
         with self.engine.begin() as connection:
-            # Checked again inside the write transaction: two ingests of one input read the same
-            # file at once, and the second to write must find the first's work, not fail on it.
-            if connection.execute(
-                select(documents.c.id).where(
-                    and_(documents.c.locator == raw.locator, documents.c.content_hash == raw.content_hash)
-                )
-            ).first():
-                raise AlreadyStored(raw.locator)
-            document_id = connection.execute(
-                insert(documents)
-                .values(
-                    locator=raw.locator,
-                    content_hash=raw.content_hash,
-                    kind=raw.kind.value,
-                    url=raw.url,
-                    content_type=raw.content_type,
-                    hints=json.dumps(dict(raw.hints)),
-                    content=zlib.compress(raw.content, 6),
-                    fetched_at=raw.fetched_at,
-                    ingested_at=now,
-                )
-                .returning(documents.c.id)
-            ).scalar_one()
-            previous = connection.execute(
-                select(func.max(articles.c.revision)).where(articles.c.locator == raw.locator)
-            ).scalar()
-            revision = (previous or 0) + 1
-            connection.execute(
-                update(articles).where(articles.c.locator == raw.locator).values(is_latest=False)
+            return self._save_in(connection, raw, article, line_keys, datetime.now(UTC))
+
+    def _save_in(
+        self,
+        connection: Connection,
+        raw: RawDocument,
+        article: Article,
+        line_keys: Iterable[str],
+        now: datetime,
+    ) -> tuple[int, int]:
+        # Checked again inside the write transaction: two ingests of one input read the same
+        # file at once, and the second to write must find the first's work, not fail on it.
+        if connection.execute(
+            select(documents.c.id).where(
+                and_(documents.c.locator == raw.locator, documents.c.content_hash == raw.content_hash)
             )
-            article_id = connection.execute(
-                insert(articles)
-                .values(
-                    document_id=document_id,
-                    locator=raw.locator,
-                    revision=revision,
-                    is_latest=True,
-                    ingested_at=now,
-                    **article_values(article, now),
-                )
-                .returning(articles.c.id)
-            ).scalar_one()
-            save_lines(connection, article.outlet, raw.locator, line_keys)
-            connection.execute(delete(skips).where(skips.c.locator == raw.locator))
-            save_outlet(connection, article)
-            mark_repass(connection, article.outlet)
+        ).first():
+            raise AlreadyStored(raw.locator)
+        document_id = connection.execute(
+            insert(documents)
+            .values(
+                locator=raw.locator,
+                content_hash=raw.content_hash,
+                kind=raw.kind.value,
+                url=raw.url,
+                content_type=raw.content_type,
+                hints=json.dumps(dict(raw.hints)),
+                content=zlib.compress(raw.content, 6),
+                fetched_at=raw.fetched_at,
+                ingested_at=now,
+            )
+            .returning(documents.c.id)
+        ).scalar_one()
+        previous = connection.execute(
+            select(func.max(articles.c.revision)).where(articles.c.locator == raw.locator)
+        ).scalar()
+        revision = (previous or 0) + 1
+        connection.execute(update(articles).where(articles.c.locator == raw.locator).values(is_latest=False))
+        article_id = connection.execute(
+            insert(articles)
+            .values(
+                document_id=document_id,
+                locator=raw.locator,
+                revision=revision,
+                is_latest=True,
+                ingested_at=now,
+                **article_values(article, now),
+            )
+            .returning(articles.c.id)
+        ).scalar_one()
+        save_lines(connection, article.outlet, raw.locator, line_keys)
+        connection.execute(delete(skips).where(skips.c.locator == raw.locator))
+        save_outlet(connection, article)
+        mark_repass(connection, article.outlet)
         return int(article_id), revision
 
     def replace_article(self, article_id: int, article: Article) -> None:

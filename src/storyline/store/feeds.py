@@ -4,15 +4,15 @@ between polls and between runs, and whether a feed's item was stored already."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Engine, Row, delete, insert, select
+from sqlalchemy import Engine, Row, delete, func, insert, select, update
 
 from storyline.store.records import aware
-from storyline.store.schema import documents, feeds
+from storyline.store.schema import documents, feed_items, feeds
 
-__all__ = ["FeedQueries", "FeedState"]
+__all__ = ["FeedItem", "FeedQueries", "FeedState"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -26,6 +26,17 @@ class FeedState:
     failures: int = 0
     last_status: str | None = None
     last_polled: datetime | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class FeedItem:
+    """What the watcher remembers of one item of a feed: the fingerprint of what the feed said of it
+    when it was last taken, and for an item whose page failed, how often and when to try again."""
+
+    locator: str
+    fingerprint: str
+    failures: int = 0
+    next_try: datetime | None = None
 
 
 class FeedQueries:
@@ -65,6 +76,56 @@ class FeedQueries:
         with self.reader.connect() as connection:
             query = select(documents.c.id).where(documents.c.locator == locator).limit(1)
             return connection.execute(query).first() is not None
+
+    def reset_feed(self, url: str) -> bool:
+        """Forget a feed's failures, backoff and validators, and its items' retry schedule: it is
+        due now and fetched whole. Returns whether the store knew the feed."""
+        with self.engine.begin() as connection:
+            known = connection.execute(
+                update(feeds)
+                .where(feeds.c.url == url)
+                .values(etag=None, last_modified=None, failures=0, next_due=datetime.now(UTC))
+            ).rowcount
+            connection.execute(
+                update(feed_items).where(feed_items.c.feed_url == url).values(failures=0, next_try=None)
+            )
+        return bool(known)
+
+    def feed_items(self, feed_url: str) -> dict[str, FeedItem]:
+        """The remembered items of the feed at ``feed_url``, by locator."""
+        with self.reader.connect() as connection:
+            rows = connection.execute(select(feed_items).where(feed_items.c.feed_url == feed_url))
+            return {r.locator: FeedItem(r.locator, r.fingerprint, int(r.failures), r.next_try) for r in rows}
+
+    def save_feed_items(self, feed_url: str, items: list[FeedItem]) -> None:
+        """Record these items of one feed (replacing what was remembered of them)."""
+        if not items:
+            return
+        with self.engine.begin() as connection:
+            connection.execute(delete(feed_items).where(feed_items.c.locator.in_([i.locator for i in items])))
+            connection.execute(
+                insert(feed_items),
+                [
+                    {
+                        "locator": i.locator,
+                        "feed_url": feed_url,
+                        "fingerprint": i.fingerprint,
+                        "failures": i.failures,
+                        "next_try": i.next_try,
+                    }
+                    for i in items
+                ],
+            )
+
+    def item_retries(self) -> dict[str, datetime]:
+        """For each feed with items whose page failed, when the first of them is due again."""
+        with self.reader.connect() as connection:
+            rows = connection.execute(
+                select(feed_items.c.feed_url, func.min(feed_items.c.next_try))
+                .where(feed_items.c.next_try.is_not(None))
+                .group_by(feed_items.c.feed_url)
+            ).all()
+        return {str(url): aware(due) for url, due in rows}
 
 
 def _state(row: Row[Any]) -> FeedState:

@@ -8,6 +8,7 @@ machinery would add more than it saves.
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import UTC, datetime
 
 from sqlalchemy import (
     BigInteger,
@@ -24,11 +25,38 @@ from sqlalchemy import (
     String,
     Table,
     Text,
+    TypeDecorator,
     UniqueConstraint,
     insert,
     inspect,
     select,
 )
+from sqlalchemy.engine import Dialect
+
+
+class Instant(TypeDecorator[datetime]):
+    """A moment in time, stored as UTC on every backend and read back as an aware UTC datetime.
+
+    SQLite has no time-zone type: SQLAlchemy's DateTime writes a datetime's wall-clock digits and
+    drops its offset, so a page published ``09:01:42+05:30`` was stored as ``09:01:42`` and read
+    back as UTC, five and a half hours late (PostgreSQL's ``timestamptz`` converted it right). So
+    every instant is converted to UTC before it is bound, whatever the backend; a naive one is taken
+    as UTC already (every time the code makes is ``datetime.now(UTC)``)."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        return value.astimezone(UTC) if value.tzinfo else value.replace(tzinfo=UTC)
+
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        # PostgreSQL hands timestamptz back in the session's time zone; SQLite hands back naive UTC.
+        return value.astimezone(UTC) if value.tzinfo else value.replace(tzinfo=UTC)
+
 
 metadata = MetaData()
 
@@ -36,7 +64,7 @@ schema_version = Table(
     "schema_version",
     metadata,
     Column("version", Integer, primary_key=True),
-    Column("applied_at", DateTime(timezone=True), nullable=False),
+    Column("applied_at", Instant(), nullable=False),
 )
 
 documents = Table(
@@ -50,8 +78,8 @@ documents = Table(
     Column("content_type", Text),
     Column("hints", Text, nullable=False, default="{}"),
     Column("content", LargeBinary, nullable=False),  # zlib-compressed raw bytes, for re-processing
-    Column("fetched_at", DateTime(timezone=True), nullable=False),
-    Column("ingested_at", DateTime(timezone=True), nullable=False),
+    Column("fetched_at", Instant(), nullable=False),
+    Column("ingested_at", Instant(), nullable=False),
     UniqueConstraint("locator", "content_hash", name="uq_documents_locator_hash"),
 )
 
@@ -68,7 +96,7 @@ articles = Table(
     Column("outlet", Text),
     Column("title", Text),
     Column("byline", Text),
-    Column("published", DateTime(timezone=True)),
+    Column("published", Instant()),
     Column("date_source", String(16)),
     Column("title_derived", Boolean, nullable=False, default=False),
     Column("outlet_key", Text),
@@ -82,8 +110,8 @@ articles = Table(
     Column("removed", Text, nullable=False),
     Column("repairs", Text, nullable=False),
     Column("word_count", Integer, nullable=False),
-    Column("ingested_at", DateTime(timezone=True), nullable=False),
-    Column("updated_at", DateTime(timezone=True), nullable=False),
+    Column("ingested_at", Instant(), nullable=False),
+    Column("updated_at", Instant(), nullable=False),
 )
 Index("ix_articles_locator", articles.c.locator)
 Index("ix_articles_outlet", articles.c.outlet)
@@ -95,7 +123,7 @@ skips = Table(
     Column("locator", Text, nullable=False),
     Column("code", String(32), nullable=False),
     Column("message", Text, nullable=False),
-    Column("at", DateTime(timezone=True), nullable=False),
+    Column("at", Instant(), nullable=False),
     UniqueConstraint("locator", "code", name="uq_skips_locator_code"),
 )
 
@@ -122,7 +150,7 @@ analyses = Table(
     Column("sentences", Text, nullable=False),
     Column("entities", Text, nullable=False, default="[]"),
     Column("events", Text, nullable=False, default="[]"),
-    Column("analyzed_at", DateTime(timezone=True), nullable=False),
+    Column("analyzed_at", Instant(), nullable=False),
     # For a text longer than AnalyzeConfig.max_chars: how many characters were analysed (else null).
     Column("analysed_chars", Integer, nullable=True),
     # The article's claims (storyline.nlp.claims) as JSON; null for an analysis made before claims
@@ -163,12 +191,12 @@ stories = Table(
     Column("total", LargeBinary, nullable=False),
     Column("size", Integer, nullable=False),
     Column("entities", Text, nullable=False, default="{}"),
-    Column("first_seen", DateTime(timezone=True)),
-    Column("last_seen", DateTime(timezone=True)),
+    Column("first_seen", Instant()),
+    Column("last_seen", Instant()),
     Column("thread_id", Integer),
     Column("merged_into", Integer),
-    Column("created_at", DateTime(timezone=True), nullable=False),
-    Column("updated_at", DateTime(timezone=True), nullable=False),
+    Column("created_at", Instant(), nullable=False),
+    Column("updated_at", Instant(), nullable=False),
 )
 Index("ix_stories_last_seen", stories.c.last_seen)
 
@@ -184,7 +212,7 @@ story_articles = Table(
     Column("duplicate_of", Integer),
     Column("duplicate_score", Float),
     Column("pinned", Boolean, nullable=False, default=False),
-    Column("assigned_at", DateTime(timezone=True), nullable=False),
+    Column("assigned_at", Instant(), nullable=False),
 )
 Index("ix_story_articles_story", story_articles.c.story_id)
 
@@ -197,7 +225,7 @@ story_links = Table(
     Column("b", Integer, primary_key=True),
     Column("kind", String(16), primary_key=True),
     Column("reason", Text, nullable=False, default=""),
-    Column("at", DateTime(timezone=True), nullable=False),
+    Column("at", Instant(), nullable=False),
 )
 Index("ix_story_links_b", story_links.c.b)
 
@@ -235,7 +263,7 @@ article_failures = Table(
     Column("stage", String(16), primary_key=True),
     Column("reason", Text, nullable=False),
     Column("attempts", Integer, nullable=False, default=1),
-    Column("at", DateTime(timezone=True), nullable=False),
+    Column("at", Instant(), nullable=False),
 )
 
 
@@ -264,11 +292,26 @@ feeds = Table(
     Column("url", Text, primary_key=True),
     Column("etag", Text),
     Column("last_modified", Text),
-    Column("next_due", DateTime(timezone=True), nullable=False),
+    Column("next_due", Instant(), nullable=False),
     Column("failures", Integer, nullable=False, default=0),
     Column("last_status", String(16)),
-    Column("last_polled", DateTime(timezone=True)),
+    Column("last_polled", Instant()),
 )
+
+
+# One row per item of a watched feed: a fingerprint of what the feed said of it (an item whose guid
+# stays while its title or text changes is fetched again, as a new revision), and for an item whose
+# page failed, when to try it again (its own schedule, not the feed's next change).
+feed_items = Table(
+    "feed_items",
+    metadata,
+    Column("locator", Text, primary_key=True),
+    Column("feed_url", Text, nullable=False),
+    Column("fingerprint", String(64), nullable=False),
+    Column("failures", Integer, nullable=False, default=0),
+    Column("next_try", Instant()),
+)
+Index("ix_feed_items_feed", feed_items.c.feed_url)
 
 
 def _v1(connection: Connection) -> None:
@@ -318,7 +361,28 @@ def _v7(connection: Connection) -> None:
         connection.exec_driver_sql("ALTER TABLE analyses ADD COLUMN claims TEXT")
 
 
-MIGRATIONS: tuple[Callable[[Connection], None], ...] = (_v1, _v2, _v3, _v4, _v5, _v6, _v7)
+def _v8(connection: Connection) -> None:
+    # SQLite stores before v8 dropped the offset of a page's publication time (see Instant): move
+    # those instants to UTC, reading the offset back from the raw page (store/instants.py).
+    from storyline.store.instants import heal_offsets
+
+    heal_offsets(connection)
+
+
+def _v9(connection: Connection) -> None:
+    metadata.create_all(connection, tables=[feed_items])
+
+
+def _v10(connection: Connection) -> None:
+    # Full text: PostgreSQL's search scanned every row running to_tsvector (24-31 s at 11,008
+    # articles): a stored tsvector with a GIN index now; both backends stem English words. The SQL
+    # is the dialect's.
+    from storyline.store.dialect import dialect_for
+
+    dialect_for(connection.engine.url).search_migration(connection)
+
+
+MIGRATIONS: tuple[Callable[[Connection], None], ...] = (_v1, _v2, _v3, _v4, _v5, _v6, _v7, _v8, _v9, _v10)
 
 
 def up_to_date(connection: Connection) -> bool:

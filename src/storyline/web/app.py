@@ -145,6 +145,7 @@ def create_app(config: WebConfig | None = None) -> FastAPI:
 
     app.include_router(api.router)
     app.include_router(pages.router)
+    _mount_monitoring(app, config)
 
     @app.exception_handler(StorylineError)
     async def storyline_error(request: Request, exc: StorylineError) -> Response:
@@ -167,6 +168,32 @@ def create_app(config: WebConfig | None = None) -> FastAPI:
 
     app.add_middleware(Guard, max_body_bytes=config.max_body_bytes)
     return app
+
+
+def _mount_monitoring(app: FastAPI, config: WebConfig) -> None:
+    """``/health`` for a load balancer or a supervisor (503 while the store cannot be read) and
+    ``/metrics`` in Prometheus' text format (the store's counts). Outside ``/api``: monitoring
+    systems look for them at the root."""
+    from starlette.concurrency import run_in_threadpool
+
+    from storyline import reading
+    from storyline.metrics import CONTENT_TYPE, store_metrics
+    from storyline.store import unavailable
+
+    @app.get("/health", include_in_schema=False)
+    async def health() -> Response:
+        try:
+            found = await run_in_threadpool(reading.counts, config.db)
+        except Exception as exc:
+            if not unavailable(exc):
+                raise
+            return JSONResponse({"status": "unavailable", "reason": type(exc).__name__}, status_code=503)
+        return JSONResponse({"status": "ok", "version": storyline.__version__, "articles": found["articles"]})
+
+    @app.get("/metrics", include_in_schema=False)
+    async def metrics() -> Response:
+        found = await run_in_threadpool(reading.counts, config.db)
+        return Response(store_metrics(found), media_type=CONTENT_TYPE)
 
 
 def app_from_env() -> FastAPI:
