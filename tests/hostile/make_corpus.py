@@ -163,6 +163,19 @@ def bad_url_export(path: Path) -> Path:
     return path
 
 
+def nul_export(path: Path) -> Path:
+    """A JSON Lines export whose title and outlet hold NUL (an internal-error skip on PostgreSQL,
+    which refuses NUL in text, while SQLite stored it): stored without it on both."""
+    record = {
+        "url": "https://news.example/nul",
+        "title": "Harbour\u0000 reopens",
+        "outlet": "Harbour\u0000 Gazette",
+        "html": article("harbour"),
+    }
+    path.write_text(json.dumps(record) + "\n", encoding="utf-8")
+    return path
+
+
 def bad_links_feed(path: Path) -> Path:
     """An RSS feed whose items carry their whole text: one per malformed link, then a good item."""
     links = [*BAD_URLS, "https://news.example/feed-good"]
@@ -269,6 +282,7 @@ def make_all(
         "huge-feed": huge_feed(out / "huge-feed.xml", feed_items),
         "bad-url-export": bad_url_export(out / "bad-urls.jsonl"),
         "bad-links-feed": bad_links_feed(out / "bad-links-feed.xml"),
+        "nul-export": nul_export(out / "nul.jsonl"),
         "fifo": fifo(out / "fifo.html"),
         "zero": zero_symlink(out / "zero.html"),
         "non-utf8": non_utf8_name(out, article("harbour")),
