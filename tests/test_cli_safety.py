@@ -330,6 +330,30 @@ def test_negative_limit_is_refused(
     assert "--limit" in err and "greater than or equal to 1" in err
 
 
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["stories", "--thread", "9223372036854775808"],
+        ["stories", "--limit", "9223372036854775808"],
+        ["articles", "--limit", "99999999999999999999"],
+    ],
+)
+def test_numbers_past_sqlite_are_refused_with_their_range(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], args: list[str]
+) -> None:
+    """``stories --thread 9223372036854775808`` ended in an OverflowError traceback."""
+    code, err = _main(monkeypatch, capsys, *args, "--db", str(tmp_path / "t.db"))
+    assert code == 2 and "Traceback" not in err
+    assert args[1] in err and "9223372036854775807" in err
+
+
+def test_merging_a_story_into_itself_is_a_clear_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, err = _main(monkeypatch, capsys, "stories", "merge", "3", "3", "--db", str(tmp_path / "t.db"))
+    assert code == 2 and "story 3 cannot be merged into itself" in _one_clear_line(err)
+
+
 def test_a_locked_database_is_a_clear_error(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:

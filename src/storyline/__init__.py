@@ -170,13 +170,23 @@ def reset_feed(url: str, db: DbArg = None) -> None:
 
 
 def articles(
-    db: DbArg = None, *, outlet: str | None = None, all_revisions: bool = False, limit: int | None = None
+    db: DbArg = None,
+    *,
+    outlet: str | None = None,
+    all_revisions: bool = False,
+    limit: int | None = None,
+    after: int | None = None,
+    offset: int = 0,
 ) -> list[StoredArticle]:
-    """Stored articles (latest revision of each unless ``all_revisions``), oldest first."""
+    """Stored articles (latest revision of each unless ``all_revisions``), oldest first; a page of
+    them: ``limit`` articles with ids above ``after`` (the last id of the page before), skipping
+    ``offset`` more."""
     from storyline.store import Store
 
     with Store.open(_store_config(db)) as store:
-        return store.articles(outlet=outlet, latest_only=not all_revisions, limit=limit)
+        return store.articles(
+            outlet=outlet, latest_only=not all_revisions, limit=limit, after=after, offset=offset
+        )
 
 
 def get_article(article_id: int, db: DbArg = None) -> StoredArticle:

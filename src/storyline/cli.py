@@ -20,7 +20,7 @@ import typer
 from storyline.config import EngineConfig, PipelineConfig, StoreConfig
 from storyline.errors import ConfigError, NotFound, StorylineError
 from storyline.model import LOST_EXIT_CODE
-from storyline.safe_text import for_terminal, json_safe, one_line
+from storyline.safe_text import TerminalFormatter, for_terminal, json_safe, one_line
 
 if TYPE_CHECKING:
     from storyline.settings import Settings
@@ -142,12 +142,13 @@ def _given(
     return replace(config, analyze=analyze, engine=engine_config, fetch=fetch, sources=sources)
 
 
-LimitOption = Annotated[
-    int | None, typer.Option(min=1, help="At most this many (1 or more; leave out for all).")
-]
-
 # SQLite stores ids as signed 64-bit integers: a larger one names nothing (and would overflow).
 _LARGEST_ID = 2**63 - 1
+
+LimitOption = Annotated[
+    int | None,
+    typer.Option(min=1, max=_LARGEST_ID, help="At most this many (1 or more; leave out for all)."),
+]
 
 
 def _print_json(data: Any) -> None:
@@ -388,7 +389,9 @@ def stories(
     db: DbOption = None,
     as_json: JsonOption = False,
     limit: LimitOption = None,
-    thread: Annotated[int | None, typer.Option(help="Only the stories of this thread.")] = None,
+    thread: Annotated[
+        int | None, typer.Option(min=1, max=_LARGEST_ID, help="Only the stories of this thread.")
+    ] = None,
 ) -> None:
     """List stories, most recently seen first (merge and split them by hand with the subcommands)."""
     if ctx.invoked_subcommand is not None:
@@ -578,13 +581,24 @@ def serve(
         typer.Option("--token-file", help="File holding the write token [default: $STORYLINE_TOKEN]."),
     ] = None,
     workers: Annotated[int, typer.Option(help="Server processes (each with its own cache).")] = 1,
+    base_url: Annotated[
+        str,
+        typer.Option(
+            "--base-url",
+            help="Where readers reach the server (https://news.example/storyline): the links of "
+            "feed.xml and the origin of form posts [default: the address it listens on]",
+        ),
+    ] = "",
     config_file: ConfigOption = None,
 ) -> None:
-    """Start the web UI and HTTP API (docs at /docs). Writes (ingest, merge, split) need the token."""
+    """Start the web UI and HTTP API (docs at /docs). Writes (ingest, merge, split) need the token.
+    Slow clients are cut off (request head in 10 s, body in 60 s; at most 256 connections waiting
+    for a head, the oldest closed first; 1,024 connections in all)."""
     try:
         import uvicorn
 
         from storyline.web import WebConfig, create_app
+        from storyline.web.server import uvicorn_settings
     except ImportError as exc:
         from storyline.errors import MissingDependency
 
@@ -592,16 +606,20 @@ def serve(
     from storyline.settings import CONFIG_ENV
 
     settings = _settings(config_file)
-    config = WebConfig(db=StoreConfig.for_path(db), pipeline=settings.pipeline)
+    try:
+        config = WebConfig(db=StoreConfig.for_path(db), pipeline=settings.pipeline, base_url=base_url)
+    except ValueError as exc:
+        raise ConfigError(str(exc), remedy="give --base-url as http(s)://HOST[:PORT][/PATH]") from None
     if token_file is not None:
         config = replace(config, token=token_file.read_text(encoding="utf-8").strip() or None)
     typer.echo(f"storyline: serving {config.db.url} at http://{host}:{port}/ (API docs at /docs)", err=True)
     if workers <= 1:
-        uvicorn.run(create_app(config), host=host, port=port, log_level="warning")
+        uvicorn.run(create_app(config), host=host, port=port, **uvicorn_settings(config))
         return
     import os
 
     os.environ["STORYLINE_SERVE_DB"] = config.db.url
+    os.environ["STORYLINE_SERVE_BASE_URL"] = config.base_url
     if settings.path is not None:  # each server process reads the same settings file
         os.environ[CONFIG_ENV] = str(settings.path)
     if config.token is not None:
@@ -612,7 +630,7 @@ def serve(
         workers=workers,
         host=host,
         port=port,
-        log_level="warning",
+        **uvicorn_settings(config),
     )
 
 
@@ -755,11 +773,32 @@ def show_config(
         sys.stdout.write(for_terminal(effective_toml(settings)))
 
 
+def _log_warnings_safely() -> None:
+    """Warnings reach stderr as Python prints them with no handler set (the message alone), but
+    through :class:`TerminalFormatter`: they quote URLs, file names and server headers."""
+    import logging
+
+    root = logging.getLogger()
+    if not root.handlers:
+        handler = logging.StreamHandler(sys.stderr)
+        handler.setLevel(logging.WARNING)
+        handler.setFormatter(TerminalFormatter("%(message)s"))
+        # While storyline's own log has a handler (watch: configure_logging), its lines are
+        # printed there, not twice.
+        handler.addFilter(
+            lambda record: (
+                not (record.name.startswith("storyline") and logging.getLogger("storyline").handlers)
+            )
+        )
+        root.addHandler(handler)
+
+
 def main() -> None:
     """The entry point: every error a user can cause or fix ends in one line saying what to do and
     exit code 2, never a traceback."""
     from sqlalchemy.exc import OperationalError
 
+    _log_warnings_safely()
     try:
         app()
     except StorylineError as exc:

@@ -100,6 +100,15 @@ class ExtractConfig:
     min_text_words: int = 8
     # Lines of the page outside the main text are recorded as removed, up to this many.
     max_recorded_removals: int = 400
+    # A main text longer than this is a log or a data dump, not an article: a too-long skip, refused
+    # in the worker before the runner's repairs and the store hold it (19 MB of text cost minutes
+    # of repair and a 19 MB row). Five million characters is ~750,000 words, more than the longest
+    # novel; a long report stays (the analysis reads its first 300,000 characters, and says so).
+    max_text_chars: int = 5_000_000
+    # A page whose blocks hold this much text in all is refused before its main text is looked for
+    # (trafilatura took 30 minutes and 3 GB over a 200 MB page): twice the longest main text, so a
+    # long article under a large comment thread still comes through.
+    max_page_text_chars: int = 10_000_000
     # The outlet the user says every document is from (``ingest --outlet``), and folders the user
     # maps to outlets (``ingest --outlets FILE``). Folder names are never outlets by default.
     outlet: str | None = None
@@ -448,10 +457,28 @@ class EngineConfig:
     # killed worker in a few seconds (its models load in its first task), so a minute is long
     # enough not to stop a run that is recovering.
     no_worker_timeout_s: float = 60.0
+    # The longest one document's extraction, or its analysis, may take in a worker: past it the
+    # document is a too-slow skip (extraction) or a failed analysis (tried again next run), and the
+    # worker goes on. A news page extracts in well under a second and a 300,000-character article
+    # (the longest analysed) is analysed in ~45 s on a loaded 2-core machine; a page built to make a
+    # parser crawl ran for over 30 minutes. A worker stuck in native code, where the deadline cannot
+    # reach, is killed by the kernel at twice it in CPU time (RLIMIT_CPU). 0: no deadline.
+    document_seconds: float = 120.0
+    # How far a worker process's address space may grow past what it started with (RLIMIT_AS;
+    # Linux does not enforce a limit on resident memory): a document that needs more is a
+    # too-large-in-memory skip and the worker goes on. A worker grows by ~1.4 GB with spaCy and the
+    # embedder loaded, and by 1.5 GB at its peak analysing and embedding a batch that holds a
+    # 300,000-character article (the longest analysed); twice that leaves room for a slow host's
+    # libraries, while a 200 MB page, which took 3.2 GB and more, is stopped. Applied to the local
+    # engine's worker processes and a Dask cluster this run starts, never to --workers 1 (the work
+    # runs in the runner itself). 0: no limit.
+    worker_memory_bytes: int = 3 * 1024**3
 
     def __post_init__(self) -> None:
         if self.workers < 1 or self.window < 1 or self.extract_chunk < 1:
             raise ValueError("EngineConfig: workers, window and extract_chunk must be at least 1")
+        if self.document_seconds < 0 or self.worker_memory_bytes < 0:
+            raise ValueError("EngineConfig: document_seconds and worker_memory_bytes must be 0 (off) or more")
 
 
 @dataclass(frozen=True, slots=True)

@@ -33,6 +33,27 @@ class TooLarge(InputError):
     code = "too-large"
 
 
+class TooLong(InputError):
+    """A document whose main text is longer than any article (a log, a book or a data dump saved as
+    a page): refused after extraction, before the runner's repairs and the store hold it."""
+
+    code = "too-long"
+
+
+class TooSlow(InputError):
+    """A document whose extraction or analysis ran past its deadline in the worker (a page built to
+    make a parser crawl): a skip of that document, and the batch goes on."""
+
+    code = "too-slow"
+
+
+class TooLargeInMemory(InputError):
+    """A document whose extraction or analysis needed more memory than a worker may take (its
+    address-space limit): a skip of that document, and the worker goes on with the next."""
+
+    code = "too-large-in-memory"
+
+
 class UnsupportedInput(InputError):
     code = "unsupported"
 

@@ -10,6 +10,8 @@ import logging
 import sys
 from datetime import UTC, datetime
 
+from storyline.safe_text import TerminalFormatter
+
 __all__ = ["configure_logging"]
 
 
@@ -34,7 +36,8 @@ def configure_logging(*, debug: bool = False, json_lines: bool = False) -> loggi
     if json_lines:
         handler.setFormatter(_JsonLines())
     else:
-        handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(message)s", "%Y-%m-%dT%H:%M:%S"))
+        # Log lines quote URLs, file names and server headers: escaped for the terminal.
+        handler.setFormatter(TerminalFormatter("%(asctime)s %(levelname)s %(message)s", "%Y-%m-%dT%H:%M:%S"))
     root = logging.getLogger("storyline")
     root.addHandler(handler)
     root.setLevel(logging.DEBUG if debug else logging.INFO)

@@ -12,6 +12,7 @@ terminal would act on as ``\\uXXXX`` escapes, which decode to the same string.
 
 from __future__ import annotations
 
+import logging
 import re
 
 # C0 controls except tab and newline, DEL, and the C1 controls (U+0080-U+009F): every character a
@@ -58,3 +59,21 @@ def json_safe(dumped: str) -> str:
     bidi overrides and Unicode separators written as ``\\uXXXX``: the same data, inert on a
     terminal. (json already escapes C0 controls; these characters only occur inside strings.)"""
     return _JSON_UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", dumped)
+
+
+class TerminalFormatter(logging.Formatter):
+    """Log lines for a terminal: the message with every character a terminal would act on, and
+    every line break, written as an escape (:func:`visible`), so a URL from a feed or a server's
+    ``Location`` header can neither retitle the terminal, reorder the line (a bidi override) nor
+    fake a line of its own; a traceback keeps its lines, without control characters."""
+
+    def formatMessage(self, record: logging.LogRecord) -> str:
+        # format() sets record.message afresh for each handler, so this changes no other's line.
+        record.message = visible(record.message)
+        return super().formatMessage(record)
+
+    def formatException(self, ei: object) -> str:
+        return for_terminal(super().formatException(ei))  # type: ignore[arg-type]
+
+    def formatStack(self, stack_info: str) -> str:
+        return for_terminal(super().formatStack(stack_info))

@@ -12,6 +12,7 @@ import gzip
 import html
 import json
 import os
+import random
 import stat
 import struct
 import zlib
@@ -162,6 +163,19 @@ def bad_url_export(path: Path) -> Path:
     return path
 
 
+def nul_export(path: Path) -> Path:
+    """A JSON Lines export whose title and outlet hold NUL (an internal-error skip on PostgreSQL,
+    which refuses NUL in text, while SQLite stored it): stored without it on both."""
+    record = {
+        "url": "https://news.example/nul",
+        "title": "Harbour\u0000 reopens",
+        "outlet": "Harbour\u0000 Gazette",
+        "html": article("harbour"),
+    }
+    path.write_text(json.dumps(record) + "\n", encoding="utf-8")
+    return path
+
+
 def bad_links_feed(path: Path) -> Path:
     """An RSS feed whose items carry their whole text: one per malformed link, then a good item."""
     links = [*BAD_URLS, "https://news.example/feed-good"]
@@ -175,6 +189,31 @@ def bad_links_feed(path: Path) -> Path:
         f"{items}</channel></rss>",
         encoding="utf-8",
     )
+    return path
+
+
+_WORDS = (
+    "the council said bridge river traffic officials repairs commuters drivers monday minister "
+    "report budget week harbour town residents police station court judge water power plant"
+).split()
+
+
+def long_page(path: Path, size: int, *, seed: int = 1) -> Path:
+    """An article page of ``size`` bytes, all of it main text: distinct paragraphs of news words
+    (none repeats, so no line looks like a template). 19 MB of it took 310 s and 2.4 GB; 200 MB ran
+    for over 30 minutes at 3.2 GB and stored nothing."""
+    draw = random.Random(seed)
+    with path.open("w", encoding="utf-8") as out:
+        out.write(
+            "<html><head><title>A very long page</title></head><body><article><h1>A very long page</h1>"
+        )
+        written, n = 0, 0
+        while written < size:
+            words = " ".join(draw.choice(_WORDS) for _ in range(60))
+            paragraph = f"<p>Paragraph {n}: {words.capitalize()}.</p>\n"
+            written += out.write(paragraph)
+            n += 1
+        out.write("</article></body></html>")
     return path
 
 
@@ -226,9 +265,12 @@ def unreadable_folder(path: Path, body: str) -> Path:
     return path
 
 
-def make_all(out: Path, *, bomb_bytes: int = 1024 * MiB, feed_items: int = 50_000) -> dict[str, Path]:
-    """Every case in ``out``: bombs inflating to ``bomb_bytes``, a feed of ``feed_items`` items, and
-    good pages around the bad ones."""
+def make_all(
+    out: Path, *, bomb_bytes: int = 1024 * MiB, feed_items: int = 50_000, page_bytes: int = 0
+) -> dict[str, Path]:
+    """Every case in ``out``: bombs inflating to ``bomb_bytes``, a feed of ``feed_items`` items, a
+    page whose text is longer than any article, good pages around the bad ones, and (when
+    ``page_bytes`` is given) a page of that many bytes of text."""
     out.mkdir(parents=True, exist_ok=True)
     made = {
         "a-good": out / "a-good.html",
@@ -240,12 +282,17 @@ def make_all(out: Path, *, bomb_bytes: int = 1024 * MiB, feed_items: int = 50_00
         "huge-feed": huge_feed(out / "huge-feed.xml", feed_items),
         "bad-url-export": bad_url_export(out / "bad-urls.jsonl"),
         "bad-links-feed": bad_links_feed(out / "bad-links-feed.xml"),
+        "nul-export": nul_export(out / "nul.jsonl"),
         "fifo": fifo(out / "fifo.html"),
         "zero": zero_symlink(out / "zero.html"),
         "non-utf8": non_utf8_name(out, article("harbour")),
         "unreadable": unreadable_folder(out / "locked", article("ferry")),
+        # 11 million characters of text: over ExtractConfig.max_page_text_chars (10,000,000).
+        "too-long": long_page(out / "too-long.html", 11 * MiB),
         "z-good": out / "z-good.html",
     }
+    if page_bytes:
+        made["huge-page"] = long_page(out / "huge-page.html", page_bytes)
     made |= escaping_links(out, "a-good.html")
     made["a-good"].write_text(article("bridge"), encoding="utf-8")
     made["z-good"].write_text(article("station"), encoding="utf-8")
@@ -256,8 +303,12 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("out", type=Path, help="folder to make the corpus in (created)")
     parser.add_argument("--bomb-mib", type=int, default=1024, help="inflated size of each bomb, MiB")
+    parser.add_argument(
+        "--page-mib", type=int, default=19, help="size of the huge page of text, MiB (0: none)"
+    )
     args = parser.parse_args()
-    for name, path in make_all(args.out, bomb_bytes=args.bomb_mib * MiB).items():
+    made = make_all(args.out, bomb_bytes=args.bomb_mib * MiB, page_bytes=args.page_mib * MiB)
+    for name, path in made.items():
         mode = os.lstat(path).st_mode
         kind = "link" if stat.S_ISLNK(mode) else "folder" if stat.S_ISDIR(mode) else "file"
         print(f"{name:18} {kind:6} {os.fsencode(path).decode('utf-8', 'backslashreplace')}")

@@ -236,9 +236,11 @@ def test_whole_hostile_corpus_in_one_ingest(tmp_path: Path) -> None:
     assert found["truncated-gz.warc.gz"] == "truncated"
     assert found["long-header.warc.gz"] == "malformed-warc"
     assert found["huge-feed.xml"] == "too-many-items"
+    assert found["too-long.html"] == "too-long"
     names = {Path(loc.split("#", 1)[0]).name for loc in result["locators"]}
     assert {"a-good.html", "caf\\xe9-news.html", "z-good.html", "truncated.warc", "link-inside.html"} <= names
     assert {"bad-urls.jsonl", "bad-links-feed.xml"} <= names  # the good record after the bad ones
+    assert "nul.jsonl" in names and "nul.jsonl" not in found  # NUL in its title: stored, not a skip
     assert result["max_rss_mb"] < RSS_CAP_MB
 
 

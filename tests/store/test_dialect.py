@@ -62,3 +62,29 @@ def test_two_processes_creating_one_store_at_once_both_open_it(tmp_path: Path) -
     while not failures.empty():
         got.append(failures.get())
     assert got == []
+
+
+def test_nul_is_removed_before_any_backend(store_url: str, tmp_path: Path) -> None:
+    """A NUL in a JSON Lines title or outlet was an internal-error skip on PostgreSQL (which refuses
+    NUL in text) and stored as given on SQLite: now both store the same text without it."""
+    import json
+
+    import storyline
+    from storyline.config import PipelineConfig
+    from storyline.model import Skip
+
+    body = " ".join(["The harbour bridge reopened to traffic on Monday after repairs."] * 6)
+    export = tmp_path / "export.jsonl"
+    record = {"url": "https://news.example/a", "title": "Bridge\x00 reopens", "outlet": "City\x00 News"}
+    export.write_text(json.dumps({**record, "text": body}) + "\n", encoding="utf-8")
+    config = StoreConfig(url=store_url)
+    report = storyline.ingest([export], db=config, config=PipelineConfig(analyze_on_ingest=False))
+    assert not report.skipped and len(report.ingested) == 1
+    (stored,) = storyline.articles(db=config)
+    assert stored.article.title == "Bridge reopens"
+    assert stored.article.outlet is not None and "\x00" not in stored.article.outlet
+    with Store.open(config) as store:
+        store.record_skip(Skip("/in/odd\x00name.html", "binary", "a NUL\x00 in the message"))
+        assert ("/in/oddname.html", "a NUL in the message") in [(s.locator, s.message) for s in store.skips()]
+        # A filter holding one (from a web query) reads as the value without it, on PostgreSQL too.
+        assert len(store.articles(outlet=stored.article.outlet + "\x00")) == 1

@@ -180,6 +180,43 @@ def test_scripts_in_an_ingested_article_never_run(server: Server, page: Any) -> 
     assert dialogs == []
 
 
+def test_a_form_posted_from_another_site_is_refused(server: Server, page: Any) -> None:
+    """Another site's page posting to the corrections form, token and all, is refused by its
+    Origin (issue 26); the store is unchanged."""
+    import threading
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+    stories = httpx.get(server.url + "/api/stories", params={"limit": 50}).json()["stories"]
+    keep, gone = stories[0]["id"], stories[1]["id"]
+    attack = (
+        f'<form id="f" method="post" action="{server.url}/fix/merge">'
+        f'<input name="keep" value="{keep}"><input name="gone" value="{gone}">'
+        f'<input name="token" value="{server.token}"><button>Win a prize</button></form>'
+    ).encode()
+
+    class Attacker(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            self.send_response(200)
+            self.send_header("Content-Type", "text/html")
+            self.send_header("Content-Length", str(len(attack)))
+            self.end_headers()
+            self.wfile.write(attack)
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    other = ThreadingHTTPServer(("127.0.0.1", 0), Attacker)
+    threading.Thread(target=other.serve_forever, daemon=True).start()
+    try:
+        page.goto(f"http://127.0.0.1:{other.server_address[1]}/")
+        with page.expect_response(f"{server.url}/fix/merge") as answer:
+            page.get_by_role("button", name="Win a prize").click()
+        assert answer.value.status == 403 and "another site" in answer.value.text()
+    finally:
+        other.shutdown()
+    assert httpx.get(f"{server.url}/api/stories/{gone}").json()["id"] == gone  # not merged
+
+
 def test_merge_and_split_need_the_token(server: Server, page: Any) -> None:
     stories = httpx.get(server.url + "/api/stories", params={"limit": 50}).json()["stories"]
     keep, gone = stories[0]["id"], stories[1]["id"]

@@ -17,6 +17,7 @@ from collections.abc import Callable, Iterable, Iterator
 from typing import Any, TypeVar
 
 from storyline.config import EngineConfig
+from storyline.engines.limits import limit_worker
 from storyline.errors import ConfigError, MissingDependency
 
 T = TypeVar("T")
@@ -101,6 +102,10 @@ class DaskEngine:
         try:
             self._wait_for_a_worker(where, connect_timeout)
             self._check_workers()
+            if self._cluster is not None:
+                # Workers this run started are ours to bound (engines/limits.py); a cluster it only
+                # joined is bounded by whoever runs it (docs/cluster.md).
+                self._client.run(limit_worker, config.worker_memory_bytes)
         except BaseException:
             self.close()
             raise

@@ -13,6 +13,7 @@ from concurrent.futures.process import BrokenProcessPool
 from typing import TypeVar
 
 from storyline.config import EngineConfig
+from storyline.engines.limits import limit_worker
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -22,14 +23,16 @@ log = logging.getLogger(__name__)
 
 class LocalEngine:
     """``workers`` processes, started on first use and kept until ``close``: each loads its models
-    once (spaCy's import and load cost seconds, which a pool per batch paid again every batch).
-    One worker means no pool at all: the work runs here, in order."""
+    once (spaCy's import and load cost seconds, which a pool per batch paid again every batch), and
+    each is capped at ``worker_memory_bytes`` of address space. One worker means no pool at all: the
+    work runs here, in order, under each document's deadline but no memory cap of its own."""
 
     name = "local"
 
     def __init__(self, config: EngineConfig) -> None:
         self.workers = max(1, config.workers)
         self._window = max(1, config.window) * self.workers
+        self._memory = config.worker_memory_bytes
         self._pool: ProcessPoolExecutor | None = None
 
     def map(
@@ -93,7 +96,10 @@ class LocalEngine:
             # pool of this process is used in them.
             context = multiprocessing.get_context("fork")
             self._pool = ProcessPoolExecutor(
-                self.workers, mp_context=context, initializer=_die_with_parent, initargs=(os.getpid(),)
+                self.workers,
+                mp_context=context,
+                initializer=_start_worker,
+                initargs=(os.getpid(), self._memory),
             )
             log.info("started %d local worker processes", self.workers)
         return self._pool
@@ -119,10 +125,16 @@ class LocalEngine:
         self.close()
 
 
+def _start_worker(parent: int, memory_bytes: int) -> None:
+    """Run in each worker as it starts: its bounds (engines/limits.py), and its end with the runner."""
+    limit_worker(memory_bytes)
+    _die_with_parent(parent)
+
+
 def _die_with_parent(parent: int) -> None:
-    """Run in each worker as it starts: the kernel kills it when the runner dies (kill -9, the OOM
-    killer). Otherwise orphaned workers would live on, holding the runner's stdout open (a caller
-    waiting for its output waits for ever) and the models' memory."""
+    """The kernel kills this worker when the runner dies (kill -9, the OOM killer). Otherwise
+    orphaned workers would live on, holding the runner's stdout open (a caller waiting for its
+    output waits for ever) and the models' memory."""
     try:
         import ctypes
 

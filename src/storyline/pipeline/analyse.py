@@ -76,7 +76,8 @@ def analyze_pending(
             for start in range(0, len(chunk.articles), part):
                 yield from flush()
                 sent.append((chunk, False))
-                yield ([s.article for s in chunk.articles[start : start + part]], config.analyze), None
+                articles = [s.article for s in chunk.articles[start : start + part]]
+                yield (articles, config.analyze, config.engine.document_seconds), None
 
     def consume(result: list[Analysed] | np.ndarray) -> None:
         chunk, embedding = sent.popleft()

@@ -186,10 +186,17 @@ def _place(
 def merge_stories(store: Store, keep: int, gone: int, config: PipelineConfig | None = None) -> int:
     """Merge story ``gone`` into ``keep`` by hand. Every article of the result is pinned, so later
     automatic repairs never pull them apart; returns the id of the merged story."""
+    from storyline.errors import ConfigError
+
     config = config or PipelineConfig()
+    if keep == gone:
+        raise ConfigError(f"story {keep} cannot be merged into itself", remedy="name two different stories")
+    named = gone
     keep, gone = store.live_story(keep), store.live_story(gone)
     if keep == gone:
-        return keep
+        raise ConfigError(
+            f"story {named} is already part of story {keep}", remedy="nothing to merge: they are one story"
+        )
     store.merge_stories(keep, gone, "merged by hand", pin=True)
     _rebuild(store, config, [keep])
     return keep

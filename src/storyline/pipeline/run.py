@@ -134,11 +134,11 @@ def _store_documents(
             # reported as they come, not all at the end.
             if len(chunk) >= config.engine.extract_chunk or len(settled) >= _SETTLED_FLUSH:
                 sent.append(chunk)
-                yield chunk, config.extract, config.furniture
+                yield chunk, config.extract, config.furniture, config.engine.document_seconds
                 chunk = []
         if chunk:
             sent.append(chunk)
-            yield chunk, config.extract, config.furniture
+            yield chunk, config.extract, config.furniture, config.engine.document_seconds
 
     for results in engine.map(extract_chunk, new_chunks(), extraction_lost):
         while settled:

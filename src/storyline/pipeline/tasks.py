@@ -9,10 +9,12 @@ function it is given and knows no stage.
 from __future__ import annotations
 
 import logging
+from functools import partial
 
 import numpy as np
 
 from storyline.config import AnalyzeConfig, ExtractConfig, FurnitureConfig
+from storyline.engines.limits import within_deadline
 from storyline.errors import InputError
 from storyline.model import Analysis, Article, RawDocument
 from storyline.text.extract import extract
@@ -20,8 +22,9 @@ from storyline.text.furniture import candidate_lines
 
 log = logging.getLogger(__name__)
 
-ExtractTask = tuple[list[RawDocument], ExtractConfig, FurnitureConfig]
-AnalyseTask = tuple[list[Article], AnalyzeConfig]
+# Each task carries the deadline of one document in seconds (EngineConfig.document_seconds).
+ExtractTask = tuple[list[RawDocument], ExtractConfig, FurnitureConfig, float]
+AnalyseTask = tuple[list[Article], AnalyzeConfig, float]
 
 # What a worker sends back for one document: its article and furniture-candidate lines, or the
 # skip's (code, message).
@@ -36,18 +39,26 @@ def internal_error(exc: Exception) -> str:
 def extract_chunk(task: ExtractTask) -> list[Extracted]:
     """Extraction of a chunk of documents, on an engine's worker. Never raises: a document that
     fails becomes its skip's code and message (exceptions do not all survive a process boundary)."""
-    documents, extract_config, furniture_config = task
+    documents, extract_config, furniture_config, seconds = task
     out: list[Extracted] = []
     for raw in documents:
         try:
-            article = extract(raw, extract_config)
-            out.append((article, frozenset(candidate_lines(article, furniture_config))))
+            work = partial(_extract_one, raw, extract_config, furniture_config)
+            article, keys = within_deadline(work, seconds, "extracting it")
+            out.append((article, keys))
         except InputError as exc:
             out.append((exc.code, str(exc)))
         except Exception as exc:
             log.exception("unexpected failure extracting %s", raw.locator)
             out.append(("internal-error", internal_error(exc)))
     return out
+
+
+def _extract_one(
+    raw: RawDocument, extract_config: ExtractConfig, furniture_config: FurnitureConfig
+) -> tuple[Article, frozenset[str]]:
+    article = extract(raw, extract_config)
+    return article, frozenset(candidate_lines(article, furniture_config))
 
 
 # A worker's analysis of one article, or the error (a string) that the analysis failed with.
@@ -71,19 +82,29 @@ def understand(task: UnderstandTask) -> list[Analysed] | np.ndarray:
 def analyse_chunk(task: AnalyseTask) -> list[Analysed]:
     """A chunk's analyses, on an engine's worker. When the batch fails, each article is analysed
     alone, so one bad article gives its error and the others their analyses."""
-    from storyline.nlp.analyze import analyze_many
-
-    articles, config = task
+    articles, config, seconds = task
+    # The whole batch gets one document's time: a batch of news analyses in seconds, and one that
+    # does not is run again article by article, each with its own deadline, to find the slow one.
     try:
-        return list(analyze_many(articles, config))
+        return within_deadline(partial(_analyse, articles, config), seconds, "analysing it")
     except Exception:
         log.warning("analysis of a batch of %d failed; analysing its articles one by one", len(articles))
     analyses: list[Analysed] = []
     for article in articles:
         try:
-            analyses.extend(analyze_many([article], config))
+            analyses.extend(within_deadline(partial(_analyse, [article], config), seconds, "analysing it"))
+        except InputError as exc:  # too slow or too large: recorded by the caller, retried next run
+            analyses.append(f"{exc.code}: {exc}"[:2000])
         except Exception as exc:  # recorded by the caller, retried on the next run
             analyses.append(f"{type(exc).__name__}: {exc}"[:2000])
+    return analyses
+
+
+def _analyse(articles: list[Article], config: AnalyzeConfig) -> list[Analysed]:
+    from storyline.nlp.analyze import analyze_many
+
+    analyses: list[Analysed] = []
+    analyses.extend(analyze_many(articles, config))
     return analyses
 
 
@@ -95,7 +116,15 @@ def embed_sentences(task: EmbedTask) -> np.ndarray:
 
     texts, name = task
     embedder = get_embedder(name)
-    return embedder.embed(texts) if texts else np.zeros((0, embedder.dim), np.float32)
+    if not texts:
+        return np.zeros((0, embedder.dim), np.float32)
+    try:
+        return embedder.embed(texts)
+    except MemoryError:
+        # Past the worker's address space: no vectors, so the runner records the chunk's articles
+        # as failed, to be analysed again, and the worker goes on.
+        log.error("embedding %d sentences needed more memory than a worker may take", len(texts))
+        return np.zeros((0, 0), np.float32)
 
 
 # What the runner records for the items of a chunk whose worker process died under it.
@@ -114,6 +143,7 @@ def understanding_lost(task: UnderstandTask) -> list[Analysed] | np.ndarray:
 
 
 CRASHED = (
-    "the worker process died on this document or its chunk (a crash in a native parser, or out "
-    "of memory); try it alone with --workers 1, and please report it"
+    "the worker process died on this document or its chunk (a crash in a native parser, out of "
+    "memory, or stopped by the kernel when a document ran far past its deadline); try it alone "
+    "with --workers 1, and please report it"
 )

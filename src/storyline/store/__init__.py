@@ -24,7 +24,7 @@ from sqlalchemy.exc import InterfaceError, OperationalError
 
 from storyline.config import StoreConfig
 from storyline.store.analyses import AnalysisQueries
-from storyline.store.dialect import Dialect, dialect_for
+from storyline.store.dialect import Dialect, dialect_for, without_nul
 from storyline.store.documents import DocumentQueries
 from storyline.store.feeds import FeedItem, FeedQueries, FeedState
 from storyline.store.outlets import OutletQueries
@@ -62,6 +62,8 @@ class Store(DocumentQueries, OutletQueries, AnalysisQueries, FeedQueries, Search
     def open(cls, config: StoreConfig | None = None) -> Store:
         config = config or StoreConfig()
         engine, reader = dialect_for(config.url).engines(config)
+        for each in {engine, reader or engine}:
+            without_nul(each)
         # Check the schema through the reader first: migrating takes the write lock, and a store
         # that is up to date must open while another process is writing to it.
         with (reader or engine).connect() as connection:

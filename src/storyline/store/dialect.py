@@ -23,7 +23,7 @@ from sqlalchemy.engine import URL, Connection, Row, make_url
 from storyline.config import StoreConfig
 from storyline.store.schema import articles
 
-__all__ = ["Dialect", "PostgreSQL", "SQLite", "dialect_for"]
+__all__ = ["Dialect", "PostgreSQL", "SQLite", "dialect_for", "without_nul"]
 
 # Advisory lock keys (PostgreSQL): one for creating the tables, one for the analyse-and-group stage.
 _MIGRATION_LOCK = 7410
@@ -263,6 +263,29 @@ def _wal_mode(cursor: sqlite3.Cursor, lock_timeout: float) -> None:
                 raise
             time.sleep(pause)
             pause = min(pause * 2, 0.1)
+
+
+def without_nul(engine: Engine) -> None:
+    """Every string bound to a statement of ``engine`` loses its NUL characters, whatever the
+    backend: PostgreSQL refuses NUL in text (a JSON Lines title or outlet holding one was an
+    internal-error skip there, and a search for one a server error) while SQLite stored it, and no
+    text means anything by one. Done here, once, so both backends store the same."""
+
+    @event.listens_for(engine, "before_cursor_execute", retval=True)
+    def _strip(
+        _connection: Any, _cursor: Any, statement: str, parameters: Any, _context: Any, _many: bool
+    ) -> tuple[str, Any]:
+        return statement, _no_nul(parameters)
+
+
+def _no_nul(value: Any) -> Any:
+    if isinstance(value, str):
+        return value.replace("\x00", "") if "\x00" in value else value
+    if isinstance(value, dict):
+        return {key: _no_nul(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return type(value)(_no_nul(item) for item in value)
+    return value
 
 
 def _sqlite_pragmas(engine: Engine, *, immediate: bool, lock_timeout: float) -> None:

@@ -222,8 +222,13 @@ class DocumentQueries:
         latest_only: bool = True,
         limit: int | None = None,
         offset: int = 0,
+        after: int | None = None,
     ) -> list[StoredArticle]:
+        """Articles in id order; ``after``: only those with a larger id (keyset paging: the index
+        finds where the page starts, however many come before it)."""
         query = select(articles).order_by(articles.c.id).offset(offset)
+        if after is not None:
+            query = query.where(articles.c.id > after)
         if latest_only:
             query = query.where(articles.c.is_latest.is_(True))
         if outlet is not None:
@@ -244,14 +249,15 @@ class DocumentQueries:
         return [replace(item, analysis=found.get(item.id)) for item in stored]
 
     def iter_articles(self, batch: int = 500) -> Iterator[StoredArticle]:
-        """Every latest article, a batch at a time, for work over the whole store."""
-        offset = 0
+        """Every latest article, a batch at a time, for work over the whole store (each batch
+        found by its first id, not by skipping the ones before it)."""
+        after = 0
         while True:
-            page = self.articles(limit=batch, offset=offset)
+            page = self.articles(limit=batch, after=after)
             if not page:
                 return
             yield from page
-            offset += batch
+            after = page[-1].id
 
     def article(self, article_id: int) -> StoredArticle:
         with self.reader.connect() as connection:

@@ -17,7 +17,7 @@ from functools import cache
 from typing import Any
 
 from storyline.config import ExtractConfig, Favor
-from storyline.errors import BadUrl, NoArticle
+from storyline.errors import BadUrl, NoArticle, TooLong
 from storyline.lang import ENGLISH, Language, language
 from storyline.lines import classify_line, normalize_line
 from storyline.model import (
@@ -84,7 +84,11 @@ def extract(raw: RawDocument, config: ExtractConfig) -> Article:
     charset = _header_charset(raw.content_type)
     decoded = decode_document(raw.content, charset)
     text = decoded.text
-    article = _from_html(raw, text, config) if kind is ContentKind.HTML else _from_text(raw, text)
+    if kind is ContentKind.HTML:
+        article = _from_html(raw, text, config)
+    else:
+        article = _from_text(raw, text)
+        _check_length(article.blocks, config)
     # Bytes that needed help to decode (a stray Windows-1252 quote in UTF-8, NULs) are repairs too.
     article = replace(article, repairs=article.repairs + decoding_repairs(decoded, article.text))
     # A page's short text is what is left of a template (an index, a login wall); a text the user
@@ -96,6 +100,17 @@ def extract(raw: RawDocument, config: ExtractConfig) -> Article:
             remedy="the page may be an index, a login wall or need JavaScript; save the article page itself",
         )
     return _with_outlet(article, raw, config)
+
+
+def _check_length(blocks: Iterable[Block], config: ExtractConfig) -> None:
+    """Refuse a main text longer than any article, before more work is spent on it."""
+    length = sum(len(block.text) + 1 for block in blocks)
+    if length > config.max_text_chars:
+        raise TooLong(
+            f"the main text is {length:,} characters, over the {config.max_text_chars:,} an article "
+            "may have (a log, a book or a data dump saved as a page)",
+            remedy="raise [extract] max_text_chars in the settings if it is one article",
+        )
 
 
 def _header_charset(content_type: str | None) -> str | None:
@@ -115,6 +130,13 @@ def _from_html(raw: RawDocument, html: str, config: ExtractConfig) -> Article:
     tree = htmlmeta.parse(html)
     page = htmlmeta.page_metadata(tree) if tree is not None else htmlmeta.PageMeta()
     page_lines = list(htmlmeta.leaf_lines(tree)) if tree is not None else []
+    page_chars = sum(len(line) + 1 for line in page_lines)
+    if page_chars > config.max_page_text_chars:
+        raise TooLong(
+            f"the page holds {page_chars:,} characters of text, over the {config.max_page_text_chars:,} "
+            "a news page may hold (a log, a book or a data dump saved as a page)",
+            remedy="raise [extract] max_page_text_chars and max_text_chars in the settings if it is an article",
+        )
     document = trafilatura.bare_extraction(
         html,
         url=raw.url,
@@ -126,10 +148,15 @@ def _from_html(raw: RawDocument, html: str, config: ExtractConfig) -> Article:
         favor_recall=config.favor is Favor.RECALL,
     )
     if not isinstance(document, Document) or document.body is None:
+        # trafilatura logs its parser's failures and returns nothing: one for want of memory is
+        # the worker's limit (a too-large-in-memory skip), not a page without an article.
+        if htmlmeta.out_of_memory(getattr(trafilatura.utils, "HTML_PARSER", None)):
+            raise MemoryError("trafilatura's parser ran out of memory")
         raise NoArticle("no main text found in the page", remedy="check that the page is an article")
     title = raw.hints.get("title") or _clean(page.title)
     byline = raw.hints.get("author") or _clean(page.author)
     blocks, removed = _body_blocks(document.body, title, byline)
+    _check_length(blocks, config)
     blocks, dated = _leading_datelines(blocks, removed)
     removed.extend(_outside_lines(page_lines, blocks, title, config.max_recorded_removals))
     url = raw.url or raw.hints.get("url") or _own_url(_clean(page.url), raw.locator)
@@ -346,12 +373,15 @@ def _outside_lines(
 ) -> list[Removal]:
     """Lines of the page that did not make it into the main text, each with a named reason."""
     kept = normalize_line(" ".join(b.text for b in blocks))
+    # A line that is a whole block is in the kept text: a set look-up, where searching the text for
+    # each line of a page made extraction quadratic (a 19 MB page of paragraphs took minutes).
+    whole = {normalize_line(b.text) for b in blocks}
     skip = {normalize_line(title or "")}
     removed: list[Removal] = []
     context: str | None = None
     for text in page_lines:
         key = normalize_line(text)
-        if not key or key in skip or key in kept:
+        if not key or key in skip or key in whole or key in kept:
             continue
         skip.add(key)
         named = classify_line(text)

@@ -62,11 +62,21 @@ def parse(html: str) -> Any | None:
     """A plain lxml tree (no lxml.html element classes: they double the cost of walking it)."""
     from lxml import etree
 
+    parser = etree.HTMLParser(encoding="utf-8")
     try:
-        tree = etree.fromstring(html.encode("utf-8", "replace"), etree.HTMLParser(encoding="utf-8"))
+        tree = etree.fromstring(html.encode("utf-8", "replace"), parser)
     except (ValueError, etree.XMLSyntaxError):
+        if out_of_memory(parser):
+            raise MemoryError("lxml ran out of memory parsing the page") from None
         return None
     return tree
+
+
+def out_of_memory(parser: Any) -> bool:
+    """Whether ``parser``'s last run failed for want of memory: libxml2 reports that as a parse
+    error (ERR_NO_MEMORY), and a caller that took it for a page with no HTML in it would lose the
+    page's metadata, or the page, without saying why."""
+    return any(error.type_name == "ERR_NO_MEMORY" for error in getattr(parser, "error_log", ()))
 
 
 def page_metadata(tree: Any) -> PageMeta:

@@ -6,14 +6,21 @@ through the app's :class:`~storyline.web.deps.Reader`, and returns what it gives
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import html
 import json
+import logging
+import os
+import stat
 import tempfile
+import threading
+from collections.abc import Iterator
 from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
 from typing import Annotated, Any, Literal
+from urllib.parse import urlencode
 
 from fastapi import APIRouter, Header, Query, Request
 from fastapi.responses import PlainTextResponse, Response
@@ -22,9 +29,20 @@ from pydantic import BaseModel, Field
 import storyline
 from storyline import reading as finder
 from storyline.errors import ConfigError
-from storyline.web.deps import Length, WebConfig, check_token, reader_of
+from storyline.web.deps import (
+    LARGEST_ID,
+    ArticleId,
+    Length,
+    Offset,
+    StoryId,
+    ThreadQuery,
+    WebConfig,
+    check_token,
+    reader_of,
+)
 
 router = APIRouter(prefix="/api", tags=["api"])
+log = logging.getLogger(__name__)
 
 
 def _json(data: Any) -> Response:
@@ -55,12 +73,12 @@ async def health(request: Request) -> dict[str, Any]:
 async def stories(
     request: Request,
     limit: Annotated[int, Query(ge=1, le=200)] = 20,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Offset = 0,
     since: Annotated[datetime | None, Query(description="last seen on or after (ISO date)")] = None,
     until: Annotated[datetime | None, Query(description="first seen on or before (ISO date)")] = None,
     entity: Annotated[str | None, Query(max_length=200)] = None,
     outlet: Annotated[str | None, Query(max_length=200)] = None,
-    thread: int | None = None,
+    thread: ThreadQuery = None,
     q: Annotated[str | None, Query(max_length=500, description="words one of its articles holds")] = None,
 ) -> Response:
     where = finder.StoryFilter(since=since, until=until, entity=entity, outlet=outlet, thread=thread, query=q)
@@ -77,14 +95,14 @@ async def stories(
 
 
 @router.get("/stories/{story_id}", summary="One story: articles by outlet, entities, events, thread")
-async def story(request: Request, story_id: int) -> Response:
+async def story(request: Request, story_id: StoryId) -> Response:
     reader = reader_of(request)
     view = await reader.get(("story", story_id), lambda: storyline.story(story_id, reader.config.db))
     return _json(view.to_dict())
 
 
 @router.get("/stories/{story_id}/brief", summary="Get a summary of a story, sources compared")
-async def story_brief(request: Request, story_id: int, length: Length = "medium") -> Response:
+async def story_brief(request: Request, story_id: StoryId, length: Length = "medium") -> Response:
     reader = reader_of(request)
     brief = await reader.get(
         ("brief", story_id, length),
@@ -102,7 +120,7 @@ async def story_brief(request: Request, story_id: int, length: Length = "medium"
 )
 async def export(
     request: Request,
-    story_id: int,
+    story_id: StoryId,
     format: Literal["markdown", "json"] = "markdown",
     length: Length = "medium",
 ) -> Response:
@@ -126,26 +144,35 @@ async def export(
     return Response(markdown(brief), media_type="text/markdown; charset=utf-8", headers=disposition)
 
 
-@router.get("/articles", summary="Stored articles, oldest first")
+@router.get("/articles", summary="Stored articles, oldest first (paged by `after`, the last id seen)")
 async def articles(
     request: Request,
     outlet: Annotated[str | None, Query(max_length=200)] = None,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    after: Annotated[
+        int | None, Query(ge=0, le=LARGEST_ID, description="only articles with a larger id (the next page)")
+    ] = None,
+    offset: Offset = 0,
 ) -> Response:
     reader = reader_of(request)
+    # Keyset paging: the store reads the page from the index, whatever comes before it (an offset
+    # is the database's to skip too: it never loads the rows it skips into this process).
     found = await reader.get(
-        ("articles", outlet, limit, offset),
-        lambda: storyline.articles(reader.config.db, outlet=outlet, limit=offset + limit)[offset:],
+        ("articles", outlet, limit, after, offset),
+        lambda: storyline.articles(reader.config.db, outlet=outlet, limit=limit, after=after, offset=offset),
     )
-    return _json([a.to_dict() for a in found])
+    response = _json([a.to_dict() for a in found])
+    if len(found) == limit:
+        query = urlencode({**({"outlet": outlet} if outlet else {}), "limit": limit, "after": found[-1].id})
+        response.headers["link"] = f'</api/articles?{query}>; rel="next"'
+    return response
 
 
 @router.get(
     "/articles/{article_id}",
     summary="One article: clean text, summary, sentences, entities, events, removed, repairs",
 )
-async def article(request: Request, article_id: int, length: Length = "medium") -> Response:
+async def article(request: Request, article_id: ArticleId, length: Length = "medium") -> Response:
     reader = reader_of(request)
     stored = await reader.get(
         ("article", article_id), lambda: storyline.get_article(article_id, reader.config.db)
@@ -216,21 +243,71 @@ class IngestBody(BaseModel):
     text: str | None = None
 
 
+# An id in a body: SQLite's range (LARGEST_ID), or the request is refused (422) before any query.
+BodyId = Annotated[int, Field(ge=1, le=LARGEST_ID)]
+
+
 class MergeBody(BaseModel):
-    keep: int
-    gone: int
+    keep: BodyId
+    gone: BodyId
 
 
 class SplitBody(BaseModel):
-    articles: list[int] = Field(min_length=1, max_length=1000)
+    articles: list[BodyId] = Field(min_length=1, max_length=1000)
 
 
 def upload_dir() -> Path:
-    """Where posted pages and texts are written before ingest. Named by content hash, so posting
-    the same page twice is 'unchanged', as for a file ingested twice."""
-    path = Path(tempfile.gettempdir()) / "storyline-uploads"
-    path.mkdir(mode=0o700, exist_ok=True)
-    return path
+    """Where posted pages and texts are written before ingest: a folder only this user can enter,
+    named by the user, so the same page posted twice (even across restarts) has the same name and
+    is 'unchanged', as for a file ingested twice. A folder of that name that is a link, another
+    user's, or open to others (made first by someone who would read every upload, or write
+    through it) is not used: a fresh private one is made instead."""
+    path = Path(tempfile.gettempdir()) / f"storyline-uploads-{os.getuid()}"
+    with contextlib.suppress(FileExistsError):
+        os.mkdir(path, 0o700)
+    found = os.lstat(path)
+    if stat.S_ISDIR(found.st_mode) and found.st_uid == os.getuid() and not found.st_mode & 0o077:
+        return path
+    log.warning("%s is not a private folder of this user: uploads go to a new one", path)
+    return Path(tempfile.mkdtemp(prefix="storyline-uploads-"))
+
+
+# Uploads being ingested in this process, by path: two identical posts at once share one file, and
+# the last to finish deletes it.
+_uploading: dict[Path, int] = {}
+_uploading_lock = threading.Lock()
+
+
+@contextlib.contextmanager
+def _upload(data: bytes, suffix: str) -> Iterator[Path]:
+    """``data`` in the private upload folder, named by its hash, for as long as it is ingested
+    (the store keeps the bytes; the file is not needed after)."""
+    path = upload_dir() / (hashlib.sha256(data).hexdigest()[:24] + suffix)
+    with _uploading_lock:
+        _uploading[path] = _uploading.get(path, 0) + 1
+        if _uploading[path] == 1:
+            # Written whole before it is named: a reader never sees half a file.
+            fd, partial = tempfile.mkstemp(dir=path.parent, suffix=".part")
+            with os.fdopen(fd, "wb") as handle:
+                handle.write(data)
+            os.replace(partial, path)
+    try:
+        yield path
+    finally:
+        with _uploading_lock:
+            _uploading[path] -= 1
+            if not _uploading[path]:
+                del _uploading[path]
+                path.unlink(missing_ok=True)
+
+
+def _web_address(url: str) -> str:
+    """``url`` read by the one URL parser (urls.py), as the fetcher will read it: a malformed one
+    is refused here (422), and where it leads is judged by the fetcher's address policy (a
+    link-local or metadata address needs --allow-address even with --allow-private)."""
+    from storyline.urls import parse_url
+
+    return parse_url(url).text
 
 
 def run_ingest(config: WebConfig, body: IngestBody) -> dict[str, Any]:
@@ -242,24 +319,18 @@ def run_ingest(config: WebConfig, body: IngestBody) -> dict[str, Any]:
     pipeline = replace(
         config.pipeline, sources=replace(config.pipeline.sources, max_bytes=config.max_body_bytes)
     )
+    url = _web_address(body.url) if body.url else None
     if not given:
-        assert body.url is not None
-        if not body.url.startswith(("http://", "https://")):
-            raise ConfigError(f"not a web address: {body.url!r}", remedy="give an http:// or https:// URL")
-        return storyline.ingest([body.url], db=config.db, config=pipeline).to_dict()
+        assert url is not None
+        return storyline.ingest([url], db=config.db, config=pipeline).to_dict()
     content = given[0]
-    if body.url and not body.url.startswith(("http://", "https://")):
-        raise ConfigError(f"not a web address: {body.url!r}", remedy="give an http:// or https:// URL")
-    if body.html is not None and body.url:
+    if body.html is not None and url:
         # The page's canonical link is where extraction reads an article's address from.
-        content = f'<link rel="canonical" href="{html.escape(body.url)}">\n' + content
-    elif body.text is not None and body.url:
-        content = body.url + "\n" + content
-    data = content.encode("utf-8")
-    suffix = ".html" if body.html is not None else ".txt"
-    path = upload_dir() / (hashlib.sha256(data).hexdigest()[:24] + suffix)
-    path.write_bytes(data)
-    return storyline.ingest([path], db=config.db, config=pipeline).to_dict()
+        content = f'<link rel="canonical" href="{html.escape(url)}">\n' + content
+    elif body.text is not None and url:
+        content = url + "\n" + content
+    with _upload(content.encode("utf-8"), ".html" if body.html is not None else ".txt") as path:
+        return storyline.ingest([path], db=config.db, config=pipeline).to_dict()
 
 
 @router.post("/ingest", summary="Ingest a page, a text or a URL through the whole pipeline (token)")
@@ -288,7 +359,10 @@ async def merge(
 
 @router.post("/stories/{story_id}/split", summary="Move articles of a story into a new story by hand (token)")
 async def split(
-    request: Request, story_id: int, body: SplitBody, authorization: Annotated[str | None, Header()] = None
+    request: Request,
+    story_id: StoryId,
+    body: SplitBody,
+    authorization: Annotated[str | None, Header()] = None,
 ) -> Response:
     reader = reader_of(request)
     check_token(reader.config, bearer(authorization))

@@ -30,6 +30,8 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 import storyline
 from storyline.config import StoreConfig
 from storyline.errors import StorylineError
+from storyline.safe_text import visible
+from storyline.urls import parse_url
 from storyline.web import api, facts, pages, present
 from storyline.web.deps import BodyTooLarge, Reader, WebConfig, error_body, status_of
 
@@ -44,32 +46,41 @@ CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
     "connect-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'"
 )
+# same-origin, not no-referrer: a link to an outlet's page still tells it nothing, while a form
+# posted from this server's own page carries its true Origin (under no-referrer a browser sends
+# "Origin: null", which the Guard must refuse: another site's sandboxed frame sends it too).
 HEADERS = [
     (b"content-security-policy", CSP.encode()),
     (b"x-content-type-options", b"nosniff"),
-    (b"referrer-policy", b"no-referrer"),
+    (b"referrer-policy", b"same-origin"),
     (b"x-frame-options", b"DENY"),
 ]
 
 
 class Guard:
     """ASGI middleware: refuses bodies over the limit (by Content-Length, and while reading for a
-    chunked body) and adds the security headers to every response that has not set its own CSP."""
+    chunked body), refuses writes from another site's pages (their Origin), and adds the security
+    headers to every response that has not set its own CSP."""
 
-    def __init__(self, app: ASGIApp, max_body_bytes: int) -> None:
+    def __init__(self, app: ASGIApp, max_body_bytes: int, base_url: str = "") -> None:
         self.app = app
         self.max_body_bytes = max_body_bytes
+        self.base_origin = parse_url(base_url).origin if base_url else None
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        declared = dict(scope["headers"]).get(b"content-length")
+        headers = dict(scope["headers"])
+        if scope["method"] not in _SAFE_METHODS and not self._same_site(headers):
+            await _refused_origin(headers)(scope, receive, send)
+            return
+        declared = headers.get(b"content-length")
         if declared is not None and (not declared.isdigit() or int(declared) > self.max_body_bytes):
             await _too_large(self.max_body_bytes)(scope, receive, send)
             return
         seen = 0
-        started = False
+        state = {"started": False, "over": False, "replaced": False}
 
         async def limited() -> Message:
             nonlocal seen
@@ -77,6 +88,7 @@ class Guard:
             if message["type"] == "http.request":
                 seen += len(message.get("body", b""))
                 if seen > self.max_body_bytes:
+                    state["over"] = True
                     raise BodyTooLarge(
                         f"request body over {self.max_body_bytes} bytes",
                         remedy="send a smaller page or text",
@@ -84,9 +96,16 @@ class Guard:
             return message
 
         async def secured(message: Message) -> None:
-            nonlocal started
+            if state["replaced"]:
+                return  # the app's own answer to a body it could not read, after our 413
             if message["type"] == "http.response.start":
-                started = True
+                if state["over"]:
+                    # The app caught the limit while parsing the body and answered it (FastAPI:
+                    # 400 "error parsing the body"); what the client must hear is 413.
+                    state["replaced"] = True
+                    await _too_large(self.max_body_bytes)(scope, receive, send)
+                    return
+                state["started"] = True
                 names = {k.lower() for k, _ in message.get("headers", [])}
                 extra = [(k, v) for k, v in HEADERS if k not in names]
                 message = {**message, "headers": [*message.get("headers", []), *extra]}
@@ -95,8 +114,40 @@ class Guard:
         try:
             await self.app(scope, limited, secured)
         except BodyTooLarge:
-            if not started:
+            if not state["started"] and not state["replaced"]:
                 await _too_large(self.max_body_bytes)(scope, receive, send)
+
+    def _same_site(self, headers: dict[bytes, bytes]) -> bool:
+        """Whether a write may come from where it says it comes from: a browser names the page's
+        origin (and, in new browsers, whether it is another site's); a client that names none
+        (curl, the API's clients) is no page another site made, and goes on to the token."""
+        if headers.get(b"sec-fetch-site", b"").lower() == b"cross-site":
+            return False
+        origin = headers.get(b"origin")
+        if origin is None:
+            return True
+        named = origin.decode("latin-1").strip().lower().rstrip("/")
+        if self.base_origin is not None and named == self.base_origin:
+            return True
+        host = headers.get(b"host", b"").decode("latin-1").strip().lower()
+        return bool(host) and named in (f"http://{host}", f"https://{host}")
+
+
+_SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
+def _refused_origin(headers: dict[bytes, bytes]) -> Response:
+    origin = visible(headers.get(b"origin", b"(none)").decode("latin-1"))[:200]
+    return JSONResponse(
+        error_body(
+            403,
+            "forbidden",
+            f"a write from another site's page is refused (its origin is {origin})",
+            "post from this server's own pages, or from a client that sends no Origin, with the token",
+        ),
+        status_code=403,
+        headers={k.decode(): v.decode() for k, v in HEADERS},
+    )
 
 
 def _too_large(limit: int) -> Response:
@@ -166,7 +217,7 @@ def create_app(config: WebConfig | None = None) -> FastAPI:
             request, 422, "invalid-request", f"invalid request ({where})", "see /docs for the parameters"
         )
 
-    app.add_middleware(Guard, max_body_bytes=config.max_body_bytes)
+    app.add_middleware(Guard, max_body_bytes=config.max_body_bytes, base_url=config.base_url)
     return app
 
 
@@ -204,7 +255,8 @@ def app_from_env() -> FastAPI:
     from storyline.settings import load_settings
 
     db = StoreConfig.for_path(os.environ.get("STORYLINE_SERVE_DB"))
-    return create_app(WebConfig(db=db, pipeline=load_settings().pipeline))
+    base_url = os.environ.get("STORYLINE_SERVE_BASE_URL", "")
+    return create_app(WebConfig(db=db, pipeline=load_settings().pipeline, base_url=base_url))
 
 
 def _error(request: Request, status: int, code: str, message: str, remedy: str | None) -> Response:

@@ -16,21 +16,29 @@ from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
 from typing import Annotated, Any, Literal, TypeVar
 
-from fastapi import Path, Request
+from fastapi import Form, Path, Query, Request
 from starlette.concurrency import run_in_threadpool
 
 from storyline.config import PipelineConfig, StoreConfig
-from storyline.errors import ConfigError, NotFound, StorylineError
+from storyline.errors import ConfigError, InputError, NotFound, StorylineError
 
 T = TypeVar("T")
 
 # The lengths of a brief, as a query parameter of the API and the pages.
 Length = Literal["short", "medium", "long"]
 
-# A story id as a path segment: 1 to the largest id a store can hold (SQLite's and PostgreSQL's
-# BIGINT), so an out-of-range id is a 422 with the bounds, never an overflow deep in the store.
+# Ids are SQLite's signed 64-bit integers: a larger one names nothing, and bound to a query it
+# overflows (a plain-text 500 on 17 routes). Every id a request carries is checked against this.
 LARGEST_ID = 2**63 - 1
-StoryId = Annotated[int, Path(ge=1, le=LARGEST_ID, description="story id, from /api/stories")]
+# An offset past any store's rows names no row, and offset plus a page must still fit SQLite's
+# integers: a billion is both.
+LARGEST_OFFSET = 10**9
+StoryId = Annotated[int, Path(ge=1, le=LARGEST_ID, description="a story id")]
+ArticleId = Annotated[int, Path(ge=1, le=LARGEST_ID, description="an article id")]
+ThreadQuery = Annotated[int | None, Query(ge=1, le=LARGEST_ID, description="only this thread's stories")]
+StoryQuery = Annotated[int | None, Query(ge=1, le=LARGEST_ID)]
+Offset = Annotated[int, Query(ge=0, le=LARGEST_OFFSET)]
+FormId = Annotated[int, Form(ge=1, le=LARGEST_ID)]
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,6 +63,33 @@ class WebConfig:
     max_page_size: int = 200
     # What ingests, briefs, merges and splits through the server run with (the settings file's).
     pipeline: PipelineConfig = field(default_factory=PipelineConfig)
+    # Where readers reach this server ("https://news.example/storyline"): the links of feed.xml
+    # and the origin form posts must come from. Empty: the address the server listens on, never the
+    # Host header a client sends (anyone can send any Host, and a feed reader would follow it).
+    base_url: str = ""
+    # A client has this long to send a request's headers, and then its body (news pages are
+    # posted whole in well under a second; a client trickling bytes holds a connection for ever).
+    header_timeout_s: float = 10.0
+    body_timeout_s: float = 60.0
+    # Connections still sending their headers, at most: past it the oldest is closed (a client
+    # that sends its request at once, /api/health's, is never the oldest for long), so slow clients
+    # cannot hold the process's file descriptors.
+    max_waiting_connections: int = 256
+    # Connections in all: past it, a request is answered 503 at once (uvicorn's limit_concurrency).
+    max_connections: int = 1024
+    # The largest request head (request line and headers): servers commonly refuse over 8-16 KB.
+    max_header_bytes: int = 16 * 1024
+
+    def __post_init__(self) -> None:
+        if self.base_url:
+            from storyline.urls import parse_url
+
+            try:
+                parse_url(self.base_url)
+            except InputError as exc:  # malformed, or not http(s)
+                raise ValueError(f"WebConfig.base_url must be an http(s) address: {exc.message}") from None
+        if self.max_waiting_connections >= self.max_connections:
+            raise ValueError("WebConfig: max_waiting_connections must be below max_connections")
 
 
 class Reader:
@@ -136,6 +171,14 @@ def reader_of(request: Request) -> Reader:
     return reader
 
 
+def checked_id(value: int, what: str) -> int:
+    """An id from a body or a form, or NotFound for one no store can hold."""
+    if not 1 <= value <= LARGEST_ID:
+        listing = "articles" if what == "article" else "stories"
+        raise NotFound(f"no {what} with id {value}", remedy=f"list ids with `storyline {listing}`")
+    return value
+
+
 def check_token(config: WebConfig, given: str | None) -> None:
     """Raise :class:`WriteRefused` unless ``given`` is the configured token (constant time)."""
     if config.token is None:
@@ -165,7 +208,7 @@ def status_of(exc: StorylineError) -> int:
     for kind, status in _STATUS.items():
         if isinstance(exc, kind):
             return status
-    return 422 if exc.code in ("input", "empty", "binary", "no-article", "unsupported") else 400
+    return 422 if exc.code in ("input", "empty", "binary", "no-article", "unsupported", "bad-url") else 400
 
 
 def error_body(status: int, code: str, message: str, remedy: str | None) -> dict[str, Any]:

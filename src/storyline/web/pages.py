@@ -18,8 +18,21 @@ from starlette.concurrency import run_in_threadpool
 import storyline
 from storyline import reading as finder
 from storyline.errors import NotFound, StorylineError
+from storyline.urls import parse_url
 from storyline.web import present
-from storyline.web.deps import Length, WebConfig, check_token, reader_of, status_of
+from storyline.web.deps import (
+    ArticleId,
+    FormId,
+    Length,
+    StoryId,
+    StoryQuery,
+    ThreadQuery,
+    WebConfig,
+    check_token,
+    checked_id,
+    reader_of,
+    status_of,
+)
 
 router = APIRouter(include_in_schema=False)
 
@@ -48,7 +61,7 @@ async def front(
     q: Annotated[str | None, Query(max_length=500)] = None,
     outlet: Annotated[str | None, Query(max_length=200)] = None,
     entity: Annotated[str | None, Query(max_length=200)] = None,
-    thread: int | None = None,
+    thread: ThreadQuery = None,
 ) -> HTMLResponse:
     reader = reader_of(request)
     size = reader.config.page_size
@@ -62,7 +75,7 @@ async def front(
 
 
 @router.get("/stories/{story_id}/summary", response_class=HTMLResponse)
-async def summary(request: Request, story_id: int, length: Length = "short") -> HTMLResponse:
+async def summary(request: Request, story_id: StoryId, length: Length = "short") -> HTMLResponse:
     """The brief as a fragment, for the front page's "Get a summary" button."""
     reader = reader_of(request)
     return await _page(
@@ -78,7 +91,7 @@ async def summary(request: Request, story_id: int, length: Length = "short") -> 
 
 
 @router.get("/stories/{story_id}", response_class=HTMLResponse)
-async def story(request: Request, story_id: int, length: Length = "medium") -> Response:
+async def story(request: Request, story_id: StoryId, length: Length = "medium") -> Response:
     reader = reader_of(request)
     view = await reader.get(("story", story_id), lambda: storyline.story(story_id, reader.config.db))
     if view.story.id != story_id:  # merged away: the story it went into
@@ -104,7 +117,7 @@ async def story(request: Request, story_id: int, length: Length = "medium") -> R
 
 
 @router.get("/articles/{article_id}", response_class=HTMLResponse)
-async def article(request: Request, article_id: int) -> HTMLResponse:
+async def article(request: Request, article_id: ArticleId) -> HTMLResponse:
     reader = reader_of(request)
 
     def build() -> dict[str, Any]:
@@ -144,7 +157,8 @@ async def search(request: Request, q: Annotated[str, Query(max_length=500)] = ""
     return await _page(request, ("search", q), "search.html", build)
 
 
-@router.get("/entities/{name}", response_class=HTMLResponse)
+# {name:path}: a name may hold a "/" (AC/DC), which the link encodes and the server decodes.
+@router.get("/entities/{name:path}", response_class=HTMLResponse)
 async def entity(request: Request, name: str) -> HTMLResponse:
     reader = reader_of(request)
     everyone = await reader.get(("entities",), lambda: storyline.entities(reader.config.db))
@@ -164,7 +178,7 @@ async def entity(request: Request, name: str) -> HTMLResponse:
     return await _page(request, ("entity", match.name), "entity.html", build)
 
 
-@router.get("/outlets/{name}", response_class=HTMLResponse)
+@router.get("/outlets/{name:path}", response_class=HTMLResponse)
 async def outlet(request: Request, name: str) -> HTMLResponse:
     reader = reader_of(request)
 
@@ -180,7 +194,7 @@ async def outlet(request: Request, name: str) -> HTMLResponse:
 
 
 @router.get("/fix", response_class=HTMLResponse)
-async def fix(request: Request, story: int | None = None) -> HTMLResponse:
+async def fix(request: Request, story: StoryQuery = None) -> HTMLResponse:
     reader = reader_of(request)
 
     def build() -> dict[str, Any]:
@@ -212,8 +226,8 @@ async def _correct(request: Request, token: str, action: Callable[[], int], stor
 @router.post("/fix/merge")
 async def fix_merge(
     request: Request,
-    keep: Annotated[int, Form()],
-    gone: Annotated[int, Form()],
+    keep: FormId,
+    gone: FormId,
     token: Annotated[str, Form(max_length=500)] = "",
 ) -> Response:
     reader = reader_of(request)
@@ -228,7 +242,7 @@ async def fix_merge(
 @router.post("/fix/split")
 async def fix_split(
     request: Request,
-    story: Annotated[int, Form()],
+    story: FormId,
     articles: Annotated[list[int], Form()],
     token: Annotated[str, Form(max_length=500)] = "",
 ) -> Response:
@@ -236,7 +250,9 @@ async def fix_split(
     return await _correct(
         request,
         token,
-        lambda: storyline.split_story(story, articles, reader.config.db, reader.config.pipeline),
+        lambda: storyline.split_story(
+            story, [checked_id(a, "article") for a in articles], reader.config.db, reader.config.pipeline
+        ),
         story,
     )
 
@@ -245,7 +261,7 @@ async def fix_split(
 async def feed(request: Request, count: Annotated[int, Query(ge=1, le=50)] = 20) -> Response:
     """An Atom feed of the latest stories' briefs, so any feed reader can follow storyline."""
     reader = reader_of(request)
-    base = str(request.base_url).rstrip("/")
+    base = _base_url(request, reader.config)
 
     def build() -> bytes:
         briefs = storyline.briefing(reader.config.db, count=count, length="short")
@@ -253,6 +269,20 @@ async def feed(request: Request, count: Annotated[int, Query(ge=1, le=50)] = 20)
 
     body = await reader.get(("feed", count, base), build)
     return Response(body, media_type="application/atom+xml; charset=utf-8")
+
+
+def _base_url(request: Request, config: WebConfig) -> str:
+    """Where this server's pages are, for links that leave it (the feed): the configured base URL,
+    else the address the server listens on. Never the Host header: any client sends any Host,
+    and a feed cached with its links would send every reader where that client chose."""
+    if config.base_url:
+        return parse_url(config.base_url).text.rstrip("/")
+    host, port = request.scope.get("server") or ("127.0.0.1", 8000)
+    scheme = str(request.scope.get("scheme", "http"))
+    shown = f"[{host}]" if ":" in str(host) else str(host)
+    default = {"http": 80, "https": 443}.get(scheme)
+    root = str(request.scope.get("root_path", ""))
+    return f"{scheme}://{shown}" + ("" if port in (None, default) else f":{port}") + root
 
 
 def atom(briefs: list[Any], base: str, config: WebConfig) -> str:
