@@ -8,7 +8,6 @@ import numpy as np
 from storyline.config import StoryConfig
 from storyline.grouping.grouper import Grouper
 from storyline.grouping.profile import ArticleProfile
-from storyline.model import EntityType, ThreadLink
 from tests.grouping.builders import DIM, article, counter, day, story, unit
 
 QUAKE = ["quake", "chile", "santiago", "magnitude"]

@@ -355,9 +355,8 @@ class Grouper:
         if len(items) < 2:
             return pool
         sims = similarity_matrix(items, items, self.config)
-        labels = average_link(
-            sims, self.config.merge_threshold, self._kept_apart(items, owner), self.config.repair_linkage
-        )
+        apart = self._kept_apart(items, owner)
+        labels = average_link(sims, self.config.merge_threshold, apart, self.config.repair_linkage)
         kept = match_clusters(labels, owner)
         for label, story in kept.items():
             if story is None:
@@ -420,8 +419,9 @@ class Grouper:
         """Pairs that must not share a story: published more than ``window_days`` apart, or in
         two stories kept apart by hand."""
         days = np.array([m.date.timestamp() / 86400.0 if m.date else np.nan for m in items])
+        same = np.array(owner)[:, None] == np.array(owner)[None, :]
         with np.errstate(invalid="ignore"):
-            apart = np.abs(days[:, None] - days[None, :]) > self.config.window_days
+            apart = (np.abs(days[:, None] - days[None, :]) > self.config.window_days) & ~same
         for i, a in enumerate(owner):
             far = self.stories[a].apart
             if far:
