@@ -155,3 +155,30 @@ def test_stories_of_one_subject_beyond_one_storys_span_are_threaded() -> None:
     # The two stories stay two: their articles are too far apart in time to be one story.
     repair = grouper.consolidate([1, 2], counter(10))
     assert not repair.merges and not repair.moves
+
+
+def test_a_repair_merges_two_halves_of_one_event_and_splits_a_story_holding_two() -> None:
+    fire = ["fire", "waitrose", "banstead", "blaze", "store"]
+    quake = ["quake", "qeshm", "island", "magnitude"]
+    # One fire reported as two stories; one story holding a fire report and a quake report.
+    first = story(1, [article(1, fire, date=day(0)), article(2, fire[:4], date=day(0))])
+    second = story(2, [article(3, fire, date=day(1))])
+    mixed = story(3, [article(4, quake, vector=unit(0.0, 1.0), date=day(1)), article(5, fire, date=day(1))])
+    grouper = Grouper(StoryConfig(), DIM, [first, second, mixed])
+    repair = grouper.consolidate([1, 2, 3], counter(10))
+    story_of = {m.id: sid for sid, s in grouper.stories.items() for m in s.members}
+    assert story_of[1] == story_of[2] == story_of[3] == story_of[5]
+    assert story_of[4] != story_of[1]
+    assert (1, 2) in repair.merges and (5, 3, 1) in repair.moves
+    assert repair.touched >= {1, 2, 3}
+
+
+def test_a_repair_leaves_pinned_articles_and_stories_kept_apart_by_hand() -> None:
+    fire = ["fire", "waitrose", "banstead", "blaze", "store"]
+    first = story(1, [article(1, fire, date=day(0))])
+    second = story(2, [article(2, fire, date=day(0), pinned=True)])
+    second.apart.add(1)
+    grouper = Grouper(StoryConfig(), DIM, [first, second])
+    repair = grouper.consolidate([1, 2], counter(10))
+    assert not repair.merges and not repair.moves
+    assert {sid: s.size for sid, s in grouper.stories.items()} == {1: 1, 2: 1}
