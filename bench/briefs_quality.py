@@ -27,8 +27,8 @@ items (SPLIT.md: once read, it is tune data).
 **Cache.** ``--db-dir DIR`` keeps each story's store in ``DIR/<story>/`` and reuses it on the next
 run, so a run after a change of brief code only re-briefs (seconds, not minutes). A store is rebuilt
 when the story's articles or texts changed, or when the code that runs before the brief step changed:
-a fingerprint of ``src/storyline`` without ``briefs/``, ``pipeline/brief.py``, the presentation
-(``web/``, ``cli.py``, ``render.py``) and the ``BriefConfig`` class of ``config.py``. ``--keep-stale``
+a fingerprint of ``src/storyline`` without ``briefs/``, ``facts/``, ``pipeline/brief.py``, the presentation
+(``web/``, ``cli.py``, ``render.py``) and the ``BriefConfig`` and ``FactConfig`` classes of ``config.py``. ``--keep-stale``
 reuses stores whatever the fingerprint says (only when you know the change is brief-time code kept
 elsewhere). Without ``--db-dir`` every story is ingested afresh into a temporary folder.
 
@@ -573,7 +573,7 @@ def code_fingerprint() -> str:
     import storyline
 
     package = Path(storyline.__file__).resolve().parent
-    skip_dirs = {"briefs", "web", "__pycache__"}
+    skip_dirs = {"briefs", "facts", "web", "__pycache__"}
     skip_files = {"pipeline/brief.py", "cli.py", "render.py"}
     digest = hashlib.sha256()
     for path in sorted(package.rglob("*")):
@@ -586,7 +586,7 @@ def code_fingerprint() -> str:
         if rel == "config.py":
             text = data.decode("utf-8")
             data = re.sub(
-                r"\nclass BriefConfig\b.*?(?=\n@dataclass|\nclass |\Z)", "\n", text, flags=re.S
+                r"\nclass (?:BriefConfig|FactConfig)\b.*?(?=\n@dataclass|\nclass |\Z)", "\n", text, flags=re.S
             ).encode()
         digest.update(rel.encode() + b"\0" + hashlib.sha256(data).digest())
     return digest.hexdigest()[:16]
@@ -807,6 +807,41 @@ def dump_row(label: dict[str, Any], run: Run, verdicts: Verdicts) -> dict[str, A
     }
 
 
+# The figures the quality gate holds (bench/floors.py), on the frozen test part: the sections whose
+# precision the labels decide on every story (agreement shown, lead, its citations) or on most items.
+GATE_SECTIONS = ("agreed presence", "agreed", "lead", "lead cites half", "citations", "speculation (brief)")
+
+
+def gate_figures(data: Path = DEFAULT_DATA, labels: Path = DEFAULT_LABELS) -> dict[str, Any]:
+    """The test part's precision per gated section, measured as ``main`` measures it (the benchmark
+    run whole, its JSON read back), with the default configuration."""
+    import contextlib
+    import io
+
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out):
+        code = main(["--part", "test", "--json", "--data", str(data), "--labels", str(labels)])
+    if code:
+        raise RuntimeError(f"bench/briefs_quality.py exited {code}")
+    test = json.loads(out.getvalue())["test"]
+    import floors  # bench/ is on the path of a script run from it
+
+    figures: dict[str, Any] = {}
+    for section in GATE_SECTIONS:
+        score = test[section]
+        decided = max(1, int(score["right"]) + int(score["wrong"]))
+        # A precision over a few dozen items moves by a whole item at once (1/16 for the 16 test
+        # stories' leads): the slack is one item, or two on the larger sections, so the int8
+        # embedder's differences between CPU families cannot fail the gate by a single flip.
+        items = 1 if decided <= 20 else 2
+        figures[section] = floors.Figure(
+            float(score["precision"]),
+            slack=round(items / decided, 4),
+            why=f"{items} of the {decided} decided items",
+        )
+    return figures
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -829,7 +864,19 @@ def main(argv: list[str] | None = None) -> int:
         type=Path,
         help="write each TEST story's output and verdicts here (never read them to tune)",
     )
+    parser.add_argument(
+        "--pin",
+        action="store_true",
+        help="measure the quality gate's figures (the test part) and write them to bench/floors.json",
+    )
     args = parser.parse_args(argv)
+    if args.pin:
+        import floors  # bench/ is on the path of a script run from it
+
+        floors.pin(
+            "briefs_quality", gate_figures(args.data, args.labels), data=f"{args.labels.name}, test part"
+        )
+        return 0
     for path, what in ((args.data, "ECB+ data"), (args.labels, "labels"), (args.split, "split")):
         if not path.exists():
             print(f"no {what} at {path}: pass --{'data' if what == 'ECB+ data' else what}", file=sys.stderr)

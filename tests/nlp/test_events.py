@@ -100,3 +100,56 @@ def test_happenings_beyond_diplomacy_and_full_dates_without_an_article_date() ->
         "Canadian police arrested Winston Blackmore on Wednesday in Bountiful, British Columbia."
     )
     assert all(e.date is None for e in weekday.events)
+
+
+def test_a_weekday_is_the_latest_such_day_on_or_before_the_article() -> None:
+    from storyline.lang import ENGLISH
+    from storyline.nlp.events import _resolve, _words
+
+    tuesday = datetime(2026, 12, 8, 9, 0)  # a Tuesday
+    assert _resolve(_words(ENGLISH), "on Tuesday", tuesday) == "2026-12-08"
+    assert _resolve(_words(ENGLISH), "Sunday", tuesday) == "2026-12-06"
+    assert _resolve(_words(ENGLISH), "on Wednesday", tuesday) == "2026-12-02"
+
+
+def _article_events(text: str, published: datetime | None = None) -> list[Event]:
+    article = Article(
+        locator="t",
+        content_hash="t",
+        title=None,
+        blocks=tuple(Block(BlockKind.PARAGRAPH, p) for p in text.split("\n\n")),
+        published=published,
+    )
+    return list(analyze(article, AnalyzeConfig()).events)
+
+
+def test_who_condemns_an_attack_is_not_its_actor() -> None:
+    events = _article_events("President Maria Ortiz condemned the attack on the Rovena embassy.")
+    attacks = [e for e in events if e.kind == "attack"]
+    assert all("Maria Ortiz" not in e.actors for e in attacks)
+
+
+def test_idioms_homographs_and_adjectives_are_no_events() -> None:
+    text = (
+        "Singer Tom Varga shot to prominence in 2009 with a hit single.\n\n"
+        "Dunmore United are resigning striker Paulo Reis for two more seasons.\n\n"
+        "The crowd joined coach Ivan Petrov in signing Happy Birthday after the match.\n\n"
+        "Visiting professor Anna Berg gave the lecture."
+    )
+    kinds = {e.kind for e in _article_events(text)}
+    assert not kinds & {"shooting", "resignation", "agreement", "visit"}, kinds
+
+
+def test_real_signings_and_resignations_stay() -> None:
+    text = (
+        "Prime Minister Lena Holm signed the trade agreement with Norway on Monday.\n\n"
+        "Finance Minister Karl Dahl resigned his post on Friday."
+    )
+    kinds = {e.kind for e in _article_events(text)}
+    assert {"agreement", "resignation"} <= kinds
+
+
+def test_an_event_is_dated_by_its_own_clause() -> None:
+    text = "A witness identified Leon Marsh on Tuesday as the gunman who killed Ada Wells in May 2007."
+    (killing,) = [e for e in _article_events(text) if e.kind == "attack"]
+    assert killing.time_text is not None and "May" in killing.time_text

@@ -4,6 +4,7 @@ the store's cache (any missing ones embedded now and cached), handed to the brie
 from __future__ import annotations
 
 import logging
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -12,8 +13,9 @@ from storyline.config import PipelineConfig
 from storyline.store import Store, StoredArticle
 
 if TYPE_CHECKING:
-    from storyline.briefs.brief import Source
-    from storyline.model import Brief
+    from storyline.facts.build import StoryFacts
+    from storyline.facts.source import Source
+    from storyline.model import Brief, Story
 
 log = logging.getLogger(__name__)
 
@@ -31,6 +33,22 @@ def brief_story(
     members = store.articles_by_ids([a.id for a in story.articles])
     sources = _sources(store, members, config, copies)
     return build(story, sources, config.briefs, Length(length))
+
+
+def story_facts(
+    store: Store, story_id: int, config: PipelineConfig | None = None
+) -> tuple[Story, StoryFacts]:
+    """A story and its facts (storyline.facts): the claims its articles share, with their voices."""
+    from storyline.facts.build import story_facts as build
+
+    config = config or PipelineConfig()
+    story = store.story(story_id)
+    copies = {a.id: a.duplicate_of for a in story.articles}
+    members = store.articles_by_ids([a.id for a in story.articles])
+    sources = _sources(store, members, config, copies)
+    if len({s.article.outlet for s in sources if s.duplicate_of is None}) <= 1:
+        sources = [replace(s, voice=f"article {s.article_id}") for s in sources]
+    return story, build(sources, config.briefs.facts, config.briefs.summary)
 
 
 def brief_article(
@@ -60,7 +78,7 @@ def _sources(
 ) -> list[Source]:
     """Each analysed article with its sentence vectors: from the store's cache, any missing ones
     embedded now (and cached)."""
-    from storyline.briefs.brief import Source
+    from storyline.facts.source import Source
     from storyline.nlp.embed import get_embedder
     from storyline.store import text_hash
 

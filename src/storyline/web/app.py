@@ -30,7 +30,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 import storyline
 from storyline.config import StoreConfig
 from storyline.errors import StorylineError
-from storyline.web import api, pages, present
+from storyline.web import api, facts, pages, present
 from storyline.web.deps import BodyTooLarge, Reader, WebConfig, error_body, status_of
 
 HERE = Path(__file__).resolve().parent
@@ -140,6 +140,8 @@ def create_app(config: WebConfig | None = None) -> FastAPI:
     app.state.templates = templates()
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
     _mount_docs(app)
+    app.include_router(facts.api)
+    app.include_router(facts.router)
 
     app.include_router(api.router)
     app.include_router(pages.router)

@@ -14,9 +14,9 @@ import time
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
-from typing import Any, Literal, TypeVar
+from typing import Annotated, Any, Literal, TypeVar
 
-from fastapi import Request
+from fastapi import Path, Request
 from starlette.concurrency import run_in_threadpool
 
 from storyline.config import PipelineConfig, StoreConfig
@@ -26,6 +26,11 @@ T = TypeVar("T")
 
 # The lengths of a brief, as a query parameter of the API and the pages.
 Length = Literal["short", "medium", "long"]
+
+# A story id as a path segment: 1 to the largest id a store can hold (SQLite's and PostgreSQL's
+# BIGINT), so an out-of-range id is a 422 with the bounds, never an overflow deep in the store.
+LARGEST_ID = 2**63 - 1
+StoryId = Annotated[int, Path(ge=1, le=LARGEST_ID, description="story id, from /api/stories")]
 
 
 @dataclass(frozen=True, slots=True)
