@@ -8,7 +8,6 @@ import numpy as np
 from storyline.config import StoryConfig
 from storyline.grouping.grouper import Grouper
 from storyline.grouping.profile import ArticleProfile
-from storyline.model import EntityType, ThreadLink
 from tests.grouping.builders import DIM, article, counter, day, story, unit
 
 QUAKE = ["quake", "chile", "santiago", "magnitude"]
@@ -135,18 +134,51 @@ def test_stories_not_seen_for_long_leave_the_index_then_memory() -> None:
     assert 3 in grouper.stories and 3 in grouper._index
 
 
-def test_stories_sharing_their_leading_people_and_places_are_threaded() -> None:
-    def talks(article_id: int, when: int, people: list[str], places: list[str]) -> ArticleProfile:
-        return article(article_id, ["talks"], people=people, places=places, date=day(when))
+def test_stories_of_one_subject_beyond_one_storys_span_are_threaded() -> None:
+    def report(article_id: int, when: int, words: list[str]) -> ArticleProfile:
+        return article(article_id, words, people=["horton"], date=day(when))
 
-    moscow = story(1, [talks(1, 0, ["raisi", "putin"], ["moscow"])])
-    tehran = story(2, [talks(2, 30, ["raisi", "putin"], ["tehran"])])
-    lone = story(3, [talks(3, 30, ["raisi"], ["ankara"])])
-    much_later = story(4, [talks(4, 400, ["raisi", "putin"], ["moscow"])])
-    grouper = Grouper(StoryConfig(thread_window_days=180), DIM, [moscow, tehran, lone, much_later])
-    links = grouper.thread_links(1)
-    # Two people shared: threaded. One shared: not. Too far apart in time: not.
-    assert links == [ThreadLink(1, 2, (("Raisi", EntityType.PERSON), ("Putin", EntityType.PERSON)))]
-    assert links[0].reason() == "shared actors: Raisi, Putin"
-    assert grouper.thread_links(2) == [ThreadLink(1, 2, links[0].shared)]
-    assert grouper.thread_links(99) == []
+    crime = ["shooting", "brooklyn", "horton", "mother", "gang", "crossfire"]
+    killing = story(1, [report(1, 0, crime), report(2, 1, crime)])
+    # The trial, months later: the same subject, too far from the killing to be its story.
+    trial = story(2, [report(3, 170, [*crime, "trial"]), report(4, 171, [*crime, "jury"])])
+    other = story(3, [article(5, REHAB, date=day(170))])
+    much_later = story(4, [report(6, 1000, crime)])
+    config = StoryConfig(thread_window_days=730)
+    grouper = Grouper(config, DIM, [killing, trial, other, much_later])
+    [(pool, links)] = grouper.subjects([1])
+    assert set(pool) == {1, 2, 3}
+    assert [(link.a, link.b) for link in links] == [(1, 2)]
+    assert links[0].reason() == "shared actors: Horton"
+    assert [(link.a, link.b) for link in grouper.thread_links(2)] == [(1, 2)]
+    assert grouper.thread_links(3) == [] and grouper.thread_links(99) == []
+    # The two stories stay two: their articles are too far apart in time to be one story.
+    repair = grouper.consolidate([1, 2], counter(10))
+    assert not repair.merges and not repair.moves
+
+
+def test_a_repair_merges_two_halves_of_one_event_and_splits_a_story_holding_two() -> None:
+    fire = ["fire", "waitrose", "banstead", "blaze", "store"]
+    quake = ["quake", "qeshm", "island", "magnitude"]
+    # One fire reported as two stories; one story holding a fire report and a quake report.
+    first = story(1, [article(1, fire, date=day(0)), article(2, fire[:4], date=day(0))])
+    second = story(2, [article(3, fire, date=day(1))])
+    mixed = story(3, [article(4, quake, vector=unit(0.0, 1.0), date=day(1)), article(5, fire, date=day(1))])
+    grouper = Grouper(StoryConfig(), DIM, [first, second, mixed])
+    repair = grouper.consolidate([1, 2, 3], counter(10))
+    story_of = {m.id: sid for sid, s in grouper.stories.items() for m in s.members}
+    assert story_of[1] == story_of[2] == story_of[3] == story_of[5]
+    assert story_of[4] != story_of[1]
+    assert (1, 2) in repair.merges and (5, 3, 1) in repair.moves
+    assert repair.touched >= {1, 2, 3}
+
+
+def test_a_repair_leaves_pinned_articles_and_stories_kept_apart_by_hand() -> None:
+    fire = ["fire", "waitrose", "banstead", "blaze", "store"]
+    first = story(1, [article(1, fire, date=day(0))])
+    second = story(2, [article(2, fire, date=day(0), pinned=True)])
+    second.apart.add(1)
+    grouper = Grouper(StoryConfig(), DIM, [first, second])
+    repair = grouper.consolidate([1, 2], counter(10))
+    assert not repair.merges and not repair.moves
+    assert {sid: s.size for sid, s in grouper.stories.items()} == {1: 1, 2: 1}

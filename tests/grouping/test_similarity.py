@@ -9,6 +9,7 @@ import numpy as np
 import pytest
 
 from storyline.config import StoryConfig
+from storyline.grouping.profile import ArticleProfile
 from storyline.grouping.similarity import different_people, lead_conflicts, similarity_matrix, sparse_dot
 from storyline.grouping.terms import Terms
 from tests.grouping.builders import article, day, story, terms, unit
@@ -82,14 +83,21 @@ def test_articles_published_together_get_a_bonus_falling_to_nothing() -> None:
     np.testing.assert_allclose(sims, [[0.1, 0.05, 0.0, 0.0]], atol=1e-6)
 
 
-def test_lead_conflicts_mark_two_articles_each_leading_with_someone_the_other_never_names() -> None:
-    thompson = article(1, ["fight"], people=["klitschko", "thompson"], principals=["thompson"])
-    rahman = article(2, ["fight"], people=["klitschko", "rahman"], principals=["rahman"])
-    # Leads with Klitschko, whom the others name: no conflict.
-    klitschko = article(3, ["fight"], people=["klitschko"], principals=["klitschko"])
+def test_lead_conflicts_mark_two_articles_each_leading_with_someone_the_other_does_not_feature() -> None:
+    def fight(article_id: int, lead: str, named: dict[str, float]) -> ArticleProfile:
+        return replace(article(article_id, ["fight"], people=list(named), principals=[lead]), entities=named)
+
+    # Klitschko named as often as the lead in each: featured there.
+    thompson = fight(1, "thompson", {"klitschko": 2.0, "thompson": 2.0})
+    rahman = fight(2, "rahman", {"klitschko": 2.0, "rahman": 2.0})
+    klitschko = fight(3, "klitschko", {"klitschko": 2.0})
     nobody = article(4, ["fight"], people=["klitschko"])
     result = lead_conflicts([thompson, rahman], [thompson, rahman, klitschko, nobody])
     np.testing.assert_array_equal(result, [[0, 1, 0, 0], [1, 0, 0, 0]])
+    # Named once in passing ("the team's second arrest this month, after Jackson's") is not featured.
+    williams = fight(5, "williams", {"williams": 2.8, "jackson": 1.7})
+    jackson = fight(6, "jackson", {"jackson": 2.8})
+    assert lead_conflicts([williams], [jackson])[0, 0] == 1.0
 
 
 def test_a_lead_conflict_costs_the_penalty() -> None:
@@ -118,8 +126,14 @@ def test_different_people_needs_both_sides_to_miss_the_others_principals() -> No
     raisi = story(1, [article(1, ["visit"], people=["raisi"], principals=["raisi"])])
     # Leads with Amir-Abdollahian, never named in the story, and never names Raisi: another event.
     config = StoryConfig()
-    assert different_people(["abdollahian"], {"abdollahian": 1.0}, raisi, config)
-    # Names Raisi too: the same event may be told through another person.
-    assert not different_people(["abdollahian"], {"abdollahian": 1.0, "raisi": 1.0}, raisi, config)
+    assert different_people(
+        article(2, ["visit"], people=["abdollahian"], principals=["abdollahian"]), raisi, config
+    )
+    # Features Raisi too (named as often as its lead): the same event may be told through another person.
+    both = replace(
+        article(3, ["visit"], people=["abdollahian", "raisi"], principals=["abdollahian"]),
+        entities={"abdollahian": 2.0, "raisi": 2.0},
+    )
+    assert not different_people(both, raisi, config)
     # Leads with no one: nothing to tell them apart.
-    assert not different_people([], {}, raisi, config)
+    assert not different_people(article(4, ["visit"]), raisi, config)

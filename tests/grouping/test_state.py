@@ -176,3 +176,12 @@ def test_a_story_rebuilt_from_its_articles_matches_one_grown_article_by_article(
         grown.add(item, 30)
     rebuilt = StoryState.of_articles(1, DIM, members, 30)
     assert rebuilt.record() == grown.record()
+
+
+def test_an_article_dated_only_by_its_events_does_not_stretch_the_story() -> None:
+    state = story(1, [article(1, ["fire"], date=day(0)), article(2, ["fire"], date=day(2))])
+    undated = replace(article(3, ["fire"], date=day(40)), event_dated=True)
+    state.add(undated, keep=30)
+    assert (state.first, state.last, state.size) == (day(0), day(2), 3)
+    state.remove(undated)
+    assert (state.first, state.last) == (day(0), day(2))

@@ -46,7 +46,9 @@ def features(
 ) -> ArticleFeatures:
     sig = signature(article.text, config.dedup)
     return ArticleFeatures(
-        profile(article_id, article, analysis, vector, config.terms), sig, tuple(bands(sig, config.dedup))
+        profile(article_id, article, analysis, vector, config.terms, evidence=config.evidence),
+        sig,
+        tuple(bands(sig, config.dedup)),
     )
 
 

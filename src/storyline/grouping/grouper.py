@@ -20,6 +20,7 @@ an article (:mod:`storyline.grouping.assign`) and saves what changed.
 
 from __future__ import annotations
 
+from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -30,9 +31,10 @@ import numpy as np
 from storyline.config import StoryConfig
 from storyline.grouping.index import usearch_index
 from storyline.grouping.profile import ArticleProfile
-from storyline.grouping.similarity import different_people, similarity_matrix
+from storyline.grouping.recluster import average_link, match_clusters
+from storyline.grouping.similarity import different_people, similarity_matrix, stories_led_apart
 from storyline.grouping.state import StoryState
-from storyline.grouping.threads import LeadingIndex
+from storyline.grouping.threads import LeadingIndex, subject_link
 from storyline.model import StoryRecord, ThreadLink, plausible_date
 
 
@@ -50,6 +52,26 @@ class Placement:
     @property
     def touched(self) -> set[int]:
         return touched_stories(self.story, self.moves, self.merges)
+
+
+@dataclass(frozen=True, slots=True)
+class Repair:
+    """What a repair after arrival changed: articles moved ``(article, from, to)``, stories
+    merged ``(kept, gone)``, and the stories it started (the halves split off)."""
+
+    moves: tuple[tuple[int, int, int], ...] = ()
+    merges: tuple[tuple[int, int], ...] = ()
+    created: tuple[int, ...] = ()
+    # Each group of stories compared, with the thread links found among them (the store replaces
+    # the links among a group's stories with these, and keeps their links to stories outside it).
+    threads: tuple[tuple[tuple[int, ...], tuple[ThreadLink, ...]], ...] = ()
+
+    @property
+    def touched(self) -> set[int]:
+        out = set(self.created)
+        out.update(s for _, a, b in self.moves for s in (a, b))
+        out.update(s for pair in self.merges for s in pair)
+        return out
 
 
 def touched_stories(
@@ -87,6 +109,8 @@ class Grouper:
         self._index = index if index is not None else Index(ndim=dim, metric="cos", dtype="f32")
         self._placed = 0
         self._threads = LeadingIndex(config)
+        # Story -> the stories a repair found to be of its subject (see _find_subjects).
+        self._subjects: dict[int, set[int]] = {}
         for state in stories:
             if state.size <= 0:
                 continue
@@ -158,7 +182,7 @@ class Grouper:
         offset = 0
         for sid in candidates:
             count = len(self.stories[sid].members)
-            if count and not different_people(item.principals, item.entities, self.stories[sid], self.config):
+            if count and not different_people(item, self.stories[sid], self.config):
                 scored.append((self._link(sims[offset : offset + count]), sid))
             offset += count
         scored.sort(reverse=True)
@@ -213,9 +237,7 @@ class Grouper:
                     )
                     if (
                         best[1] >= 0
-                        and not different_people(
-                            member.principals, member.entities, self.stories[best[1]], self.config
-                        )
+                        and not different_people(member, self.stories[best[1]], self.config)
                         and best[0] > own
                         and best[0] >= self.config.join_threshold
                         and self._in_window(member.date, self.stories[best[1]])
@@ -242,17 +264,169 @@ class Grouper:
                 a, b = self.stories[keep], self.stories[gone]
                 if gone in a.apart or keep in b.apart or not a.members or not b.members:
                     continue
-                if not self._close_in_time(a, b) or different_people(
-                    tuple(a.principals(self.config)), a.entities, b, self.config
-                ):
+                if not self._close_in_time(a, b):
                     continue
                 rows = [position[m.id] for m in a.members]
                 cols = [position[m.id] for m in b.members]
-                if self._link(sims[np.ix_(rows, cols)]) >= self.config.join_threshold:
+                if self._alike(a, b, sims[np.ix_(rows, cols)]):
                     low, high = min(keep, gone), max(keep, gone)
                     self.merge(low, high)
                     merges.append((low, high))
         return merges
+
+    def _alike(self, a: StoryState, b: StoryState, sims: np.ndarray) -> bool:
+        """Whether two stories report one event: every article of each fits the other (the link an
+        article joins by) and they do not lead with different people. Conflicting core facts are
+        in ``sims`` already, as penalties."""
+        return self._link(sims) >= self.config.join_threshold and not stories_led_apart(a, b, self.config)
+
+    # --- repair after arrival -------------------------------------------------------------------
+
+    def consolidate(self, story_ids: Iterable[int], new_story: Callable[[], int]) -> Repair:
+        """Cluster again, all at once, the articles of ``story_ids`` and of their nearest stories
+        (:func:`~storyline.grouping.recluster.average_link` over the similarity articles join
+        by), then merge, split and move to match: the halves of one event that arrived as two
+        stories become one, and a story holding two events' reports becomes two. Articles pinned
+        by hand stay; stories kept apart by hand stay apart."""
+        moves: list[tuple[int, int, int]] = []
+        merges: list[tuple[int, int]] = []
+        created: list[int] = []
+        threads = []
+        for pool in self._pools(story_ids):
+            after = self._recluster(pool, new_story, moves, merges, created)
+            threads.append(self._pool_threads(after))
+        return Repair(tuple(moves), tuple(merges), tuple(created), tuple(threads))
+
+    def _pools(self, story_ids: Iterable[int]) -> list[list[int]]:
+        """The touched stories with their neighbours (nearest by centroid, close in time) and
+        theirs in turn, in groups of at most ``repair_pool`` articles, each story in one group:
+        the halves of one event are neighbours, often only through a third story."""
+        pooled: set[int] = set()
+        pools: list[list[int]] = []
+        for sid in sorted(set(story_ids)):
+            if sid not in self.stories or sid in pooled:
+                continue
+            pool: list[int] = []
+            count, frontier = 0, [sid]
+            while frontier:
+                current = frontier.pop(0)
+                size = self.stories[current].size
+                if current in pooled or (pool and count + size > self.config.repair_pool):
+                    continue
+                pool.append(current)
+                pooled.add(current)
+                count += size
+                frontier.extend(n for n in self._neighbours(self.stories[current]) if n not in pooled)
+            pools.append(pool)
+        return pools
+
+    def _neighbours(self, state: StoryState) -> list[int]:
+        """Stories that may be one event or one subject with ``state``: its nearest by centroid
+        and those leading with what it leads with, seen within the thread window of it."""
+        if len(self.stories) <= self.config.candidates or float(np.linalg.norm(state.total)) == 0:
+            ids = list(self.stories)
+        else:
+            ids = [int(k) for k in self._index.search(state.centroid, self.config.candidates).keys]
+            ids += sorted(self._threads.co_leading(state.id))
+        window = timedelta(days=self.config.thread_window_days)
+        out = []
+        for sid in dict.fromkeys(ids):
+            other = self.stories.get(sid)
+            if other is None or sid == state.id:
+                continue
+            if state.last and other.last and abs(state.last - other.last) > window:
+                continue
+            out.append(sid)
+        return out
+
+    def _recluster(
+        self,
+        pool: list[int],
+        new_story: Callable[[], int],
+        moves: list[tuple[int, int, int]],
+        merges: list[tuple[int, int]],
+        created: list[int],
+    ) -> list[int]:
+        """Cluster the pool's articles again and move, merge and split to match; then find the
+        pool's subjects. Returns the pool's stories after."""
+        self._load(pool)
+        items = [m for sid in pool for m in self.stories[sid].members]
+        owner = [sid for sid in pool for _ in self.stories[sid].members]
+        if len(items) < 2:
+            return pool
+        sims = similarity_matrix(items, items, self.config)
+        apart = self._kept_apart(items, owner)
+        labels = average_link(sims, self.config.merge_threshold, apart, self.config.repair_linkage)
+        kept = match_clusters(labels, owner)
+        for label, story in kept.items():
+            if story is None:
+                fresh = new_story()
+                kept[label] = fresh
+                created.append(fresh)
+        target = [int(kept[int(label)] or 0) for label in labels]
+        # A story all of whose articles go to one other story is merged into it (whole, when
+        # every article of it is at hand); the other changes are moves of single articles.
+        for sid in pool:
+            going = {t for t, o in zip(target, owner, strict=True) if o == sid}
+            state = self.stories.get(sid)
+            if state is None or len(going) != 1 or sid in going or state.size != len(state.members):
+                continue
+            keep = going.pop()
+            if keep in self.stories and (sid in self.stories[keep].apart or keep in state.apart):
+                continue
+            if keep not in self.stories or any(m.pinned for m in state.members):
+                continue
+            self.merge(keep, sid)
+            merges.append((keep, sid))
+            owner = [keep if o == sid else o for o in owner]
+        for item, source, to in zip(items, owner, target, strict=True):
+            if source == to or item.pinned or source not in self.stories:
+                continue
+            self.stories[source].remove(item)
+            self._put(self.stories[source])
+            self._add(to, item, count=False)
+            moves.append((item.id, source, to))
+        after = [sid for sid in dict.fromkeys(pool + target) if sid in self.stories]
+        self._find_subjects(after)
+        return after
+
+    def _find_subjects(self, pool: list[int]) -> None:
+        """The stories of ``pool`` that are of one subject: their articles clustered as stories
+        are (``repair_linkage``) at ``thread_threshold``, with no bound on the span (a search
+        that goes on for a year, a verdict months after the crime), only the thread window and
+        the user's "keep apart". Each story's subject is where most of its articles fall; the
+        stories of one subject are linked in pairs (their thread)."""
+        items = [m for sid in pool for m in self.stories[sid].members]
+        owner = [sid for sid in pool for _ in self.stories[sid].members]
+        for sid in pool:
+            # Links to stories outside the pool stay as they were (the store keeps them).
+            self._subjects[sid] = {o for o in self._subjects.get(sid, set()) if o not in pool}
+        if len(pool) < 2:
+            return
+        sims = similarity_matrix(items, items, self.config)
+        days = np.array([m.date.timestamp() / 86400.0 if m.date else np.nan for m in items])
+        with np.errstate(invalid="ignore"):
+            apart = np.abs(days[:, None] - days[None, :]) > self.config.thread_window_days
+        labels = average_link(sims, self.config.thread_threshold, apart, self.config.repair_linkage)
+        votes: dict[int, Counter[int]] = defaultdict(Counter)
+        for sid, label in zip(owner, labels.tolist(), strict=True):
+            votes[sid][label] += 1
+        subject = {sid: counts.most_common(1)[0][0] for sid, counts in votes.items()}
+        for sid in pool:
+            self._subjects[sid] = {o for o in pool if o != sid and subject.get(o) == subject.get(sid)}
+
+    def _kept_apart(self, items: list[ArticleProfile], owner: list[int]) -> np.ndarray:
+        """Pairs that must not share a story: published more than ``window_days`` apart, or in
+        two stories kept apart by hand."""
+        days = np.array([m.date.timestamp() / 86400.0 if m.date else np.nan for m in items])
+        same = np.array(owner)[:, None] == np.array(owner)[None, :]
+        with np.errstate(invalid="ignore"):
+            apart = (np.abs(days[:, None] - days[None, :]) > self.config.window_days) & ~same
+        for i, a in enumerate(owner):
+            far = self.stories[a].apart
+            if far:
+                apart[i] |= np.array([b in far for b in owner])
+        return np.asarray(apart, dtype=bool)
 
     def _load(self, story_ids: Iterable[int]) -> None:
         """Read the recent articles of the stories that have not been read yet, in one call."""
@@ -355,5 +529,24 @@ class Grouper:
     # --- threads --------------------------------------------------------------------------------
 
     def thread_links(self, story_id: int) -> list[ThreadLink]:
-        """Stories that share this story's leading actors and places (a running thread)."""
-        return self._threads.links(story_id, self.stories)
+        """The stories a repair found to be of this story's subject (a running thread)."""
+        state = self.stories.get(story_id)
+        if state is None:
+            return []
+        others = sorted(o for o in self._subjects.get(story_id, ()) if o in self.stories)
+        return [subject_link(state, self.stories[o], self.config) for o in others]
+
+    def subjects(self, story_ids: Iterable[int]) -> list[tuple[tuple[int, ...], tuple[ThreadLink, ...]]]:
+        """Find the subjects of ``story_ids`` and their neighbours again, moving no article (after a
+        merge or a split by hand): each group of stories compared, with the thread links among them."""
+        out = []
+        for pool in self._pools(story_ids):
+            self._load(pool)
+            self._find_subjects(pool)
+            out.append(self._pool_threads(pool))
+        return out
+
+    def _pool_threads(self, pool: list[int]) -> tuple[tuple[int, ...], tuple[ThreadLink, ...]]:
+        live = [sid for sid in pool if sid in self.stories]
+        links = {(link.a, link.b): link for sid in live for link in self.thread_links(sid)}
+        return tuple(live), tuple(links.values())

@@ -2,18 +2,19 @@
 
 Two articles are compared by the words they use and the names they give (cosines of their term
 vectors, see :mod:`storyline.grouping.terms`) and by their sentence embeddings, with a small bonus
-for being published close together and a penalty when each leads with someone the other never
-names.
+for being published close together and penalties where the core facts of their events conflict:
+each leads with someone the other never names, or their leads disagree on what happened, where,
+in which year or by how much (see :mod:`storyline.grouping.evidence`).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
 from typing import Any
 
 import numpy as np
 
 from storyline.config import StoryConfig
+from storyline.grouping.evidence import conflict_weights, conflicts
 from storyline.grouping.profile import ArticleProfile
 from storyline.grouping.state import StoryState
 from storyline.grouping.terms import Terms
@@ -45,12 +46,29 @@ def similarity_matrix(a: list[ArticleProfile], b: list[ArticleProfile], config: 
     result: np.ndarray = total / (2.0 + embedding_weight) + bonus
     if conflict_penalty:
         result -= conflict_penalty * lead_conflicts(a, b)
+    result -= core_conflicts(a, b, config)
     return result
 
 
+def core_conflicts(a: list[ArticleProfile], b: list[ArticleProfile], config: StoryConfig) -> np.ndarray:
+    """The penalty for every pair whose event cores conflict: the sum of the weights
+    (``config.evidence``) of the facts they disagree on."""
+    out = np.zeros((len(a), len(b)), np.float32)
+    weights = conflict_weights(config.evidence)
+    if not any(weights):
+        return out
+    left = [(i, x) for i, x in enumerate(a) if not x.core.empty]
+    right = [(j, y) for j, y in enumerate(b) if not y.core.empty]
+    for i, x in left:
+        for j, y in right:
+            found = conflicts(x.core, y.core, x.entities, y.entities)
+            out[i, j] = sum(w for w, hit in zip(weights, found, strict=True) if hit)
+    return out
+
+
 def lead_conflicts(a: list[ArticleProfile], b: list[ArticleProfile]) -> np.ndarray:
-    """1 where each of two articles leads with someone the other never names (Klitschko against
-    Thompson, Klitschko against Rahman: two fights), else 0."""
+    """1 where each of two articles leads with someone the other does not feature (Klitschko
+    against Thompson, Klitschko against Rahman: two fights), else 0."""
     out = np.zeros((len(a), len(b)), np.float32)
     for i, x in enumerate(a):
         if not x.principals:
@@ -58,20 +76,46 @@ def lead_conflicts(a: list[ArticleProfile], b: list[ArticleProfile]) -> np.ndarr
         for j, y in enumerate(b):
             if (
                 y.principals
-                and any(p not in y.entities for p in x.principals)
-                and any(p not in x.entities for p in y.principals)
+                and any(not features(y, p) for p in x.principals)
+                and any(not features(x, p) for p in y.principals)
             ):
                 out[i, j] = 1.0
     return out
 
 
-def different_people(
-    principals: Iterable[str], named: Mapping[str, object], story: StoryState, config: StoryConfig
-) -> bool:
-    """True when the article's main people are never named in the story and the story's main
-    people are never named in the article: reports of two different events."""
-    mine = [p for p in principals if p not in story.entities]
-    theirs = [p for p in story.principals(config) if p not in named]
+def features(item: ArticleProfile, person: str) -> bool:
+    """Whether an article is about ``person`` in part: leads with them, or names them as often as
+    anyone it leads with (more than once when it leads with no one). A name dropped in passing is
+    background ("the team's second such arrest in a month", after Jackson's), and does not make an
+    article about one player's arrest a report of another's."""
+    if person in item.principals:
+        return True
+    weight = float(item.entities.get(person, 0.0))
+    lead = max((float(item.entities.get(p, 0.0)) for p in item.principals), default=1.0)
+    return weight > 1.0 and weight >= lead
+
+
+def story_features(story: StoryState, person: str, config: StoryConfig) -> bool:
+    """Whether a story is about ``person`` in part: it leads with them, or at least
+    ``config.leading_share`` of its articles name them."""
+    slot = story.entities.get(person)
+    return person in story.principals(config) or (
+        slot is not None and slot[0] >= config.leading_share * max(1, story.size)
+    )
+
+
+def different_people(item: ArticleProfile, story: StoryState, config: StoryConfig) -> bool:
+    """True when the article's main people are not what the story is about and the story's main
+    people are not what the article is about: reports of two different events."""
+    mine = [p for p in item.principals if not story_features(story, p, config)]
+    theirs = [p for p in story.principals(config) if not features(item, p)]
+    return bool(mine) and bool(theirs)
+
+
+def stories_led_apart(a: StoryState, b: StoryState, config: StoryConfig) -> bool:
+    """True when each of two stories leads with people the other is not about."""
+    mine = [p for p in a.principals(config) if not story_features(b, p, config)]
+    theirs = [p for p in b.principals(config) if not story_features(a, p, config)]
     return bool(mine) and bool(theirs)
 
 

@@ -105,7 +105,9 @@ class StoryState:
         for key, name in item.names.items():
             if key not in self.names or len(name[0]) > len(self.names[key][0]):
                 self.names[key] = name
-        if item.date is not None:
+        # An article dated only by its events places itself, but does not stretch the story: the
+        # story's span is when it was published about.
+        if item.date is not None and not item.event_dated:
             self.first = item.date if self.first is None else min(self.first, item.date)
             self.last = item.date if self.last is None else max(self.last, item.date)
         self.members.append(item)
@@ -125,7 +127,7 @@ class StoryState:
         self.members = [m for m in self.members if m.id != item.id]
         # The date span is recomputed only when every article is at hand; otherwise it stays as
         # wide as it was (never narrower than the truth).
-        dates = [m.date for m in self.members if m.date is not None]
+        dates = [m.date for m in self.members if m.date is not None and not m.event_dated]
         if dates and len(self.members) == self.size:
             self.first, self.last = min(dates), max(dates)
 

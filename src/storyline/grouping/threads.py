@@ -1,15 +1,15 @@
-"""Threads: stories that share their leading actors and places (a running story over weeks).
+"""Threads: stories of one subject (a running story over weeks or months: a crash and the
+year-long search, a killing and the trial), found by the repair after arrival (see
+``Grouper._find_subjects``); here, what a thread link is named by and where to look for one.
 
 :class:`LeadingIndex` keeps, for the stories in memory, the entities each leads with and the
-stories that lead with each entity, so the thread links of one story are found without comparing
-it with every other.
+stories that lead with each entity: a story's old stories of its subject, gone from the centroid
+index, are found through it without comparing it with every other.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Mapping
-from datetime import timedelta
 
 from storyline.config import StoryConfig
 from storyline.grouping.state import StoryState
@@ -36,38 +36,23 @@ class LeadingIndex:
         for key in self._leading.pop(story_id, []):
             self._by_leading[key].discard(story_id)
 
-    def links(self, story_id: int, stories: Mapping[int, StoryState]) -> list[ThreadLink]:
-        """The stories in ``stories`` that share this story's leading actors and places: enough
-        of them (``thread_min_shared_any``, or ``thread_min_shared`` with a person among them),
-        last seen within ``thread_window_days`` of each other."""
-        config = self._config
-        state = stories.get(story_id)
-        if state is None:
-            return []
-        shared: dict[int, list[str]] = defaultdict(list)
-        for key in self._leading.get(story_id, []):
-            for other in self._by_leading.get(key, ()):
-                if other != story_id:
-                    shared[other].append(key)
-        links = []
-        window = timedelta(days=config.thread_window_days)
-        for other, keys in shared.items():
-            other_state = stories[other]
-            if state.last and other_state.last and abs(state.last - other_state.last) > window:
-                continue
-            kinds = [state.names.get(k, (k, EntityType.ORGANISATION))[1] for k in keys]
-            if len(keys) >= config.thread_min_shared_any or (
-                len(keys) >= config.thread_min_shared and EntityType.PERSON in kinds
-            ):
-                links.append(
-                    ThreadLink(
-                        min(story_id, other), max(story_id, other), _named(state, other_state, keys, config)
-                    )
-                )
-        return links
+    def co_leading(self, story_id: int) -> set[int]:
+        """The stories leading with any entity this one leads with."""
+        out = {other for key in self._leading.get(story_id, []) for other in self._by_leading.get(key, ())}
+        out.discard(story_id)
+        return out
 
 
-def _named(
+def subject_link(state: StoryState, other: StoryState, config: StoryConfig) -> ThreadLink:
+    """The thread link of two stories found to be of one subject (their articles alike beyond
+    the span of one story), named by what both are about."""
+    keys = sorted(set(state.leading(config)) & set(other.leading(config)))
+    return ThreadLink(
+        min(state.id, other.id), max(state.id, other.id), shared_names(state, other, keys, config)
+    )
+
+
+def shared_names(
     state: StoryState, other: StoryState, keys: list[str], config: StoryConfig
 ) -> tuple[tuple[str, EntityType], ...]:
     """The reason names everything both stories are about, not only what linked them."""

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from storyline.config import PipelineConfig
-from storyline.model import plausible_date
+from storyline.model import StoryRecord, plausible_date
 from storyline.pipeline.progress import ProgressHook
 from storyline.store import Store, StoredArticle
 
@@ -57,12 +57,28 @@ def group_pending(
             if on_progress is not None:
                 on_progress(f"article {stored.id}", "grouped")
         store.clear_failures(placed, "group")
-    for story_id in sorted(touched):
-        if story_id in grouper.stories:
-            store.save_thread_links(story_id, grouper.thread_links(story_id))
+    _repair(store, grouper, touched, model, dim)
     store.renumber_threads()
     _save_index(store, grouper, model, config)
     return len(ids)
+
+
+def _repair(store: Store, grouper: Grouper, touched: set[int], model: str, dim: int) -> None:
+    """The repair after arrival (``Grouper.consolidate``) over the stories the batch touched:
+    its moves, merges and splits saved in one transaction, then the threads it found."""
+    repair = grouper.consolidate(touched, lambda: store.create_story(model, dim))
+    changed = repair.touched
+    if changed:
+        live = [grouper.stories[sid].record() for sid in sorted(changed) if sid in grouper.stories]
+        # A story emptied and dropped by the grouper still has a row: its size goes to 0 there.
+        emptied = [
+            StoryRecord(sid, np.zeros(dim, np.float32).tobytes(), 0, {}, None, None, None, frozenset())
+            for sid in sorted(changed)
+            if sid not in grouper.stories
+        ]
+        store.save_repair([*live, *emptied], repair.moves, repair.merges)
+    for pool, links in repair.threads:
+        store.save_pool_threads(pool, links)
 
 
 def _arrival(published: datetime | None, article_id: int) -> tuple[bool, datetime, int]:
@@ -115,6 +131,7 @@ def _profiles(
                 config.stories.terms,
                 terms_from_bytes(blobs) if blobs is not None else None,
                 pinned.get(stored.id, False),
+                config.stories.evidence,
             )
     return out
 
@@ -251,6 +268,6 @@ def _rebuild(store: Store, config: PipelineConfig, story_ids: list[int]) -> None
         records.append(StoryState.of_articles(sid, dim, members, config.stories.members).record())
     store.save_story_records(records)
     grouper, _, _ = _load_grouper(store, config)
-    for sid in story_ids:
-        store.save_thread_links(sid, grouper.thread_links(sid))
+    for pool, links in grouper.subjects(story_ids):
+        store.save_pool_threads(pool, links)
     store.renumber_threads()

@@ -271,28 +271,52 @@ class StoryQueries:
                     assigned_at=now,
                 )
             )
-            for moved, _, to in moves:
-                connection.execute(
-                    update(story_articles)
-                    .where(story_articles.c.article_id == moved)
-                    .values(story_id=to, assigned_at=now)
-                )
-                # Copies follow their original.
-                connection.execute(
-                    update(story_articles).where(story_articles.c.duplicate_of == moved).values(story_id=to)
-                )
-            for keep, gone in merges:
-                self._merge(connection, keep, gone, reason or f"bridged by article {article_id}", now)
-            for record in records:
-                self._write_record(connection, record, now)
-            # A story emptied by moves is left pointing where its last article went.
-            for _, source, to in moves:
-                size = connection.execute(select(stories.c.size).where(stories.c.id == source)).scalar()
-                if not size:
-                    connection.execute(
-                        update(stories).where(stories.c.id == source).values(merged_into=to, updated_at=now)
-                    )
+            self._apply(connection, records, moves, merges, reason or f"bridged by article {article_id}", now)
             self._write_features(connection, article_id, terms, signature, buckets)
+
+    def save_repair(
+        self,
+        records: Iterable[StoryRecord],
+        moves: Iterable[tuple[int, int, int]] = (),
+        merges: Iterable[tuple[int, int]] = (),
+        reason: str = "repaired after arrival",
+    ) -> None:
+        """What a repair after arrival changed (articles moved, stories merged, the stories' new
+        records), in one transaction."""
+        with self.engine.begin() as connection:
+            self._apply(connection, records, moves, merges, reason, datetime.now(UTC))
+
+    def _apply(
+        self,
+        connection: Connection,
+        records: Iterable[StoryRecord],
+        moves: Iterable[tuple[int, int, int]],
+        merges: Iterable[tuple[int, int]],
+        reason: str,
+        now: datetime,
+    ) -> None:
+        moves = list(moves)
+        for moved, _, to in moves:
+            connection.execute(
+                update(story_articles)
+                .where(story_articles.c.article_id == moved)
+                .values(story_id=to, assigned_at=now)
+            )
+            # Copies follow their original.
+            connection.execute(
+                update(story_articles).where(story_articles.c.duplicate_of == moved).values(story_id=to)
+            )
+        for keep, gone in merges:
+            self._merge(connection, keep, gone, reason, now)
+        for record in records:
+            self._write_record(connection, record, now)
+        # A story emptied by moves is left pointing where its last article went.
+        for _, source, to in moves:
+            size = connection.execute(select(stories.c.size).where(stories.c.id == source)).scalar()
+            if not size:
+                connection.execute(
+                    update(stories).where(stories.c.id == source).values(merged_into=to, updated_at=now)
+                )
 
     def _write_features(
         self,
@@ -410,6 +434,20 @@ class StoryQueries:
                         story_links.c.kind == "thread",
                         or_(story_links.c.a == story_id, story_links.c.b == story_id),
                     )
+                )
+            )
+            for link in links:
+                self._link(connection, link.a, link.b, "thread", link.reason(), now)
+
+    def save_pool_threads(self, story_ids: Iterable[int], links: Iterable[ThreadLink]) -> None:
+        """Replace the thread links among ``story_ids`` (a group of stories compared together)
+        with ``links``; their links to stories outside the group stay."""
+        ids = list(story_ids)
+        now = datetime.now(UTC)
+        with self.engine.begin() as connection:
+            connection.execute(
+                delete(story_links).where(
+                    and_(story_links.c.kind == "thread", story_links.c.a.in_(ids), story_links.c.b.in_(ids))
                 )
             )
             for link in links:

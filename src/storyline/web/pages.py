@@ -193,6 +193,27 @@ async def outlet(request: Request, name: str) -> HTMLResponse:
     return await _page(request, ("outlet", name.lower()), "outlet.html", build)
 
 
+@router.get("/threads/{thread_id}", response_class=HTMLResponse)
+async def thread(request: Request, thread_id: int) -> HTMLResponse:
+    """Full coverage of one subject: every story of the thread in the order things happened,
+    each with all its articles."""
+    reader = reader_of(request)
+
+    def build() -> dict[str, Any]:
+        found = storyline.stories(reader.config.db, thread=thread_id)
+        if not found:
+            raise NotFound(f"no thread {thread_id}", remedy="follow a thread link on a story page")
+        ordered = sorted(
+            found,
+            key=lambda s: (s.first_seen is None, s.first_seen or datetime.min.replace(tzinfo=UTC), s.id),
+        )
+        articles = sum(len(s.articles) for s in ordered)
+        outlets = sorted({o for s in ordered for o in s.outlets})
+        return {"thread": thread_id, "stories": ordered, "articles": articles, "outlets": outlets}
+
+    return await _page(request, ("thread", thread_id), "thread.html", build)
+
+
 @router.get("/fix", response_class=HTMLResponse)
 async def fix(request: Request, story: StoryQuery = None) -> HTMLResponse:
     reader = reader_of(request)
