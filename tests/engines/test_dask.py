@@ -26,14 +26,16 @@ distributed = pytest.importorskip("distributed")
 def snapshot(db: Path) -> dict[str, Any]:
     """Everything an ingest stores that does not depend on when it ran: each article (text,
     title, outlet, dates, removals, repairs) and its analysis by id, each id's locator, the
-    stories as sets of locators, and each story's brief."""
+    stories as sets of locators, and each story's brief (less when it was read)."""
     stored = storyline.articles(db=db)
     locators = {s.id: s.article.locator for s in stored}
     stories = storyline.stories(db=db)
     briefs = {}
     for story in stories:
         members = frozenset(locators[a.id] for a in story.articles)
-        briefs[members] = storyline.brief_story(story.id, db=db).to_dict()
+        brief = storyline.brief_story(story.id, db=db).to_dict()
+        brief.pop("seen")  # when storyline last read the story: the run's own time
+        briefs[members] = brief
     return {
         "locators": locators,
         "articles": {s.id: s.article for s in stored},
