@@ -27,6 +27,10 @@ KEEP_WORDS = (
 CP1252_TEXT = (
     "Treasury sets aside £625m for flood defences\r\n"
     "\r\n"
+    # A dateline on its own line: a date inside a sentence is when something happened, never read
+    # as the publication date (text/datelines.py).
+    "Published: Saturday, 8 March 2014\r\n"
+    "\r\n"
     "ATHENS — Europe’s finance ministers met on Saturday, March 8, 2014, to agree a £625m fund, "
     "the largest of its kind, after weeks of talks that Greece’s delegation called “decisive”.\r\n"
     "\r\n"
@@ -80,7 +84,7 @@ def make(folder: Path) -> dict[str, dict[str, object]]:
             "contains": ["£625m", "Europe’s", "Greece’s", "ATHENS —", "“decisive”", *KEEP_WORDS],
             "outlet": None,
             "published": "2014-03-08",
-            "date_source": "text",
+            "date_source": "dateline",
         },
         "bridge-bad-date.html": {"published": None, "refused": "0001-01-01", "outlet": "Harbour Gazette"},
         "bridge-future.html": {"published": None, "refused": "2203-05-01", "outlet": "Harbour Gazette"},

@@ -16,7 +16,7 @@ from types import MappingProxyType
 from storyline.config import FurnitureConfig
 from storyline.lang import Language, language
 from storyline.lines import classify_line, line_key, normalize_line
-from storyline.model import Article, Block, BlockKind, Removal
+from storyline.model import BLOCK_SEPARATOR, Article, Block, BlockKind, Removal, Repair
 
 STAGE = "furniture"
 _LINK_REASON = "previous/next link"
@@ -67,6 +67,7 @@ def remove_furniture(
     counts = evidence.counts if evidence else {}
     lang = language(article.language)
     kept: list[Block] = []
+    kept_at: set[int] = set()
     removed: list[Removal] = []
     after_link = False
     in_related = False
@@ -91,12 +92,46 @@ def remove_furniture(
             reason = "unrelated headline after a previous/next link"
         if reason is None:
             kept.append(block)
+            kept_at.add(index)
             after_link = in_related = False
             continue
         removed.append(Removal(text, reason, STAGE))
         after_link = reason == _LINK_REASON or (after_link and reason.startswith("unrelated headline"))
         in_related = _opens_list(text, reason, lang) or (in_related and reason.startswith("headline in"))
-    return dataclasses.replace(article, blocks=tuple(kept), removed=article.removed + tuple(removed))
+    return dataclasses.replace(
+        article,
+        blocks=tuple(kept),
+        removed=article.removed + tuple(removed),
+        repairs=_rebased(article.repairs, blocks, kept_at),
+    )
+
+
+def _rebased(repairs: tuple[Repair, ...], blocks: tuple[Block, ...], kept: set[int]) -> tuple[Repair, ...]:
+    """Repairs made before furniture removal (decoding) point into the text with every block: moved
+    to where their block now starts. A repair inside a removed block went with it (its Removal
+    holds the text); a repair that changed no text (a count, offset 0) stays, at its block's place."""
+    if not repairs:
+        return repairs
+    spans: list[tuple[int, int, int | None]] = []  # old start, old end, new start (None: removed)
+    old = new = 0
+    for index, block in enumerate(blocks):
+        end = old + len(block.text)
+        if index in kept:
+            spans.append((old, end, new))
+            new += len(block.text) + len(BLOCK_SEPARATOR)
+        else:
+            spans.append((old, end, None))
+        old = end + len(BLOCK_SEPARATOR)
+    out: list[Repair] = []
+    for repair in repairs:
+        span = next(((lo, at) for lo, hi, at in spans if lo <= repair.offset <= hi), None)
+        if span is None:
+            out.append(repair)
+        elif span[1] is not None:
+            out.append(dataclasses.replace(repair, offset=span[1] + repair.offset - span[0]))
+        elif not repair.after:
+            out.append(dataclasses.replace(repair, offset=0))
+    return tuple(out)
 
 
 def _in_page(block: Block, lang: Language) -> str | None:
