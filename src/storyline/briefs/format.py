@@ -107,11 +107,10 @@ def markdown(brief: Brief, level: int = 2) -> str:
         lines += [f"{sub} Timeline", ""]
         for entry in brief.timeline:
             when = escape((entry.when or "undated")[:10])
-            who = ", ".join(entry.actors)
-            where = f" in {entry.place}" if entry.place else ""
-            lines.append(
-                f"- {when}: {entry.kind} — {escape(who)}{escape(where)} ({_cite_md(entry.sentence)})"
-            )
+            who = escape(", ".join(entry.actors))
+            # escape() trims its ends: the space before "in" is put back outside it.
+            where = f" in {escape(entry.place)}" if entry.place else ""
+            lines.append(f"- {when}: {entry.kind} — {who}{where} ({_cite_md(entry.sentence)})")
         lines.append("")
     if brief.thread:
         lines += [f"{sub} In the same thread", ""]
@@ -125,7 +124,8 @@ def markdown(brief: Brief, level: int = 2) -> str:
 
 
 def _discrepancy_md(item: Discrepancy) -> str:
-    label = {"title": f"Titles given to {item.subject}", "number": f"Figures for {item.subject}s"}.get(
+    plural = item.subject if item.subject.endswith("s") else item.subject + "s"
+    label = {"title": f"Titles given to {item.subject}", "number": f"Figures for {plural}"}.get(
         item.kind, item.subject
     )
     sides = "\n".join(f"  - “{escape(value)}”: {escape(s.text)} — {_cite_md(s)}" for value, s in item.sides)

@@ -13,7 +13,7 @@ store sees happens in this process, in input order, so every engine gives the sa
 """
 
 from storyline.pipeline.analyse import analyze_pending
-from storyline.pipeline.brief import brief_article, brief_story, briefing
+from storyline.pipeline.brief import brief_article, brief_story, briefing, warm_briefs
 from storyline.pipeline.group import group_pending, merge_stories, split_story
 from storyline.pipeline.progress import ProgressHook
 from storyline.pipeline.run import ingest, ingest_documents, process
@@ -31,5 +31,6 @@ __all__ = [
     "merge_stories",
     "process",
     "split_story",
+    "warm_briefs",
     "watch_feeds",
 ]

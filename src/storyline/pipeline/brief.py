@@ -9,11 +9,12 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from storyline.config import PipelineConfig
+from storyline.pipeline.progress import ProgressHook
 from storyline.store import Store, StoredArticle
 
 if TYPE_CHECKING:
     from storyline.briefs.brief import Source
-    from storyline.model import Brief
+    from storyline.model import Brief, Story
 
 log = logging.getLogger(__name__)
 
@@ -21,16 +22,61 @@ log = logging.getLogger(__name__)
 def brief_story(
     store: Store, story_id: int, config: PipelineConfig | None = None, length: str = "medium"
 ) -> Brief:
-    """The brief of one story, from its stored articles and their cached sentence vectors."""
+    """The brief of one story: the one stored when the story last changed (see :func:`warm_briefs`)
+    when its articles are still the same and the settings the default ones, else made now from its
+    stored articles and their cached sentence vectors (and stored for the next reader)."""
+    story = store.story(story_id)
+    members = [a.id for a in story.articles]
+    default = config is None or config == PipelineConfig()
+    if default:
+        saved = store.saved_brief(story.id, length, members)
+        if saved is not None:
+            return saved
+    brief = _build(store, story, config or PipelineConfig(), (length,))[0]
+    if default:
+        store.save_brief(story.id, members, brief)
+    return brief
+
+
+def warm_briefs(
+    store: Store, config: PipelineConfig | None = None, on_progress: ProgressHook | None = None
+) -> int:
+    """Make and store the briefs (``config.warm_lengths``) of every story changed since its briefs
+    were made, newest change first; returns how many stories were briefed. A story that cannot be
+    briefed is logged and left for its first reader (never blocks the others)."""
+    config = config or PipelineConfig()
+    lengths = config.warm_lengths
+    if not lengths:
+        return 0
+    stale = list(dict.fromkeys(sid for length in lengths for sid in store.stories_without_brief(length)))
+    if on_progress is not None:
+        on_progress(str(len(stale)), "briefing-total")
+    done = 0
+    for story_id in stale:
+        try:
+            story = store.story(story_id)
+            briefs = _build(store, story, config, lengths)
+        except Exception as exc:  # one bad story must not stop the others; its reader gets the error
+            log.warning("could not brief story %s ahead of its readers: %s", story_id, exc)
+        else:
+            members = [a.id for a in story.articles]
+            for brief in briefs:
+                store.save_brief(story.id, members, brief)
+            done += 1
+        if on_progress is not None:
+            on_progress(f"story {story_id}", "briefed")
+    return done
+
+
+def _build(store: Store, story: Story, config: PipelineConfig, lengths: tuple[str, ...]) -> list[Brief]:
+    """The story's briefs at each of ``lengths``, its articles read once."""
     from storyline.briefs.brief import brief_story as build
     from storyline.briefs.summarize import Length
 
-    config = config or PipelineConfig()
-    story = store.story(story_id)
     copies = {a.id: a.duplicate_of for a in story.articles}
     members = store.articles_by_ids([a.id for a in story.articles])
     sources = _sources(store, members, config, copies)
-    return build(story, sources, config.briefs, Length(length))
+    return [build(story, sources, config.briefs, Length(length)) for length in lengths]
 
 
 def brief_article(

@@ -13,6 +13,7 @@ import numpy as np
 
 from storyline.config import PipelineConfig
 from storyline.model import plausible_date
+from storyline.pipeline.brief import warm_briefs
 from storyline.pipeline.progress import ProgressHook
 from storyline.store import Store, StoredArticle
 
@@ -191,6 +192,7 @@ def merge_stories(store: Store, keep: int, gone: int, config: PipelineConfig | N
         return keep
     store.merge_stories(keep, gone, "merged by hand", pin=True)
     _rebuild(store, config, [keep])
+    warm_briefs(store, config)  # the merged story's first reader gets its brief at once
     return keep
 
 
@@ -220,6 +222,7 @@ def split_story(
     new = store.create_story(model, dim)
     store.split_story_rows(story_id, new, chosen)
     _rebuild(store, config, [story_id, new])
+    warm_briefs(store, config)
     return new
 
 

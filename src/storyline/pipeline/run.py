@@ -21,6 +21,7 @@ from storyline.errors import InputError
 from storyline.lines import line_key
 from storyline.model import Article, IngestReport, RawDocument, Skip
 from storyline.pipeline.analyse import analyze_pending
+from storyline.pipeline.brief import warm_briefs
 from storyline.pipeline.group import group_pending
 from storyline.pipeline.progress import ProgressHook
 from storyline.pipeline.tasks import (
@@ -100,6 +101,8 @@ def ingest_documents(
         with store.stage_lock():
             analyze_pending(store, config, on_progress=on_progress, engine=engine)
             group_pending(store, config, on_progress=on_progress)
+        # Outside the lock: briefs only read what grouping wrote, and another ingest may group now.
+        warm_briefs(store, config, on_progress=on_progress)
     return tally.report()
 
 

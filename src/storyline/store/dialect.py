@@ -55,13 +55,15 @@ class Dialect:
 
     # --- full text --------------------------------------------------------------------------------
 
-    def matching_articles(
+    def ranked_articles(
         self, engine: Engine, connection: Connection, words: Sequence[str], *, index_batch: int
     ) -> list[int]:
-        """Ids of the latest articles holding every one of ``words``."""
+        """Ids of the latest articles holding every one of ``words``, best match first."""
         statement = text(
             "SELECT id FROM articles WHERE is_latest AND to_tsvector('simple', coalesce(title, '') || ' ' || text) "
-            "@@ websearch_to_tsquery('simple', :q)"
+            "@@ websearch_to_tsquery('simple', :q) "
+            "ORDER BY ts_rank(to_tsvector('simple', coalesce(title, '') || ' ' || text), "
+            "websearch_to_tsquery('simple', :q)) DESC, id DESC"
         )
         return [int(i) for i in connection.execute(statement, {"q": " ".join(words)}).scalars()]
 
@@ -72,23 +74,26 @@ class Dialect:
         words: Sequence[str],
         *,
         limit: int,
+        offset: int = 0,
         snippet_tokens: int,
         index_batch: int,
     ) -> list[Row[Any]]:
-        """Latest articles holding every one of ``words``, best first: id, title, outlet,
-        published, story_id and a snippet with the matches between ``[`` and ``]``."""
+        """Latest articles holding every one of ``words``, best match first (title words weigh most): id, title, outlet, published, language, story_id and a snippet with the matches
+        between ``[`` and ``]``."""
         return list(
             connection.execute(
                 text(
-                    "SELECT a.id, a.title, a.outlet, a.published, sa.story_id, "
+                    "SELECT a.id, a.title, a.outlet, a.published, a.language, sa.story_id, "
                     "ts_headline('simple', a.text, websearch_to_tsquery('simple', :q), "
                     "'StartSel=[,StopSel=],MaxWords=' || :tokens) AS snippet "
                     "FROM articles a LEFT JOIN story_articles sa ON sa.article_id = a.id "
                     "WHERE a.is_latest AND to_tsvector('simple', coalesce(a.title, '') || ' ' || a.text) "
                     "@@ websearch_to_tsquery('simple', :q) "
-                    "ORDER BY a.published DESC NULLS LAST LIMIT :limit"
+                    "ORDER BY ts_rank(setweight(to_tsvector('simple', coalesce(a.title, '')), 'A') || "
+                    "to_tsvector('simple', a.text), websearch_to_tsquery('simple', :q)) DESC, a.id DESC "
+                    "LIMIT :limit OFFSET :offset"
                 ),
-                {"q": " ".join(words), "tokens": snippet_tokens, "limit": limit},
+                {"q": " ".join(words), "tokens": snippet_tokens, "limit": limit, "offset": offset},
             ).all()
         )
 
@@ -156,11 +161,14 @@ class SQLite(Dialect):
             finally:
                 fcntl.flock(handle, fcntl.LOCK_UN)
 
-    def matching_articles(
+    def ranked_articles(
         self, engine: Engine, connection: Connection, words: Sequence[str], *, index_batch: int
     ) -> list[int]:
         _refresh_index(engine, index_batch)
-        statement = text("SELECT rowid FROM article_search WHERE article_search MATCH :match")
+        statement = text(
+            "SELECT rowid FROM article_search WHERE article_search MATCH :match "
+            f"ORDER BY bm25(article_search, {_TITLE_WEIGHT}, 1.0), rowid DESC"
+        )
         return [int(i) for i in connection.execute(statement, {"match": _fts_query(words)}).scalars()]
 
     def search(
@@ -170,6 +178,7 @@ class SQLite(Dialect):
         words: Sequence[str],
         *,
         limit: int,
+        offset: int = 0,
         snippet_tokens: int,
         index_batch: int,
     ) -> list[Row[Any]]:
@@ -177,14 +186,14 @@ class SQLite(Dialect):
         return list(
             connection.execute(
                 text(
-                    "SELECT a.id, a.title, a.outlet, a.published, sa.story_id, "
+                    "SELECT a.id, a.title, a.outlet, a.published, a.language, sa.story_id, "
                     "snippet(article_search, 1, '[', ']', ' … ', :tokens) AS snippet "
                     "FROM article_search JOIN articles a ON a.id = article_search.rowid "
                     "LEFT JOIN story_articles sa ON sa.article_id = a.id "
                     "WHERE article_search MATCH :match AND a.is_latest "
-                    "ORDER BY bm25(article_search, 4.0, 1.0) LIMIT :limit"
+                    f"ORDER BY bm25(article_search, {_TITLE_WEIGHT}, 1.0), a.id DESC LIMIT :limit OFFSET :offset"
                 ),
-                {"match": _fts_query(words), "tokens": snippet_tokens, "limit": limit},
+                {"match": _fts_query(words), "tokens": snippet_tokens, "limit": limit, "offset": offset},
             ).all()
         )
 
@@ -243,6 +252,15 @@ def _sqlite_pragmas(engine: Engine, *, immediate: bool, lock_timeout: float) -> 
 # --- SQLite: the FTS5 search table ------------------------------------------------------------------
 
 
+# bm25 weight of a word in the title against one in the body: a headline names what the article is
+# about, the body also what it mentions in passing.
+_TITLE_WEIGHT = 4.0
+
+# The FTS5 tokenizer: the Porter stemmer over unicode61, so "attacks" finds "attack" and "attacked".
+# A table made with another tokenizer (by an older version) is dropped and rebuilt at the next search.
+_TOKENIZER = "porter unicode61 remove_diacritics 2"
+
+
 def _fts_query(words: Sequence[str]) -> str:
     # FTS5 query syntax (quotes, NEAR, column filters, *) is never passed through from a user; each
     # word is quoted, so any input is a plain "all these words" query.
@@ -255,10 +273,16 @@ def _refresh_index(engine: Engine, batch_size: int) -> None:
     kept in ``article_search_state``. Done lazily, at the first search after articles change, so
     a search never misses an article and ingest pays nothing for it."""
     with engine.begin() as connection:
+        made = connection.execute(
+            text("SELECT sql FROM sqlite_master WHERE type = 'table' AND name = 'article_search'")
+        ).scalar()
+        if made is not None and _TOKENIZER not in made:
+            connection.execute(text("DROP TABLE article_search"))
+            connection.execute(text("DELETE FROM article_search_state"))
         connection.execute(
             text(
                 "CREATE VIRTUAL TABLE IF NOT EXISTS article_search USING fts5("
-                "title, body, tokenize = 'unicode61 remove_diacritics 2')"
+                f"title, body, tokenize = '{_TOKENIZER}')"
             )
         )
         connection.execute(

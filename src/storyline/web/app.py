@@ -30,7 +30,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 import storyline
 from storyline.config import StoreConfig
 from storyline.errors import StorylineError
-from storyline.web import api, pages, present
+from storyline.web import api, follows, pages, present
 from storyline.web.deps import BodyTooLarge, Reader, WebConfig, error_body, status_of
 
 HERE = Path(__file__).resolve().parent
@@ -63,6 +63,10 @@ class Guard:
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
+            return
+        if scope["method"] == "HEAD":
+            # HEAD is GET without the body (RFC 9110): answered by every GET route, never a 405.
+            await self({**scope, "method": "GET"}, receive, _headers_only(send))
             return
         declared = dict(scope["headers"]).get(b"content-length")
         if declared is not None and (not declared.isdigit() or int(declared) > self.max_body_bytes):
@@ -97,6 +101,17 @@ class Guard:
         except BodyTooLarge:
             if not started:
                 await _too_large(self.max_body_bytes)(scope, receive, send)
+
+
+def _headers_only(send: Send) -> Send:
+    async def sender(message: Message) -> None:
+        if message["type"] == "http.response.body":
+            if message.get("more_body", False):
+                return
+            message = {"type": "http.response.body", "body": b"", "more_body": False}
+        await send(message)
+
+    return sender
 
 
 def _too_large(limit: int) -> Response:
@@ -142,7 +157,19 @@ def create_app(config: WebConfig | None = None) -> FastAPI:
     _mount_docs(app)
 
     app.include_router(api.router)
+    app.include_router(follows.api)
     app.include_router(pages.router)
+    app.include_router(follows.router)
+
+    @app.get("/favicon.svg", include_in_schema=False)
+    @app.get("/favicon.ico", include_in_schema=False)
+    async def favicon() -> Response:
+        # One small SVG for every browser that asks (an .ico request gets it too: no 404 per page).
+        return Response(
+            (HERE / "static" / "favicon.svg").read_bytes(),
+            media_type="image/svg+xml",
+            headers={"cache-control": "public, max-age=86400"},
+        )
 
     @app.exception_handler(StorylineError)
     async def storyline_error(request: Request, exc: StorylineError) -> Response:

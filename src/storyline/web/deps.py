@@ -129,6 +129,41 @@ def reader_of(request: Request) -> Reader:
     return reader
 
 
+# The cookie that names a browser's reader: a random id, no account. SameSite=Lax keeps another
+# site from posting a follow in the reader's name; HttpOnly keeps scripts from reading it.
+READER_COOKIE = "storyline_reader"
+READER_COOKIE_SECONDS = 400 * 86400  # the longest a browser keeps a cookie
+
+
+def reader_id(request: Request) -> str | None:
+    """The reader this request is from: the ``X-Storyline-Reader`` header (the API's clients) or
+    the browser's cookie; None for a first visit (or a malformed id)."""
+    from storyline.readers import valid_reader
+
+    return valid_reader(request.headers.get("x-storyline-reader")) or valid_reader(
+        request.cookies.get(READER_COOKIE)
+    )
+
+
+def new_reader_id() -> str:
+    import secrets
+
+    return secrets.token_urlsafe(18)
+
+
+def remember_reader(response: Any, request: Request, reader: str) -> None:
+    """Give the browser its reader id when it came without one."""
+    if request.cookies.get(READER_COOKIE) != reader and request.headers.get("x-storyline-reader") != reader:
+        response.set_cookie(
+            READER_COOKIE,
+            reader,
+            max_age=READER_COOKIE_SECONDS,
+            httponly=True,
+            samesite="lax",
+            secure=request.url.scheme == "https",
+        )
+
+
 def check_token(config: WebConfig, given: str | None) -> None:
     """Raise :class:`WriteRefused` unless ``given`` is the configured token (constant time)."""
     if config.token is None:
