@@ -8,9 +8,13 @@ queries are the store's (:mod:`storyline.store.search`).
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from storyline import DbArg, _store_config
 from storyline.errors import ConfigError
+from storyline.model import IngestReport
 from storyline.store import Store
+from storyline.store.readers import IngestOutcome
 from storyline.store.search import (
     ORDERS,
     SearchConfig,
@@ -30,6 +34,7 @@ __all__ = [
     "StoryPage",
     "ThreadSummary",
     "find_stories",
+    "ingest_outcome",
     "languages",
     "search",
     "search_page",
@@ -95,6 +100,13 @@ def search_page(
         return SearchPage([], 0, offset, limit)
     with Store.open(_store_config(db)) as store:
         return store.search_page(query, limit=limit, offset=offset, config=config)
+
+
+def ingest_outcome(db: DbArg, report: IngestReport, since: datetime) -> IngestOutcome:
+    """What an ingest started at ``since`` did to the stories (made, changed) and how many of its
+    articles name no outlet: the closing lines of `storyline ingest`."""
+    with Store.open(_store_config(db)) as store:
+        return store.ingest_outcome(list(report.ingested) + list(report.revised), since)
 
 
 def threads(db: DbArg = None) -> list[ThreadSummary]:

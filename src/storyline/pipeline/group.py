@@ -33,6 +33,8 @@ def group_pending(
     config = config or PipelineConfig()
     store.heal_dates()
     ids = store.articles_needing_story()
+    if on_progress is not None:
+        on_progress(str(len(ids)), "grouping-total")
     if not ids:
         return 0
     dates = {i: plausible_date(d) for i, d in store.article_dates(ids).items()}

@@ -94,9 +94,14 @@ def ingest_documents(
         if on_progress is not None:
             on_progress(locator, outcome)
     # Every outlet that gained pages, this run or a run killed before its re-pass.
-    for outlet in sorted(set(store.pending_repass()) | tally.outlets):
+    outlets = sorted(set(store.pending_repass()) | tally.outlets)
+    if on_progress is not None:
+        on_progress(str(len(outlets)), "repass-total")
+    for outlet in outlets:
         _apply_new_evidence(outlet, store, config)
         store.done_repass(outlet)
+        if on_progress is not None:
+            on_progress(outlet, "repassed")
     if config.analyze_on_ingest:
         with store.stage_lock():
             analyze_pending(store, config, on_progress=on_progress, engine=engine)

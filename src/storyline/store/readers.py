@@ -13,14 +13,14 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Engine, and_, delete, insert, select
+from sqlalchemy import Engine, and_, delete, func, insert, select
 
 from storyline.errors import ConfigError, NotFound
 from storyline.model import Brief
 from storyline.store.records import aware
 from storyline.store.schema import articles, follows, stories, story_articles, story_briefs, story_visits
 
-__all__ = ["FOLLOW_KINDS", "Follow", "ReaderQueries", "Visit"]
+__all__ = ["FOLLOW_KINDS", "Follow", "IngestOutcome", "ReaderQueries", "Visit"]
 
 # What a reader can follow: a person, organisation or place; words; an outlet; a thread of stories.
 FOLLOW_KINDS = ("entity", "query", "outlet", "thread")
@@ -55,6 +55,31 @@ class Visit:
     articles: frozenset[int]
     figures: dict[str, str] = field(default_factory=dict)
     seen_at: datetime | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class IngestOutcome:
+    """What an ingest did to the stories a reader sees: stories made and changed, and how many of
+    its articles name no outlet."""
+
+    articles: int
+    outlet_unknown: int
+    stories_made: int
+    stories_changed: int
+
+    @property
+    def mostly_unknown(self) -> bool:
+        # Warn when more than half of a batch has no outlet: a folder of plain text files, where
+        # every story would read "outlet unknown" unless the user names the outlets.
+        return self.articles > 0 and self.outlet_unknown * 2 > self.articles
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "articles": self.articles,
+            "outlet_unknown": self.outlet_unknown,
+            "stories_made": self.stories_made,
+            "stories_changed": self.stories_changed,
+        }
 
 
 class ReaderQueries:
@@ -216,6 +241,37 @@ class ReaderQueries:
         return [int(r.id) for r in live if r.id not in made or aware(made[r.id]) < aware(r.updated_at)]
 
     # --- what changed -----------------------------------------------------------------------------
+
+    def ingest_outcome(self, article_ids: list[int], since: datetime) -> IngestOutcome:
+        """The stories ``article_ids`` are in now: made at or after ``since``, or changed; and how
+        many of the articles name no outlet."""
+        unknown = 0
+        story_ids: set[int] = set()
+        with self.reader.connect() as connection:
+            for start in range(0, len(article_ids), 500):
+                part = article_ids[start : start + 500]
+                unknown += int(
+                    connection.execute(
+                        select(func.count()).where(and_(articles.c.id.in_(part), articles.c.outlet.is_(None)))
+                    ).scalar_one()
+                )
+                story_ids.update(
+                    int(s)
+                    for s in connection.execute(
+                        select(story_articles.c.story_id).where(story_articles.c.article_id.in_(part))
+                    ).scalars()
+                )
+            made = 0
+            ids = sorted(story_ids)
+            for start in range(0, len(ids), 500):
+                made += int(
+                    connection.execute(
+                        select(func.count()).where(
+                            and_(stories.c.id.in_(ids[start : start + 500]), stories.c.created_at >= since)
+                        )
+                    ).scalar_one()
+                )
+        return IngestOutcome(len(article_ids), unknown, made, len(story_ids) - made)
 
     def placed_since(self, since: datetime) -> dict[int, list[int]]:
         """Articles placed in a story at or after ``since`` (newly ingested or moved), by story."""
