@@ -32,7 +32,7 @@ class Changes:
 
 
 def figures(brief: Brief) -> dict[str, str]:
-    """What the brief counts, by unit ("person", "km"): the figures as written, " / " between the
+    """What the brief counts, by unit ("people", "hour", "km"): the figures as written, " / " between the
     ones sources give when they differ. Only the brief's own sentences are read, so a figure
     changes here exactly when what a reader is shown changes."""
     found: dict[str, list[str]] = {}
