@@ -136,7 +136,7 @@ def build(db: Path, count: int) -> float:
         return time.perf_counter() - started
 
 
-def warm(db: Path) -> float:
+def warm_store(db: Path) -> float:
     """Make the briefs an ingest makes when stories change (once per store; a store built before
     briefs were kept gets them here); returns the seconds it took."""
     import storyline
@@ -397,7 +397,7 @@ def main() -> None:
         )
         built = round(build(args.db, args.articles), 1)
     print("making the briefs of stories changed since theirs were made...", file=sys.stderr)
-    warmed = round(warm(args.db), 1)
+    warmed = round(warm_store(args.db), 1)
     process, url = start_server(args.db, max(1, min(args.workers, 8)))
     try:
         rng = random.Random(7)
