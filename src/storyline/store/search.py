@@ -120,7 +120,8 @@ class SearchHit:
 
 @dataclass(frozen=True, slots=True)
 class SearchPage:
-    """One page of article hits, best match first, and how many articles match in all."""
+    """One page of article hits, best match first, and how many articles match in all (the
+    paging fields of :class:`StoryPage`, hits for stories)."""
 
     hits: list[SearchHit]
     total: int
@@ -128,10 +129,9 @@ class SearchPage:
     limit: int
 
     def to_dict(self) -> dict[str, Any]:
+        paging = StoryPage([], self.total, self.offset, self.limit).to_dict()
         return {
-            "total": self.total,
-            "offset": self.offset,
-            "limit": self.limit,
+            **{k: v for k, v in paging.items() if k != "stories"},
             "hits": [h.to_dict() for h in self.hits],
         }
 
