@@ -9,6 +9,11 @@ The Python API the CLI wraps::
         print(stored.id, stored.article.outlet, stored.article.title)
     print(storyline.get_article(1, db="news.db").article.text)
 
+Every function runs with the defaults unless given a config; a settings file gives one::
+
+    config = storyline.load_settings("storyline.toml").pipeline
+    storyline.ingest(["demo/corpus"], db="news.db", config=config)
+
 Nothing here loads a model or opens a database at import time.
 """
 
@@ -29,6 +34,7 @@ if TYPE_CHECKING:
     from storyline.nlp.entities import CanonicalEntity
     from storyline.pipeline import ProgressHook
     from storyline.pipeline.watch import Poll
+    from storyline.settings import Settings
     from storyline.store import StoredArticle
 
 __all__ = [
@@ -51,6 +57,7 @@ __all__ = [
     "events",
     "get_article",
     "ingest",
+    "load_settings",
     "merge_stories",
     "outlets",
     "skips",
@@ -65,6 +72,15 @@ DbArg = str | Path | StoreConfig | None
 
 def _store_config(db: DbArg) -> StoreConfig:
     return db if isinstance(db, StoreConfig) else StoreConfig.for_path(db)
+
+
+def load_settings(path: str | Path | None = None) -> Settings:
+    """The settings in a ``storyline.toml`` over the defaults: ``.pipeline`` is the config every
+    function here takes, ``.watch`` the feed watcher's. With no ``path``, the file the command
+    line would read: ``$STORYLINE_CONFIG``, else ``./storyline.toml``, else none (the defaults)."""
+    from storyline.settings import load_settings as load
+
+    return load(path)
 
 
 def ingest(

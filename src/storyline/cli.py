@@ -9,23 +9,16 @@ import sys
 from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
-from typing import Annotated, Any, NoReturn
+from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 
 import typer
 
-from storyline.config import (
-    DEFAULT_EMBEDDER,
-    DEFAULT_MAX_BYTES,
-    AnalyzeConfig,
-    EngineConfig,
-    ExtractConfig,
-    FetchConfig,
-    PipelineConfig,
-    SourceConfig,
-    StoreConfig,
-)
+from storyline.config import EngineConfig, PipelineConfig, StoreConfig
 from storyline.errors import ConfigError, NotFound, StorylineError
 from storyline.safe_text import for_terminal, json_safe, one_line
+
+if TYPE_CHECKING:
+    from storyline.settings import Settings
 
 app = typer.Typer(
     add_completion=False,
@@ -39,32 +32,93 @@ DbOption = Annotated[
     typer.Option("--db", help="SQLite file or database URL [default: $STORYLINE_DB or ./storyline.db]"),
 ]
 JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]
+ConfigOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--config",
+        help="Settings file (TOML; see `storyline config --defaults`) "
+        "[default: $STORYLINE_CONFIG, else ./storyline.toml if there is one]",
+    ),
+]
 WorkersOption = Annotated[
-    int,
+    int | None,
     typer.Option(
         "--workers",
-        help="Worker processes for extraction and understanding; 0 = one per core, up to 2.",
+        help="Worker processes for extraction and understanding; 0 = one per core, up to 2 "
+        "[default: the settings' [engine] workers]",
     ),
 ]
 EngineOption = Annotated[
-    str,
+    str | None,
     typer.Option(
         "--engine",
-        help="Where the heavy work runs: local, dask (a local Dask cluster) or dask=tcp://HOST:PORT.",
+        help="Where the heavy work runs: local, dask (a local Dask cluster) or dask=tcp://HOST:PORT "
+        "[default: the settings' [engine] name, local]",
     ),
 ]
-
-
-def _engine_config(engine: str, workers: int) -> EngineConfig:
-    return EngineConfig(name=engine, workers=workers or EngineConfig().workers)
-
-
 EmbedderOption = Annotated[
-    str,
+    str | None,
     typer.Option(
-        "--embedder", help="Sentence embedder: minilm (quality) or minilm-static (about 100x faster)."
+        "--embedder",
+        help="Sentence embedder: minilm (quality) or minilm-static (about 100x faster) "
+        "[default: the settings' [analyze] embedder, minilm-onnx]",
     ),
 ]
+MaxBytesOption = Annotated[
+    int | None,
+    typer.Option(
+        min=1,
+        help="Largest file or page accepted, in bytes [default: the settings' [source] max_bytes, "
+        "20 MB; for pages [fetch] max_bytes when the settings give it]",
+    ),
+]
+AllowPrivateOption = Annotated[
+    bool, typer.Option("--allow-private", help="Allow fetching from private and loopback addresses.")
+]
+IgnoreRobotsOption = Annotated[bool, typer.Option("--ignore-robots", help="Do not honour robots.txt.")]
+AllowAddressOption = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--allow-address",
+        metavar="ADDR",
+        help="Allow fetching from this address or network (repeatable); the one way to reach a "
+        "link-local or cloud metadata address such as 169.254.169.254.",
+    ),
+]
+
+
+def _settings(path: Path | None) -> Settings:
+    """The settings in effect: --config, else $STORYLINE_CONFIG, else ./storyline.toml, else the defaults."""
+    from storyline.settings import load_settings
+
+    return load_settings(path)
+
+
+def _given(
+    config: PipelineConfig,
+    embedder: str | None,
+    engine: str | None,
+    workers: int | None,
+    allow_private: bool = False,
+    ignore_robots: bool = False,
+    allow_address: list[str] | None = None,
+    follow_links: bool = False,
+) -> PipelineConfig:
+    """The settings' config with what the command line gave over it (a flag left out keeps the
+    settings' value)."""
+    analyze = config.analyze if embedder is None else replace(config.analyze, embedder=embedder)
+    engine_config = config.engine if engine is None else replace(config.engine, name=engine)
+    if workers is not None:
+        engine_config = replace(engine_config, workers=workers or EngineConfig().workers)
+    fetch = config.fetch
+    if allow_private:
+        fetch = replace(fetch, allow_private=True)
+    if ignore_robots:
+        fetch = replace(fetch, respect_robots=False)
+    if allow_address:
+        fetch = replace(fetch, allow_addresses=(*fetch.allow_addresses, *allow_address))
+    sources = replace(config.sources, follow_links=True) if follow_links else config.sources
+    return replace(config, analyze=analyze, engine=engine_config, fetch=fetch, sources=sources)
 
 
 LimitOption = Annotated[
@@ -93,16 +147,20 @@ def ingest(
     paths: Annotated[list[str], typer.Argument(help="Files, folders, feed files, feed URLs or page URLs.")],
     db: DbOption = None,
     as_json: JsonOption = False,
-    allow_private: Annotated[
-        bool, typer.Option("--allow-private", help="Allow fetching from private and loopback addresses.")
+    allow_private: AllowPrivateOption = False,
+    allow_address: AllowAddressOption = None,
+    max_bytes: MaxBytesOption = None,
+    ignore_robots: IgnoreRobotsOption = False,
+    follow_links: Annotated[
+        bool,
+        typer.Option(
+            "--follow-links",
+            help="Follow symlinks that lead outside the folders named (never into /proc, /sys, /dev).",
+        ),
     ] = False,
-    max_bytes: Annotated[
-        int, typer.Option(min=1, help="Largest file or page accepted, in bytes.")
-    ] = DEFAULT_MAX_BYTES,
-    ignore_robots: Annotated[bool, typer.Option("--ignore-robots", help="Do not honour robots.txt.")] = False,
-    embedder: EmbedderOption = DEFAULT_EMBEDDER,
-    workers: WorkersOption = 0,
-    engine: EngineOption = "local",
+    embedder: EmbedderOption = None,
+    workers: WorkersOption = None,
+    engine: EngineOption = None,
     outlet: Annotated[
         str | None, typer.Option("--outlet", help="Every document of this run is from this outlet.")
     ] = None,
@@ -110,6 +168,7 @@ def ingest(
         Path | None,
         typer.Option("--outlets", help="File of 'folder = Outlet Name' lines: the outlet of each folder."),
     ] = None,
+    config_file: ConfigOption = None,
 ) -> None:
     """Ingest news: extract, remove furniture, repair, store, understand. Re-running changes nothing.
 
@@ -119,14 +178,32 @@ def ingest(
     from storyline.render import ingest_progress, print_ingest_report
     from storyline.text.outlets import read_outlet_map
 
-    config = PipelineConfig(
-        sources=SourceConfig(max_bytes=max_bytes),
-        fetch=replace(
-            FetchConfig(), allow_private=allow_private, respect_robots=not ignore_robots, max_bytes=max_bytes
-        ),
-        extract=ExtractConfig(outlet=outlet, outlet_folders=read_outlet_map(outlets) if outlets else ()),
-        analyze=AnalyzeConfig(embedder=embedder),
-        engine=_engine_config(engine, workers),
+    settings = _settings(config_file)
+    config = _given(
+        settings.pipeline,
+        embedder,
+        engine,
+        workers,
+        allow_private,
+        ignore_robots,
+        allow_address,
+        follow_links,
+    )
+    # One cap for files and pages, as --max-bytes says, unless the settings give pages their own.
+    file_bytes = config.sources.max_bytes if max_bytes is None else max_bytes
+    page_bytes = file_bytes
+    if max_bytes is None and ("fetch", "max_bytes") in settings.given:
+        page_bytes = config.fetch.max_bytes
+    extract = config.extract
+    if outlet is not None:
+        extract = replace(extract, outlet=outlet)
+    if outlets is not None:
+        extract = replace(extract, outlet_folders=read_outlet_map(outlets))
+    config = replace(
+        config,
+        sources=replace(config.sources, max_bytes=file_bytes),
+        fetch=replace(config.fetch, max_bytes=page_bytes),
+        extract=extract,
     )
     from datetime import UTC, datetime
 
@@ -202,15 +279,17 @@ def analyze(
     everything: Annotated[
         bool, typer.Option("--all", help="Re-analyse every article, not only new text.")
     ] = False,
-    embedder: EmbedderOption = DEFAULT_EMBEDDER,
-    workers: WorkersOption = 0,
-    engine: EngineOption = "local",
+    embedder: EmbedderOption = None,
+    workers: WorkersOption = None,
+    engine: EngineOption = None,
+    config_file: ConfigOption = None,
 ) -> None:
     """Run the understanding stage (sentences, hedges, genre, entities, events, embeddings)."""
     import storyline
     from storyline.render import console
 
-    config = PipelineConfig(analyze=AnalyzeConfig(embedder=embedder), engine=_engine_config(engine, workers))
+    settings = _settings(config_file)
+    config = _given(settings.pipeline, embedder=embedder, engine=engine, workers=workers)
     count = storyline.analyze(db, everything=everything, config=config)
     console.print(f"analysed {count} articles")
 
@@ -299,12 +378,14 @@ def stories_merge(
     keep: Annotated[int, typer.Argument(help="Story id that stays.")],
     gone: Annotated[int, typer.Argument(help="Story id merged into it.")],
     db: DbOption = None,
+    config_file: ConfigOption = None,
 ) -> None:
     """Merge two stories by hand; later ingests keep them together."""
     import storyline
     from storyline.render import console
 
-    merged = storyline.merge_stories(_checked_id(keep, "story"), _checked_id(gone, "story"), db)
+    config = _settings(config_file).pipeline
+    merged = storyline.merge_stories(_checked_id(keep, "story"), _checked_id(gone, "story"), db, config)
     console.print(f"story {gone} merged into story {merged}")
 
 
@@ -313,14 +394,16 @@ def stories_split(
     story_id: Annotated[int, typer.Argument(help="Story to split.")],
     article_ids: Annotated[list[int], typer.Argument(help="Ids of the articles that leave it.")],
     db: DbOption = None,
+    config_file: ConfigOption = None,
 ) -> None:
     """Move some articles of a story into a new story by hand; the two are never merged again
     automatically."""
     import storyline
     from storyline.render import console
 
+    config = _settings(config_file).pipeline
     new = storyline.split_story(
-        _checked_id(story_id, "story"), [_checked_id(i, "article") for i in article_ids], db
+        _checked_id(story_id, "story"), [_checked_id(i, "article") for i in article_ids], db, config
     )
     console.print(
         f"articles {', '.join(map(str, article_ids))} moved from story {story_id} to new story {new}"
@@ -354,6 +437,7 @@ def brief(
     length: Annotated[str, typer.Option(help="short, medium or long.")] = "",
     output: Annotated[str, typer.Option("--format", help="text, markdown or json.")] = "text",
     count: Annotated[int, typer.Option(min=1, help="With no target: how many of the latest stories.")] = 5,
+    config_file: ConfigOption = None,
 ) -> None:
     """Get a summary: of a story across outlets (sources compared), of one article, or a briefing
     of the latest stories. Every sentence is a source's own words and cites it."""
@@ -362,8 +446,9 @@ def brief(
 
     if output not in ("text", "markdown", "json"):
         raise ConfigError(f"unknown format {output!r}", remedy="use text, markdown or json")
+    config = _settings(config_file).pipeline
     if target is None:
-        briefs = storyline.briefing(db, count=count, length=length or "short")
+        briefs = storyline.briefing(db, count=count, length=length or "short", config=config)
         if output == "json":
             _print_json([b.to_dict() for b in briefs])
         elif output == "markdown":
@@ -376,9 +461,9 @@ def brief(
         return
     kind, number = _target(target)
     one = (
-        storyline.brief_article(number, db, length=length or "medium")
+        storyline.brief_article(number, db, length=length or "medium", config=config)
         if kind == "a"
-        else storyline.brief_story(number, db, length=length or "medium")
+        else storyline.brief_story(number, db, length=length or "medium", config=config)
     )
     if output == "json":
         _print_json(one.to_dict())
@@ -427,6 +512,7 @@ def serve(
     ] = None,
     workers: Annotated[int, typer.Option(help="Server processes (each with its own cache).")] = 1,
     page_size: Annotated[int, typer.Option("--page-size", min=1, max=200, help="Stories per page.")] = 20,
+    config_file: ConfigOption = None,
 ) -> None:
     """Start the web UI and HTTP API (docs at /docs). Writes (ingest, merge, split) need the token."""
     try:
@@ -437,9 +523,10 @@ def serve(
         from storyline.errors import MissingDependency
 
         raise MissingDependency(exc.name or "fastapi", "web") from exc
-    from storyline.config import StoreConfig
+    from storyline.settings import CONFIG_ENV
 
-    config = WebConfig(db=StoreConfig.for_path(db), page_size=page_size)
+    settings = _settings(config_file)
+    config = WebConfig(db=StoreConfig.for_path(db), pipeline=settings.pipeline, page_size=page_size)
     if token_file is not None:
         config = replace(config, token=token_file.read_text(encoding="utf-8").strip() or None)
     typer.echo(f"storyline: serving {config.db.url} at http://{host}:{port}/ (API docs at /docs)", err=True)
@@ -449,6 +536,8 @@ def serve(
     import os
 
     os.environ["STORYLINE_SERVE_DB"] = config.db.url
+    if settings.path is not None:  # each server process reads the same settings file
+        os.environ[CONFIG_ENV] = str(settings.path)
     if config.token is not None:
         os.environ["STORYLINE_TOKEN"] = config.token
     uvicorn.run(
@@ -541,13 +630,14 @@ def digest(
     since: Annotated[str, typer.Option("--since", help="24h, 7d, a day or a moment (UTC).")] = "24h",
     format: Annotated[str, typer.Option("--format", help="markdown, html or json.")] = "markdown",
     base: Annotated[str, typer.Option("--base", help="The server's address, for absolute links.")] = "",
+    config_file: ConfigOption = None,
 ) -> None:
     """What changed in everything followed since WHEN: the stories that gained articles."""
     from storyline.readers import digest as digests
 
     if format not in ("markdown", "html", "json"):
         raise ConfigError(f"unknown format {format!r}", remedy="use markdown, html or json")
-    found = digests.build(db, reader, _when(since))
+    found = digests.build(db, reader, _when(since), _settings(config_file).pipeline)
     if format == "json":
         _print_json(found.to_dict())
     else:
@@ -560,7 +650,7 @@ def digest(
 
 
 @app.command()
-def warm(db: DbOption = None) -> None:
+def warm(db: DbOption = None, config_file: ConfigOption = None) -> None:
     """Make and store the briefs of every story changed since its briefs were made (ingest, merge
     and split do it themselves; this is for a store made by an older version)."""
     import storyline
@@ -568,7 +658,7 @@ def warm(db: DbOption = None) -> None:
     from storyline.store import Store
 
     with Store.open(storyline._store_config(db)) as store:
-        done = warm_briefs(store)
+        done = warm_briefs(store, _settings(config_file).pipeline)
     typer.echo(f"briefed {done} stories")
 
 
@@ -584,16 +674,17 @@ def watch(
         typer.Option(
             "--interval",
             min=1,
-            help="Seconds between polls of a feed [default: 900]; a line can set its own.",
+            help="Seconds between polls of a feed [default: the settings' [watch] interval_s, 900]; "
+            "a line can set its own.",
         ),
     ] = None,
-    allow_private: Annotated[
-        bool, typer.Option("--allow-private", help="Allow fetching from private and loopback addresses.")
-    ] = False,
-    ignore_robots: Annotated[bool, typer.Option("--ignore-robots", help="Do not honour robots.txt.")] = False,
-    embedder: EmbedderOption = DEFAULT_EMBEDDER,
-    workers: WorkersOption = 0,
-    engine: EngineOption = "local",
+    allow_private: AllowPrivateOption = False,
+    allow_address: AllowAddressOption = None,
+    ignore_robots: IgnoreRobotsOption = False,
+    embedder: EmbedderOption = None,
+    workers: WorkersOption = None,
+    engine: EngineOption = None,
+    config_file: ConfigOption = None,
 ) -> None:
     """Watch feeds: poll each when due (conditional requests, backoff on errors, polite to each host),
     ingest its new items, update stories. One log line per poll; stops cleanly on Ctrl-C or SIGTERM."""
@@ -602,14 +693,10 @@ def watch(
     import threading
 
     import storyline
-    from storyline.config import WatchConfig
 
-    config = PipelineConfig(
-        fetch=replace(FetchConfig(), allow_private=allow_private, respect_robots=not ignore_robots),
-        analyze=AnalyzeConfig(embedder=embedder),
-        engine=_engine_config(engine, workers),
-    )
-    settings = WatchConfig() if interval is None else replace(WatchConfig(), interval_s=interval)
+    settings = _settings(config_file)
+    config = _given(settings.pipeline, embedder, engine, workers, allow_private, ignore_robots, allow_address)
+    polling = settings.watch if interval is None else replace(settings.watch, interval_s=interval)
     handler = logging.StreamHandler(sys.stderr)
     handler.setFormatter(logging.Formatter("%(asctime)s %(message)s", "%Y-%m-%dT%H:%M:%S"))
     poll_log = logging.getLogger("storyline.pipeline.watch")
@@ -626,8 +713,33 @@ def watch(
 
     for number in (signal.SIGINT, signal.SIGTERM):
         signal.signal(number, on_signal)
-    storyline.watch(feeds, db=db, config=config, settings=settings, once=once, stop=stop)
+    storyline.watch(feeds, db=db, config=config, settings=polling, once=once, stop=stop)
     poll_log.removeHandler(handler)
+
+
+@app.command("config")
+def show_config(
+    as_json: JsonOption = False,
+    config_file: ConfigOption = None,
+    defaults: Annotated[
+        bool,
+        typer.Option(
+            "--defaults", help="Print a complete storyline.toml at the defaults, each key with its reason."
+        ),
+    ] = False,
+) -> None:
+    """Print the settings in effect, every table and key with the file it came from (or
+    "default"); --defaults prints a commented storyline.toml to start from."""
+    from storyline.settings import defaults_toml, effective_dict, effective_toml
+
+    if defaults:
+        sys.stdout.write(defaults_toml())
+        return
+    settings = _settings(config_file)
+    if as_json:
+        _print_json(effective_dict(settings))
+    else:
+        sys.stdout.write(for_terminal(effective_toml(settings)))
 
 
 def main() -> None:

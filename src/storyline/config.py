@@ -38,6 +38,10 @@ class SourceConfig:
     # a gzip file's inflated size and each WARC record's payload.
     max_bytes: int = DEFAULT_MAX_BYTES
     include_hidden: bool = False
+    # A symlink is followed only when it leads to a file inside a folder the user named: a link to
+    # /etc/passwd or a home folder dropped into a shared folder must not become an article anyone
+    # with the web UI can read. True follows links anywhere (/proc, /sys and /dev are never read).
+    follow_links: bool = False
     # WARC files hold many pages, so they are streamed record by record; the whole inflated stream is
     # capped too. A Common Crawl WARC is ~1 GB gzipped and ~5 GB inflated; past 8 GiB a file is a bomb
     # (a few MB of gzipped zeros), not an archive, and reading on only burns time.
@@ -68,6 +72,10 @@ class FetchConfig:
     user_agent: str = "storyline/0.1 (+https://github.com/storyline-news/storyline; offline news reader)"
     respect_robots: bool = True
     allow_private: bool = False
+    # Addresses or networks fetched from whatever else refuses them (--allow-address): the one way to
+    # reach a link-local or cloud metadata address (169.254.169.254), which allow_private does not
+    # open, or one private host without opening the whole private network.
+    allow_addresses: tuple[str, ...] = ()
     # Feeds whose items carry only a teaser: fetch the linked page for the full text.
     fetch_feed_links: bool = True
 
@@ -186,6 +194,8 @@ class AnalyzeConfig:
     # max_length (1,000,000, error E088), and its parser's working memory grows with the piece, not
     # the article. Sentences never span a paragraph here, so pieces change no parse.
     piece_chars: int = 50_000
+    # How a sentence's speculation is scored (HedgeConfig is defined below, with the briefs' configs).
+    hedges: HedgeConfig = field(default_factory=lambda: HedgeConfig())
 
     def __post_init__(self) -> None:
         if self.piece_chars < 1_000 or self.max_chars < 1:
@@ -209,6 +219,23 @@ class DedupConfig:
 
 
 @dataclass(frozen=True, slots=True)
+class TermsConfig:
+    """The word and name vectors grouping compares (grouping/terms.py). They are stored with each
+    article: a change here reaches the articles grouped after it, not those already stored."""
+
+    # Terms kept per vector, the most weighted: a long article's vocabulary is cut to the words
+    # that set it apart, and every vector stays small to store and to compare.
+    limit: int = 200
+    # A term weighs its rarity, 8 less its Zipf frequency (that of "the" is about 8, that of a
+    # name wordfreq never saw 0), floored here so that no term weighs nothing.
+    rarity_floor: float = 0.5
+    # Shorter words are initials and stray marks, not vocabulary.
+    min_word_chars: int = 2
+    # Words of an address's path shorter than this are codes (en, uk, a1), not a headline's words.
+    min_slug_chars: int = 3
+
+
+@dataclass(frozen=True, slots=True)
 class StoryConfig:
     """Grouping articles into stories and stories into threads (tuned by bench/stories.py)."""
 
@@ -222,25 +249,46 @@ class StoryConfig:
     time_scale_days: float = 7.0
     # Minus this for two articles that each lead with someone the other never names.
     conflict_penalty: float = 0.1
+    # A story leads with the people at least this share of its recent articles lead with (one
+    # article's stray lead name must not speak for the story), else with its most common ones.
+    principal_share: float = 0.5
     # 0 compares with the story's least similar article (complete link), 1 with the mean of all.
     average_link: float = 0.5
     # Recent articles kept per story for that comparison.
     members: int = 30
     # Candidate stories come from the nearest-neighbour index over centroids...
     candidates: int = 32
-    # ...and the best few of them are repaired after each placement.
+    # ...and the best few of them are repaired after each placement...
     repair_stories: int = 5
+    # ...in up to this many passes of moving articles that fit a neighbour better, as one move
+    # can prompt another.
+    repair_passes: int = 2
     # Dated articles only join stories seen within this many days of them.
     window_days: float = 10.0
+    # A story date more than this many days after now is a misread one, and must not push every
+    # story out of the window; a day allows for time zones.
+    future_days: float = 1.0
+    # Every this many placements, stories past the windows leave the index (and, past the
+    # thread window, memory): often enough to bound memory on any stream, seldom enough to cost
+    # nothing.
+    evict_every: int = 1000
     # Threads: stories sharing at least this many leading entities, one of them a person...
     thread_min_shared: int = 2
     # ...or at least this many of any kind, within this many days of each other.
     thread_min_shared_any: int = 3
     thread_window_days: float = 180.0
+    # A story's leading entities (what threads are matched on) are its most named ones, up to
+    # this many, that at least ``leading_share`` of its articles name: a name one report drops in
+    # is not what the story is about.
+    thread_leading: int = 6
+    leading_share: float = 0.5
+    # A thread link's reason names what both stories are about: up to this many entities.
+    thread_reason_names: int = 8
     # A batch is placed in publication order ("published"; undated articles last, in the order
     # read), or strictly in the order read ("read": a benchmark's file order).
     batch_order: str = "published"
     dedup: DedupConfig = field(default_factory=DedupConfig)
+    terms: TermsConfig = field(default_factory=TermsConfig)
 
     def __post_init__(self) -> None:
         if self.batch_order not in ("published", "read"):

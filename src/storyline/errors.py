@@ -93,6 +93,34 @@ class Forbidden(InputError):
     code = "forbidden"
 
 
+class BadUrl(InputError):
+    """A URL that cannot be read as one: a malformed host (``xn--``, ``[::1``, a label over 63
+    characters, an IPv4 form out of range), a port out of range, no host. A skip of that URL alone."""
+
+    code = "bad-url"
+
+
+class LinkOutsideInput(Forbidden):
+    """A symlink whose target is outside every folder the user named (``links/passwd -> /etc/passwd``):
+    not followed unless ``--follow-links`` allows it."""
+
+    code = "link-outside-input"
+
+
+class LinkInsideInput(InputError):
+    """A symlink to a folder inside the input: not entered, since its files are read where they are
+    (and a link back up to a parent would loop)."""
+
+    code = "link-inside-input"
+
+
+class SystemPath(Forbidden):
+    """A file under /proc, /sys or /dev: the running system's state (a process's environment, its
+    memory map), never news, and never read, whatever the user allows."""
+
+    code = "system-path"
+
+
 class NotFound(StorylineError):
     code = "not-found"
 

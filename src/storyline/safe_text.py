@@ -28,6 +28,7 @@ _SEPARATORS = "\u2028\u2029"
 _UNSAFE = re.compile(f"[{_CONTROLS}{_BIDI}]")
 _LINE_BREAKS = re.compile(f"[\n{_SEPARATORS}]")
 _BREAKS = re.compile(r"[ ]*[\t\n\u2028\u2029][\t\n\u2028\u2029 ]*")
+_VISIBLE = re.compile(f"[\n\t{_CONTROLS}{_BIDI}{_SEPARATORS}]")
 _JSON_UNSAFE = re.compile(f"[\x7f-\x9f{_BIDI}{_SEPARATORS}]")
 
 
@@ -41,6 +42,15 @@ def one_line(text: str) -> str:
     """``text`` safe for a terminal and on one line: every run of whitespace that holds a line break
     or tab becomes one space."""
     return _BREAKS.sub(" ", _UNSAFE.sub("", text))
+
+
+def visible(text: str) -> str:
+    """``text`` with every character a terminal would act on, and every line break, written as a
+    ``\\xNN`` or ``\\uXXXX`` escape: for quoting an untrusted string (a server's ``Location``
+    header, a URL from a feed) in a message, where removing the characters would hide what was sent."""
+    return _VISIBLE.sub(
+        lambda m: f"\\x{ord(m.group()):02x}" if ord(m.group()) < 0x100 else f"\\u{ord(m.group()):04x}", text
+    )
 
 
 def json_safe(dumped: str) -> str:

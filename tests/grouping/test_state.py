@@ -7,7 +7,8 @@ from dataclasses import replace
 
 import numpy as np
 
-from storyline.grouping.state import LEADING, StoryState
+from storyline.config import StoryConfig
+from storyline.grouping.state import StoryState
 from storyline.model import EntityType, StoryRecord
 from tests.grouping.builders import DIM, article, day, story, unit
 
@@ -94,17 +95,20 @@ def test_title_is_the_title_of_the_article_closest_to_the_centroid() -> None:
 
 
 def test_leading_entities_are_those_half_the_articles_name_most_salient_first() -> None:
-    many = [f"p{n}" for n in range(LEADING + 2)]
+    config = StoryConfig()
+    many = [f"p{n}" for n in range(config.thread_leading + 2)]
     members = [
         article(1, ["x"], people=["raisi", "putin", *many]),
         article(2, ["x"], people=["raisi", "putin", *many]),
         article(3, ["x"], people=["raisi", "lone"]),
     ]
     state = story(1, members)
-    leading = state.leading()
+    leading = state.leading(config)
     assert leading[0] == "raisi"  # named by all three: the most salience
     assert "lone" not in leading  # named by one of three
-    assert len(leading) == LEADING
+    assert len(leading) == config.thread_leading
+    # A story about fewer things when only all its articles' names count.
+    assert state.leading(replace(config, leading_share=1.0)) == ["raisi"]
 
 
 def test_principals_are_those_half_the_recent_articles_lead_with() -> None:
@@ -116,12 +120,15 @@ def test_principals_are_those_half_the_recent_articles_lead_with() -> None:
             article(3, ["x"], principals=["rahman"]),
         ],
     )
-    assert state.principals() == {"klitschko"}
+    assert state.principals(StoryConfig()) == {"klitschko"}
+    # At a lower share, one article of three is enough.
+    loose = replace(StoryConfig(), principal_share=0.3)
+    assert state.principals(loose) == {"klitschko", "thompson", "rahman"}
     # No name half of them lead with: the most common ones speak for the story.
     split = story(
         2, [article(4, ["x"], principals=["a"]), article(5, ["x"], principals=["b"]), article(6, ["x"])]
     )
-    assert split.principals() == {"a", "b"}
+    assert split.principals(StoryConfig()) == {"a", "b"}
 
 
 def test_record_round_trip_keeps_what_grouping_needs() -> None:

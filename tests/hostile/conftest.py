@@ -1,15 +1,22 @@
-"""Shared by the store's hostile tests: the demo ingested once by the command line (the clean run
-every crash and concurrency test is compared with) and a comparable snapshot of a store."""
+"""Shared by the hostile tests: the demo ingested once by the command line (the clean run every
+crash and concurrency test is compared with), a comparable snapshot of a store, and the hostile HTTP
+server (hostile_server.py on 127.0.0.1) with faked DNS answers for made-up names."""
 
 from __future__ import annotations
 
+import contextlib
 import os
+import signal
+import socket
 import sqlite3
 import subprocess
 import sys
 import time
+import urllib.request
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -101,3 +108,44 @@ def clean_demo(tmp_path_factory: pytest.TempPathFactory) -> CleanRun:
     started = time.monotonic()
     run_ingest(db)
     return CleanRun(db, time.monotonic() - started, snapshot(db))
+
+
+HERE = Path(__file__).resolve().parent
+REAL_GETADDRINFO = socket.getaddrinfo
+
+
+@pytest.fixture(scope="module")
+def server() -> Iterator[str]:
+    process = subprocess.Popen(
+        [sys.executable, str(HERE / "hostile_server.py"), "0.3"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+    )
+    try:
+        assert process.stdout is not None
+        yield f"127.0.0.1:{int(process.stdout.readline())}"
+    finally:
+        with contextlib.suppress(ProcessLookupError):  # already gone is fine
+            os.kill(process.pid, signal.SIGTERM)
+        process.wait(timeout=10)
+
+
+def hits(server: str) -> int:
+    with urllib.request.urlopen(f"http://{server}/hits", timeout=5) as response:
+        return int(response.read())
+
+
+def fake_dns(monkeypatch: pytest.MonkeyPatch, answers: Callable[[int], list[str]]) -> list[str]:
+    """Names ending in .test resolve to ``answers(n)`` on the n-th lookup (0-based); the rest are real."""
+    lookups: list[str] = []
+
+    def getaddrinfo(host: Any, port: Any, *args: Any, **kwargs: Any) -> Any:
+        if isinstance(host, str) and host.endswith(".test"):
+            addresses = answers(len(lookups))
+            lookups.append(host)
+            return [info for a in addresses for info in REAL_GETADDRINFO(a, port, *args, **kwargs)]
+        return REAL_GETADDRINFO(host, port, *args, **kwargs)
+
+    monkeypatch.setattr(socket, "getaddrinfo", getaddrinfo)
+    return lookups

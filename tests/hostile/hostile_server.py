@@ -10,6 +10,11 @@
   still send the URL's host);
 - ``/gzip-bomb``: a page sent with ``Content-Encoding: gzip`` that inflates to 64 MiB (64 KB sent);
 - ``/hits``: how many requests it has had, so a test can prove no request reached it;
+- ``/article/TOPIC``: a distinct article about TOPIC;
+- ``/redirect?to=LOCATION``: a 302 whose ``Location`` is LOCATION percent-decoded, sent as raw bytes
+  (malformed, or with control and bidi characters, as a hostile server sends it);
+- ``/bad-links-feed``: an RSS feed of teasers whose links are good, malformed (``xn--``, ``[::1``),
+  loopback in legacy spellings (``0177.0.0.1``, ``①②⑦.0.0.1``) and the cloud metadata address;
 - anything else: 404.
 """
 
@@ -20,6 +25,7 @@ import ssl
 import sys
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from urllib.parse import unquote_to_bytes, urlsplit
 
 HITS = 0
 DRIP_SECONDS = float(sys.argv[1]) if len(sys.argv) > 1 else 0.5
@@ -61,6 +67,17 @@ class Handler(BaseHTTPRequestHandler):
             self.wfile.write(body)
         elif self.path == "/hits":
             self._send(str(HITS), "text/plain")
+        elif self.path.startswith("/article/"):
+            self._send(article(self.path.removeprefix("/article/")))
+        elif self.path.startswith("/redirect?"):
+            query = urlsplit(self.path).query
+            target = unquote_to_bytes(query.removeprefix("to=")) if query.startswith("to=") else b"/"
+            self.send_response(302)
+            self.send_header("Location", target.decode("latin-1"))  # the bytes as they came
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+        elif self.path == "/bad-links-feed":
+            self._send(bad_links_feed(self.server.server_address[1]), "application/rss+xml")
         else:
             self._send("not here", "text/plain", status=404)
 
@@ -84,6 +101,41 @@ class Handler(BaseHTTPRequestHandler):
                 time.sleep(DRIP_SECONDS)
         except OSError:
             return  # the client gave up, as it should
+
+
+def article(topic: str) -> str:
+    text = "".join(
+        f"<p>{line}</p>"
+        for line in (
+            f"The {topic} reopened to the public on Monday after eighteen months of careful repairs.",
+            "Officials said the work finished on time and within the budget the council had set.",
+            "Residents who gathered for the opening described the day as orderly and cheerful.",
+            "The council will publish a short report on the repairs early next week, they said.",
+        )
+    )
+    return (
+        f"<html><head><title>The {topic} reopens</title></head><body><article>{text}</article></body></html>"
+    )
+
+
+BAD_LINKS = (
+    "http://127.0.0.1:{port}/article/first",
+    "http://xn--/article/punycode",
+    "http://[::1/article/bracket",
+    "http://①②⑦.0.0.1:{port}/article/circled",
+    "http://0177.0.0.1:{port}/article/octal",
+    "http://169.254.169.254/latest/meta-data/",
+    "http://127.0.0.1:{port}/article/last",
+)
+
+
+def bad_links_feed(port: int) -> str:
+    items = "".join(
+        f"<item><title>Item {n}</title><guid>item-{n}</guid><link>{link.format(port=port)}</link>"
+        "<description>A teaser.</description></item>"
+        for n, link in enumerate(BAD_LINKS)
+    )
+    return f'<?xml version="1.0"?><rss version="2.0"><channel><title>Bad links</title>{items}</channel></rss>'
 
 
 def main() -> None:

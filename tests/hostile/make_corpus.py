@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import argparse
 import gzip
+import html
+import json
 import os
 import stat
 import struct
@@ -133,6 +135,49 @@ def huge_feed(path: Path, items: int) -> Path:
     return path
 
 
+# Malformed URLs, each a bad-url skip of its own record: a bare ACE prefix, an unclosed IPv6 bracket, a
+# label over 63 characters, a port out of range, an IPv4 part that is not octal, an ideographic space.
+BAD_URLS = (
+    "http://xn--/a",
+    "http://[::1/b",
+    "http://" + "a" * 64 + ".example/c",
+    "http://news.example:99999/d",
+    "http://08.0.0.1/e",
+    "http://news\u3000example/f",
+)
+
+
+def _paragraphs(topic: str) -> str:
+    return (
+        f"<p>The old {topic} reopened to traffic on Monday after eighteen months of repairs, "
+        "the city council said, ending long detours for commuters and delivery drivers.</p>"
+    ) * 4
+
+
+def bad_url_export(path: Path) -> Path:
+    """A JSON Lines export: one record per malformed URL, then a good record."""
+    records = [{"url": url, "html": article(f"record {n}")} for n, url in enumerate(BAD_URLS)]
+    records.append({"url": "https://news.example/good", "html": article("export")})
+    path.write_text("".join(json.dumps(record) + "\n" for record in records), encoding="utf-8")
+    return path
+
+
+def bad_links_feed(path: Path) -> Path:
+    """An RSS feed whose items carry their whole text: one per malformed link, then a good item."""
+    links = [*BAD_URLS, "https://news.example/feed-good"]
+    items = "".join(
+        f"<item><title>Item {n}</title><guid>item-{n}</guid><link>{html.escape(link)}</link>"
+        f"<description>{html.escape(_paragraphs(f'bridge {n}'))}</description></item>"
+        for n, link in enumerate(links)
+    )
+    path.write_text(
+        f'<?xml version="1.0"?><rss version="2.0"><channel><title>Bad links</title><link>http://[::1</link>'
+        f"{items}</channel></rss>",
+        encoding="utf-8",
+    )
+    return path
+
+
 def fifo(path: Path) -> Path:
     os.mkfifo(path)
     return path
@@ -142,6 +187,27 @@ def zero_symlink(path: Path) -> Path:
     """A symlink named like a page that points at /dev/zero (endless, and stat says 0 bytes)."""
     path.symlink_to("/dev/zero")
     return path
+
+
+def escaping_links(folder: Path, inside: str) -> dict[str, Path]:
+    """Symlinks in ``folder``: out of it (to /etc/passwd, this process's environment and status, a
+    system folder, the parent folder), to the file ``inside`` it, in a loop, and to nothing."""
+    links = {
+        "link-passwd": ("link-passwd.txt", "/etc/passwd"),
+        "link-environ": ("link-environ.txt", "/proc/self/environ"),
+        "link-status": ("link-status.txt", "/proc/self/status"),
+        "link-etc": ("link-etc", "/etc"),
+        "link-up": ("link-up", ".."),
+        "link-inside": ("link-inside.html", inside),
+        "link-loop-a": ("link-loop-a.html", "link-loop-b.html"),
+        "link-loop-b": ("link-loop-b.html", "link-loop-a.html"),
+        "link-dangling": ("link-dangling.html", "link-nowhere.html"),
+    }
+    made = {}
+    for key, (name, target) in links.items():
+        (folder / name).symlink_to(target)
+        made[key] = folder / name
+    return made
 
 
 def non_utf8_name(folder: Path, body: str) -> Path:
@@ -172,12 +238,15 @@ def make_all(out: Path, *, bomb_bytes: int = 1024 * MiB, feed_items: int = 50_00
         "truncated-warc-gz": truncated_warc(out / "truncated-gz.warc.gz", gzipped=True),
         "long-header-warc": long_header_warc(out / "long-header.warc.gz", 64 * MiB),
         "huge-feed": huge_feed(out / "huge-feed.xml", feed_items),
+        "bad-url-export": bad_url_export(out / "bad-urls.jsonl"),
+        "bad-links-feed": bad_links_feed(out / "bad-links-feed.xml"),
         "fifo": fifo(out / "fifo.html"),
         "zero": zero_symlink(out / "zero.html"),
         "non-utf8": non_utf8_name(out, article("harbour")),
         "unreadable": unreadable_folder(out / "locked", article("ferry")),
         "z-good": out / "z-good.html",
     }
+    made |= escaping_links(out, "a-good.html")
     made["a-good"].write_text(article("bridge"), encoding="utf-8")
     made["z-good"].write_text(article("station"), encoding="utf-8")
     return made
@@ -189,7 +258,8 @@ def main() -> None:
     parser.add_argument("--bomb-mib", type=int, default=1024, help="inflated size of each bomb, MiB")
     args = parser.parse_args()
     for name, path in make_all(args.out, bomb_bytes=args.bomb_mib * MiB).items():
-        kind = "folder" if stat.S_ISDIR(os.lstat(path).st_mode) else "file"
+        mode = os.lstat(path).st_mode
+        kind = "link" if stat.S_ISLNK(mode) else "folder" if stat.S_ISDIR(mode) else "file"
         print(f"{name:18} {kind:6} {os.fsencode(path).decode('utf-8', 'backslashreplace')}")
 
 

@@ -8,11 +8,9 @@ import contextlib
 import os
 import shutil
 import signal
-import socket
 import subprocess
 import sys
-import urllib.request
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -20,26 +18,9 @@ import pytest
 
 import storyline
 from storyline.config import FetchConfig, PipelineConfig
+from tests.hostile.conftest import fake_dns, hits
 
 HERE = Path(__file__).resolve().parent
-REAL_GETADDRINFO = socket.getaddrinfo
-
-
-@pytest.fixture(scope="module")
-def server() -> Iterator[str]:
-    process = subprocess.Popen(
-        [sys.executable, str(HERE / "hostile_server.py"), "0.3"],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.DEVNULL,
-        text=True,
-    )
-    try:
-        assert process.stdout is not None
-        yield f"127.0.0.1:{int(process.stdout.readline())}"
-    finally:
-        with contextlib.suppress(ProcessLookupError):  # already gone is fine
-            os.kill(process.pid, signal.SIGTERM)
-        process.wait(timeout=10)
 
 
 @pytest.fixture(scope="module")
@@ -78,26 +59,6 @@ def tls_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, 
         with contextlib.suppress(ProcessLookupError):  # already gone is fine
             os.kill(process.pid, signal.SIGTERM)
         process.wait(timeout=10)
-
-
-def hits(server: str) -> int:
-    with urllib.request.urlopen(f"http://{server}/hits", timeout=5) as response:
-        return int(response.read())
-
-
-def fake_dns(monkeypatch: pytest.MonkeyPatch, answers: Callable[[int], list[str]]) -> list[str]:
-    """Names ending in .test resolve to ``answers(n)`` on the n-th lookup (0-based); the rest are real."""
-    lookups: list[str] = []
-
-    def getaddrinfo(host: Any, port: Any, *args: Any, **kwargs: Any) -> Any:
-        if isinstance(host, str) and host.endswith(".test"):
-            addresses = answers(len(lookups))
-            lookups.append(host)
-            return [info for a in addresses for info in REAL_GETADDRINFO(a, port, *args, **kwargs)]
-        return REAL_GETADDRINFO(host, port, *args, **kwargs)
-
-    monkeypatch.setattr(socket, "getaddrinfo", getaddrinfo)
-    return lookups
 
 
 def config(**fetch: Any) -> PipelineConfig:

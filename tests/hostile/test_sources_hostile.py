@@ -9,15 +9,12 @@ instead of eating the machine or hanging the suite.
 
 from __future__ import annotations
 
-import contextlib
 import json
 import os
 import shutil
-import signal
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -82,8 +79,7 @@ def test_special_files_are_refused_unopened_and_later_files_still_read(tmp_path:
     corpus.zero_symlink(folder / "n-zero.html")
     (folder / "o-link.html").symlink_to(folder / "a-good.html")  # a symlink to a regular file is read
     (folder / "p-dangling.html").symlink_to(folder / "nowhere.html")
-    # A regular file whose stat size (0) is not its length: the read is capped all the same.
-    (folder / "q-proc.txt").symlink_to("/proc/self/smaps")
+    (folder / "q-proc.txt").symlink_to("/proc/self/smaps")  # never read (test_links_hostile.py)
     (folder / "r-linked-folder").symlink_to(tmp_path, target_is_directory=True)  # a loop, not entered
     (folder / "z-good.html").write_text(corpus.article("station"), encoding="utf-8")
     started = time.monotonic()
@@ -93,19 +89,23 @@ def test_special_files_are_refused_unopened_and_later_files_still_read(tmp_path:
     assert codes(result) == {
         "a-good.html": "too-large",
         "m-fifo.html": "special-file",
-        "n-zero.html": "special-file",
+        "n-zero.html": "system-path",
         "o-link.html": "too-large",
         "p-dangling.html": "unreadable",
-        "q-proc.txt": "too-large",
-        "r-linked-folder": "special-file",
+        "q-proc.txt": "system-path",
+        "r-linked-folder": "link-inside-input",
         "z-good.html": "too-large",
     }
-    proc = next(message for locator, _, message in result["skips"] if locator.endswith("q-proc.txt"))
-    assert proc.startswith("over the 300-byte cap")  # found by reading 301 bytes, not by stat
     assert time.monotonic() - started < 30
-    (folder / "q-proc.txt").unlink()
-    result = capped_ingest([folder], tmp_path / "u.db")
-    assert sorted(codes(result).values()) == ["special-file", "special-file", "special-file", "unreadable"]
+    result = capped_ingest([folder], tmp_path / "u.db", sources={"follow_links": True})
+    # Following links anywhere still never reads /dev or /proc, nor enters a folder holding the input.
+    assert sorted(codes(result).values()) == [
+        "link-inside-input",
+        "special-file",
+        "system-path",
+        "system-path",
+        "unreadable",
+    ]
     assert [Path(loc).name for loc in result["locators"]] == ["a-good.html", "o-link.html", "z-good.html"]
     assert result["max_rss_mb"] < RSS_CAP_MB
 
@@ -114,7 +114,7 @@ def test_a_special_file_named_directly_is_refused(tmp_path: Path) -> None:
     result = capped_ingest(
         [corpus.fifo(tmp_path / "pipe"), corpus.zero_symlink(tmp_path / "zero.txt")], tmp_path / "t.db"
     )
-    assert codes(result) == {"pipe": "special-file", "zero.txt": "special-file"}
+    assert codes(result) == {"pipe": "special-file", "zero.txt": "system-path"}
 
 
 def test_non_utf8_file_name_is_stored_under_a_stable_escaped_name(tmp_path: Path) -> None:
@@ -223,7 +223,13 @@ def test_whole_hostile_corpus_in_one_ingest(tmp_path: Path) -> None:
         made["unreadable"].chmod(0o755)
     found = codes(result)
     assert found["fifo.html"] == "special-file"
-    assert found["zero.html"] == "special-file"
+    assert found["zero.html"] == "system-path"
+    assert found["link-passwd.txt"] == found["link-etc"] == "link-outside-input"
+    assert found["link-environ.txt"] == found["link-status.txt"] == "system-path"
+    assert found["link-up"] == "link-inside-input"
+    assert found["link-loop-a.html"] == found["link-dangling.html"] == "unreadable"
+    bad_urls = [code for locator, code, _ in result["skips"] if Path(locator).name.startswith("bad-")]
+    assert bad_urls == ["bad-url"] * 2 * len(corpus.BAD_URLS)
     assert found["gzip-bomb.html.gz"] == "too-large"
     assert found["warc-bomb.warc.gz"] == "too-large"
     assert found["truncated.warc"] == "truncated"
@@ -231,26 +237,14 @@ def test_whole_hostile_corpus_in_one_ingest(tmp_path: Path) -> None:
     assert found["long-header.warc.gz"] == "malformed-warc"
     assert found["huge-feed.xml"] == "too-many-items"
     names = {Path(loc.split("#", 1)[0]).name for loc in result["locators"]}
-    assert {"a-good.html", "caf\\xe9-news.html", "z-good.html", "truncated.warc"} <= names
+    assert {"a-good.html", "caf\\xe9-news.html", "z-good.html", "truncated.warc", "link-inside.html"} <= names
+    assert {"bad-urls.jsonl", "bad-links-feed.xml"} <= names  # the good record after the bad ones
     assert result["max_rss_mb"] < RSS_CAP_MB
 
 
 @pytest.fixture(scope="module")
-def hostile_server() -> Iterator[str]:
-    server = subprocess.Popen(
-        [sys.executable, str(HERE / "hostile_server.py"), "0.3"],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.DEVNULL,
-        text=True,
-    )
-    try:
-        assert server.stdout is not None
-        port = int(server.stdout.readline())
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        with contextlib.suppress(ProcessLookupError):  # already gone is fine
-            os.kill(server.pid, signal.SIGTERM)
-        server.wait(timeout=10)
+def hostile_server(server: str) -> str:
+    return f"http://{server}"
 
 
 def test_dripping_server_is_cut_off_at_the_deadline(hostile_server: str, tmp_path: Path) -> None:

@@ -17,7 +17,7 @@ import pytest
 import storyline
 from storyline.config import FetchConfig, PipelineConfig
 from storyline.errors import Forbidden
-from storyline.sources.web import Fetcher, _check_address
+from storyline.sources.web import AddressPolicy, Fetcher, _check_address, parse_url
 from tests.conftest import DEMO
 
 PAGE = DEMO / "pages/harbor-courier/kirkby-town-win-northern-cup.html"
@@ -99,12 +99,12 @@ def test_private_addresses_and_other_schemes_are_refused() -> None:
         "http://100.64.0.1/",
     ):
         with pytest.raises(Forbidden):
-            _check_address(url, allow_private=False)
+            _check_address(parse_url(url), AddressPolicy(allow_private=False))
     with pytest.raises(Forbidden):
-        _check_address("file:///etc/passwd", allow_private=True)
+        parse_url("file:///etc/passwd")
     # Public addresses, including a public IPv4 inside NAT64 and 6to4, pass.
     for url in ("http://93.184.216.34/", "http://[64:ff9b::5db8:d822]/", "http://[2002:5db8:d822::1]/"):
-        _check_address(url, allow_private=False)
+        _check_address(parse_url(url), AddressPolicy(allow_private=False))
 
 
 def test_robots_txt_is_honoured(site: str, tmp_path: Path) -> None:
@@ -148,6 +148,6 @@ def test_feed_url_with_teasers_fetches_the_pages(site: str, tmp_path: Path) -> N
 
 def test_user_agent_is_sent(site: str) -> None:
     with Fetcher(FetchConfig(allow_private=True)) as fetcher:
-        assert fetcher._client.headers["User-Agent"].startswith("storyline/")
+        assert fetcher._headers["User-Agent"].startswith("storyline/")
         raw = fetcher.fetch(f"{site}/news/cup-final.html")
     assert raw.content == PAGE.read_bytes()

@@ -9,9 +9,10 @@ from pathlib import Path
 import pytest
 
 import storyline
-from storyline.config import StoreConfig
+from storyline.config import AnalyzeConfig, PipelineConfig, StoreConfig
 from storyline.errors import ConfigError, NotFound
 from storyline.model import IngestReport
+from storyline.pipeline.brief import brief_settings
 from storyline.reading import ingest_outcome
 from storyline.store import Store
 from storyline.store.readers import Visit
@@ -59,9 +60,12 @@ def test_a_kept_brief_is_served_only_while_the_members_are_the_same(store: Store
     story = store.stories(limit=1)[0]
     members = [a.id for a in story.articles]
     brief = storyline.brief_story(story.id, store.engine.url.database, length="short")
-    assert store.saved_brief(story.id, "short", members) == brief  # stored by the first reader
-    assert store.saved_brief(story.id, "short", members[:-1]) is None
-    assert store.saved_brief(story.id, "medium", members) in (
+    key = brief_settings(PipelineConfig())
+    assert store.saved_brief(story.id, "short", members, key) == brief  # stored by the first reader
+    assert store.saved_brief(story.id, "short", members[:-1], key) is None
+    other = brief_settings(PipelineConfig(analyze=AnalyzeConfig(embedder="minilm-static")))
+    assert store.saved_brief(story.id, "short", members, other) is None  # other settings: made again
+    assert store.saved_brief(story.id, "medium", members, key) in (
         None,
         storyline.brief_story(story.id, demo_db, length="medium"),
     )

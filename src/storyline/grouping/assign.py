@@ -46,7 +46,7 @@ def features(
 ) -> ArticleFeatures:
     sig = signature(article.text, config.dedup)
     return ArticleFeatures(
-        profile(article_id, article, analysis, vector), sig, tuple(bands(sig, config.dedup))
+        profile(article_id, article, analysis, vector, config.terms), sig, tuple(bands(sig, config.dedup))
     )
 
 

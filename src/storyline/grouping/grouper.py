@@ -82,24 +82,18 @@ class Grouper:
         Index = usearch_index()
         self.config = config
         self._fetch = fetch
-        self._weights = (
-            config.embedding_weight,
-            config.time_weight,
-            config.time_scale_days,
-            config.conflict_penalty,
-        )
         self.dim = dim
         self.stories: dict[int, StoryState] = {}
         self._index = index if index is not None else Index(ndim=dim, metric="cos", dtype="f32")
         self._placed = 0
-        self._threads = LeadingIndex()
+        self._threads = LeadingIndex(config)
         for state in stories:
             if state.size <= 0:
                 continue
             self.stories[state.id] = state
             self._threads.put(state)
         # A date in the future is a misread one: it must not push every story out of the window.
-        soon = datetime.now(UTC) + timedelta(days=1)
+        soon = datetime.now(UTC) + timedelta(days=config.future_days)
         for state in self.stories.values():
             # Story dates an earlier version stored unchecked pass the date gate here.
             state.first, state.last = plausible_date(state.first), plausible_date(state.last)
@@ -159,12 +153,12 @@ class Grouper:
         candidates = self._candidates(item)
         self._load(candidates)
         members = [m for sid in candidates for m in self.stories[sid].members]
-        sims = similarity_matrix([item], members, *self._weights)[0] if members else np.zeros(0)
+        sims = similarity_matrix([item], members, self.config)[0] if members else np.zeros(0)
         scored: list[tuple[float, int]] = []
         offset = 0
         for sid in candidates:
             count = len(self.stories[sid].members)
-            if count and not different_people(item.principals, item.entities, self.stories[sid]):
+            if count and not different_people(item.principals, item.entities, self.stories[sid], self.config):
                 scored.append((self._link(sims[offset : offset + count]), sid))
             offset += count
         scored.sort(reverse=True)
@@ -188,7 +182,7 @@ class Grouper:
             return [], []
         position = {aid: n for n, aid in enumerate(pool)}
         items = list(pool.values())
-        sims = similarity_matrix(items, items, *self._weights)
+        sims = similarity_matrix(items, items, self.config)
         moves = self._move_misfits(involved, sims, position)
         return moves, self._merge_alike(involved, sims, position)
 
@@ -196,14 +190,15 @@ class Grouper:
         self, involved: list[int], sims: np.ndarray, position: Mapping[int, int]
     ) -> list[tuple[int, int, int]]:
         """Articles (not pinned by hand) that fit another involved story better than their own,
-        and well enough to join it, move there; two passes, as one move can prompt another."""
+        and well enough to join it, move there; in ``repair_passes`` passes, as one move can
+        prompt another."""
         moves: list[tuple[int, int, int]] = []
 
         def link(article: int, sid: int) -> float:
             others = [position[m.id] for m in self.stories[sid].members if m.id != article]
             return self._link(sims[position[article], others]) if others else -1.0
 
-        for _ in range(2):
+        for _ in range(self.config.repair_passes):
             moved = False
             for sid in list(involved):
                 if sid not in self.stories:
@@ -218,7 +213,9 @@ class Grouper:
                     )
                     if (
                         best[1] >= 0
-                        and not different_people(member.principals, member.entities, self.stories[best[1]])
+                        and not different_people(
+                            member.principals, member.entities, self.stories[best[1]], self.config
+                        )
                         and best[0] > own
                         and best[0] >= self.config.join_threshold
                         and self._in_window(member.date, self.stories[best[1]])
@@ -245,7 +242,9 @@ class Grouper:
                 a, b = self.stories[keep], self.stories[gone]
                 if gone in a.apart or keep in b.apart or not a.members or not b.members:
                     continue
-                if not self._close_in_time(a, b) or different_people(tuple(a.principals()), a.entities, b):
+                if not self._close_in_time(a, b) or different_people(
+                    tuple(a.principals(self.config)), a.entities, b, self.config
+                ):
                     continue
                 rows = [position[m.id] for m in a.members]
                 cols = [position[m.id] for m in b.members]
@@ -303,7 +302,7 @@ class Grouper:
             self._placed += 1
         if item.date is not None and (self._newest is None or item.date > self._newest):
             self._newest = item.date
-        if count and self._placed % 1000 == 0:
+        if count and self._placed % self.config.evict_every == 0:
             self._evict()
         return state
 
@@ -357,4 +356,4 @@ class Grouper:
 
     def thread_links(self, story_id: int) -> list[ThreadLink]:
         """Stories that share this story's leading actors and places (a running thread)."""
-        return self._threads.links(story_id, self.stories, self.config)
+        return self._threads.links(story_id, self.stories)

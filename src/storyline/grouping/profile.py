@@ -10,6 +10,7 @@ from datetime import datetime
 
 import numpy as np
 
+from storyline.config import TermsConfig
 from storyline.grouping.terms import Terms, term_vectors
 from storyline.model import Analysis, Article, EntityType, entity_key, plausible_date
 
@@ -40,10 +41,12 @@ def profile(
     article: Article,
     analysis: Analysis | None,
     vector: np.ndarray,
+    config: TermsConfig,
     terms: tuple[Terms, Terms] | None = None,
     pinned: bool = False,
 ) -> ArticleProfile:
-    """The article's profile; ``terms`` are its stored term vectors (computed when not given)."""
+    """The article's profile; ``terms`` are its stored term vectors (computed under ``config``
+    when not given)."""
     entities: dict[str, float] = {}
     names: dict[str, tuple[str, EntityType]] = {}
     for entity in analysis.entities if analysis else ():
@@ -53,7 +56,7 @@ def profile(
         # The longest form is the most informative display name ("Ebrahim Raisi" over "Raisi").
         if key not in names or len(entity.name) > len(names[key][0]):
             names[key] = (entity.name, entity.type)
-    words, proper = terms or term_vectors(article.title, article.text, url=article.url)
+    words, proper = terms or term_vectors(article.title, article.text, config, url=article.url)
     # The people the article leads with: named in its title (its first sentence when it has none).
     title = (article.title or "").lower()
     lead_end = analysis.sentences[0].end if analysis and analysis.sentences and not title else 0

@@ -13,22 +13,19 @@ from typing import Any
 
 import numpy as np
 
+from storyline.config import StoryConfig
 from storyline.grouping.profile import ArticleProfile
 from storyline.grouping.state import StoryState
 from storyline.grouping.terms import Terms
 
 
-def similarity_matrix(
-    a: list[ArticleProfile],
-    b: list[ArticleProfile],
-    embedding_weight: float,
-    time_weight: float = 0.0,
-    time_scale_days: float = 7.0,
-    conflict_penalty: float = 0.0,
-) -> np.ndarray:
+def similarity_matrix(a: list[ArticleProfile], b: list[ArticleProfile], config: StoryConfig) -> np.ndarray:
     """Pairwise similarity: (word cosine + name cosine + w * embedding cosine) / (2 + w), plus a
     bonus for two dated articles published close together (falling to nothing at ``time_scale_days``):
-    of two reports alike in words, those of the same days are likelier to be of one event."""
+    of two reports alike in words, those of the same days are likelier to be of one event; less
+    ``conflict_penalty`` where each leads with someone the other never names (weights: ``config``)."""
+    embedding_weight, time_weight = config.embedding_weight, config.time_weight
+    time_scale_days, conflict_penalty = config.time_scale_days, config.conflict_penalty
     total = np.zeros((len(a), len(b)), np.float32)
     if not a or not b:
         return total
@@ -68,11 +65,13 @@ def lead_conflicts(a: list[ArticleProfile], b: list[ArticleProfile]) -> np.ndarr
     return out
 
 
-def different_people(principals: Iterable[str], named: Mapping[str, object], story: StoryState) -> bool:
+def different_people(
+    principals: Iterable[str], named: Mapping[str, object], story: StoryState, config: StoryConfig
+) -> bool:
     """True when the article's main people are never named in the story and the story's main
     people are never named in the article: reports of two different events."""
     mine = [p for p in principals if p not in story.entities]
-    theirs = [p for p in story.principals() if p not in named]
+    theirs = [p for p in story.principals(config) if p not in named]
     return bool(mine) and bool(theirs)
 
 

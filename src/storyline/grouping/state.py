@@ -10,11 +10,9 @@ from datetime import datetime
 
 import numpy as np
 
+from storyline.config import StoryConfig
 from storyline.grouping.profile import ArticleProfile
 from storyline.model import EntityTally, EntityType, StoryRecord
-
-# How many of a story's most named entities count as its leading ones, for threads.
-LEADING = 6
 
 
 @dataclass(slots=True)
@@ -80,13 +78,13 @@ class StoryState:
             frozenset(self.apart),
         )
 
-    def principals(self) -> set[str]:
-        """The people the story's recent articles lead with: those at least half of them lead
-        with (one article's stray lead name must not speak for the story), else the most common."""
+    def principals(self, config: StoryConfig) -> set[str]:
+        """The people the story's recent articles lead with: those at least
+        ``config.principal_share`` of them lead with, else the most common."""
         counts = Counter(p for m in self.members for p in m.principals)
         if not counts:
             return set()
-        shared = {p for p, n in counts.items() if n * 2 >= len(self.members)}
+        shared = {p for p, n in counts.items() if n >= config.principal_share * len(self.members)}
         return shared or {p for p, n in counts.items() if n == max(counts.values())}
 
     @property
@@ -157,7 +155,9 @@ class StoryState:
         best = max(titled, key=lambda m: float(m.vector @ centre) if len(m.vector) == len(centre) else -1.0)
         return best.title
 
-    def leading(self) -> list[str]:
-        """The entities the story is about: its most named ones that half its articles name."""
+    def leading(self, config: StoryConfig) -> list[str]:
+        """The entities the story is about: its most named ones (``config.thread_leading`` at
+        most) that ``config.leading_share`` of its articles name."""
         ranked = sorted(self.entities.items(), key=lambda kv: (-kv[1][1], kv[0]))
-        return [k for k, (count, _) in ranked if count * 2 >= self.size][:LEADING]
+        share = config.leading_share
+        return [k for k, (count, _) in ranked if count >= share * self.size][: config.thread_leading]

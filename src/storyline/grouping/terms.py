@@ -16,6 +16,8 @@ from urllib.parse import urlsplit
 
 import numpy as np
 
+from storyline.config import TermsConfig
+
 # Term ids are hashed into this many columns (stable across runs: crc32, not Python's hash).
 _COLUMNS = 1 << 22
 _WORD = re.compile(r"[^\W\d_][\w'’-]*|\d[\d,.]*\d|\d", re.UNICODE)
@@ -62,11 +64,15 @@ def terms_from_bytes(blobs: tuple[bytes, bytes]) -> tuple[Terms, Terms]:
 
 
 @lru_cache(maxsize=200_000)
-def _rarity(term: str) -> float:
+def _zipf(term: str) -> float:
     from wordfreq import zipf_frequency
 
-    # Zipf 8 is "the"; an unseen name is about 0. Floor at 0.5 so no term weighs nothing.
-    return max(0.5, 8.0 - zipf_frequency(term, "en"))
+    return float(zipf_frequency(term, "en"))
+
+
+def _rarity(term: str, config: TermsConfig) -> float:
+    # Zipf 8 is "the"; an unseen name is about 0 (the floor: see TermsConfig.rarity_floor).
+    return max(config.rarity_floor, 8.0 - _zipf(term))
 
 
 @lru_cache(maxsize=1)
@@ -76,10 +82,11 @@ def _stop_words() -> frozenset[str]:
     return frozenset(STOP_WORDS)
 
 
-def _vector(counts: Counter[str], limit: int) -> Terms:
+def _vector(counts: Counter[str], config: TermsConfig) -> Terms:
     if not counts:
         return Terms.empty()
-    weighted = sorted(((1.0 + math.log(n)) * _rarity(term), term) for term, n in counts.items())[-limit:]
+    weighted = sorted(((1.0 + math.log(n)) * _rarity(term, config), term) for term, n in counts.items())
+    weighted = weighted[-config.limit :]
     merged: dict[int, float] = defaultdict(float)
     for weight, term in weighted:
         merged[zlib.crc32(term.encode("utf-8")) % _COLUMNS] += weight
@@ -91,28 +98,28 @@ def _vector(counts: Counter[str], limit: int) -> Terms:
 
 
 def term_vectors(
-    title: str | None, text: str, limit: int = 200, url: str | None = None
+    title: str | None, text: str, config: TermsConfig, url: str | None = None
 ) -> tuple[Terms, Terms]:
     """The words and the names (capitalised words not opening a sentence, and years) of a text,
     and the words of its address's path: a slug is a second headline, often a sharper one."""
     stop = _stop_words()
     words: Counter[str] = Counter()
     names: Counter[str] = Counter()
-    for token in _slug_words(url):
+    for token in _slug_words(url, config.min_slug_chars):
         if token not in stop:
             words[token] += 1
     for sentence in _SENTENCE_SPLIT.split(f"{title}\n{text}" if title else text):
         for position, token in enumerate(_WORD.findall(sentence)):
             lower = token.lower()
-            if lower not in stop and len(lower) > 1:
+            if lower not in stop and len(lower) >= config.min_word_chars:
                 words[lower] += 1
             if (position > 0 and token[0].isupper()) or _YEAR.fullmatch(token):
                 names[lower] += 1
-    return _vector(words, limit), _vector(names, limit)
+    return _vector(words, config), _vector(names, config)
 
 
-def _slug_words(url: str | None) -> list[str]:
+def _slug_words(url: str | None, min_chars: int) -> list[str]:
     if not url:
         return []
     path = urlsplit(re.sub(r"\s+", "", url)).path.lower()
-    return [t for t in re.split(r"[^a-z]+", path) if len(t) > 2 and t not in _WEB_WORDS]
+    return [t for t in re.split(r"[^a-z]+", path) if len(t) >= min_chars and t not in _WEB_WORDS]

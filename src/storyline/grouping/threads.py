@@ -19,14 +19,15 @@ from storyline.model import EntityType, ThreadLink
 class LeadingIndex:
     """Story id -> its leading entities, and entity key -> the stories leading with it."""
 
-    def __init__(self) -> None:
+    def __init__(self, config: StoryConfig) -> None:
+        self._config = config
         self._leading: dict[int, list[str]] = {}
         self._by_leading: dict[str, set[int]] = defaultdict(set)
 
     def put(self, state: StoryState) -> None:
         """Index (again) what ``state`` leads with now."""
         self.drop(state.id)
-        leading = state.leading()
+        leading = state.leading(self._config)
         self._leading[state.id] = leading
         for key in leading:
             self._by_leading[key].add(state.id)
@@ -35,12 +36,11 @@ class LeadingIndex:
         for key in self._leading.pop(story_id, []):
             self._by_leading[key].discard(story_id)
 
-    def links(
-        self, story_id: int, stories: Mapping[int, StoryState], config: StoryConfig
-    ) -> list[ThreadLink]:
+    def links(self, story_id: int, stories: Mapping[int, StoryState]) -> list[ThreadLink]:
         """The stories in ``stories`` that share this story's leading actors and places: enough
         of them (``thread_min_shared_any``, or ``thread_min_shared`` with a person among them),
         last seen within ``thread_window_days`` of each other."""
+        config = self._config
         state = stories.get(story_id)
         if state is None:
             return []
@@ -60,16 +60,21 @@ class LeadingIndex:
                 len(keys) >= config.thread_min_shared and EntityType.PERSON in kinds
             ):
                 links.append(
-                    ThreadLink(min(story_id, other), max(story_id, other), _named(state, other_state, keys))
+                    ThreadLink(
+                        min(story_id, other), max(story_id, other), _named(state, other_state, keys, config)
+                    )
                 )
         return links
 
 
-def _named(state: StoryState, other: StoryState, keys: list[str]) -> tuple[tuple[str, EntityType], ...]:
+def _named(
+    state: StoryState, other: StoryState, keys: list[str], config: StoryConfig
+) -> tuple[tuple[str, EntityType], ...]:
     """The reason names everything both stories are about, not only what linked them."""
+    share = config.leading_share
     core = [
         k
         for k, (count, _) in sorted(state.entities.items(), key=lambda kv: -kv[1][1])
-        if count * 2 >= state.size and other.entities.get(k, [0.0])[0] * 2 >= other.size
-    ][:8]
+        if count >= share * state.size and other.entities.get(k, [0.0])[0] >= share * other.size
+    ][: config.thread_reason_names]
     return tuple(state.names.get(k, (k, EntityType.ORGANISATION)) for k in core or sorted(keys))

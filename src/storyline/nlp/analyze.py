@@ -15,7 +15,7 @@ from dataclasses import dataclass, replace
 from functools import cache
 from typing import Any
 
-from storyline.config import AnalyzeConfig
+from storyline.config import AnalyzeConfig, HedgeConfig
 from storyline.errors import MissingDependency
 from storyline.model import BLOCK_SEPARATOR, Analysis, Article, BlockKind, Genre, Sentence
 from storyline.nlp.entities import extract_entities
@@ -319,7 +319,7 @@ def _run(batch: list[Article], config: AnalyzeConfig) -> Iterator[Analysis]:
             docs.update(_parse(model.nlp, parsed, config, model.attributes))
     docs.update(_parse(_other(), [(i, t) for i, t in enumerate(texts) if not english[i]], config))
     for i, article in enumerate(batch):
-        sentences = tuple(_sentences(article, docs[i], score_hedges=english[i]))
+        sentences = tuple(_sentences(article, docs[i], hedges=config.hedges if english[i] else None))
         if model is not None and english[i]:
             entities = extract_entities(docs[i])
             events = extract_events(docs[i], sentences, entities, article.published, lemma=model.lemma)
@@ -409,7 +409,7 @@ def _parse(
     }
 
 
-def _sentences(article: Article, doc: Any, *, score_hedges: bool) -> Iterator[Sentence]:
+def _sentences(article: Article, doc: Any, *, hedges: HedgeConfig | None) -> Iterator[Sentence]:
     """spaCy's sentences, cut at block boundaries, with a closing quote mark the parser split off
     put back on the sentence it closes.
 
@@ -419,10 +419,10 @@ def _sentences(article: Article, doc: Any, *, score_hedges: bool) -> Iterator[Se
     previous: Sentence | None = None
     # Doc.text joins every token each time it is read: read once, not per sentence and character.
     whole = doc.text
-    for sentence in _spacy_sentences(article, doc, whole, score_hedges=score_hedges):
+    for sentence in _spacy_sentences(article, doc, whole, hedges=hedges):
         if previous is not None and sentence.block == previous.block and not _WORD.search(sentence.text):
             text = whole[previous.start : sentence.end]
-            result = hedge_score(text) if score_hedges else None
+            result = hedge_score(text, hedges) if hedges is not None else None
             previous = replace(
                 previous,
                 end=sentence.end,
@@ -441,9 +441,11 @@ def _sentences(article: Article, doc: Any, *, score_hedges: bool) -> Iterator[Se
 _WORD = re.compile(r"\w")
 
 
-def _spacy_sentences(article: Article, doc: Any, whole: str, *, score_hedges: bool) -> Iterator[Sentence]:
+def _spacy_sentences(
+    article: Article, doc: Any, whole: str, *, hedges: HedgeConfig | None
+) -> Iterator[Sentence]:
     """spaCy's sentences, cut at block boundaries (a heading never runs into its paragraph);
-    ``whole`` is ``doc.text``."""
+    ``whole`` is ``doc.text``; their hedges are scored under ``hedges`` (None: not scored)."""
     starts: list[int] = []
     offset = 0
     for block in article.blocks:
@@ -459,7 +461,7 @@ def _spacy_sentences(article: Article, doc: Any, whole: str, *, score_hedges: bo
             text = whole[start:piece_end].strip()
             if text:
                 lead = whole[start:piece_end].index(text[0])
-                result = hedge_score(text) if score_hedges else None
+                result = hedge_score(text, hedges) if hedges is not None else None
                 yield Sentence(
                     start=start + lead,
                     end=start + lead + len(text),

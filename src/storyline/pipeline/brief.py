@@ -23,19 +23,26 @@ def brief_story(
     store: Store, story_id: int, config: PipelineConfig | None = None, length: str = "medium"
 ) -> Brief:
     """The brief of one story: the one stored when the story last changed (see :func:`warm_briefs`)
-    when its articles are still the same and the settings the default ones, else made now from its
-    stored articles and their cached sentence vectors (and stored for the next reader)."""
+    when its articles and the settings a brief depends on are still the same, else made now from
+    its stored articles and their cached sentence vectors (and stored for the next reader)."""
+    config = config or PipelineConfig()
     story = store.story(story_id)
     members = [a.id for a in story.articles]
-    default = config is None or config == PipelineConfig()
-    if default:
-        saved = store.saved_brief(story.id, length, members)
-        if saved is not None:
-            return saved
-    brief = _build(store, story, config or PipelineConfig(), (length,))[0]
-    if default:
-        store.save_brief(story.id, members, brief)
+    key = brief_settings(config)
+    saved = store.saved_brief(story.id, length, members, key)
+    if saved is not None:
+        return saved
+    brief = _build(store, story, config, (length,))[0]
+    store.save_brief(story.id, members, brief, key)
     return brief
+
+
+def brief_settings(config: PipelineConfig) -> str:
+    """What a stored brief was made with: the brief settings and the embedder. A brief made under
+    other settings (another settings file) is made again, never served."""
+    import hashlib
+
+    return hashlib.sha256(repr((config.briefs, config.analyze.embedder)).encode()).hexdigest()[:16]
 
 
 def warm_briefs(
@@ -48,7 +55,8 @@ def warm_briefs(
     lengths = config.warm_lengths
     if not lengths:
         return 0
-    stale = list(dict.fromkeys(sid for length in lengths for sid in store.stories_without_brief(length)))
+    key = brief_settings(config)
+    stale = list(dict.fromkeys(sid for length in lengths for sid in store.stories_without_brief(length, key)))
     if on_progress is not None:
         on_progress(str(len(stale)), "briefing-total")
     done = 0
@@ -61,7 +69,7 @@ def warm_briefs(
         else:
             members = [a.id for a in story.articles]
             for brief in briefs:
-                store.save_brief(story.id, members, brief)
+                store.save_brief(story.id, members, brief, key)
             done += 1
         if on_progress is not None:
             on_progress(f"story {story_id}", "briefed")

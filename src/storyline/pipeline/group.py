@@ -88,7 +88,7 @@ def _load_grouper(
     def fetch(story_ids: list[int]) -> dict[int, list[ArticleProfile]]:
         members = store.story_members(story_ids, config.stories.members)
         pinned = {aid: flag for rows in members.values() for aid, flag in rows}
-        profiles = _profiles(store, list(pinned), model, dim, pinned)
+        profiles = _profiles(store, list(pinned), model, dim, pinned, config)
         return {sid: [profiles[aid] for aid, _ in rows if aid in profiles] for sid, rows in members.items()}
 
     index = _saved_index(store, model, dim, config)
@@ -97,7 +97,7 @@ def _load_grouper(
 
 
 def _profiles(
-    store: Store, ids: list[int], model: str, dim: int, pinned: Mapping[int, bool]
+    store: Store, ids: list[int], model: str, dim: int, pinned: Mapping[int, bool], config: PipelineConfig
 ) -> dict[int, ArticleProfile]:
     """What grouping compares of stored articles: their vectors and term vectors as stored."""
     from storyline.grouping.profile import profile
@@ -115,6 +115,7 @@ def _profiles(
                 stored.article,
                 stored.analysis,
                 vector,
+                config.stories.terms,
                 terms_from_bytes(blobs) if blobs is not None else None,
                 pinned.get(stored.id, False),
             )
@@ -243,7 +244,7 @@ def _rebuild(store: Store, config: PipelineConfig, story_ids: list[int]) -> None
     records = []
     for sid in story_ids:
         ids = store.story_article_ids(sid, independent=True)
-        profiles = _profiles(store, ids, model, dim, dict.fromkeys(ids, True))
+        profiles = _profiles(store, ids, model, dim, dict.fromkeys(ids, True), config)
         members = [profiles[aid] for aid in ids if aid in profiles]
         records.append(StoryState.of_articles(sid, dim, members, config.stories.members).record())
     store.save_story_records(records)

@@ -14,6 +14,7 @@ from dataclasses import replace
 from datetime import datetime
 
 from storyline import DbArg, _store_config
+from storyline.config import PipelineConfig
 from storyline.errors import ConfigError
 from storyline.model import Brief, Story
 from storyline.readers.visits import Changes, changes, visit_of
@@ -108,13 +109,18 @@ def placed_since(db: DbArg, since: datetime) -> dict[int, list[int]]:
         return store.placed_since(since)
 
 
-def saved_briefs(db: DbArg, stories: Sequence[Story], length: str = "short") -> dict[int, Brief]:
-    """The briefs stored for these stories (those made when each last changed): a digest or a feed
-    shows them without making any."""
+def saved_briefs(
+    db: DbArg, stories: Sequence[Story], length: str = "short", config: PipelineConfig | None = None
+) -> dict[int, Brief]:
+    """The briefs stored for these stories (those made when each last changed, under ``config``'s
+    settings): a digest or a feed shows them without making any."""
+    from storyline.pipeline.brief import brief_settings
+
+    key = brief_settings(config or PipelineConfig())
     with Store.open(_store_config(db)) as store:
         found = {}
         for story in stories:
-            brief = store.saved_brief(story.id, length, [a.id for a in story.articles])
+            brief = store.saved_brief(story.id, length, [a.id for a in story.articles], key)
             if brief is not None:
                 found[story.id] = brief
         return found

@@ -15,6 +15,7 @@ from markupsafe import escape as html_escape
 
 from storyline import DbArg
 from storyline.briefs.format import escape as md_escape
+from storyline.config import PipelineConfig
 from storyline.model import Brief, Story
 from storyline.readers import followed_stories, follows, placed_since, saved_briefs
 from storyline.store.readers import Follow
@@ -84,9 +85,9 @@ def label(item: Follow) -> str:
     return item.value
 
 
-def build(db: DbArg, reader: str, since: datetime) -> Digest:
+def build(db: DbArg, reader: str, since: datetime, config: PipelineConfig | None = None) -> Digest:
     """What changed since ``since`` in each thing ``reader`` follows: the stories that gained
-    articles, the most new articles first."""
+    articles, the most new articles first (with the briefs stored under ``config``'s settings)."""
     placed = placed_since(db, since)
     sections = []
     for item in follows(db, reader):
@@ -94,7 +95,7 @@ def build(db: DbArg, reader: str, since: datetime) -> Digest:
         changed = [s for s in page.stories if s.id in placed]
         changed.sort(key=lambda s: (-len(placed[s.id]), -s.id))
         changed = changed[:_SHOWN]
-        briefs = saved_briefs(db, changed)
+        briefs = saved_briefs(db, changed, config=config)
         sections.append(
             DigestSection(item, tuple(DigestItem(s, len(placed[s.id]), briefs.get(s.id)) for s in changed))
         )

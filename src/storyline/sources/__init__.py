@@ -4,7 +4,8 @@
 Every reader is bounded: a file is read to at most ``max_bytes + 1`` whatever ``stat`` says, gzip is
 inflated in a stream up to the same cap, WARC archives are streamed with a cap per record and on the
 whole stream, and special files (FIFOs, devices, sockets) are refused by their type without being
-opened for reading.
+opened for reading. A symlink is followed only inside the folders the user named, and nothing under
+/proc, /sys or /dev is read (see paths.py).
 """
 
 from __future__ import annotations
@@ -12,7 +13,6 @@ from __future__ import annotations
 import gzip
 import logging
 import os
-import stat
 import zlib
 from collections.abc import Iterable, Iterator
 from dataclasses import replace
@@ -21,9 +21,10 @@ from pathlib import Path
 from typing import BinaryIO
 
 from storyline.config import FetchConfig, SourceConfig
-from storyline.errors import BinaryInput, InputError, NotFound, SpecialFile, TooLarge, Unreadable
+from storyline.errors import BinaryInput, InputError, NotFound, TooLarge, Unreadable
 from storyline.model import ContentKind, RawDocument, Skip, SourceKind
 from storyline.sources.containers import expand_feed, expand_jsonl, expand_warc
+from storyline.sources.paths import InputRoots, safe_locator, walk
 from storyline.sources.sniff import is_gzip, sniff
 from storyline.sources.web import Fetcher, is_url
 
@@ -45,25 +46,29 @@ def iter_documents(
 
     Never raises for one bad input: it yields a :class:`Skip` and goes on.
     """
+    named = [str(item) for item in inputs]
+    roots = InputRoots.of((text for text in named if not is_url(text)), sources.follow_links)
     with Fetcher(fetch) as fetcher:
-        for item in inputs:
-            text = str(item)
+        for text in named:
             if is_url(text):
                 try:
                     yield from _expand(fetcher.fetch(text), fetcher, sources)
                 except InputError as exc:
                     yield Skip(text, exc.code, str(exc))
+                except Exception as exc:  # a bug on one URL must not end the batch either
+                    log.exception("unexpected failure fetching %s", text)
+                    yield Skip(text, "internal-error", f"{type(exc).__name__}: {exc} (please report this)")
                 continue
             path = Path(text)
             if not os.path.lexists(path):
                 yield Skip(safe_locator(path), NotFound.code, f"no such file or folder: {safe_locator(path)}")
                 continue
-            for entry in _walk(path, sources):
+            for entry in walk(path, roots, sources.include_hidden):
                 if isinstance(entry, Skip):
                     yield entry
                     continue
                 try:
-                    yield from _read_file(entry, fetcher, sources)
+                    yield from _read_file(entry, fetcher, sources, roots)
                 except Exception as exc:  # a reader's bug on one file must not end the walk
                     log.exception("unexpected failure reading %s", safe_locator(entry))
                     yield Skip(
@@ -75,75 +80,25 @@ def iter_documents(
 
 def count_inputs(inputs: Iterable[str | Path], sources: SourceConfig) -> int:
     """How many files and URLs ``inputs`` names (for a progress bar); walks names only, reads nothing."""
+    named = [str(item) for item in inputs]
+    roots = InputRoots.of((text for text in named if not is_url(text)), sources.follow_links)
     total = 0
-    for item in inputs:
-        text = str(item)
+    for text in named:
         if is_url(text):
             total += 1
         elif os.path.lexists(text):
-            total += sum(1 for _ in _walk(Path(text), sources))
+            total += sum(1 for _ in walk(Path(text), roots, sources.include_hidden))
         else:
             total += 1
     return total
 
 
-def safe_locator(path: Path | str) -> str:
-    """``path`` as a string that can always be stored and printed, and is the same on every run.
-
-    A file name that is not valid UTF-8 arrives as a ``str`` with lone surrogates (Python's
-    surrogateescape), which SQLite and terminals refuse; its undecodable bytes become ``\\xNN``
-    escapes instead, so the name stays readable and stable while the real path is still used to read.
-    """
-    return os.fsencode(path).decode("utf-8", "backslashreplace")
-
-
-def _walk(path: Path, sources: SourceConfig) -> Iterator[Path | Skip]:
-    try:
-        is_dir = stat.S_ISDIR(os.stat(path).st_mode)
-    except OSError:
-        is_dir = False  # a dangling symlink: _read_file names it
-    if not is_dir:
-        yield path
-        return
-    # os.walk hides the folders it cannot list unless asked: each becomes a named skip.
-    refused: list[OSError] = []
-    # os.walk is lazy: a folder of millions of files is never listed in memory at once. Sorting each
-    # directory keeps ingest order (and so story assignment) deterministic.
-    for root, dirs, files in os.walk(path, onerror=refused.append):
-        yield from _refusals(refused)
-        if not sources.include_hidden:
-            dirs[:] = [d for d in dirs if not d.startswith(".")]
-            files = [f for f in files if not f.startswith(".")]
-        # os.walk lists a symlink to a folder among the folders but does not enter it (it could loop);
-        # it is named rather than passed over in silence.
-        for name in sorted(d for d in dirs if os.path.islink(os.path.join(root, d))):
-            yield Skip(
-                safe_locator(os.path.join(root, name)),
-                SpecialFile.code,
-                "a symlink to a folder is not followed (links can loop)",
-            )
-        dirs[:] = [d for d in dirs if not os.path.islink(os.path.join(root, d))]
-        dirs.sort()
-        for name in sorted(files):
-            yield Path(root) / name
-    yield from _refusals(refused)
-
-
-def _refusals(refused: list[OSError]) -> Iterator[Skip]:
-    for error in refused:
-        where = safe_locator(error.filename) if error.filename is not None else "?"
-        yield Skip(
-            where,
-            Unreadable.code,
-            f"cannot list the folder: {error.strerror or error} (check its permissions)",
-        )
-    refused.clear()
-
-
-def _read_file(path: Path, fetcher: Fetcher, sources: SourceConfig) -> Iterator[RawDocument | Skip]:
+def _read_file(
+    path: Path, fetcher: Fetcher, sources: SourceConfig, roots: InputRoots
+) -> Iterator[RawDocument | Skip]:
     locator = safe_locator(path)
     try:
-        with _open_regular(path) as handle:
+        with roots.open_regular(path) as handle:
             status = os.fstat(handle.fileno())
             fetched_at = _mtime(status.st_mtime)
             head = handle.read(_HEAD)
@@ -184,51 +139,6 @@ def _mtime(seconds: float) -> datetime:
         return datetime.fromtimestamp(seconds, tz=UTC)
     except (ValueError, OverflowError, OSError):
         return datetime.now(UTC)
-
-
-def _open_regular(path: Path) -> BinaryIO:
-    """``path`` opened for reading if (following symlinks) it is a regular file; else a named skip.
-
-    Opened non-blocking, so a FIFO swapped in after any check cannot hang the open, and checked with
-    ``fstat`` on the open descriptor, so what is read is what was checked.
-    """
-    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0)
-    try:
-        mode = os.stat(path).st_mode
-    except FileNotFoundError as exc:
-        raise Unreadable("a broken symlink or a file that vanished", remedy="fix or remove the link") from exc
-    if not stat.S_ISREG(mode):
-        raise SpecialFile(
-            f"not a regular file ({_kind(mode)}); refused without reading it",
-            remedy="copy the content into a regular file to ingest it",
-        )
-    fd = os.open(path, flags)
-    try:
-        mode = os.fstat(fd).st_mode
-        if not stat.S_ISREG(mode):
-            raise SpecialFile(
-                f"not a regular file ({_kind(mode)}); refused without reading it",
-                remedy="copy the content into a regular file to ingest it",
-            )
-        if flags & getattr(os, "O_NONBLOCK", 0):
-            os.set_blocking(fd, True)
-        return os.fdopen(fd, "rb")
-    except BaseException:
-        os.close(fd)
-        raise
-
-
-def _kind(mode: int) -> str:
-    for test, name in (
-        (stat.S_ISFIFO, "a FIFO"),
-        (stat.S_ISCHR, "a character device"),
-        (stat.S_ISBLK, "a block device"),
-        (stat.S_ISSOCK, "a socket"),
-        (stat.S_ISDIR, "a folder"),
-    ):
-        if test(mode):
-            return name
-    return "not a file"
 
 
 def _gunzip_head(handle: BinaryIO) -> bytes:

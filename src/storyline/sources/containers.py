@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import io
 import json
+import logging
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
@@ -15,6 +16,7 @@ from typing import Any, Protocol
 
 from storyline.config import SourceConfig
 from storyline.errors import (
+    BadUrl,
     EmptyInput,
     FetchError,
     InputError,
@@ -28,7 +30,10 @@ from storyline.errors import (
 )
 from storyline.model import RawDocument, Skip, SourceKind
 from storyline.sources.sniff import typed
-from storyline.sources.web import Fetcher, is_url
+from storyline.sources.web import Fetcher
+from storyline.urls import is_url, parse_url, stored_url
+
+log = logging.getLogger(__name__)
 
 
 class Readable(Protocol):
@@ -66,6 +71,7 @@ def expand_feed(
     if not entries:
         raise MalformedFeed("the feed has no items", remedy="nothing to ingest from this feed yet")
     feed_title = str(parsed.feed.get("title", "")) or None
+    feed_site = _site_link(parsed.feed.get("link"), raw.locator)
     contentless: list[str] = []
     failures = 0  # teaser fetches failed in a row
     unfetched: list[str] = []
@@ -75,14 +81,18 @@ def expand_feed(
         if seen is not None and seen(locator):
             continue
         html = _entry_html(entry)
-        link = _fetchable_link(entry)
+        try:
+            link = _fetchable_link(entry)
+        except BadUrl as exc:  # this item alone: the items after it are still read
+            yield Skip(locator, exc.code, f"the feed item's link is malformed: {exc}")
+            continue
         hints = {
             "title": entry.get("title"),
             "author": entry.get("author"),
             "published": _entry_date(entry),
             # The feed names its site and section ("Meridian Wire – Top News") and links the site.
             "feed_title": feed_title,
-            "feed_site": parsed.feed.get("link"),
+            "feed_site": feed_site,
             "url": link,
         }
         clean_hints = {k: str(v) for k, v in hints.items() if v}
@@ -147,8 +157,22 @@ def expand_feed(
 
 
 def _fetchable_link(entry: Any) -> str | None:
+    """The item's link in canonical form when it is an http(s) URL (:class:`BadUrl` when that is
+    malformed), else None."""
     link = entry.get("link")
-    return str(link) if link and is_url(str(link)) else None
+    return parse_url(str(link)).text if link and is_url(str(link)) else None
+
+
+def _site_link(link: object, locator: str) -> str | None:
+    """The feed's link to its site, a hint for naming the outlet: dropped (and logged) when it
+    cannot be read, since no item is lost with it."""
+    if not link:
+        return None
+    try:
+        return stored_url(str(link))
+    except BadUrl as exc:
+        log.warning("%s: the feed's site link is not used: %s", locator, exc)
+        return None
 
 
 def _entry_html(entry: Any) -> str:
@@ -196,6 +220,8 @@ def expand_jsonl(raw: RawDocument) -> Iterator[RawDocument | Skip]:
             if not isinstance(record, dict):
                 raise MalformedRecord("the line is JSON but not an object")
             yield typed(_record_document(record, locator, raw))
+        except BadUrl as exc:
+            yield Skip(locator, exc.code, f"line {number}: {exc}")
         except (ValueError, MalformedRecord) as exc:
             yield Skip(locator, MalformedRecord.code, f"line {number}: {exc}")
 
@@ -213,7 +239,7 @@ def _record_document(record: dict[str, Any], locator: str, raw: RawDocument) -> 
             if isinstance(value, list):
                 value = ", ".join(str(v) for v in value)
             if value:
-                hints[hint] = str(value)
+                hints[hint] = stored_url(str(value)) if hint == "url" else str(value)
                 break
     is_html = body_key == "html" or str(record[body_key]).lstrip().startswith("<")
     return RawDocument(
@@ -270,8 +296,11 @@ def _warc_document(record: Any, raw: RawDocument, max_bytes: int) -> RawDocument
     """The record as a document, a named skip, or None for a record that is not an HTML response."""
     if record.rec_type != "response":
         return None
-    url = record.rec_headers.get_header("WARC-Target-URI") or ""
     locator = _record_locator(record, raw)
+    try:
+        url = stored_url(record.rec_headers.get_header("WARC-Target-URI") or "")
+    except BadUrl as exc:
+        return Skip(locator, exc.code, f"the record's target URI is malformed: {exc}")
     content_type = record.http_headers.get_header("Content-Type") if record.http_headers else None
     if content_type and "html" not in content_type.lower():
         return None

@@ -17,17 +17,26 @@ import ssl
 import time
 import zlib
 from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 from datetime import UTC, datetime
-from urllib.parse import urljoin, urlsplit
 
 import httpcore
 import httpx
 
 from storyline.config import FetchConfig
-from storyline.errors import DeadlineExceeded, FetchError, Forbidden, TooLarge, UnsupportedInput
+from storyline.errors import (
+    BadUrl,
+    ConfigError,
+    DeadlineExceeded,
+    FetchError,
+    Forbidden,
+    TooLarge,
+    UnsupportedInput,
+)
 from storyline.model import RawDocument, SourceKind
+from storyline.urls import IPAddress, Url, is_url, join_url, parse_url
 
-IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
+__all__ = ["AddressPolicy", "Fetcher", "is_url", "non_public_reason", "parse_url"]
 
 # Prefixes whose low 32 bits are an IPv4 address a packet may end up at: NAT64's well-known prefix,
 # IPv4-compatible (::a.b.c.d, deprecated but still routed by some stacks) and IPv4-translated (SIIT).
@@ -42,10 +51,6 @@ _LOCAL_PREFIXES = (ipaddress.IPv6Network("64:ff9b:1::/48"),)
 # decoders inflate a whole chunk at once, so one small chunk can be a bomb).
 _ACCEPT_ENCODING = "gzip, deflate"
 _WBITS = {"gzip": 16 + zlib.MAX_WBITS, "x-gzip": 16 + zlib.MAX_WBITS, "deflate": 32 + zlib.MAX_WBITS}
-
-
-def is_url(text: str) -> bool:
-    return urlsplit(text).scheme in ("http", "https")
 
 
 def non_public_reason(address: IPAddress) -> str | None:
@@ -81,24 +86,74 @@ def _parse_address(text: str) -> IPAddress | None:
         return None
 
 
-def _check_address(url: str, allow_private: bool) -> None:
-    """Refuse a URL before any request: a scheme we do not fetch, no host, or a literal address that
-    is not public. Names are checked where they are resolved, in :class:`_PinnedBackend`."""
-    parts = urlsplit(url)
-    if parts.scheme not in ("http", "https"):
-        raise Forbidden(f"refusing to fetch {url!r}: only http and https are fetched")
-    host = parts.hostname
-    if not host:
-        raise FetchError(f"no host in URL {url!r}", remedy="check the URL")
-    if allow_private:
+# Link-local and cloud metadata addresses: the instance metadata services of AWS, GCP and Azure
+# (169.254.169.254, AWS's fd00:ec2::254), Alibaba's (100.100.100.200) and the rest of both link-local
+# ranges. They hand out a machine's credentials to whoever asks from the machine, so they are refused
+# even with allow_private, unless named one by one with --allow-address.
+_METADATA = tuple(
+    ipaddress.ip_network(net)
+    for net in ("169.254.0.0/16", "fe80::/10", "fd00:ec2::254/128", "100.100.100.200/32")
+)
+_PRIVATE_REMEDY = "pass --allow-private to fetch from your own network, or --allow-address for one address"
+
+
+@dataclass(frozen=True, slots=True)
+class AddressPolicy:
+    """Which addresses may be fetched from: public ones; private ones with ``allow_private``; a
+    link-local or metadata address only when one of ``allowed`` holds it (as does any address)."""
+
+    allow_private: bool = False
+    allowed: tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, ...] = ()
+
+    @classmethod
+    def of(cls, config: FetchConfig) -> AddressPolicy:
+        allowed = []
+        for text in config.allow_addresses:
+            try:
+                allowed.append(ipaddress.ip_network(text.strip(), strict=False))
+            except ValueError as exc:
+                raise ConfigError(
+                    f"--allow-address {text!r} is not an IP address or network",
+                    remedy="give one like 169.254.169.254, 10.0.0.5 or fd00::/8",
+                ) from exc
+        return cls(config.allow_private, tuple(allowed))
+
+    def refusal(self, address: IPAddress) -> tuple[str, str] | None:
+        """(why, what to do) when ``address`` must not be fetched from, else None."""
+        plain = _unscoped(address)
+        if any(plain in net for net in self.allowed):
+            return None
+        for candidate in (
+            plain,
+            *(_embedded_ipv4(plain) if isinstance(plain, ipaddress.IPv6Address) else ()),
+        ):
+            if any(candidate in net for net in _METADATA):
+                return (
+                    f"{address} is a link-local or cloud metadata address",
+                    f"refused even with --allow-private; pass --allow-address {candidate} if you mean it",
+                )
+        if self.allow_private:
+            return None
+        reason = non_public_reason(plain)
+        return (reason, _PRIVATE_REMEDY) if reason is not None else None
+
+
+def _unscoped(address: IPAddress) -> IPAddress:
+    """``address`` without an IPv6 zone (fe80::1%eth0), which ``in`` a network would not ignore
+    everywhere."""
+    if isinstance(address, ipaddress.IPv6Address) and address.scope_id:
+        return ipaddress.IPv6Address(str(address).split("%", 1)[0])
+    return address
+
+
+def _check_address(url: Url, policy: AddressPolicy) -> None:
+    """Refuse a URL whose host is a literal address the policy refuses, before any request. Names
+    are checked where they are resolved, in :class:`_PinnedBackend`."""
+    if url.address is None:
         return
-    literal = _parse_address(host)
-    reason = non_public_reason(literal) if literal is not None else None
-    if reason is not None:
-        raise Forbidden(
-            f"refusing to fetch {url!r}: {reason}",
-            remedy="pass --allow-private to fetch from your own network",
-        )
+    refusal = policy.refusal(url.address)
+    if refusal is not None:
+        raise Forbidden(f"refusing to fetch {url.text}: {refusal[0]}", remedy=refusal[1])
 
 
 class _DeadlineStream(httpcore.NetworkStream):
@@ -133,8 +188,8 @@ class _PinnedBackend(httpcore.NetworkBackend):
     """Resolves a host once, refuses it if any address is not public, connects to a checked address,
     and bounds every wait by the deadline of the document being fetched."""
 
-    def __init__(self, allow_private: bool) -> None:
-        self._allow_private = allow_private
+    def __init__(self, policy: AddressPolicy) -> None:
+        self._policy = policy
         self._sync = httpcore.SyncBackend()
         self.deadline = float("inf")
 
@@ -183,16 +238,12 @@ class _PinnedBackend(httpcore.NetworkBackend):
             addresses = list(dict.fromkeys(a for a in found if a is not None))
             if not addresses:
                 raise httpcore.ConnectError(f"{host!r} resolves to no address")
-        if not self._allow_private:
-            # Every answer is checked, not only the one used: a name that answers with a public and a
-            # private address is refused as a whole.
-            for address in addresses:
-                reason = non_public_reason(address)
-                if reason is not None:
-                    raise Forbidden(
-                        f"refusing to connect to {host}: {reason}",
-                        remedy="pass --allow-private to fetch from your own network",
-                    )
+        # Every answer is checked, not only the one used: a name that answers with a public and a
+        # private address is refused as a whole.
+        for address in addresses:
+            refusal = self._policy.refusal(address)
+            if refusal is not None:
+                raise Forbidden(f"refusing to connect to {host}: {refusal[0]}", remedy=refusal[1])
         return addresses
 
     def sleep(self, seconds: float) -> None:
@@ -216,17 +267,23 @@ class Fetcher:
 
     def __init__(self, config: FetchConfig, transport: httpx.BaseTransport | None = None) -> None:
         self.config = config
-        self._backend = _PinnedBackend(config.allow_private)
-        self._client = httpx.Client(
-            headers={"User-Agent": config.user_agent, "Accept-Encoding": _ACCEPT_ENCODING},
-            timeout=config.timeout_s,
-            follow_redirects=False,
-            transport=transport or _PinnedTransport(self._backend),
-        )
+        self.policy = AddressPolicy.of(config)
+        self._backend = _PinnedBackend(self.policy)
+        # Requests go straight to the transport, not through httpx.Client: the client parses every
+        # Location header into its next request even when not following redirects, and a malformed
+        # one (``http://xn--/``) raises there, before the response reaches us. Redirects are
+        # followed here, each Location read by parse_url.
+        self._transport = transport or _PinnedTransport(self._backend)
+        self._headers = {
+            "User-Agent": config.user_agent,
+            "Accept": "*/*",
+            "Accept-Encoding": _ACCEPT_ENCODING,
+        }
+        self._timeout = httpx.Timeout(config.timeout_s).as_dict()
         self._robots: dict[str, object] = {}
 
     def close(self) -> None:
-        self._client.close()
+        self._transport.close()
 
     def __enter__(self) -> Fetcher:
         return self
@@ -263,29 +320,31 @@ class Fetcher:
         return document
 
     def _fetch_with(self, url: str, conditions: dict[str, str]) -> tuple[RawDocument | None, dict[str, str]]:
-        current = url
+        current = parse_url(url)
         for _ in range(self.config.max_redirects + 1):
-            _check_address(current, self.config.allow_private)
+            _check_address(current, self.policy)
             if self.config.respect_robots and not self._allowed(current):
                 raise Forbidden(
-                    f"robots.txt of {urlsplit(current).netloc} disallows {current}",
+                    f"robots.txt of {current.origin} disallows {current.text}",
                     remedy="storyline honours robots.txt; save the page by hand if you have the right to",
                 )
-            status, headers, body = self._get(current, conditions)
+            status, headers, body = self._get(current.text, conditions)
             if status in (301, 302, 303, 307, 308) and "location" in headers:
-                current = urljoin(current, headers["location"])
+                current = _redirect(current, headers["location"])
                 continue
             if status == 304 and conditions:
                 return None, headers
             if status >= 400 or status == 304:
-                raise FetchError(f"HTTP {status} for {current}", remedy="check the URL or try again later")
+                raise FetchError(
+                    f"HTTP {status} for {current.text}", remedy="check the URL or try again later"
+                )
             content_type = headers.get("content-type")
             document = RawDocument(
                 locator=url,
                 kind=SourceKind.URL,
                 content=body,
                 fetched_at=datetime.now(UTC),
-                url=current,
+                url=current.text,
                 content_type=content_type,
             )
             return document, headers
@@ -294,7 +353,14 @@ class Fetcher:
     def _get(self, url: str, conditions: dict[str, str] | None = None) -> tuple[int, dict[str, str], bytes]:
         limit = self.config.max_bytes
         try:
-            with self._client.stream("GET", url, headers=conditions) as response:
+            request = httpx.Request(
+                "GET",
+                url,
+                headers={**self._headers, **(conditions or {})},
+                extensions={"timeout": self._timeout},
+            )
+            response = self._transport.handle_request(request)
+            try:
                 declared = response.headers.get("content-length")
                 encoding = response.headers.get("content-encoding", "").strip().lower()
                 if declared and declared.isdigit() and int(declared) > limit and not encoding:
@@ -304,6 +370,8 @@ class Fetcher:
                 body = _read_body(response.iter_raw(), encoding, limit, url)
                 headers = {k.lower(): v for k, v in response.headers.items()}
                 return response.status_code, headers, body
+            finally:
+                response.close()
         except httpx.TimeoutException as exc:
             if self._backend.deadline <= time.monotonic():
                 raise DeadlineExceeded(
@@ -315,12 +383,13 @@ class Fetcher:
             ) from exc
         except httpx.HTTPError as exc:
             raise FetchError(f"cannot fetch {url}: {exc}", remedy="check the URL and the network") from exc
+        except httpx.InvalidURL as exc:  # parse_url's canonical form should never get here
+            raise BadUrl(f"cannot fetch {url}: {exc}", remedy="check the URL") from exc
 
-    def _allowed(self, url: str) -> bool:
+    def _allowed(self, url: Url) -> bool:
         from protego import Protego
 
-        parts = urlsplit(url)
-        root = f"{parts.scheme}://{parts.netloc}"
+        root = url.origin
         parser = self._robots.get(root)
         if parser is None:
             try:
@@ -332,7 +401,17 @@ class Fetcher:
             text = body.decode("utf-8", "replace") if status == 200 else ""
             parser = Protego.parse(text)
             self._robots[root] = parser
-        return bool(parser.can_fetch(url, self.config.user_agent))  # type: ignore[attr-defined]
+        return bool(parser.can_fetch(url.text, self.config.user_agent))  # type: ignore[attr-defined]
+
+
+def _redirect(current: Url, location: str) -> Url:
+    """Where a redirect leads; a malformed ``Location`` is a skip of this document, named."""
+    try:
+        return join_url(current, location)
+    except BadUrl as exc:
+        raise BadUrl(
+            f"{current.text} redirects to a malformed address: {exc.message}", remedy=exc.remedy
+        ) from exc
 
 
 def _read_body(chunks: Iterator[bytes], encoding: str, limit: int, url: str) -> bytes:

@@ -190,22 +190,23 @@ class ReaderQueries:
 
     # --- briefs kept warm -----------------------------------------------------------------------
 
-    def saved_brief(self, story_id: int, length: str, members: list[int]) -> Brief | None:
-        """The brief computed for the story with exactly these members, if there is one."""
+    def saved_brief(self, story_id: int, length: str, members: list[int], settings: str) -> Brief | None:
+        """The brief computed for the story with exactly these members under these ``settings``
+        (a fingerprint of what a brief depends on), if there is one."""
         with self.reader.connect() as connection:
             row = connection.execute(
-                select(story_briefs.c.members, story_briefs.c.body).where(
+                select(story_briefs.c.members, story_briefs.c.settings, story_briefs.c.body).where(
                     and_(story_briefs.c.story_id == story_id, story_briefs.c.length == length)
                 )
             ).first()
-        if row is None or row.members != _members(members):
+        if row is None or row.members != _members(members) or row.settings != settings:
             return None
         try:
             return Brief.from_dict(json.loads(row.body))
         except (KeyError, TypeError, ValueError):  # kept by an older version: compute it again
             return None
 
-    def save_brief(self, story_id: int, members: list[int], brief: Brief) -> None:
+    def save_brief(self, story_id: int, members: list[int], brief: Brief, settings: str) -> None:
         with self.engine.begin() as connection:
             connection.execute(
                 delete(story_briefs).where(
@@ -217,14 +218,15 @@ class ReaderQueries:
                     story_id=story_id,
                     length=brief.length,
                     members=_members(members),
+                    settings=settings,
                     body=json.dumps(brief.to_dict(), ensure_ascii=False),
                     made_at=datetime.now(UTC),
                 )
             )
 
-    def stories_without_brief(self, length: str) -> list[int]:
-        """Live stories with no brief of ``length`` kept (or one made before their last change),
-        most recently changed first."""
+    def stories_without_brief(self, length: str, settings: str) -> list[int]:
+        """Live stories with no brief of ``length`` kept under ``settings`` (or one made before
+        their last change), most recently changed first."""
         with self.reader.connect() as connection:
             live = connection.execute(
                 select(stories.c.id, stories.c.updated_at)
@@ -234,7 +236,7 @@ class ReaderQueries:
             made = dict(
                 connection.execute(
                     select(story_briefs.c.story_id, story_briefs.c.made_at).where(
-                        story_briefs.c.length == length
+                        and_(story_briefs.c.length == length, story_briefs.c.settings == settings)
                     )
                 ).all()
             )

@@ -298,14 +298,16 @@ story_visits = Table(
 )
 
 # Briefs computed when a story changes (ingest, merge, split), so the first reader does not wait.
-# ``members`` is the story's latest article ids when it was computed: a brief whose story has other
-# members now is stale and never served.
+# ``members`` is the story's latest article ids when it was computed and ``settings`` a fingerprint
+# of the settings a brief depends on: a brief whose story has other members now, or that was made
+# under other settings, is stale and never served.
 story_briefs = Table(
     "story_briefs",
     metadata,
     Column("story_id", Integer, primary_key=True),
     Column("length", String(8), primary_key=True),
     Column("members", Text, nullable=False),
+    Column("settings", String(16), nullable=False),
     Column("body", Text, nullable=False),
     Column("made_at", DateTime(timezone=True), nullable=False),
 )

@@ -7,6 +7,7 @@ text is split by hand, because no library knows the shape of scraped news text f
 
 from __future__ import annotations
 
+import logging
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
@@ -16,7 +17,7 @@ from functools import cache
 from typing import Any
 
 from storyline.config import ExtractConfig, Favor
-from storyline.errors import NoArticle
+from storyline.errors import BadUrl, NoArticle
 from storyline.lang import ENGLISH, Language, language
 from storyline.lines import classify_line, normalize_line
 from storyline.model import (
@@ -35,8 +36,10 @@ from storyline.sources.sniff import decode_document, decoding_repairs, sniff
 from storyline.text import htmlmeta
 from storyline.text.datelines import dateline, text_date, url_date
 from storyline.text.outlets import folder_outlet, identify, is_press_release, wire_agency
+from storyline.urls import stored_url
 
 STAGE = "extract"
+log = logging.getLogger(__name__)
 _BLOCK_TAGS = {"p": BlockKind.PARAGRAPH, "head": BlockKind.HEADING, "quote": BlockKind.QUOTE}
 _ADDRESS_LINE = re.compile(r"^https?://[^/\s]+\.[a-z]{2,}(?:[/?#]\S*)?$", re.IGNORECASE)
 # Some exports space an address out ("http: / / www. bbc. co. uk / news / uk - 123"): a space
@@ -126,7 +129,7 @@ def _from_html(raw: RawDocument, html: str, config: ExtractConfig) -> Article:
     byline = raw.hints.get("author") or _clean(page.author)
     blocks, removed = _body_blocks(document.body, title, byline)
     removed.extend(_outside_lines(page_lines, blocks, title, config.max_recorded_removals))
-    url = raw.url or raw.hints.get("url") or _clean(page.url)
+    url = raw.url or raw.hints.get("url") or _own_url(_clean(page.url), raw.locator)
     published, source = _first_date(
         (
             (raw.hints.get("published"), _hint_source(raw)),
@@ -275,6 +278,19 @@ def _outside_lines(
     return removed
 
 
+def _own_url(value: str | None, locator: str) -> str | None:
+    """The address a document gives for itself (its canonical link, og:url, a first line), read by
+    the one URL parser. A malformed one is dropped and logged: it is the document's claim about its
+    address, not the document, and every reader after this one splits the URL it is given."""
+    if not value:
+        return None
+    try:
+        return stored_url(value)
+    except BadUrl as exc:
+        log.warning("%s: its own address is not kept: %s", locator, exc)
+        return None
+
+
 # --- plain text ---------------------------------------------------------------------------------
 
 
@@ -325,7 +341,7 @@ def _from_text(raw: RawDocument, text: str) -> Article:
                 chunks.pop(0)
     body = chunks
     blocks = [block for chunk in body for block in _chunk_blocks(chunk)]
-    url = raw.url or raw.hints.get("url") or source_url
+    url = raw.url or raw.hints.get("url") or _own_url(source_url, raw.locator)
     published, date_source = _first_date(
         (
             (hinted, _hint_source(raw)),

@@ -10,6 +10,7 @@ import hashlib
 import html
 import json
 import tempfile
+from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
 from typing import Annotated, Any, Literal
@@ -20,7 +21,6 @@ from pydantic import BaseModel, Field
 
 import storyline
 from storyline import reading as finder
-from storyline.config import PipelineConfig, SourceConfig
 from storyline.errors import ConfigError
 from storyline.web.deps import Length, WebConfig, check_token, reader_of
 
@@ -98,7 +98,10 @@ async def story(request: Request, story_id: int) -> Response:
 async def story_brief(request: Request, story_id: int, length: Length = "medium") -> Response:
     reader = reader_of(request)
     brief = await reader.get(
-        ("brief", story_id, length), lambda: storyline.brief_story(story_id, reader.config.db, length=length)
+        ("brief", story_id, length),
+        lambda: storyline.brief_story(
+            story_id, reader.config.db, length=length, config=reader.config.pipeline
+        ),
     )
     return _json(brief.to_dict())
 
@@ -118,7 +121,10 @@ async def export(
 
     reader = reader_of(request)
     brief = await reader.get(
-        ("brief", story_id, length), lambda: storyline.brief_story(story_id, reader.config.db, length=length)
+        ("brief", story_id, length),
+        lambda: storyline.brief_story(
+            story_id, reader.config.db, length=length, config=reader.config.pipeline
+        ),
     )
     name = f"story-{brief.id}.{'md' if format == 'markdown' else 'json'}"
     disposition = {"content-disposition": f'inline; filename="{name}"'}
@@ -159,7 +165,9 @@ async def article(request: Request, article_id: int, length: Length = "medium") 
     if stored.analysis is not None:
         summary = await reader.get(
             ("article-brief", article_id, length),
-            lambda: storyline.brief_article(article_id, reader.config.db, length=length),
+            lambda: storyline.brief_article(
+                article_id, reader.config.db, length=length, config=reader.config.pipeline
+            ),
         )
         data["summary"] = summary.to_dict()
     else:
@@ -246,8 +254,8 @@ def run_ingest(config: WebConfig, body: IngestBody) -> dict[str, Any]:
         raise ConfigError(
             "send exactly one of html or text (or only a url)", remedy='e.g. {"url": "https://..."}'
         )
-    pipeline = PipelineConfig(
-        sources=SourceConfig(max_bytes=config.max_body_bytes),
+    pipeline = replace(
+        config.pipeline, sources=replace(config.pipeline.sources, max_bytes=config.max_body_bytes)
     )
     if not given:
         assert body.url is not None
@@ -287,7 +295,9 @@ async def merge(
 ) -> Response:
     reader = reader_of(request)
     check_token(reader.config, bearer(authorization))
-    kept = await reader.write(lambda: storyline.merge_stories(body.keep, body.gone, reader.config.db))
+    kept = await reader.write(
+        lambda: storyline.merge_stories(body.keep, body.gone, reader.config.db, reader.config.pipeline)
+    )
     return _json({"story": kept, "merged": body.gone})
 
 
@@ -297,5 +307,7 @@ async def split(
 ) -> Response:
     reader = reader_of(request)
     check_token(reader.config, bearer(authorization))
-    new = await reader.write(lambda: storyline.split_story(story_id, body.articles, reader.config.db))
+    new = await reader.write(
+        lambda: storyline.split_story(story_id, body.articles, reader.config.db, reader.config.pipeline)
+    )
     return _json({"story": new, "from": story_id, "articles": body.articles})

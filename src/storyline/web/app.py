@@ -196,9 +196,13 @@ def create_app(config: WebConfig | None = None) -> FastAPI:
 
 def app_from_env() -> FastAPI:
     """The app for each of several worker processes (`storyline serve --workers N`): the store
-    comes from ``STORYLINE_SERVE_DB``, the token from ``STORYLINE_TOKEN``. Each worker keeps its own
-    cache; a write through one is seen by the others within ``stamp_seconds``."""
-    return create_app(WebConfig(db=StoreConfig.for_path(os.environ.get("STORYLINE_SERVE_DB"))))
+    comes from ``STORYLINE_SERVE_DB``, the token from ``STORYLINE_TOKEN``, the settings as
+    ``storyline serve`` found them (``STORYLINE_CONFIG``). Each worker keeps its own cache; a
+    write through one is seen by the others within ``stamp_seconds``."""
+    from storyline.settings import load_settings
+
+    db = StoreConfig.for_path(os.environ.get("STORYLINE_SERVE_DB"))
+    return create_app(WebConfig(db=db, pipeline=load_settings().pipeline))
 
 
 def _error(request: Request, status: int, code: str, message: str, remedy: str | None) -> Response:

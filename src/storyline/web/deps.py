@@ -19,7 +19,7 @@ from typing import Any, Literal, TypeVar
 from fastapi import Request
 from starlette.concurrency import run_in_threadpool
 
-from storyline.config import StoreConfig
+from storyline.config import PipelineConfig, StoreConfig
 from storyline.errors import ConfigError, NotFound, StorylineError
 
 T = TypeVar("T")
@@ -48,6 +48,8 @@ class WebConfig:
     page_size: int = 20
     # Largest page the API serves in one request.
     max_page_size: int = 200
+    # What ingests, briefs, merges and splits through the server run with (the settings file's).
+    pipeline: PipelineConfig = field(default_factory=PipelineConfig)
 
 
 class Reader:

@@ -108,7 +108,11 @@ async def digest_page(
     reader = reader_of(request)
     who = reader_id(request)
     start = _since(since, days)
-    found = await run_in_threadpool(digests.build, reader.config.db, who, start) if who else None
+    found = (
+        await run_in_threadpool(digests.build, reader.config.db, who, start, reader.config.pipeline)
+        if who
+        else None
+    )
     html = request.app.state.templates.get_template("digest.html").render(
         {"request": request, "config": reader.config, "digest": found, "since": start, "days": days}
     )
@@ -144,7 +148,7 @@ async def follow_feed(request: Request, key: str) -> Response:
     def build() -> bytes:
         item = readers.follow_by_key(reader.config.db, key)
         stories = readers.followed_stories(reader.config.db, item, limit=FEED_ENTRIES).stories
-        briefs = readers.saved_briefs(reader.config.db, stories)
+        briefs = readers.saved_briefs(reader.config.db, stories, config=reader.config.pipeline)
         title = f"storyline: {digests.label(item)}"
         return atom(
             [briefs.get(s.id) or _title_only(s) for s in stories],
@@ -244,5 +248,7 @@ async def api_digest(
     who = reader_id(request)
     if who is None:
         raise ConfigError("no reader id", remedy="send it as the X-Storyline-Reader header")
-    found = await run_in_threadpool(digests.build, reader.config.db, who, _since(since, days))
+    found = await run_in_threadpool(
+        digests.build, reader.config.db, who, _since(since, days), reader.config.pipeline
+    )
     return found.to_dict()

@@ -134,7 +134,11 @@ async def summary(request: Request, story_id: int, length: Length = "short") -> 
         request,
         ("summary", story_id, length),
         "_summary.html",
-        lambda: {"brief": storyline.brief_story(story_id, reader.config.db, length=length)},
+        lambda: {
+            "brief": storyline.brief_story(
+                story_id, reader.config.db, length=length, config=reader.config.pipeline
+            )
+        },
     )
 
 
@@ -147,7 +151,9 @@ async def story(request: Request, story_id: int, length: Length = "medium") -> R
     who = reader_id(request) or new_reader_id()
 
     def build() -> dict[str, Any]:
-        brief = storyline.brief_story(story_id, reader.config.db, length=length)
+        brief = storyline.brief_story(
+            story_id, reader.config.db, length=length, config=reader.config.pipeline
+        )
         by_outlet: dict[str | None, list[Any]] = {}
         for item in view.story.articles:
             by_outlet.setdefault(item.outlet, []).append(item)
@@ -176,7 +182,9 @@ async def article(request: Request, article_id: int) -> HTMLResponse:
     def build() -> dict[str, Any]:
         stored = storyline.get_article(article_id, reader.config.db)
         summary = (
-            storyline.brief_article(article_id, reader.config.db, length="short")
+            storyline.brief_article(
+                article_id, reader.config.db, length="short", config=reader.config.pipeline
+            )
             if stored.analysis is not None
             else None
         )
@@ -294,7 +302,12 @@ async def fix_merge(
     token: Annotated[str, Form(max_length=500)] = "",
 ) -> Response:
     reader = reader_of(request)
-    return await _correct(request, token, lambda: storyline.merge_stories(keep, gone, reader.config.db), keep)
+    return await _correct(
+        request,
+        token,
+        lambda: storyline.merge_stories(keep, gone, reader.config.db, reader.config.pipeline),
+        keep,
+    )
 
 
 @router.post("/fix/split")
@@ -306,5 +319,8 @@ async def fix_split(
 ) -> Response:
     reader = reader_of(request)
     return await _correct(
-        request, token, lambda: storyline.split_story(story, articles, reader.config.db), story
+        request,
+        token,
+        lambda: storyline.split_story(story, articles, reader.config.db, reader.config.pipeline),
+        story,
     )
