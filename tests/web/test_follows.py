@@ -117,3 +117,16 @@ def test_an_article_of_no_known_outlet_is_honest_everywhere(client: TestClient) 
     assert "more than one source" not in html
     front = client.get("/", params={"view": "latest"}).text
     assert "0 outlets" not in front
+
+
+def test_a_repeated_api_answer_comes_whole_from_the_cache_with_its_headers(client: TestClient) -> None:
+    first = client.get("/api/stories", params={"limit": 2, "order": "top"})
+    again = client.get("/api/stories", params={"limit": 2, "order": "top"})
+    assert first.status_code == again.status_code == 200 and first.content == again.content
+    for answer in (first, again):
+        assert answer.headers["content-type"] == "application/json"
+        assert "default-src 'self'" in answer.headers["content-security-policy"]
+    reader = client.app.state.reader  # type: ignore[attr-defined]
+    assert reader.recall(("answer", "/api/stories", b"limit=2&order=top")) is not None
+    assert client.get("/api/stories", params={"limit": 0}).status_code == 422  # errors are never kept
+    assert reader.recall(("answer", "/api/stories", b"limit=0")) is None

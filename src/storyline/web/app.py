@@ -103,6 +103,58 @@ class Guard:
                 await _too_large(self.max_body_bytes)(scope, receive, send)
 
 
+# API answers that are the same for every caller: cached whole (status, headers, body) by path and
+# query under the store stamp, so a repeated request never reaches routing or validation. Answers
+# that depend on the reader (follows, digest) or on the moment (health) are not.
+_PERSONAL = ("/api/follows", "/api/digest", "/api/health")
+# Larger answers are not kept: the cache holds many small ones, not a few huge ones.
+_ANSWER_BYTES = 512 * 1024
+
+
+class AnswerCache:
+    """ASGI middleware: the whole answer to a ``GET /api/...`` kept under the store stamp."""
+
+    def __init__(self, app: ASGIApp, reader: Reader) -> None:
+        self.app = app
+        self.reader = reader
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        path = scope.get("path", "")
+        if (
+            scope["type"] != "http"
+            or scope["method"] != "GET"
+            or not path.startswith("/api/")
+            or path.startswith(_PERSONAL)
+        ):
+            await self.app(scope, receive, send)
+            return
+        stamp = await self.reader.stamp()
+        key = ("answer", path, scope.get("query_string", b""))
+        kept = self.reader.recall(key)
+        if kept is not None:
+            start, body = kept
+            await send(start)
+            await send({"type": "http.response.body", "body": body, "more_body": False})
+            return
+        parts: list[bytes] = []
+        head: list[Message] = []
+
+        async def capture(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                head.append(message)
+            elif message["type"] == "http.response.body":
+                parts.append(message.get("body", b""))
+                if not message.get("more_body", False) and head:
+                    start = head[0]
+                    names = {k.lower() for k, _ in start.get("headers", [])}
+                    size = sum(len(p) for p in parts)
+                    if start["status"] == 200 and b"set-cookie" not in names and size <= _ANSWER_BYTES:
+                        self.reader.keep(stamp, key, (start, b"".join(parts)))
+            await send(message)
+
+        await self.app(scope, receive, capture)
+
+
 def _headers_only(send: Send) -> Send:
     async def sender(message: Message) -> None:
         if message["type"] == "http.response.body":
@@ -190,7 +242,8 @@ def create_app(config: WebConfig | None = None) -> FastAPI:
             request, 422, "invalid-request", f"invalid request ({where})", "see /docs for the parameters"
         )
 
-    app.add_middleware(Guard, max_body_bytes=config.max_body_bytes)
+    app.add_middleware(AnswerCache, reader=app.state.reader)
+    app.add_middleware(Guard, max_body_bytes=config.max_body_bytes)  # outermost: headers on every answer
     return app
 
 

@@ -83,6 +83,20 @@ class Reader:
                 self._stamp_at = time.monotonic()
         return self._stamp
 
+    def recall(self, key: Hashable) -> Any:
+        """The answer kept for ``key`` under the current stamp (call :meth:`stamp` first), or None."""
+        with self._lock:
+            return self._cache.get((self._stamp, key))
+
+    def keep(self, stamp: str, key: Hashable, value: Any) -> None:
+        """Keep ``value`` for ``key`` as computed under ``stamp`` (dropped if the stamp moved on)."""
+        with self._lock:
+            if stamp != self._stamp:
+                return
+            self._cache[(stamp, key)] = value
+            while len(self._cache) > self.config.cache_entries:
+                self._cache.popitem(last=False)
+
     def invalidate(self) -> None:
         """After a write: forget every answer and ask the store again at the next request."""
         with self._lock:
