@@ -3,6 +3,7 @@ story's members stay the same, what an ingest did, and what was placed since a m
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -12,7 +13,7 @@ import storyline
 from storyline.config import AnalyzeConfig, PipelineConfig, StoreConfig
 from storyline.errors import ConfigError, NotFound
 from storyline.model import IngestReport
-from storyline.pipeline.brief import brief_settings
+from storyline.pipeline.brief import brief_settings, brief_version
 from storyline.reading import ingest_outcome
 from storyline.store import Store
 from storyline.store.readers import Visit
@@ -58,14 +59,15 @@ def test_visits_are_remembered_per_reader_and_story(store: Store) -> None:
 
 def test_a_kept_brief_is_served_only_while_the_members_are_the_same(store: Store, demo_db: Path) -> None:
     story = store.stories(limit=1)[0]
-    members = [a.id for a in story.articles]
+    version = brief_version(story)
+    fewer = brief_version(replace(story, articles=story.articles[:-1]))
     brief = storyline.brief_story(story.id, store.engine.url.database, length="short")
     key = brief_settings(PipelineConfig())
-    assert store.saved_brief(story.id, "short", members, key) == brief  # stored by the first reader
-    assert store.saved_brief(story.id, "short", members[:-1], key) is None
+    assert store.saved_brief(story.id, "short", version, key) == brief  # stored by the first reader
+    assert store.saved_brief(story.id, "short", fewer, key) is None
     other = brief_settings(PipelineConfig(analyze=AnalyzeConfig(embedder="minilm-static")))
-    assert store.saved_brief(story.id, "short", members, other) is None  # other settings: made again
-    assert store.saved_brief(story.id, "medium", members, key) in (
+    assert store.saved_brief(story.id, "short", version, other) is None  # other settings: made again
+    assert store.saved_brief(story.id, "medium", version, key) in (
         None,
         storyline.brief_story(story.id, demo_db, length="medium"),
     )

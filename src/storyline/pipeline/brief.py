@@ -3,6 +3,7 @@ the store's cache (any missing ones embedded now and cached), handed to the brie
 
 from __future__ import annotations
 
+import hashlib
 import logging
 from typing import TYPE_CHECKING
 
@@ -27,21 +28,26 @@ def brief_story(
     its stored articles and their cached sentence vectors (and stored for the next reader)."""
     config = config or PipelineConfig()
     story = store.story(story_id)
-    members = [a.id for a in story.articles]
+    version = brief_version(story)
     key = brief_settings(config)
-    saved = store.saved_brief(story.id, length, members, key)
+    saved = store.saved_brief(story.id, length, version, key)
     if saved is not None:
         return saved
     brief = _build(store, story, config, (length,))[0]
-    store.save_brief(story.id, members, brief, key)
+    store.save_brief(story.id, version, brief, key)
     return brief
+
+
+def brief_version(story: Story) -> str:
+    """What a stored brief of ``story`` was made from: its articles, its title and its thread. A
+    brief whose story has changed any of them is made again, never served."""
+    ids = ",".join(str(i) for i in sorted(a.id for a in story.articles))
+    return hashlib.sha256(f"{ids}|{story.thread}|{story.title}".encode()).hexdigest()[:32]
 
 
 def brief_settings(config: PipelineConfig) -> str:
     """What a stored brief was made with: the brief settings and the embedder. A brief made under
     other settings (another settings file) is made again, never served."""
-    import hashlib
-
     return hashlib.sha256(repr((config.briefs, config.analyze.embedder)).encode()).hexdigest()[:16]
 
 
@@ -67,9 +73,8 @@ def warm_briefs(
         except Exception as exc:  # one bad story must not stop the others; its reader gets the error
             log.warning("could not brief story %s ahead of its readers: %s", story_id, exc)
         else:
-            members = [a.id for a in story.articles]
             for brief in briefs:
-                store.save_brief(story.id, members, brief, key)
+                store.save_brief(story.id, brief_version(story), brief, key)
             done += 1
         if on_progress is not None:
             on_progress(f"story {story_id}", "briefed")

@@ -114,13 +114,13 @@ def saved_briefs(
 ) -> dict[int, Brief]:
     """The briefs stored for these stories (those made when each last changed, under ``config``'s
     settings): a digest or a feed shows them without making any."""
-    from storyline.pipeline.brief import brief_settings
+    from storyline.pipeline.brief import brief_settings, brief_version
 
     key = brief_settings(config or PipelineConfig())
     with Store.open(_store_config(db)) as store:
         found = {}
         for story in stories:
-            brief = store.saved_brief(story.id, length, [a.id for a in story.articles], key)
+            brief = store.saved_brief(story.id, length, brief_version(story), key)
             if brief is not None:
                 found[story.id] = brief
         return found

@@ -190,23 +190,23 @@ class ReaderQueries:
 
     # --- briefs kept warm -----------------------------------------------------------------------
 
-    def saved_brief(self, story_id: int, length: str, members: list[int], settings: str) -> Brief | None:
-        """The brief computed for the story with exactly these members under these ``settings``
-        (a fingerprint of what a brief depends on), if there is one."""
+    def saved_brief(self, story_id: int, length: str, version: str, settings: str) -> Brief | None:
+        """The brief computed for this ``version`` of the story (its members, title and thread)
+        under these ``settings`` (a fingerprint of what a brief depends on), if there is one."""
         with self.reader.connect() as connection:
             row = connection.execute(
                 select(story_briefs.c.members, story_briefs.c.settings, story_briefs.c.body).where(
                     and_(story_briefs.c.story_id == story_id, story_briefs.c.length == length)
                 )
             ).first()
-        if row is None or row.members != _members(members) or row.settings != settings:
+        if row is None or row.members != version or row.settings != settings:
             return None
         try:
             return Brief.from_dict(json.loads(row.body))
         except (KeyError, TypeError, ValueError):  # kept by an older version: compute it again
             return None
 
-    def save_brief(self, story_id: int, members: list[int], brief: Brief, settings: str) -> None:
+    def save_brief(self, story_id: int, version: str, brief: Brief, settings: str) -> None:
         with self.engine.begin() as connection:
             connection.execute(
                 delete(story_briefs).where(
@@ -217,7 +217,7 @@ class ReaderQueries:
                 insert(story_briefs).values(
                     story_id=story_id,
                     length=brief.length,
-                    members=_members(members),
+                    members=version,
                     settings=settings,
                     body=json.dumps(brief.to_dict(), ensure_ascii=False),
                     made_at=datetime.now(UTC),
@@ -288,10 +288,6 @@ class ReaderQueries:
             for sid, aid in connection.execute(query):
                 found.setdefault(int(sid), []).append(int(aid))
         return found
-
-
-def _members(ids: list[int]) -> str:
-    return ",".join(str(i) for i in sorted(ids))
 
 
 def _follow(row: Any) -> Follow:

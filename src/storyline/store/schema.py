@@ -298,9 +298,9 @@ story_visits = Table(
 )
 
 # Briefs computed when a story changes (ingest, merge, split), so the first reader does not wait.
-# ``members`` is the story's latest article ids when it was computed and ``settings`` a fingerprint
-# of the settings a brief depends on: a brief whose story has other members now, or that was made
-# under other settings, is stale and never served.
+# ``members`` is a fingerprint of the story when it was computed (its article ids, title and thread;
+# see pipeline/brief.py) and ``settings`` one of the settings a brief depends on: a brief whose
+# story has changed since, or that was made under other settings, is stale and never served.
 story_briefs = Table(
     "story_briefs",
     metadata,
