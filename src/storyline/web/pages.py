@@ -40,24 +40,25 @@ async def _page(
     personal: Callable[[dict[str, Any]], dict[str, Any]] | None = None,
 ) -> HTMLResponse:
     """Render ``template`` with what ``build`` fetched (cached under the store stamp) and, when
-    given, what ``personal`` adds for this reader (never cached: what they follow, what is new)."""
+    given, what ``personal`` adds for this reader (what is new to them: never cached). A reader
+    with nothing of their own on the page (a first visit) gets the page rendered once for all."""
     reader = reader_of(request)
     templates = request.app.state.templates
-    if personal is None:
-
-        def render() -> str:
-            html: str = templates.get_template(template).render(
-                {"request": request, "config": reader.config, **build()}
-            )
-            return html
-
-        return HTMLResponse(await reader.get(("page", *key), render))
     context = await reader.get(("context", *key), build)
-    mine = await run_in_threadpool(personal, context)
-    html = templates.get_template(template).render(
-        {"request": request, "config": reader.config, **context, **mine}
-    )
-    return HTMLResponse(html)
+    mine = await run_in_threadpool(personal, context) if personal is not None else {}
+    if any(mine.values()):
+        html: str = templates.get_template(template).render(
+            {"request": request, "config": reader.config, **context, **mine}
+        )
+        return HTMLResponse(html)
+
+    def render() -> str:
+        page: str = templates.get_template(template).render(
+            {"request": request, "config": reader.config, **context, **{k: None for k in mine}}
+        )
+        return page
+
+    return HTMLResponse(await reader.get(("page", *key), render))
 
 
 def _day_start(value: date | None, end: bool = False) -> datetime | None:
@@ -168,7 +169,7 @@ async def story(request: Request, story_id: int, length: Length = "medium") -> R
 
     def personal(context: dict[str, Any]) -> dict[str, Any]:
         changes = readers.visit_story(reader.config.db, who, context["story"], context["brief"])
-        return {"changes": changes}
+        return {"changes": changes if changes.last_seen is not None else None}
 
     response = await _page(request, ("story", story_id, length), "story.html", build, personal)
     remember_reader(response, request, who)
