@@ -58,8 +58,10 @@ def build(data: Path, count: int, as_is: bool = False) -> list:  # type: ignore[
 
 
 def _worker_init() -> None:
-    import torch
-
+    try:
+        import torch
+    except ImportError:  # the default embedder runs on onnxruntime, which takes its threads per call
+        return
     torch.set_num_threads(1)  # one core per process: the processes are the parallelism
 
 

@@ -27,8 +27,8 @@ items (SPLIT.md: once read, it is tune data).
 **Cache.** ``--db-dir DIR`` keeps each story's store in ``DIR/<story>/`` and reuses it on the next
 run, so a run after a change of brief code only re-briefs (seconds, not minutes). A store is rebuilt
 when the story's articles or texts changed, or when the code that runs before the brief step changed:
-a fingerprint of ``src/storyline`` without ``briefs/``, ``pipeline/brief.py``, the presentation
-(``web/``, ``cli.py``, ``render.py``) and the ``BriefConfig`` class of ``config.py``. ``--keep-stale``
+a fingerprint of ``src/storyline`` without ``briefs/``, ``facts/``, ``pipeline/brief.py``, the presentation
+(``web/``, ``cli.py``, ``render.py``) and the ``BriefConfig`` and ``FactConfig`` classes of ``config.py``. ``--keep-stale``
 reuses stores whatever the fingerprint says (only when you know the change is brief-time code kept
 elsewhere). Without ``--db-dir`` every story is ingested afresh into a temporary folder.
 
@@ -573,7 +573,7 @@ def code_fingerprint() -> str:
     import storyline
 
     package = Path(storyline.__file__).resolve().parent
-    skip_dirs = {"briefs", "web", "__pycache__"}
+    skip_dirs = {"briefs", "facts", "web", "__pycache__"}
     skip_files = {"pipeline/brief.py", "cli.py", "render.py"}
     digest = hashlib.sha256()
     for path in sorted(package.rglob("*")):
@@ -586,7 +586,7 @@ def code_fingerprint() -> str:
         if rel == "config.py":
             text = data.decode("utf-8")
             data = re.sub(
-                r"\nclass BriefConfig\b.*?(?=\n@dataclass|\nclass |\Z)", "\n", text, flags=re.S
+                r"\nclass (?:BriefConfig|FactConfig)\b.*?(?=\n@dataclass|\nclass |\Z)", "\n", text, flags=re.S
             ).encode()
         digest.update(rel.encode() + b"\0" + hashlib.sha256(data).digest())
     return digest.hexdigest()[:16]

@@ -16,6 +16,7 @@ whose typographic quotes and dashes an ISO code page lacks is also tried with AS
 scored by the exact-decode rate: decoded text == original text. Overall and per language group.
 
     python bench/charsets.py [--data ../shared/datasets] [--limit N] [--json]
+    python bench/charsets.py --pin    # the quality gate's floor (bench/floors.py)
 """
 
 from __future__ import annotations
@@ -210,6 +211,12 @@ def score(system: Callable[[bytes], str], batch: list[Item]) -> tuple[dict[str, 
     return result, wrong
 
 
+def gate_figures(data: Path) -> dict[str, float]:
+    """The quality gate's figure (bench/floors.py): our exact-decode rate over every item."""
+    result, _ = score(ours, items(data, None))
+    return {"exact_rate": float(str(result["exact_rate"]))}
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -218,10 +225,25 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--limit", type=int, default=None, help="at most N real texts per data set")
     parser.add_argument("--json", action="store_true")
     parser.add_argument("--wrong", action="store_true", help="list our wrong decodes")
+    parser.add_argument(
+        "--pin",
+        action="store_true",
+        help="measure the quality gate's figure and write it to bench/floors.json",
+    )
     args = parser.parse_args(argv)
     if not args.data.exists():
         print(f"no data at {args.data}; pass --data PATH (../shared/datasets)", file=sys.stderr)
         return 2
+    if args.pin:
+        import floors
+
+        count = len(items(args.data, None))
+        floors.pin(
+            "charsets",
+            gate_figures(args.data),
+            data=f"{count} items: texts of the shared data sets and bench/data/{PASSAGES.name}",
+        )
+        return 0
     try:
         import chardet  # noqa: F401
     except ImportError:

@@ -7,6 +7,8 @@ between the mean cosine of same-story and different-story pairs. Speed: sentence
 wall time and of CPU time (all threads).
 
     python bench/embed.py [--data ../shared/datasets/stories-ecbplus.jsonl] [--json]
+
+The torch embedder and the static one's distillation need the torch extra (``scripts/setup --with-torch``).
 """
 
 from __future__ import annotations

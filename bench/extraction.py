@@ -13,6 +13,7 @@ newspaper4k parses the given HTML only: no image downloads, meta refreshes or "r
 the bench runs offline.
 
     python bench/extraction.py [--data ../shared/datasets/extraction] [--json] [--limit N] [--audit]
+    python bench/extraction.py --pin    # the quality gate's floor (bench/floors.py)
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from storyline.config import PipelineConfig
     from storyline.model import Article
 
 FAST = "--slow" not in sys.argv
@@ -53,7 +55,7 @@ def score(predicted: str, truth: str) -> tuple[float, float, float]:
     return precision, recall, f1
 
 
-def ours_article(html: bytes, url: str | None) -> Article | None:
+def ours_article(html: bytes, url: str | None, config: PipelineConfig | None = None) -> Article | None:
     """Our article for a page (None when we find none): the text, and every line removed, with why."""
     from storyline.config import ExtractConfig, PipelineConfig
     from storyline.errors import InputError
@@ -63,7 +65,7 @@ def ours_article(html: bytes, url: str | None) -> Article | None:
     raw = RawDocument("bench", SourceKind.FILE, html, datetime.now(UTC), url=url)
     try:
         # The same extract -> furniture -> repair path ingest uses; min_words 0 so short pages still score.
-        return process(raw, PipelineConfig(extract=ExtractConfig(min_words=0, fast=FAST)))
+        return process(raw, config or PipelineConfig(extract=ExtractConfig(min_words=0, fast=FAST)))
     except InputError:
         return None
 
@@ -71,6 +73,21 @@ def ours_article(html: bytes, url: str | None) -> Article | None:
 def ours(html: bytes, url: str | None) -> str:
     article = ours_article(html, url)
     return article.text if article else ""
+
+
+def gate_figures(data: Path) -> dict[str, float]:
+    """The quality gate's figure (bench/floors.py): our mean F1 over every page, with the default
+    configuration (a page below ``ExtractConfig.min_words`` is skipped, as ingest would, and scores
+    what an empty text scores)."""
+    from storyline.config import PipelineConfig
+
+    items = load(data, None)
+    config = PipelineConfig()
+    total = 0.0
+    for html, body, url in items:
+        article = ours_article(html, url, config)
+        total += score(article.text if article else "", body)[2]
+    return {"f1": round(total / len(items), 4)}
 
 
 def trafilatura_peer(html: bytes, url: str | None) -> str:
@@ -128,7 +145,7 @@ Item = tuple[str, bytes, str, str | None]  # page key, HTML, ground-truth articl
 
 
 def load(data: Path, limit: int | None) -> list[tuple[bytes, str, str | None]]:
-    """(HTML, ground-truth articleBody, address) of each page (tests/test_quality_gate.py reads these)."""
+    """(HTML, ground-truth articleBody, address) of each page (``gate_figures`` scores these)."""
     return [(html, body, url) for _key, html, body, url in load_keyed(data, limit)]
 
 
@@ -254,10 +271,21 @@ def main(argv: list[str] | None = None) -> int:
         help="also audit our lines: kept lines not in the ground truth, removed lines that are",
     )
     parser.add_argument("--examples", type=int, default=15, help="examples the audit prints of each")
+    parser.add_argument(
+        "--pin",
+        action="store_true",
+        help="measure the quality gate's figure and write it to bench/floors.json",
+    )
     args = parser.parse_args(argv)
     if not (args.data / "ground-truth.json").exists():
         print(f"no data at {args.data}: pass --data", file=sys.stderr)
         return 2
+    if args.pin:
+        import floors
+
+        pages = len(load(args.data, None))
+        floors.pin("extraction", gate_figures(args.data), data=f"{args.data.name}: {pages} pages")
+        return 0
     results = run(args.data, args.limit, args.rounds)
     ours_result = results.pop("ours")
     report = audit(load_keyed(args.data, args.limit), args.examples) if args.audit else None

@@ -36,6 +36,26 @@ def need(path: Path) -> Path:
     return path
 
 
+# Set by .ci/run: the shared data sets must be there, so a quality gate that would skip fails instead.
+REQUIRE_DATA = "STORYLINE_REQUIRE_DATA"
+
+
+def need_data(path: Path) -> Path:
+    """``need`` for the quality gate: a gate that skips guards nothing, so where the environment
+    requires the data (``STORYLINE_REQUIRE_DATA=1``, as in CI) a missing data set fails the test."""
+    if not path.exists():
+        if os.environ.get(REQUIRE_DATA) == "1":
+            pytest.fail(
+                f"{path} is missing and {REQUIRE_DATA}=1 requires it: the quality gate cannot run "
+                "(put the shared data sets in ../shared/datasets beside the checkout)"
+            )
+        pytest.skip(
+            f"quality gate not run: {path} is missing (the shared data sets go in ../shared/datasets "
+            f"beside the checkout; CI sets {REQUIRE_DATA}=1 and fails here instead)"
+        )
+    return path
+
+
 @pytest.fixture(scope="session")
 def truth() -> dict[str, Any]:
     return json.loads(TRUTH.read_text(encoding="utf-8"))

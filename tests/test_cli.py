@@ -126,3 +126,26 @@ def test_article_text_is_not_interpreted_as_markup(tmp_path: Path) -> None:
     runner.invoke(app, ["ingest", str(page.parent), "--db", db])
     result = runner.invoke(app, ["show", "1", "--db", db])
     assert "[bold red]council[/bold red]" in result.output
+
+
+def test_an_undated_story_is_undated_in_json_and_text(tmp_path: Path) -> None:
+    """A text that writes no publication date: a null date and a separate ``seen`` time, never the
+    ingest time as its first_seen."""
+    folder = tmp_path / "notes"
+    folder.mkdir()
+    (folder / "harbour.txt").write_text(
+        "Harbour reopens after the storm\n\nThe harbour of Portside reopened to ferries on Monday after "
+        "the storm damaged two piers, the port authority said. Repairs to the second pier will take "
+        "a month, engineers said, and freight will use the north quay until then.\n",
+        encoding="utf-8",
+    )
+    db = str(tmp_path / "u.db")
+    assert runner.invoke(app, ["ingest", str(folder), "--db", db]).exit_code == 0
+    listed = json.loads(runner.invoke(app, ["stories", "--db", db, "--json"]).stdout)
+    assert len(listed) == 1
+    story = listed[0]
+    assert story["first_seen"] is None and story["last_seen"] is None and story["dated"] is False
+    assert story["seen"]["first"] and story["seen"]["last"]
+    assert story["articles"][0]["published"] is None
+    human = runner.invoke(app, ["stories", "--db", db]).output
+    assert "undated" in human

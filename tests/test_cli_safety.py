@@ -71,7 +71,7 @@ def hostile_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
     }
     (root / "in" / "export.jsonl").write_text(json.dumps(record) + "\n", encoding="utf-8")
     db = root / "h.db"
-    config = PipelineConfig(analyze=AnalyzeConfig(embedder="minilm-static"), engine=EngineConfig(workers=1))
+    config = PipelineConfig(analyze=AnalyzeConfig(embedder="minilm-onnx"), engine=EngineConfig(workers=1))
     storyline.ingest([root / "in"], db=db, config=config)
     return db
 
@@ -110,7 +110,7 @@ def test_no_document_string_acts_on_the_terminal(hostile_db: Path, command: list
 
 def test_ingest_summary_is_safe(hostile_db: Path) -> None:
     result = _run(
-        "ingest", str(hostile_db.parent / "in"), "--db", str(hostile_db), "--embedder", "minilm-static"
+        "ingest", str(hostile_db.parent / "in"), "--db", str(hostile_db), "--embedder", "minilm-onnx"
     )
     assert result.exit_code == 0 and "empty" in result.output  # the skip, named by its hostile file
     assert not UNSAFE.search(result.output)

@@ -31,7 +31,9 @@ from storyline.model import Article, Brief, IngestReport, RawDocument, Skip, Sto
 if TYPE_CHECKING:
     import threading
 
-    from storyline.nlp.entities import CanonicalEntity
+    from storyline.facts.build import StoryFacts
+    from storyline.facts.quotes import Speaker
+    from storyline.nlp.resolve import CanonicalEntity
     from storyline.pipeline import ProgressHook
     from storyline.pipeline.watch import Poll
     from storyline.settings import Settings
@@ -40,8 +42,10 @@ if TYPE_CHECKING:
 __all__ = [
     "Article",
     "Brief",
+    "FactsView",
     "IngestReport",
     "PipelineConfig",
+    "QuotesView",
     "RawDocument",
     "Skip",
     "StoreConfig",
@@ -64,6 +68,8 @@ __all__ = [
     "split_story",
     "stories",
     "story",
+    "story_facts",
+    "story_quotes",
     "watch",
 ]
 
@@ -149,7 +155,7 @@ def analyze(db: DbArg = None, *, everything: bool = False, config: PipelineConfi
 
 def entities(db: DbArg = None) -> list[CanonicalEntity]:
     """People, organisations, places and countries across all articles, with the titles each source gives."""
-    from storyline.nlp.entities import resolve_articles
+    from storyline.nlp.resolve import resolve_articles
     from storyline.store import Store
 
     with Store.open(_store_config(db)) as store:
@@ -214,7 +220,7 @@ class StoryView:
 
 def story(story_id: int, db: DbArg = None) -> StoryView:
     """One story by id (an id merged away leads to the story it went into); raises NotFound."""
-    from storyline.nlp.entities import resolve_articles
+    from storyline.nlp.resolve import resolve_articles
     from storyline.store import Store
 
     with Store.open(_store_config(db)) as store:
@@ -262,6 +268,59 @@ def split_story(
 
     with Store.open(_store_config(db)) as store:
         return run(store, story_id, article_ids, config)
+
+
+@dataclass(frozen=True, slots=True)
+class FactsView:
+    """A story's facts: each thing its articles state, with its independent voices, its claims
+    (one per article, with who says it and its figures), and the figures its voices disagree on.
+    The brief is one reading of these."""
+
+    story: Story
+    found: StoryFacts
+
+    def to_dict(self) -> dict[str, object]:
+        return {
+            "story": self.story.id,
+            "title": self.story.title,
+            "facts": [f.to_dict() for f in self.found.facts],
+            "conflicts": [c.to_dict() for c in self.found.conflicts],
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class QuotesView:
+    """Who said what in a story: each speaker with their words and the outlets that carry them."""
+
+    story: Story
+    speakers: tuple[Speaker, ...]
+
+    def to_dict(self) -> dict[str, object]:
+        return {
+            "story": self.story.id,
+            "title": self.story.title,
+            "speakers": [s.to_dict() for s in self.speakers],
+        }
+
+
+def story_facts(story_id: int, db: DbArg = None, *, config: PipelineConfig | None = None) -> FactsView:
+    """A story's facts across its outlets (what the brief is read from); raises NotFound. (Not
+    ``facts``: the name of the ``storyline.facts`` package would shadow it once imported.)"""
+    from storyline.pipeline import story_facts as run
+    from storyline.store import Store
+
+    with Store.open(_store_config(db)) as store:
+        found_story, found = run(store, story_id, config)
+    return FactsView(found_story, found)
+
+
+def story_quotes(story_id: int, db: DbArg = None, *, config: PipelineConfig | None = None) -> QuotesView:
+    """Who said what in a story: direct quotes verbatim, reported speech as written, the outlets
+    carrying each, and where outlets quote one speaker differently; raises NotFound."""
+    from storyline.facts.quotes import story_quotes as speakers
+
+    view = story_facts(story_id, db, config=config)
+    return QuotesView(view.story, speakers(view.found))
 
 
 def brief_story(

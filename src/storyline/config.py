@@ -333,32 +333,50 @@ class HedgeConfig:
     """Speculation in the news sense (nlp/hedges.py): possibility, unconfirmed reports, predictions,
     hedged attributions. The fitted model learned Wikipedia's weasel task (CoNLL-2010), where plain
     quantifiers and praise ("many", "some", "one of the", "famous") are weasel words; in news they
-    state facts ("many residents fled"), so their weight is left out when scoring news."""
+    state facts ("many residents fled"), so their weight is left out when scoring news. Which cues
+    those are, and which are strong hedges, is each language's data
+    (lang/<code>/hedge-not-news-cues.txt, hedge-strong-cues.txt); a setting here replaces it."""
 
-    # Wikipedia weasel and peacock cues that are not speculation in news (docs/annotation.md).
-    not_news: frozenset[str] = frozenset(
-        {
-            "some", "many", "several", "various", "others", "most", "few", "often", "generally", "usually",
-            "typically", "widely", "commonly", "largely", "mostly", "frequently", "sometimes", "certain",
-            "somewhat", "relatively", "fairly", "rather", "well known", "famous", "important", "people",
-            "superlative", "one of the", "acclaimed", "there is", "evidence", "many of", "although",
-            "according to", "reported", "analysts", "about", "approximately", "consider", "regard",
-            "question", "say", "argue", "if", "whether", "can", "would", "think", "believe", "indicate",
-            "estimate", "should",
-        }
-    )  # fmt: skip
+    # Weasel and peacock cues that are not speculation in news (docs/annotation.md); unset, the
+    # language's lang/<code>/hedge-not-news-cues.txt.
+    not_news: frozenset[str] | None = None
     # Hedges that alone make a news sentence speculative (each adds ``strong_prior`` of
     # probability): modal possibility, unconfirmed or alleged, appearance, expectation, estimates.
-    strong: tuple[str, ...] = (
-        "may", "might", "could", "possibly", "perhaps", "maybe", "reportedly", "allegedly", "alleged",
-        "supposedly", "unconfirmed", "remains to be seen", "speculate", "rumoured", "revolve around",
-        "unclear", "presumably", "potentially", "apparently", "appear", "seem", "likely", "unlikely",
-        "probably", "expected to", "expect", "suspected", "looks like", "must have", "suggest", "claim",
-        "said to", "i think", "almost certainly", "fear", "possibility", "depending on", "sure to",
-        "arguably", "unless",
-    )  # fmt: skip
+    # Unset, both sections of the language's lang/<code>/hedge-strong-cues.txt.
+    strong: tuple[str, ...] | None = None
+    # Probability of speculation each strong hedge ("may", "reportedly", "unconfirmed"...) adds,
+    # combined as independent evidence: the model's score m becomes 1 - (1 - m) * 0.65 per hedge, so
+    # one strong hedge makes a sentence hedged once the model gives it 0.23 or more.
     strong_prior: float = 0.35
     # Where a score makes a sentence hedged: HEDGE_THRESHOLD (one cut for every stage).
+
+
+@dataclass(frozen=True, slots=True)
+class CompareConfig:
+    """Reading the figures sources give and the words around them (briefs/compare.py): how far to
+    look, how much a round figure allows, how words are compared. Which words those are is each
+    language's data (lang/<code>/number-*.txt, title-*.txt)."""
+
+    # Characters before a count searched for the casualty word that says what it counts ("killing at
+    # least seven people"): a clause's length, so a word two sentences back is never the cue.
+    casualty_window: int = 120
+    # Characters before a bracketed number searched for the figure it converts ("50 km (30 miles)"):
+    # the figure and its unit stand just before the bracket.
+    conversion_window: int = 40
+    # Slack a round figure allows either side ("about 100" covers 90 to 110, "nearly 100" 90 to 100):
+    # a source writing 98 where another writes "about 100" does not disagree.
+    round_slack: float = 0.1
+    # Letters a word is compared by when asking whether two figures' sentences share content (its
+    # stem, roughly: "injured" and "injuring" are one word, "island" and "islands" too).
+    stem_letters: int = 5
+    # Shortest word that counts as content there: shorter ones are function words and
+    # abbreviations the stop list leaves in ("us", "mr", "pm").
+    content_min_letters: int = 3
+    # Shortest word read as a plural noun after a number ("12 countries"): "is", "was", "has" are not.
+    plural_min_letters: int = 4
+    # Shortest "-ies" plural made "-y" ("countries" -> "country"): "ties", "dies", "lies" are not
+    # such plurals.
+    singular_ies_min_letters: int = 5
 
 
 @dataclass(frozen=True, slots=True)
@@ -366,6 +384,10 @@ class BriefConfig:
     """Story briefs: facts across sources, agreement, speculation, discrepancies."""
 
     summary: SummaryConfig = field(default_factory=SummaryConfig)
+    # The facts the brief reads (storyline.facts): which claims of the story's articles are one.
+    facts: FactConfig = field(default_factory=lambda: FactConfig())
+    # Reading figures and their context (briefs/compare.py).
+    compare: CompareConfig = field(default_factory=CompareConfig)
     # Two sentences from different articles state the same fact above this embedding cosine (and
     # compare.same_claim: the same figures, a common party, no denial)... A sentence cites every
     # article of its fact, so this is how sure a citation is: at 0.72, 25 % of extra citations on
@@ -410,6 +432,9 @@ class BriefConfig:
     # says what happened...
     lead_first: float = 1.0
     lead_second: float = 0.5
+    # ...plus this times the share of the story's articles that open with the fact (state it in their
+    # first two sentences a summary could use)...
+    lead_opens: float = 0.0
     # ...less this when it is quoted (someone's words, rarely what happened)...
     lead_quote_penalty: float = 0.75
     # ...plus, for the best asserted event in it (not hedged or negated), ``event_headline`` for a
@@ -515,3 +540,35 @@ class WatchConfig:
     # The longest the watcher sleeps at once when nothing is due, so a stop signal or a newly due
     # feed is noticed promptly.
     max_sleep_s: float = 5.0
+
+
+@dataclass(frozen=True, slots=True)
+class FactConfig:
+    """Facts across outlets (storyline.facts): claims of different articles that state one thing."""
+
+    # The match model's probability (facts/match.py) at which two claims are the same claim. Chosen
+    # by bench/train_claims.py on the tune pairs alone, cross-validated by topic: the lowest
+    # threshold whose precision there is at least 0.9 (a false "agreed" costs a reader's trust
+    # more than a missed one). bench/claims.py reports the test pairs at this point.
+    same_claim: float = 0.8
+    # The lead cites, beside its own fact's claims, each other article's claim that restates it at
+    # least this surely (and names no other time or figure): an article that tells what happened in
+    # looser words still tells it, and the lead should say how many do.
+    lead_restates: float = 0.6
+    # Below ``same_claim`` but at least this: a paraphrase too loose to cite as the same claim, yet
+    # enough that the claim is not "reported by one source only" (single-source needs no such echo).
+    echo: float = 0.3
+    # A fact is speculation when more than this share of its claims are hedged (a flat report and
+    # a "may have" of the same thing: the fact stands as reported).
+    hedged_share: float = 0.5
+    # Two claims' figures can conflict only when the claims are about the same thing: at least this
+    # match probability (an echo). Below it, "five sites" and "seven attackers" never meet.
+    conflict_context: float = 0.5
+    # Articles this many hours apart may report a count that changed in between ("9 dead", later
+    # "12 dead"): an update, never a discrepancy (docs/annotation.md).
+    update_hours: float = 12.0
+    # A claim with more figures than this (a results table, share prices) is never one side of a
+    # dispute: which of its figures another outlet's answers is unsure.
+    max_figures: int = 3
+    # Counts that change as a story unfolds: tolls and arrests.
+    changing_counts: tuple[str, ...] = ("death", "injury", "casualty", "arrest")

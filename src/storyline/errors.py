@@ -132,8 +132,8 @@ class ConfigError(StorylineError):
 class MissingDependency(StorylineError):
     code = "missing-dependency"
 
-    def __init__(self, package: str, extra: str) -> None:
+    def __init__(self, package: str, extra: str, *, remedy: str | None = None) -> None:
         super().__init__(
             f"the optional package {package!r} is not installed",
-            remedy=f"pip install 'storyline[{extra}]'",
+            remedy=remedy or f"pip install 'storyline[{extra}]'",
         )

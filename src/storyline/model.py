@@ -2,6 +2,11 @@
 
 Objects are frozen: a stage returns a new object (``dataclasses.replace``) instead of mutating, so
 what was extracted, what was removed and what was repaired can always be traced back.
+
+Longer than the ~600 lines a module aims for, on purpose: every record that crosses a stage
+(document, article, analysis, claim, fact, story, brief) lives here with its one to/from-dict, so
+no stage invents a shape of its own and a stored form changes in one place (DESIGN.md, "one
+document model").
 """
 
 from __future__ import annotations
@@ -61,6 +66,7 @@ class DateSource(StrEnum):
     FEED = "feed"  # the feed item's date
     DATELINE = "dateline"  # a date line at the top of a saved text ("Posted: Nov 27, 2005")
     ADDRESS = "address"  # a full date in the article's address (/2013/05/03/)
+    # No longer given: the body's dates are its events'. Kept so that stores written before read.
     TEXT = "text"  # the date the lead sentences give for the main event
 
 
@@ -334,6 +340,9 @@ class Analysis:
     # For a text longer than AnalyzeConfig.max_chars: how many of its first characters were analysed
     # (None: all of them).
     analysed_chars: int | None = None
+    # What the article states, clause by clause, with who says it (storyline.nlp.claims). None:
+    # an analysis stored before claims were made (the store analyses such articles again).
+    claims: tuple[Claim, ...] | None = ()
 
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready view, merged into a stored article's (``storyline articles --json``)."""
@@ -357,6 +366,9 @@ class Analysis:
             "entities": json.dumps([e.to_dict() for e in self.entities], ensure_ascii=False),
             "events": json.dumps([e.to_dict() for e in self.events], ensure_ascii=False),
             "analysed_chars": self.analysed_chars,
+            "claims": None
+            if self.claims is None
+            else json.dumps([c.to_dict() for c in self.claims], ensure_ascii=False),
         }
 
     @classmethod
@@ -370,6 +382,9 @@ class Analysis:
             tuple(Entity.from_dict(item) for item in json.loads(record["entities"])),
             tuple(Event.from_dict(item) for item in json.loads(record["events"])),
             record["analysed_chars"],
+            None
+            if record.get("claims") is None
+            else tuple(Claim.from_dict(item) for item in json.loads(record["claims"])),
         )
 
 
@@ -543,9 +558,12 @@ class Story:
     articles: tuple[StoryArticle, ...]
     entities: tuple[StoryEntity, ...] = ()
     related: tuple[ThreadRef, ...] = ()
-    # False when no article says when it was published: first/last seen are then the times the
-    # articles were read, shown as "seen", never as the story's date.
+    # False when no article says when it was published: first/last seen are then None, and the story
+    # is shown as undated with when its articles were read (``read_first``/``read_last``), never as
+    # if that were its date.
     dated: bool = True
+    read_first: datetime | None = None
+    read_last: datetime | None = None
 
     @property
     def outlets(self) -> tuple[str, ...]:
@@ -571,6 +589,11 @@ class Story:
             "first_seen": self.first_seen.isoformat() if self.first_seen else None,
             "last_seen": self.last_seen.isoformat() if self.last_seen else None,
             "dated": self.dated,
+            # When storyline read its articles: not a publication date, kept apart from one.
+            "seen": {
+                "first": self.read_first.isoformat() if self.read_first else None,
+                "last": self.read_last.isoformat() if self.read_last else None,
+            },
             "outlets": list(self.outlets),
             "independent_sources": self.independent_sources,
             "article_count": len(self.articles),
@@ -816,16 +839,21 @@ class Brief:
     single_source: tuple[BriefSentence, ...] = ()
     speculation: tuple[BriefSentence, ...] = ()
     discrepancies: tuple[Discrepancy, ...] = ()
+    # Counts that changed between reports of different days ("at least 12 dead", a day later "14"):
+    # an update, not a disagreement; each side a value in the order it was published.
+    updates: tuple[Discrepancy, ...] = ()
     timeline: tuple[TimelineEntry, ...] = ()
     thread: tuple[ThreadRef, ...] = ()
     thread_id: int | None = None
     genre: str | None = None
     # Wire copies of one agency once, unknown outlets each their own, primary sources not at all.
     independent_sources: int = 0
+    # When storyline last read an article of it: not a publication date (first/last_seen are those).
+    seen: datetime | None = None
 
     def sentences(self) -> tuple[BriefSentence, ...]:
         """Every sentence the brief shows, in order, discrepancies' sides included."""
-        sides = tuple(s for d in self.discrepancies for _, s in d.sides)
+        sides = tuple(s for d in self.discrepancies + self.updates for _, s in d.sides)
         timeline = tuple(t.sentence for t in self.timeline)
         return (
             self.lead
@@ -848,12 +876,14 @@ class Brief:
             "independent_sources": self.independent_sources,
             "first_seen": self.first_seen.isoformat() if self.first_seen else None,
             "last_seen": self.last_seen.isoformat() if self.last_seen else None,
+            "seen": self.seen.isoformat() if self.seen else None,
             "lead": [s.to_dict() for s in self.lead],
             "developments": [s.to_dict() for s in self.developments],
             "agreed": [s.to_dict() for s in self.agreed],
             "single_source": [s.to_dict() for s in self.single_source],
             "speculation": [s.to_dict() for s in self.speculation],
             "discrepancies": [d.to_dict() for d in self.discrepancies],
+            "updates": [d.to_dict() for d in self.updates],
             "timeline": [t.to_dict() for t in self.timeline],
             "thread_id": self.thread_id,
             "thread": [
@@ -891,6 +921,7 @@ class Brief:
             single_source=said("single_source"),
             speculation=said("speculation"),
             discrepancies=tuple(Discrepancy.from_dict(d) for d in data["discrepancies"]),
+            updates=tuple(Discrepancy.from_dict(d) for d in data.get("updates", ())),
             timeline=tuple(TimelineEntry.from_dict(t) for t in data["timeline"]),
             thread=tuple(
                 ThreadRef(int(r["story"]), r["title"], when(r["first_seen"]), r["reason"])
@@ -899,4 +930,196 @@ class Brief:
             thread_id=data["thread_id"],
             genre=data["genre"],
             independent_sources=int(data["independent_sources"]),
+            seen=when(data.get("seen")),
         )
+
+
+# --- claims and facts (storyline.facts) ------------------------------------------------------------
+
+
+class Scope(StrEnum):
+    """How a figure is given: exactly, or as a bound or an approximation of the true value."""
+
+    EXACT = "exact"
+    AT_LEAST = "at least"  # "at least 12", "more than 40", "over 100"
+    AT_MOST = "at most"  # "up to 300", "fewer than 10", "under 5"
+    ABOUT = "about"  # "about 40", "nearly 3,000", "some 2,500"
+    RANGE = "range"  # "between 5 and 7", "5-7"
+
+
+@dataclass(frozen=True, slots=True)
+class Quantity:
+    """A figure a claim states, with what it counts: "at least 127 people were killed" is 127, at
+    least, counting ``people`` under ``kill``.
+
+    ``thing`` is the counted noun's lemma (or the unit: "dollar", "percent", "magnitude"), ``verb``
+    the lemma of the verb it hangs from; together with ``aggregate`` and ``period`` they are the slot
+    two figures must share before their values can disagree."""
+
+    text: str
+    value: float
+    high: float | None = None  # a range's upper end
+    scope: Scope = Scope.EXACT
+    thing: str = ""
+    verb: str = ""
+    # "total", "average", "so far" (a running total), "each": a total is not one incident's figure.
+    aggregate: str = ""
+    # A year or period the figure belongs to ("in 2004", "last season"), as written.
+    period: str = ""
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "text": self.text,
+            "value": self.value,
+            "high": self.high,
+            "scope": self.scope.value,
+            "thing": self.thing,
+            "verb": self.verb,
+            "aggregate": self.aggregate,
+            "period": self.period,
+        }
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Quantity:
+        return cls(
+            data["text"],
+            float(data["value"]),
+            None if data.get("high") is None else float(data["high"]),
+            Scope(data.get("scope", "exact")),
+            data.get("thing", ""),
+            data.get("verb", ""),
+            data.get("aggregate", ""),
+            data.get("period", ""),
+        )
+
+
+class Speech(StrEnum):
+    """How a claim reaches the reader: told by the outlet, or as someone's words."""
+
+    NONE = "none"  # the outlet's own statement
+    DIRECT = "direct"  # quoted verbatim: “We will rebuild,” the mayor said.
+    REPORTED = "reported"  # reported speech: the mayor said the town would rebuild.
+
+
+@dataclass(frozen=True, slots=True)
+class Claim:
+    """One thing an article states: a sentence, or a clause of one when a sentence carries two
+    claims, with who says it and what it is about. Offsets are the article text's."""
+
+    sentence: int
+    start: int
+    end: int
+    text: str
+    # Who says it when it is attributed ("police", "Vladimir Putin"); "" for the outlet itself.
+    speaker: str = ""
+    speech: Speech = Speech.NONE
+    # The event the claim reports (an Event.kind), its actors (canonical entity names), place, time.
+    event: str = ""
+    actors: tuple[str, ...] = ()
+    place: str | None = None
+    date: str | None = None
+    quantities: tuple[Quantity, ...] = ()
+    # Named entities the claim mentions (canonical names), and its content lemmas: what a
+    # paraphrase in another article must share.
+    names: tuple[str, ...] = ()
+    terms: tuple[str, ...] = ()
+    hedged: bool = False
+    negated: bool = False
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "sentence": self.sentence,
+            "start": self.start,
+            "end": self.end,
+            "text": self.text,
+            "speaker": self.speaker,
+            "speech": self.speech.value,
+            "event": self.event,
+            "actors": list(self.actors),
+            "place": self.place,
+            "date": self.date,
+            "quantities": [q.to_dict() for q in self.quantities],
+            "names": list(self.names),
+            "terms": list(self.terms),
+            "hedged": self.hedged,
+            "negated": self.negated,
+        }
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Claim:
+        return cls(
+            data["sentence"],
+            data["start"],
+            data["end"],
+            data["text"],
+            data.get("speaker", ""),
+            Speech(data.get("speech", "none")),
+            data.get("event", ""),
+            tuple(data.get("actors", ())),
+            data.get("place"),
+            data.get("date"),
+            tuple(Quantity.from_dict(q) for q in data.get("quantities", ())),
+            tuple(data.get("names", ())),
+            tuple(data.get("terms", ())),
+            bool(data.get("hedged", False)),
+            bool(data.get("negated", False)),
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class FactClaim:
+    """One article's claim that states a fact, with where it stands and whose voice it is."""
+
+    claim: Claim
+    citation: Citation
+    # Who independently says it: the outlet, the agency of a wire copy, "article N" when the outlet
+    # is unknown. Copies of one wire story share a voice.
+    voice: str
+    copy: bool = False  # a syndicated or wire copy of another article of the story
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "claim": self.claim.to_dict(),
+            "citation": self.citation.to_dict(),
+            "voice": self.voice,
+            "copy": self.copy,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class Fact:
+    """Claims of different articles that state one thing (storyline.facts). The first claim is its
+    wording; ``voices`` are its independent sources (a wire copy, a syndicated copy and an outlet's
+    rewrite of a wire story count once; an article of unknown outlet counts as its own voice, and
+    ``unknown`` says how many of the voices are such)."""
+
+    claims: tuple[FactClaim, ...]
+    voices: tuple[str, ...]
+    unknown: int = 0
+    hedged: bool = False
+    # The highest match probability of this fact's wording with a claim of another voice that is
+    # not part of it: a paraphrase too loose to cite, enough to say the fact is not one source's.
+    echo: float = 0.0
+
+    @property
+    def wording(self) -> FactClaim:
+        return self.claims[0]
+
+    @property
+    def support(self) -> int:
+        return len(self.voices)
+
+    def to_dict(self) -> dict[str, Any]:
+        first = self.wording.claim
+        return {
+            "text": first.text,
+            "support": self.support,
+            "voices": list(self.voices),
+            "unknown_voices": self.unknown,
+            "hedged": self.hedged,
+            "event": first.event,
+            "date": first.date,
+            "quantities": [q.to_dict() for q in first.quantities],
+            "speaker": first.speaker,
+            "claims": [c.to_dict() for c in self.claims],
+        }

@@ -28,14 +28,14 @@ from rich.text import Text
 
 from storyline.config import SourceConfig
 from storyline.model import BlockKind, IngestReport, Skip, Story, StoryArticle
-from storyline.nlp.entities import CanonicalEntity
+from storyline.nlp.resolve import CanonicalEntity
 from storyline.pipeline import ProgressHook
 from storyline.pipeline.progress import PHASES
 from storyline.safe_text import for_terminal, one_line
 from storyline.store import StoredArticle
 
 if TYPE_CHECKING:
-    from storyline import StoryView
+    from storyline import FactsView, QuotesView, StoryView
     from storyline.store.readers import IngestOutcome
 
 console = Console()
@@ -206,7 +206,7 @@ def print_articles(items: Sequence[StoredArticle]) -> None:
         table.add_row(
             str(stored.id),
             _cell(article.outlet or "?"),
-            article.published.date().isoformat() if article.published else "",
+            article.published.date().isoformat() if article.published else "undated",
             _cell(article.language or ""),
             str(article.word_count),
             stored.analysis.genre.value if stored.analysis else "",
@@ -318,11 +318,14 @@ def _day(value: object) -> str:
 
 
 def _span(story: Story) -> str:
-    """When the story happened, from its articles' dates; when none is dated, when it was read,
-    labelled "seen" (an ingest time is never shown as a story's date)."""
+    """When the story happened, from its articles' dates; when none is dated, "undated" and when it
+    was read, labelled "seen" (an ingest time is never shown as a story's date)."""
+    if not story.dated or story.first_seen is None:
+        first, last = _day(story.read_first), _day(story.read_last)
+        seen = first if last == first else f"{first} → {last}"
+        return f"undated (seen {seen})" if seen else "undated"
     first, last = _day(story.first_seen), _day(story.last_seen)
-    span = first if last == first else f"{first} → {last}"
-    return span if story.dated else f"undated (seen {span})"
+    return first if last == first else f"{first} → {last}"
 
 
 def _sources(story: Story) -> str:
@@ -376,7 +379,13 @@ def print_story(view: StoryView) -> None:
             title = item.title or ""
             if item.duplicate_of is not None:
                 title += f"  [copy of #{item.duplicate_of}]"
-            table.add_row(_cell(outlet), str(item.id), _cell(title), _day(item.published), _cell(item.source))
+            table.add_row(
+                _cell(outlet),
+                str(item.id),
+                _cell(title),
+                _day(item.published) or "undated",
+                _cell(item.source),
+            )
     console.print(table)
     print_entities(view.entities[:15])
     if view.events:
@@ -407,3 +416,59 @@ def print_outlets(items: Sequence[dict[str, Any]]) -> None:
             _cell(", ".join(aliases)),
         )
     console.print(table)
+
+
+def print_facts(view: FactsView) -> None:
+    """A story's facts, most supported first: the wording, its sources, the other wordings."""
+    story, found = view.story, view.found
+    console.print(_cell(story.title or "(untitled)", style="bold"))
+    console.print(f"story {story.id} · {len(found.facts)} facts · {len(found.conflicts)} figures disputed")
+    for n, fact in enumerate(found.facts, start=1):
+        first = fact.wording
+        unknown = f", {fact.unknown} of unknown outlet" if fact.unknown else ""
+        flag = " · hedged" if fact.hedged else ""
+        console.print()
+        console.print(Text(f"{n}. ", style="bold") + _cell(first.claim.text))
+        console.print(
+            Text(
+                f"   {fact.support} independent source{'s' if fact.support != 1 else ''}{unknown}{flag}: "
+                + ", ".join(fact.voices),
+                style="dim",
+            )
+        )
+        for q in first.claim.quantities:
+            console.print(
+                Text(f"   figure: {q.text} ({q.scope.value}) counting {q.thing or '?'}", style="dim")
+            )
+        for other in fact.claims[1:]:
+            said = f" ({other.claim.speaker})" if other.claim.speaker else ""
+            console.print(Text("   · ", style="dim") + _cell(f"{other.voice}{said}: {other.claim.text}"))
+    for conflict in found.conflicts:
+        console.print()
+        console.print(Text(f"Disputed figure: {conflict.thing}", style="bold"))
+        for quantity, claims in conflict.sides:
+            voices = ", ".join(dict.fromkeys(c.voice for c in claims))
+            console.print(
+                Text(f"   {quantity.text}: ", style="bold") + _cell(f"{voices} — {claims[0].claim.text}")
+            )
+
+
+def print_quotes(view: QuotesView) -> None:
+    """Who said what: each speaker, their words, the outlets carrying them."""
+    console.print(_cell(view.story.title or "(untitled)", style="bold"))
+    if not view.speakers:
+        console.print("No attributed statements found in this story.")
+        return
+    for speaker in view.speakers:
+        console.print()
+        console.print(_cell(speaker.name, style="bold"))
+        for quote in speaker.quotes:
+            mark = "“”" if quote.speech.value == "direct" else "(reported)"
+            text = f"“{quote.text}”" if quote.speech.value == "direct" else quote.text
+            console.print(Text("  • ") + _cell(text) + Text(f"  {mark if mark != '“”' else ''}", style="dim"))
+            console.print(Text(f"    carried by {', '.join(quote.voices)}", style="dim"))
+            for variant in quote.variants:
+                console.print(
+                    Text("    quoted differently by ", style="yellow")
+                    + _cell(f"{variant.voice}: “{variant.claim.text}”")
+                )

@@ -9,10 +9,11 @@ from datetime import UTC, datetime
 import numpy as np
 import pytest
 
-from storyline.briefs.brief import Source, brief_story
+from storyline.briefs.brief import brief_story
 from storyline.briefs.compare import number_clashes, quantities, same_claim, singular, title_conflict
 from storyline.briefs.format import markdown, text
 from storyline.config import BriefConfig
+from storyline.facts.source import Source
 from storyline.model import (
     Analysis,
     Article,
@@ -198,8 +199,8 @@ def test_agreement_says_articles_when_one_outlet() -> None:
     brief = brief_story(_story(1, 2, 3), sources)
     assert brief.agreed
     for rendered in (markdown(brief), text(brief)):
-        assert "Most outlets agree" not in rendered
-        assert "Most articles agree" in rendered
+        assert "two or more sources" not in rendered
+        assert "Reported by two or more articles" in rendered
 
 
 def test_timeline_has_real_actors_and_no_navigation() -> None:
@@ -246,3 +247,19 @@ def test_the_whole_a_part_is_taken_from_is_not_a_count() -> None:
 
     assert [q.value for q in quantities("Two of its five members voted to hold rates.")] == []
     assert [q.value for q in quantities("Three members voted for the cut.")] == [3.0]
+
+
+def test_a_round_figure_allows_the_configured_slack() -> None:
+    """ "about 100" covers 90 to 110 by default (CompareConfig.round_slack); with no slack it is
+    exact, and 98 then disagrees with it."""
+    from storyline.config import CompareConfig
+
+    (about,) = quantities("About 100 people were evacuated.")
+    (nearly,) = quantities("Nearly 100 people were evacuated.")
+    assert (about.low, about.high) == pytest.approx((90.0, 110.0))
+    assert (nearly.low, nearly.high) == pytest.approx((90.0, 100.0))
+    assert same_claim("About 100 people were evacuated.", "98 people were evacuated.")
+    exact = BriefConfig(compare=CompareConfig(round_slack=0.0))
+    (strict,) = quantities("About 100 people were evacuated.", exact)
+    assert strict.low == strict.high == 100.0
+    assert not same_claim("About 100 people were evacuated.", "98 people were evacuated.", exact)

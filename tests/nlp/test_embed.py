@@ -14,10 +14,15 @@ from storyline.config import DEFAULT_EMBEDDER
 from storyline.nlp.embed import get_embedder
 from storyline.store import Store, StoredArticle
 
+# The torch embedder and the static one's distillation need the torch extra, which the quick start
+# leaves out and CI installs (scripts/setup --with-torch).
+WITH_TORCH = "the torch extra is not installed: scripts/setup --with-torch"
+
 
 def test_packaged_model_embeds_offline() -> None:
     import os
 
+    pytest.importorskip("sentence_transformers", reason=WITH_TORCH)
     embedder = get_embedder("minilm")
     assert os.environ["HF_HUB_OFFLINE"] == "1"
     vectors = embedder.embed(
@@ -64,6 +69,7 @@ def test_article_vectors_group_the_same_event(
 def test_static_embedder_is_distilled_offline_and_cached(tmp_path: Path, monkeypatch: Any) -> None:
     from storyline.nlp.embed import MiniLMStatic
 
+    pytest.importorskip("torch", reason=WITH_TORCH)
     monkeypatch.setenv("STORYLINE_CACHE", str(tmp_path))
     first = MiniLMStatic()  # distils from the packaged MiniLM: no network, about a minute
     assert (tmp_path / "models" / "minilm-static" / "model.safetensors").exists()
@@ -79,11 +85,13 @@ def test_static_embedder_is_distilled_offline_and_cached(tmp_path: Path, monkeyp
     assert float(vectors[0] @ vectors[1]) > float(vectors[0] @ vectors[2])
 
 
-@pytest.mark.slow  # loads torch and exports the ONNX model: 12 s
+@pytest.mark.slow  # loads torch and builds the ONNX model: 12 s
 def test_onnx_embedder_agrees_with_the_torch_model(
     tmp_path: Path, monkeypatch: Any, demo_articles: dict[str, StoredArticle]
 ) -> None:
     from storyline.nlp.embed import MiniLM, MiniLMOnnx
+
+    pytest.importorskip("sentence_transformers", reason=WITH_TORCH)
 
     # Real sentences, short and long, from the demo articles: headings, quotes, figures, names.
     sentences = [
@@ -94,7 +102,7 @@ def test_onnx_embedder_agrees_with_the_torch_model(
     ]
     assert len(sentences) >= 30
     monkeypatch.setenv("STORYLINE_CACHE", str(tmp_path))
-    MiniLMOnnx()  # exports and quantises the packaged model: no network, seconds
+    MiniLMOnnx()  # builds and quantises the packaged model: no network, seconds
     assert (tmp_path / "models" / "minilm-onnx" / "model.onnx").exists()
     onnx = MiniLMOnnx().embed(sentences)  # the second load reads the cache
     torch = MiniLM().embed(sentences)

@@ -100,3 +100,13 @@ def test_happenings_beyond_diplomacy_and_full_dates_without_an_article_date() ->
         "Canadian police arrested Winston Blackmore on Wednesday in Bountiful, British Columbia."
     )
     assert all(e.date is None for e in weekday.events)
+
+
+def test_a_weekday_is_the_latest_such_day_on_or_before_the_article() -> None:
+    from storyline.lang import ENGLISH
+    from storyline.nlp.events import _resolve, _words
+
+    tuesday = datetime(2026, 12, 8, 9, 0)  # a Tuesday
+    assert _resolve(_words(ENGLISH), "on Tuesday", tuesday) == "2026-12-08"
+    assert _resolve(_words(ENGLISH), "Sunday", tuesday) == "2026-12-06"
+    assert _resolve(_words(ENGLISH), "on Wednesday", tuesday) == "2026-12-02"

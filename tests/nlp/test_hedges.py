@@ -51,9 +51,10 @@ def test_speculation_in_news(sentence: str) -> None:
 
 
 def _every_pattern_searched(sentence: str) -> list[str]:
-    from storyline.nlp.hedges import _COMPILED
+    from storyline.lang import ENGLISH
+    from storyline.nlp.hedges import _cues
 
-    return [cue for cue, pattern in _COMPILED.items() if pattern.search(sentence)]
+    return [cue for cue, pattern in _cues(ENGLISH).patterns.items() if pattern.search(sentence)]
 
 
 def test_cue_pre_check_finds_what_searching_every_pattern_finds(demo_articles: dict[str, Any]) -> None:
@@ -113,3 +114,15 @@ def test_cue_order_is_the_same_in_every_process() -> None:
         for seed in range(6)
     }
     assert len(seen) == 1, seen
+
+
+def test_one_resource_holds_both_strong_lists() -> None:
+    """The strong hedges the weights were cross-validated with and those news scoring adds are the
+    two sections of one file; no cue is both strong and left out of news."""
+    from storyline.lang import ENGLISH
+    from storyline.nlp.hedges import _cues
+
+    cues = _cues(ENGLISH)
+    assert "may" in cues.fitted_strong and "alleged" not in cues.fitted_strong
+    assert cues.strong[: len(cues.fitted_strong)] == cues.fitted_strong and "alleged" in cues.strong
+    assert not set(cues.strong) & cues.not_news

@@ -133,7 +133,7 @@ def test_a_long_file_no_longer_poisons_the_store(tmp_path: Path) -> None:
     db = tmp_path / "t.db"
     # A lower cap than the default keeps the test quick; the pieces and the record are the same.
     config = PipelineConfig(
-        analyze=AnalyzeConfig(embedder="minilm-static", max_chars=60_000), engine=EngineConfig(workers=1)
+        analyze=AnalyzeConfig(embedder="minilm-onnx", max_chars=60_000), engine=EngineConfig(workers=1)
     )
     report = storyline.ingest([folder], db=db, config=config)
     assert len(report.ingested) == 2 and not report.skipped

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from storyline.model import BlockKind
+import pytest
+
+from storyline.model import Block, BlockKind
 from storyline.store import StoredArticle
 
 
@@ -118,3 +120,59 @@ def test_extraction_reads_the_kind_the_source_gave() -> None:
     )
     as_text = extract(told, ExtractConfig())
     assert as_text.content_kind is ContentKind.TEXT and "<p>" in as_text.text
+
+
+@pytest.mark.parametrize(
+    ("text", "title"),
+    [
+        # Not cut at a title's abbreviation, a rank, "No." or inside a decimal written with a space.
+        (
+            "Portside Gov. Ann Keller on Tuesday ordered the old pier closed for two years of repairs after "
+            "the storm. Engineers agreed with her.",
+            "Portside Gov. Ann Keller on Tuesday ordered the old pier closed for two years of repairs "
+            "after the storm.",
+        ),
+        (
+            "The boy was found by police Const. Ann Lee of the harbour unit. He was cold but unhurt, "
+            "the family said.",
+            "The boy was found by police Const. Ann Lee of the harbour unit.",
+        ),
+        (
+            "A 6. 1 - magnitude quake shook the island. Ten people were hurt, officials said on the radio "
+            "that night.",
+            "A 6. 1 - magnitude quake shook the island.",
+        ),
+        (
+            "Ferry No. 7 ran aground off the north quay on Sunday. All forty passengers were taken off "
+            "safely by the coastguard.",
+            "Ferry No. 7 ran aground off the north quay on Sunday.",
+        ),
+    ],
+)
+def test_a_derived_title_is_a_whole_sentence(text: str, title: str) -> None:
+    from storyline.text.extract import _derived_title
+
+    assert _derived_title([Block(BlockKind.PARAGRAPH, text)]) == (title, True)
+
+
+def test_a_first_line_that_stops_at_an_abbreviation_runs_on() -> None:
+    from storyline.text.extract import _derived_title
+
+    blocks = [
+        Block(BlockKind.PARAGRAPH, "Harbour rescue praised by Supt."),
+        Block(BlockKind.PARAGRAPH, "Jo Marsh of the coastguard"),
+        Block(BlockKind.PARAGRAPH, "The rescue took four hours in a rising sea, the coastguard said."),
+    ]
+    assert _derived_title(blocks) == ("Harbour rescue praised by Supt. Jo Marsh of the coastguard", True)
+
+
+def test_a_long_first_sentence_is_shortened_openly_never_at_an_abbreviation() -> None:
+    from storyline.text.extract import _derived_title
+
+    text = (
+        "The long debate over the future of the harbour, which has divided the town for a decade, ended on "
+        "Tuesday when Gov. Ann Keller signed the order."
+    )
+    title, derived = _derived_title([Block(BlockKind.PARAGRAPH, text)])
+    assert derived and title is not None and title.endswith(" …")
+    assert not title.removesuffix(" …").endswith(".")

@@ -285,3 +285,86 @@ def test_dev_extraction_pages_lose_furniture_not_text() -> None:
     # Measured: 40 removed, 2 of them in the body ("© Reuters" and "TL;DR", both labels).
     assert removed >= 35
     assert lost <= 3
+
+
+def _page_article(*lines: str) -> Article:
+    return Article(
+        locator="page",
+        content_hash="h",
+        title="Harbour council closes the old pier",
+        blocks=tuple(Block(BlockKind.PARAGRAPH, line) for line in lines),
+    )
+
+
+_STORY = [
+    "The harbour council of Portside voted on Tuesday to close the old pier for two years of repairs.",
+    "Engineers found that storms had cracked three of its iron piles, the port authority said.",
+    "Ferries will use the north quay until the work is done, and fishing boats the inner basin.",
+]
+_NOTICE = "Please pass this story on with the link below; do not copy and paste the whole text."
+
+
+def test_a_line_one_page_repeats_is_removed_and_recorded() -> None:
+    cleaned = remove_furniture(
+        _page_article(_NOTICE, _STORY[0], _NOTICE, _STORY[1], _NOTICE, _STORY[2], _NOTICE), FurnitureConfig()
+    )
+    assert cleaned.text.split("\n\n") == _STORY
+    reasons = [r.reason for r in cleaned.removed if r.text == _NOTICE]
+    assert reasons == ["repeated 4 times in this page"] * 4
+    # Printed twice (a pull quote), or a question an interview asks every guest: kept.
+    twice = remove_furniture(_page_article(_STORY[0], _STORY[1], _STORY[0], _STORY[2]), FurnitureConfig())
+    assert not twice.removed
+    question = "What did the storm change for the people who work on the pier?"
+    asked = remove_furniture(
+        _page_article(question, _STORY[0], question, _STORY[1], question), FurnitureConfig()
+    )
+    assert not asked.removed
+
+
+@pytest.mark.parametrize(
+    ("line", "reason"),
+    [
+        # A live blog's link inside the text, to another article.
+        ("Storm hits the coast: ferries cancelled – as it happened Read more", "link to another article"),
+        ("Harbour council votes on the pier plan Read more", "link to another article"),
+        # A saved page's age and the stamp of saving it.
+        ("Posted 2 years, 41 days ago [downloaded on 4 March 2012]", "timestamp"),
+        ("[retrieved on 4 March 2012]", "timestamp"),
+        # A video player's list and its running times.
+        ("Now playing", "video playlist"),
+        ("Next video", "video playlist"),
+        ("2:15", "video playlist"),
+        # Stock tickers.
+        ("DOW 25,103.40 -0.36% NASDAQ 7,850.12 +1.2%", "stock ticker"),
+        ("Harbour Holdings 12.40 ▲ 0.35 (+2.9%)", "stock ticker"),
+    ],
+)
+def test_in_page_furniture_is_removed_with_its_reason(line: str, reason: str) -> None:
+    cleaned = remove_furniture(_page_article(_STORY[0], line, _STORY[1], _STORY[2]), FurnitureConfig())
+    assert cleaned.text.split("\n\n") == _STORY
+    assert [(r.text, r.reason) for r in cleaned.removed] == [(line, reason)]
+
+
+def test_a_playlist_takes_its_titles_with_it() -> None:
+    cleaned = remove_furniture(
+        _page_article(
+            *_STORY, "Now playing", "Pier closes after storm damage", "Mayor visits the north quay"
+        ),
+        FurnitureConfig(),
+    )
+    assert cleaned.text.split("\n\n") == _STORY
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        # The article's own sentences stay: one that ends a sentence before a label, figures in prose.
+        "The council met on Tuesday and voted to close the pier as it happened last year.",
+        "Shares in Harbour Holdings rose 2.9% to 12.40 pounds after the vote, traders said.",
+        "The score was 3-1 at half time.",
+        "The pier is 1,204 metres long and 12 metres wide.",
+    ],
+)
+def test_article_sentences_with_figures_or_those_words_stay(line: str) -> None:
+    cleaned = remove_furniture(_page_article(_STORY[0], line, _STORY[1]), FurnitureConfig())
+    assert line in cleaned.text

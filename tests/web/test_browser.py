@@ -42,7 +42,12 @@ def test_story_page_compares_sources_and_a_citation_lands_on_its_sentence(server
     story = _story_with_most_outlets(server)
     page.goto(f"{server.url}/stories/{story['id']}")
     assert page.locator("h1").inner_text() == story["title"]
-    for heading in ("Most outlets agree", "Only one source", "Speculation", "Where sources disagree"):
+    for heading in (
+        "Reported by two or more sources",
+        "Only one source",
+        "Speculation",
+        "Where sources disagree",
+    ):
         assert page.get_by_role("heading", name=heading).count() == 1
     assert page.locator("svg.chart circle").count() >= len(story["articles"]) - 1
     screenshot(page, "story-page")

@@ -38,3 +38,38 @@ def test_article_blocks_keep_every_character(demo_db: object) -> None:
         assert rebuilt == [b.text for b in stored.article.blocks]
         anchors = [s.sentence for v in views for s in v.segments if s.sentence is not None]
         assert anchors == sorted(anchors) and len(anchors) == len(set(anchors))
+
+
+def test_an_undated_story_shows_undated_and_when_it_was_seen() -> None:
+    from storyline.model import Story
+
+    read = datetime(2026, 12, 7, 10, 0, tzinfo=UTC)
+    undated = Story(1, "Harbour reopens", None, None, None, (), dated=False, read_first=read, read_last=read)
+    assert present.story_when(undated) == "undated · seen 7 Dec 2026"
+    dated = Story(
+        2, "Pier closes", None, datetime(2019, 3, 14, tzinfo=UTC), datetime(2019, 3, 15, tzinfo=UTC), ()
+    )
+    assert present.story_when(dated) == "14 – 15 Mar 2019"
+
+
+def test_the_feed_gives_an_undated_story_its_read_time_not_a_neighbours_date() -> None:
+    from storyline.model import Brief
+    from storyline.web.deps import WebConfig
+    from storyline.web.pages import atom
+
+    read = datetime(2026, 12, 7, 10, 0, tzinfo=UTC)
+    dated = Brief(
+        "story",
+        1,
+        "Pier closes",
+        "short",
+        ("Harbour Post",),
+        datetime(2019, 3, 14, tzinfo=UTC),
+        datetime(2019, 3, 15, tzinfo=UTC),
+        (),
+    )
+    undated = Brief("story", 2, "Harbour reopens", "short", (), None, None, (), seen=read)
+    feed = atom([dated, undated], "http://127.0.0.1", WebConfig())
+    entries = feed.split("<entry>")[1:]
+    assert "<updated>2019-03-15T00:00:00+00:00</updated>" in entries[0]
+    assert "<updated>2026-12-07T10:00:00+00:00</updated>" in entries[1]

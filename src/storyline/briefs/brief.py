@@ -13,24 +13,24 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Sequence
-from dataclasses import dataclass, field, replace
+from collections.abc import Callable, Sequence
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 import numpy as np
 
-from storyline.briefs.compare import number_clashes, same_claim, title_conflict
-from storyline.briefs.summarize import Length, eligible, select
+from storyline.briefs.compare import title_conflict
+from storyline.briefs.summarize import Length, select
 from storyline.config import BriefConfig
+from storyline.facts.build import Conflict, StoryFacts, story_facts
+from storyline.facts.source import Source, eligible
 from storyline.model import (
-    Analysis,
-    Article,
     Brief,
     BriefSentence,
-    Citation,
     Discrepancy,
     EntityType,
     Event,
+    Fact,
     Modality,
     Story,
     ThreadRef,
@@ -46,47 +46,6 @@ _HEADLINE_EVENTS = {
 }  # fmt: skip
 # Parties that can act in an event: a place does not meet or attack.
 _ACTOR_TYPES = (EntityType.PERSON, EntityType.ORGANISATION, EntityType.COUNTRY)
-
-
-@dataclass(frozen=True, slots=True)
-class Source:
-    """One article of the story with what the brief needs of it."""
-
-    article_id: int
-    article: Article
-    analysis: Analysis
-    vectors: np.ndarray  # one row per sentence of the analysis
-    duplicate_of: int | None = None
-    # Who speaks: the outlet, or the article itself when the whole story comes from one outlet
-    # (two articles of one site can still disagree).
-    voice: str = ""
-
-    @property
-    def outlet(self) -> str:
-        """Who independently says what this article says: a wire copy speaks for its agency (the
-        outlets that run one Reuters story are one source), an article of unknown outlet for
-        itself."""
-        return self.voice or self.article.agency or self.article.outlet or f"article {self.article_id}"
-
-    def citation(self, index: int) -> Citation:
-        s = self.analysis.sentences[index]
-        return Citation(self.article_id, self.article.outlet, self.article.title, index, s.start, s.end)
-
-
-@dataclass(slots=True)
-class _Fact:
-    """Sentences from different articles that say one thing; the first is its wording."""
-
-    members: list[tuple[int, int]] = field(default_factory=list)  # (source index, sentence index)
-    vector: np.ndarray | None = None
-
-    def outlets(self, sources: Sequence[Source]) -> set[str]:
-        # A company's own release is not coverage agreeing with it: it never adds an outlet.
-        return {
-            sources[s].outlet
-            for s, _ in self.members
-            if sources[s].duplicate_of is None and not sources[s].article.primary_source
-        }
 
 
 def brief_article(source: Source, config: BriefConfig | None = None, length: Length = Length.MEDIUM) -> Brief:
@@ -119,58 +78,97 @@ def brief_article(source: Source, config: BriefConfig | None = None, length: Len
 def brief_story(
     story: Story, sources: Sequence[Source], config: BriefConfig | None = None, length: Length = Length.MEDIUM
 ) -> Brief:
-    """A story's brief across its outlets (``sources`` are its articles, copies included)."""
+    """A story's brief across its outlets (``sources`` are its articles, copies included), read
+    from its facts (storyline.facts): the lead is the central fact most voices report, citing every
+    one; developments are other facts, none restating one shown; agreed are facts two or more
+    independent voices state; single-source a fact one voice states and no other echoes;
+    discrepancies figures of one slot that voices give differently, and titles."""
     config = config or BriefConfig()
     sources = sorted(
         sources, key=lambda s: (s.article.published is None, s.article.published or _EPOCH, s.article_id)
     )
     if len({s.article.outlet for s in sources if s.duplicate_of is None}) <= 1:
         sources = [replace(s, voice=f"article {s.article_id}") for s in sources]
-    facts = _facts(sources, config)
-    outlets = {s.outlet for s in sources if s.duplicate_of is None and not s.article.primary_source}
-    need = max(config.agreed_min_outlets, math.ceil(config.agreed_share * len(outlets)))
+    found = story_facts(sources, config.facts, config.summary)
+    facts = list(found.facts)
+    all_voices = {v for f in facts for v in f.voices} or {s.outlet for s in sources}
     centre = _centre(sources)
+    index = {s.article_id: n for n, s in enumerate(sources)}
 
-    def importance(fact: _Fact) -> float:
-        s, i = fact.members[0]
-        sentence = sources[s].analysis.sentences[i]
-        position = min(p for _, p in fact.members)
-        support = len(fact.outlets(sources)) / max(1, len(outlets))
-        central = float(fact.vector @ centre) if fact.vector is not None and centre is not None else 0.0
-        prior = math.exp(-position / config.fact_position_decay)
-        return support + prior + central - (config.hedged_penalty if sentence.hedged else 0.0)
+    def vector(fact: Fact) -> np.ndarray | None:
+        c = fact.wording.citation
+        rows = sources[index[c.article_id]].vectors
+        return rows[c.sentence] if len(rows) > c.sentence else None
 
-    reported = [f for f in facts if not _hedged(f, sources, config)]
-    lead_fact = max(
-        reported or facts, key=lambda f: importance(f) + _lead_bonus(f, sources, config), default=None
-    )
-    shown: set[int] = set()
+    def position(fact: Fact) -> int:
+        return min(
+            _eligible_rank(sources[index[c.citation.article_id]], c.citation.sentence, config)
+            for c in fact.claims
+        )
+
+    def importance(fact: Fact) -> float:
+        v = vector(fact)
+        central = float(v @ centre) if v is not None and centre is not None else 0.0
+        prior = math.exp(-position(fact) / config.fact_position_decay)
+        return fact.support / max(1, len(all_voices)) + prior + central
+
+    n_articles = len({s.article_id for s in sources if s.duplicate_of is None}) or 1
+
+    def opens(fact: Fact) -> float:
+        """The share of the story's articles whose opening sentences (the first two a summary could
+        use) state the fact: what most articles open with is what happened."""
+        found = set()
+        for claim in fact.claims:
+            c = claim.citation
+            source = sources[index[c.article_id]]
+            if source.duplicate_of is None and _eligible_rank(source, c.sentence, config) <= 1:
+                found.add(c.article_id)
+        return len(found) / n_articles
+
+    def lead_score(fact: Fact) -> float:
+        return importance(fact) + _lead_bonus(fact, sources, index, config) + config.lead_opens * opens(fact)
+
+    reported = [f for f in facts if not f.hedged and not f.wording.claim.negated]
+    lead_fact = _lead(reported or facts, found, sources, index, config, lead_score)
+    shown: set[tuple[int, int]] = set()  # (article, sentence) already in the brief
     lead: tuple[BriefSentence, ...] = ()
     if lead_fact is not None:
-        lead = (_sentence(sources, lead_fact.members),)
-        shown.add(id(lead_fact))
+        restated = found.restating(lead_fact, config.facts.lead_restates)
+        lead_fact = replace(lead_fact, claims=lead_fact.claims + tuple(restated))
+        lead = (_brief_sentence(sources, index, lead_fact),)
+        shown |= _sentences_of(lead_fact)
     count = config.developments[length.value]
+
+    def restates(fact: Fact, other: Fact) -> bool:
+        return found.closeness(fact, other) >= config.facts.echo
+
     developments = _pick(
-        [f for f in reported if id(f) not in shown], importance, count, config, exclude=[lead_fact]
+        [f for f in reported if f is not lead_fact],
+        importance,
+        vector,
+        restates,
+        count,
+        config,
+        shown,
+        [lead_fact],
     )
-    shown |= {id(f) for f in developments}
-    # In order of when each development was first reported.
-    developments.sort(key=lambda f: min(f.members))
-    # Agreement is a view across the whole story: the developments above count, the lead does not.
-    agreed = [f for f in reported if f is not lead_fact and len(f.outlets(sources)) >= need]
-    agreed.sort(key=lambda f: (len(f.outlets(sources)), importance(f)), reverse=True)
+    for fact in developments:
+        shown |= _sentences_of(fact)
+    developments.sort(key=lambda f: min((c.citation.article_id, c.citation.sentence) for c in f.claims))
     items = config.items.get(length.value, config.max_items)
-    single: list[_Fact] = []
-    if len(outlets) > 1:
+    agreed = [f for f in reported if f.support >= config.agreed_min_outlets]
+    agreed.sort(key=lambda f: (f.support, importance(f)), reverse=True)
+    single: list[Fact] = []
+    if len(all_voices) > 1:
         single = [
             f
             for f in reported
-            if id(f) not in shown and len(f.outlets(sources)) == 1 and not _echoed(f, sources, config)
+            if f.support == 1 and f.echo < config.facts.echo and not (_sentences_of(f) & shown)
         ]
-        single = _spread(sorted(single, key=importance, reverse=True), sources)
-    speculative = [f for f in facts if _hedged(f, sources, config)]
-    speculative.sort(key=lambda f: (-len(f.outlets(sources)), -_hedge(f, sources), min(f.members)))
-    speculative = _spread(speculative, sources)
+        single = _spread(sorted(single, key=importance, reverse=True))
+    speculative = [f for f in facts if f.hedged]
+    speculative.sort(key=lambda f: (-f.support, -_hedge(f, sources, index), position(f)))
+    speculative = _spread(speculative)
     published = [s.article.published for s in sources if s.article.published]
     return Brief(
         kind="story",
@@ -183,14 +181,98 @@ def brief_story(
         first_seen=min(published) if published else None,
         last_seen=max(published) if published else None,
         lead=lead,
-        developments=tuple(_sentence(sources, f.members) for f in developments),
-        agreed=tuple(_sentence(sources, f.members) for f in agreed[:items]),
-        single_source=tuple(_sentence(sources, f.members) for f in single[:items]),
-        speculation=tuple(_sentence(sources, f.members) for f in speculative[:items]),
-        discrepancies=tuple(_title_discrepancies(sources) + _number_discrepancies(sources, config)),
+        developments=tuple(_brief_sentence(sources, index, f) for f in developments),
+        agreed=tuple(_brief_sentence(sources, index, f) for f in agreed[:items]),
+        single_source=tuple(_brief_sentence(sources, index, f) for f in single[:items]),
+        speculation=tuple(_brief_sentence(sources, index, f) for f in speculative[:items]),
+        discrepancies=tuple(
+            _title_discrepancies(sources)
+            + _figure_discrepancies([c for c in found.conflicts if not c.update], sources, index)
+        ),
+        updates=tuple(
+            _figure_discrepancies([c for c in found.conflicts if c.update], sources, index, "update")
+        ),
         timeline=_timeline(sources, config),
         thread=_thread(story),
         thread_id=story.thread,
+        seen=story.read_last,
+    )
+
+
+def _lead(
+    facts: Sequence[Fact],
+    found: StoryFacts,
+    sources: Sequence[Source],
+    index: dict[int, int],
+    config: BriefConfig,
+    score: Callable[[Fact], float],
+) -> Fact | None:
+    """The lead: among the facts some article opens with, the one the most articles tell (its own
+    claims and the claims that restate it: ``StoryFacts.restating``), then the best by ``score``.
+    What most outlets open with is what happened; a strict fact alone under-counts it, since
+    outlets word the main event most differently of all."""
+    if not facts:
+        return None
+
+    def opening(fact: Fact) -> bool:
+        return any(
+            _eligible_rank(sources[index[c.citation.article_id]], c.citation.sentence, config) <= 1
+            for c in fact.claims
+        )
+
+    def told_by(fact: Fact) -> int:
+        own = {c.citation.article_id for c in fact.claims}
+        more = {
+            c.citation.article_id for c in found.restating(fact, config.facts.lead_restates, loosely=True)
+        }
+        return len(own | more)
+
+    candidates = [f for f in facts if opening(f)] or list(facts)
+    return max(candidates, key=lambda f: (told_by(f), score(f)))
+
+
+def _sentences_of(fact: Fact) -> set[tuple[int, int]]:
+    return {(c.citation.article_id, c.citation.sentence) for c in fact.claims}
+
+
+def _brief_sentence(sources: Sequence[Source], index: dict[int, int], fact: Fact) -> BriefSentence:
+    """The fact as the brief shows it: its wording's whole sentence (a source's own words, with its
+    attribution), citing each sentence that states it once."""
+    first = fact.wording.citation
+    sentence = sources[index[first.article_id]].analysis.sentences[first.sentence]
+    citations = tuple(
+        {(c.citation.article_id, c.citation.sentence): c.citation for c in fact.claims}.values()
+    )
+    return BriefSentence(sentence.text, citations, hedged=sentence.hedged, cues=sentence.cues)
+
+
+def _figure_discrepancies(
+    conflicts: Sequence[Conflict], sources: Sequence[Source], index: dict[int, int], kind: str = "number"
+) -> list[Discrepancy]:
+    found = []
+    for conflict in conflicts:
+        sides = []
+        for quantity, claims in conflict.sides:
+            first = claims[0].citation
+            sentence = sources[index[first.article_id]].analysis.sentences[first.sentence]
+            citations = tuple(
+                {(c.citation.article_id, c.citation.sentence): c.citation for c in claims}.values()
+            )
+            sides.append(
+                (quantity.text, BriefSentence(sentence.text, citations, sentence.hedged, sentence.cues))
+            )
+        found.append(Discrepancy(kind, _thing_label(conflict.thing), tuple(sides)))
+    return found
+
+
+def _thing_label(thing: str) -> str:
+    """What a slot counts, as a reader would say it ("deaths", "people gathered", "amount (usd)")."""
+    if thing.startswith("people:"):
+        return f"people ({thing.split(':', 1)[1]})"
+    if thing in ("usd", "gbp", "eur", "jpy"):
+        return f"amount ({thing.upper()})"
+    return {"death": "deaths", "injury": "injured", "arrest": "arrests", "casualty": "casualties"}.get(
+        thing, thing
     )
 
 
@@ -198,84 +280,21 @@ def _thread(story: Story) -> tuple[ThreadRef, ...]:
     """The thread's stories in time order, this one included."""
     if story.thread is None:
         return ()
-    # Story.first_seen falls back to when an undated story was ingested; the other stories' refs
-    # carry only a publication date, so this one does too (an undated story listed as "today"
-    # beside undated neighbours read as if it had been dated).
+    # Only a publication date: an undated story is listed as undated, never with an ingest time
+    # or a neighbour's date.
     mine = ThreadRef(story.id, story.title, story.first_seen if story.dated else None, "this story")
     refs = [*story.related, mine]
     refs.sort(key=lambda r: (r.first_seen is None, r.first_seen.isoformat() if r.first_seen else "", r.story))
     return tuple(refs)
 
 
-def _echoed(fact: _Fact, sources: Sequence[Source], config: BriefConfig) -> bool:
-    """Whether another outlet says something close to the fact, if too loosely to be cited for it."""
-    if fact.vector is None:
-        return False
-    own = {sources[s].outlet for s, _ in fact.members}
-    for source in sources:
-        if source.outlet in own or source.duplicate_of is not None or not len(source.vectors):
-            continue
-        if (
-            source.vectors.shape[1] == len(fact.vector)
-            and float(np.max(source.vectors @ fact.vector)) >= config.echo
-        ):
-            return True
-    return False
-
-
-def _facts(sources: Sequence[Source], config: BriefConfig) -> list[_Fact]:
-    """Group the eligible sentences of all sources into facts, earliest report first."""
-    facts: list[_Fact] = []
-    matrix = np.zeros((0, 0), np.float32)
-    for s, source in enumerate(sources):
-        taken: set[int] = set()
-        for i, sentence in enumerate(source.analysis.sentences):
-            if not eligible(sentence, config.summary):
-                continue
-            vector = source.vectors[i] if len(source.vectors) > i else None
-            match = -1
-            if vector is not None and len(facts):
-                sims = matrix @ vector
-                for f in np.argsort(-sims):
-                    if sims[f] < config.same_fact:
-                        break
-                    # One sentence per article in a fact: an article does not agree with itself.
-                    if (
-                        int(f) not in taken
-                        and all(m[0] != s for m in facts[int(f)].members)
-                        and same_claim(_wording(facts[int(f)], sources), sentence.text)
-                    ):
-                        match = int(f)
-                        break
-            if match >= 0:
-                facts[match].members.append((s, i))
-                taken.add(match)
-                continue
-            facts.append(_Fact([(s, i)], vector))
-            if vector is not None:
-                matrix = np.vstack([matrix.reshape(-1, len(vector)), vector[None, :]])
-            else:
-                matrix = (
-                    np.vstack([matrix.reshape(-1, 1), np.zeros((1, 1), np.float32)])
-                    if matrix.size
-                    else matrix
-                )
-    return facts
-
-
-def _wording(fact: _Fact, sources: Sequence[Source]) -> str:
-    s, i = fact.members[0]
-    return sources[s].analysis.sentences[i].text
-
-
-def _spread(facts: list[_Fact], sources: Sequence[Source]) -> list[_Fact]:
+def _spread(facts: list[Fact]) -> list[Fact]:
     """The same facts, taken in turn from each voice (best first within each), so one long
     article does not fill a section that other sources also contribute to."""
-    queues: dict[str, list[_Fact]] = {}
+    queues: dict[str, list[Fact]] = {}
     for fact in facts:
-        s, _ = fact.members[0]
-        queues.setdefault(sources[s].outlet, []).append(fact)
-    out: list[_Fact] = []
+        queues.setdefault(fact.wording.voice, []).append(fact)
+    out: list[Fact] = []
     while any(queues.values()):
         for queue in queues.values():
             if queue:
@@ -283,23 +302,22 @@ def _spread(facts: list[_Fact], sources: Sequence[Source]) -> list[_Fact]:
     return out
 
 
-def _hedge(fact: _Fact, sources: Sequence[Source]) -> float:
-    return max(sources[s].analysis.sentences[i].hedge for s, i in fact.members)
+def _hedge(fact: Fact, sources: Sequence[Source], index: dict[int, int]) -> float:
+    return max(
+        sources[index[c.citation.article_id]].analysis.sentences[c.citation.sentence].hedge
+        for c in fact.claims
+    )
 
 
-def _hedged(fact: _Fact, sources: Sequence[Source], config: BriefConfig) -> bool:
-    hedged = [sources[s].analysis.sentences[i].hedged for s, i in fact.members]
-    return sum(hedged) > config.hedged_fact_share * len(hedged)
-
-
-def _lead_bonus(fact: _Fact, sources: Sequence[Source], config: BriefConfig) -> float:
+def _lead_bonus(fact: Fact, sources: Sequence[Source], index: dict[int, int], config: BriefConfig) -> float:
     """What makes a fact the opening of the brief: it opens an article (the lead, where news says
-    what happened), and it is told rather than quoted."""
-    bonus = _event_bonus(fact, sources, config)
-    s, i = fact.members[0]
-    rank = _eligible_rank(sources[s], i, config)
+    what happened), it carries a who-did-what event, and it is told rather than quoted."""
+    bonus = _event_bonus(fact, sources, index, config)
+    first = fact.wording.citation
+    source = sources[index[first.article_id]]
+    rank = _eligible_rank(source, first.sentence, config)
     bonus += config.lead_first if rank == 0 else config.lead_second if rank == 1 else 0.0
-    text = sources[s].analysis.sentences[i].text
+    text = source.analysis.sentences[first.sentence].text
     if text[:1] in "\"“‘'" or "”" in text or "“" in text:
         bonus -= config.lead_quote_penalty
     return bonus
@@ -310,12 +328,16 @@ def _eligible_rank(source: Source, index: int, config: BriefConfig) -> int:
     return sum(1 for s in source.analysis.sentences[:index] if eligible(s, config.summary))
 
 
-def _event_bonus(fact: _Fact, sources: Sequence[Source], config: BriefConfig) -> float:
+def _event_bonus(fact: Fact, sources: Sequence[Source], index: dict[int, int], config: BriefConfig) -> float:
     """A fact that carries an asserted who-did-what event, with people and a place, says what happened."""
     best = 0.0
-    for s, i in fact.members:
-        for event in sources[s].analysis.events:
-            if event.sentence != i or event.modality in (Modality.HEDGED, Modality.NEGATED):
+    for claim in fact.claims:
+        analysis = sources[index[claim.citation.article_id]].analysis
+        for event in analysis.events:
+            if event.sentence != claim.citation.sentence or event.modality in (
+                Modality.HEDGED,
+                Modality.NEGATED,
+            ):
                 continue
             value = config.event_headline if event.kind in _HEADLINE_EVENTS else config.event_other
             value += config.event_actor * min(config.event_actors, len(event.actors))
@@ -325,23 +347,37 @@ def _event_bonus(fact: _Fact, sources: Sequence[Source], config: BriefConfig) ->
 
 
 def _pick(
-    facts: list[_Fact], importance: object, count: int, config: BriefConfig, exclude: Sequence[_Fact | None]
-) -> list[_Fact]:
-    """The ``count`` most important facts, none a restatement of one already chosen."""
-    assert callable(importance)
+    facts: list[Fact],
+    importance: Callable[[Fact], float],
+    vector: Callable[[Fact], np.ndarray | None],
+    restates: Callable[[Fact, Fact], bool],
+    count: int,
+    config: BriefConfig,
+    shown: set[tuple[int, int]],
+    exclude: Sequence[Fact | None],
+) -> list[Fact]:
+    """The ``count`` most important facts, none a restatement of one already chosen (a sentence
+    already shown, a claim the match model ties to one shown, or a wording as close as the
+    summaries' redundancy bar)."""
     ranked = sorted(facts, key=importance, reverse=True)
-    chosen: list[_Fact] = []
-    taken = [f.vector for f in exclude if f is not None and f.vector is not None]
+    chosen: list[Fact] = []
+    taken = [v for f in exclude if f is not None and (v := vector(f)) is not None]
+    before = [f for f in exclude if f is not None]
+    seen = set(shown)
     for fact in ranked:
         if len(chosen) >= count:
             break
-        if fact.vector is not None and any(
-            float(fact.vector @ v) >= config.summary.max_redundancy - config.development_margin for v in taken
+        if _sentences_of(fact) & seen or any(restates(fact, other) for other in [*before, *chosen]):
+            continue
+        v = vector(fact)
+        if v is not None and any(
+            float(v @ t) >= config.summary.max_redundancy - config.development_margin for t in taken
         ):
             continue
         chosen.append(fact)
-        if fact.vector is not None:
-            taken.append(fact.vector)
+        seen |= _sentences_of(fact)
+        if v is not None:
+            taken.append(v)
     return chosen
 
 
@@ -420,29 +456,6 @@ def _sentence_with(source: Source, text: str) -> int | None:
         if pattern.search(sentence.text):
             return i
     return None
-
-
-def _number_discrepancies(sources: Sequence[Source], config: BriefConfig) -> list[Discrepancy]:
-    rows: list[tuple[int, int, str]] = []
-    vectors: list[np.ndarray] = []
-    for s, source in enumerate(sources):
-        if source.duplicate_of is not None:
-            continue
-        for i, sentence in enumerate(source.analysis.sentences):
-            if len(source.vectors) > i:
-                rows.append((s, i, sentence.text))
-                vectors.append(source.vectors[i])
-    if not rows:
-        return []
-    clashes = number_clashes(rows, np.stack(vectors), [s.outlet for s in sources], config)
-    return [
-        Discrepancy(
-            "number",
-            clash.unit,
-            tuple((text, _sentence(sources, [(s, i)])) for text, s, i in clash.sides),
-        )
-        for clash in clashes
-    ]
 
 
 def _when(date: str | None, published: datetime | None, config: BriefConfig) -> str | None:

@@ -45,8 +45,9 @@ def _sources_count(brief: Brief) -> str:
 
 
 def _agree_heading(brief: Brief) -> str:
-    """Agreement counts outlets; a story from one outlet can only show its articles agreeing."""
-    return "Most outlets agree" if len(brief.outlets) > 1 else "Most articles agree"
+    """Agreement counts independent sources (storyline.facts): two or more outlets, or for a story
+    from one outlet two or more of its articles."""
+    return "Reported by two or more sources" if len(brief.outlets) > 1 else "Reported by two or more articles"
 
 
 def _cite_md(sentence: BriefSentence) -> str:
@@ -103,6 +104,10 @@ def markdown(brief: Brief, level: int = 2) -> str:
         lines += ["**Discrepancies:**", ""]
         lines += [_discrepancy_md(d) for d in brief.discrepancies]
         lines.append("")
+    if brief.updates:
+        lines += ["**Figures updated over time** (later reports give a new count):", ""]
+        lines += [_discrepancy_md(d) for d in brief.updates]
+        lines.append("")
     if brief.timeline:
         lines += [f"{sub} Timeline", ""]
         for entry in brief.timeline:
@@ -124,8 +129,7 @@ def markdown(brief: Brief, level: int = 2) -> str:
 
 
 def _discrepancy_md(item: Discrepancy) -> str:
-    plural = item.subject if item.subject.endswith("s") else item.subject + "s"
-    label = {"title": f"Titles given to {item.subject}", "number": f"Figures for {plural}"}.get(
+    label = {"title": f"Titles given to {item.subject}", "number": f"Figures for {item.subject}"}.get(
         item.kind, item.subject
     )
     sides = "\n".join(f"  - “{escape(value)}”: {escape(s.text)} — {_cite_md(s)}" for value, s in item.sides)
@@ -172,6 +176,13 @@ def text(brief: Brief) -> str:
         lines.append("Discrepancies:")
         for d in brief.discrepancies:
             lines.append(f"  • {d.kind} — {d.subject}:")
+            for value, s in d.sides:
+                lines += [f"      “{value}”: {s.text}", f"      {_cite_text(s)}"]
+        lines.append("")
+    if brief.updates:
+        lines.append("Figures updated over time:")
+        for d in brief.updates:
+            lines.append(f"  • {d.subject}:")
             for value, s in d.sides:
                 lines += [f"      “{value}”: {s.text}", f"      {_cite_text(s)}"]
         lines.append("")

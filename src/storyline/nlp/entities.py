@@ -11,19 +11,22 @@ demo corpus (tests/nlp/test_entities.py):
    whatever label the model gave it;
 3. *filters*: a lone common word or title word is not an organisation; seats of power (the Kremlin)
    are places; a GPE is a country when pycountry (or a short alias list) knows it.
+
+One article at a time: nlp/resolve.py merges the entities of many articles into canonical ones.
 """
 
 from __future__ import annotations
 
 import re
 from bisect import bisect_left, insort
-from collections import Counter, defaultdict
+from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
-from storyline.model import Analysis, Article, Entity, EntityType, Mention
+from storyline.lang import ENGLISH, Language
+from storyline.model import Entity, EntityType, Mention
 
 _LABELS = {
     "PERSON": EntityType.PERSON,
@@ -32,20 +35,6 @@ _LABELS = {
     "LOC": EntityType.PLACE,
     "FAC": EntityType.PLACE,
 }
-_ROLES = (
-    r"minister|president|prime minister|premier|chancellor|spokes(?:wo)?man|spokesperson|governor|chairman|"
-    r"chairwoman|chair|secretary|ambassador|envoy|diplomat|negotiator|chief|director|ceo|chief executive|leader|"
-    r"mayor|judge|justice|general|commander|king|queen|prince|senator|congressman|mp|lawmaker|deputy|"
-    r"adviser|advisor|official|coach|manager|captain|striker|midfielder|goalkeeper|professor|researcher|"
-    r"analyst|economist|founder|head|speaker|attorney|prosecutor|inspector|commissioner|governor"
-)
-_ROLE_MODIFIERS = (
-    r"former|deputy|acting|vice|senior|junior|chief|veteran|interim|incoming|outgoing|top|lead|nuclear|"
-    r"foreign|defen[cs]e|prime|interior|home|finance|economy|trade|health|energy|justice|education|"
-    r"transport|labou?r|agriculture|environment|culture|digital|security|intelligence|military|presidential|"
-    r"central bank|bank|police|fire|union|opposition|state|federal|regional|provincial|local|national|"
-    r"executive|managing|general|head|team|club|[A-Z][a-z]+(?:ian|ese|ish|i|an)"
-)
 # Space between the words of one name or title: a line break at most, never a blank line. The
 # article's blocks are joined by blank lines, and "\s+" let a name run from a heading or the end
 # of a paragraph into the next block ("Nixon" + blank line + "W. Mark Felt" as one name, in ECB+).
@@ -53,80 +42,58 @@ _SP = r"(?:[^\S\n]+|[^\S\n]*\n[^\S\n]*)"
 # Capitalised words, an initial ("J.") allowed, never a full stop that ends a sentence ("Lima. He").
 _NAME = rf"(?P<name>(?:(?:[A-Z]\.|[A-Z][\w’'-]+){_SP}){{0,3}}[A-Z][\w’'-]+)"
 _OWNER = rf"(?:(?P<owner>(?:the{_SP})?[A-Z][\w.]*(?:{_SP}[A-Z][\w.]*)?(?:’s|'s)){_SP})?"
-_TITLE = rf"(?P<title>(?i:(?:(?:{_ROLE_MODIFIERS}){_SP}){{0,4}}(?:{_ROLES})))"
-# "Iran's Foreign Minister Seyed Abbas Araghchi", "former deputy foreign minister, Araghchi"
-_TITLE_BEFORE = re.compile(rf"{_OWNER}{_TITLE},?{_SP}{_NAME}")
-# "Duarte Meireles, the Portuguese president," / "Sergei Shoigu, Russia's defence minister"
-_TITLE_AFTER = re.compile(
-    rf"{_NAME},{_SP}(?P<title2>(?:the{_SP}|a{_SP}|(?:[A-Z][\w]*(?:’s|'s)){_SP})?(?i:(?:(?:{_ROLE_MODIFIERS}){_SP}){{0,4}}(?:{_ROLES})))\b"
-)
-# A name that is only a title (for _is_noise), compiled once rather than looked up per entity.
-_BARE_TITLE = re.compile(_TITLE.replace("(?P<title>", "(?:"))
-_HONORIFICS = {"mr", "mrs", "ms", "miss", "dr", "prof", "sir", "dame", "lord", "lady", "rev", "fr"}
-_LEADING_TITLE = re.compile(
-    rf"^(?:(?:(?i:{'|'.join(_HONORIFICS)})\.?|(?:(?:{_ROLE_MODIFIERS}|[A-Z][a-z]+)\s+)*(?i:{_ROLES}))\s+)+"
-)
-_PLACE_NOUNS = {
-    "province",
-    "district",
-    "village",
-    "commune",
-    "county",
-    "region",
-    "city",
-    "town",
-    "state",
-    "river",
-    "valley",
-    "port",
-    "airport",
-    "street",
-    "road",
-    "square",
-    "municipality",
-    "prefecture",
-}
-_LOCATIVE = {"in", "at", "near", "from", "across", "outside", "inside", "around", "to", "into"}
 _NOT_NAME_END = " \t\n:;,\"“”‘’'"
 _POSSESSIVE = re.compile(r"(’s|'s|’|')$")
-_SEATS = {
-    "Kremlin",
-    "White House",
-    "Downing Street",
-    "Élysée",
-    "Elysee Palace",
-    "Pentagon",
-    "Belém Palace",
-    "Planalto Palace",
-    "Zhongnanhai",
-    "Blue House",
-}
-_COUNTRY_ALIASES = {
-    "russia",
-    "u.s.",
-    "us",
-    "usa",
-    "america",
-    "britain",
-    "great britain",
-    "uk",
-    "u.k.",
-    "turkey",
-    "north korea",
-    "south korea",
-    "iran",
-    "syria",
-    "vietnam",
-    "laos",
-    "bolivia",
-    "venezuela",
-    "tanzania",
-    "moldova",
-    "czech republic",
-    "palestine",
-    "taiwan",
-    "the netherlands",
-}
+
+
+@dataclass(frozen=True, slots=True)
+class _Rules:
+    """One language's title patterns and word lists (lang/<code>/entity-*.txt), built once."""
+
+    code: str
+    # "Iran's Foreign Minister Seyed Abbas Araghchi", "former deputy foreign minister, Araghchi"
+    title_before: re.Pattern[str]
+    # "Duarte Meireles, the Portuguese president," / "Sergei Shoigu, Russia's defence minister"
+    title_after: re.Pattern[str]
+    # A name that is only a title (for _is_noise), compiled once rather than looked up per entity.
+    bare_title: re.Pattern[str]
+    # Honorifics and titles at the start of a name the model found ("Infrastructure Minister X").
+    leading_title: re.Pattern[str]
+    honorifics: frozenset[str]
+    place_nouns: frozenset[str]
+    locatives: frozenset[str]
+    seats: frozenset[str]
+    seat_nouns: frozenset[str]
+    country_aliases: frozenset[str]
+
+
+@cache
+def _rules(lang: Language) -> _Rules:
+    roles = "|".join(re.escape(word) for word in lang.lines("entity-roles"))
+    nationality = "|".join(re.escape(end) for end in lang.lines("entity-nationality-endings"))
+    modifiers = "|".join(
+        [*(re.escape(word) for word in lang.lines("entity-role-modifiers")), rf"[A-Z][a-z]+(?:{nationality})"]
+    )
+    honorifics = lang.lines("entity-honorifics")
+    title = rf"(?P<title>(?i:(?:(?:{modifiers}){_SP}){{0,4}}(?:{roles})))"
+    return _Rules(
+        code=lang.code,
+        title_before=re.compile(rf"{_OWNER}{title},?{_SP}{_NAME}"),
+        title_after=re.compile(
+            rf"{_NAME},{_SP}(?P<title2>(?:the{_SP}|a{_SP}|(?:[A-Z][\w]*(?:’s|'s)){_SP})?"
+            rf"(?i:(?:(?:{modifiers}){_SP}){{0,4}}(?:{roles})))\b"
+        ),
+        bare_title=re.compile(title.replace("(?P<title>", "(?:")),
+        leading_title=re.compile(
+            rf"^(?:(?:(?i:{'|'.join(map(re.escape, honorifics))})\.?|(?:(?:{modifiers}|[A-Z][a-z]+)\s+)*(?i:{roles}))\s+)+"
+        ),
+        honorifics=frozenset(honorifics),
+        place_nouns=lang.words("entity-place-nouns"),
+        locatives=lang.words("entity-locatives"),
+        seats=lang.words("entity-seats-of-power"),
+        seat_nouns=lang.words("entity-seat-nouns"),
+        country_aliases=lang.words("country-aliases"),
+    )
 
 
 @dataclass
@@ -137,8 +104,10 @@ class _Draft:
     titles: list[str]
 
 
-def extract_entities(doc: Any) -> tuple[Entity, ...]:
-    """Entities of one spaCy ``Doc`` (with NER), grouped and named canonically within the article."""
+def extract_entities(doc: Any, lang: Language = ENGLISH) -> tuple[Entity, ...]:
+    """Entities of one spaCy ``Doc`` (with NER), grouped and named canonically within the article;
+    ``lang`` is the article's language, whose titles, roles and place words are read."""
+    rules = _rules(lang)
     text = doc.text
     spans = _Spans()
     titles: dict[str, list[str]] = defaultdict(list)
@@ -150,20 +119,20 @@ def extract_entities(doc: Any) -> tuple[Entity, ...]:
         start, end, name = _trim(text, ent.start_char, ent.end_char)
         if kind is EntityType.PERSON:
             end, name = _extend_name(doc, text, ent, start, end)
-            start, name, title = _split_title(text, start, name)
+            start, name, title = _split_title(rules, start, name)
             if title:
                 titles[name].append(title)
             # The small model takes unfamiliar place names for people: "in Lào Cai", "near Gdańsk".
             before = doc[ent.start - 1].lower_ if ent.start > 0 else ""
             after = doc[ent.end].lower_ if ent.end < len(doc) else ""
-            if name in placed or before in _LOCATIVE or after in _PLACE_NOUNS:
+            if name in placed or before in rules.locatives or after in rules.place_nouns:
                 kind = EntityType.PLACE
-        if not name or _is_noise(name, kind):
+        if not name or _is_noise(rules, name, kind):
             continue
-        if name in _SEATS or name.removeprefix("the ") in _SEATS:
+        if _is_seat(rules, name):
             kind = EntityType.PLACE
         spans[(start, end)] = (name, kind)
-    for start, end, name, title, strong in _titled_people(text):
+    for start, end, name, title, strong in _titled_people(rules, text):
         overlapped = [spans[key][1] for key in spans.overlapping(start, end)]
         if not strong and any(kind is not EntityType.PERSON for kind in overlapped):
             continue  # "In the Kremlin, Russia's president": the Kremlin is a place, not a person
@@ -174,7 +143,7 @@ def extract_entities(doc: Any) -> tuple[Entity, ...]:
         surname = full.split()[-1]
         for match in re.finditer(rf"\b{re.escape(surname)}(?:’s|'s)?\b", text):
             _claim(spans, match.start(), match.start() + len(surname), surname, EntityType.PERSON)
-    return _group(spans.items, titles)
+    return _group(spans.items, titles, rules)
 
 
 class _Spans:
@@ -213,13 +182,13 @@ class _Spans:
         return sorted(found, key=self._born.__getitem__)
 
 
-def _split_title(text: str, start: int, name: str) -> tuple[int, str, str]:
+def _split_title(rules: _Rules, start: int, name: str) -> tuple[int, str, str]:
     """ "Infrastructure Minister Agnieszka Rudnicka" is Agnieszka Rudnicka, titled Infrastructure Minister."""
-    match = _LEADING_TITLE.match(name)
+    match = rules.leading_title.match(name)
     if not match or match.end() >= len(name):
         return start, name, ""
     title = match.group(0).strip()
-    honorific = title.rstrip(".").lower() in _HONORIFICS
+    honorific = title.rstrip(".").lower() in rules.honorifics
     return start + match.end(), name[match.end() :], "" if honorific else title
 
 
@@ -258,41 +227,54 @@ def _extend_name(doc: Any, text: str, ent: Any, start: int, end: int) -> tuple[i
     return end - (len(name) - len(kept)), kept
 
 
-def _is_noise(name: str, kind: EntityType) -> bool:
+def _is_noise(rules: _Rules, name: str, kind: EntityType) -> bool:
     from wordfreq import zipf_frequency
 
     words = name.split()
-    if _BARE_TITLE.fullmatch(name):
+    if rules.bare_title.fullmatch(name):
         return True  # "Defense", "Foreign Minister": a title, not an organisation
     # A lone capitalised common word ("Table" in a heading) is not an organisation.
-    return kind is EntityType.ORGANISATION and len(words) == 1 and zipf_frequency(name.lower(), "en") >= 4.0
+    return (
+        kind is EntityType.ORGANISATION
+        and len(words) == 1
+        and zipf_frequency(name.lower(), rules.code) >= 4.0
+    )
 
 
-def _titled_people(text: str) -> Iterable[tuple[int, int, str, str, bool]]:
+def _is_seat(rules: _Rules, name: str) -> bool:
+    """A building that stands for a government ("the Kremlin said") or a head of state's palace
+    ("Élysée Palace"): a place, though the small model tags it as an organisation or a person."""
+    if name in rules.seats or name.removeprefix("the ") in rules.seats:
+        return True
+    words = name.split()
+    return len(words) > 1 and words[-1] in rules.seat_nouns
+
+
+def _titled_people(rules: _Rules, text: str) -> Iterable[tuple[int, int, str, str, bool]]:
     """(start, end, name, title, strong): a title before the name is strong evidence of a person;
     "X, the president" is weaker, since X may be a place ("In the Kremlin, Russia's president")."""
-    for match in _TITLE_BEFORE.finditer(text):
-        start, name, more = _split_title(text, match.start("name"), _POSSESSIVE.sub("", match.group("name")))
-        if _plausible_name(name):
+    for match in rules.title_before.finditer(text):
+        start, name, more = _split_title(rules, match.start("name"), _POSSESSIVE.sub("", match.group("name")))
+        if _plausible_name(name, rules.code):
             owner = match.group("owner") or ""
             title = f"{owner} {match.group('title')} {more}".strip()
             yield start, start + len(name), name, title, True
-    for match in _TITLE_AFTER.finditer(text):
+    for match in rules.title_after.finditer(text):
         name = _POSSESSIVE.sub("", match.group("name"))
-        if _plausible_name(name):
+        if _plausible_name(name, rules.code):
             title = re.sub(r"^(the|a)\s+", "", match.group("title2"))
             yield match.start("name"), match.start("name") + len(name), name, title, False
 
 
 @cache
-def _plausible_name(name: str) -> bool:
+def _plausible_name(name: str, code: str) -> bool:
     """A run of capitalised words is a name unless it is made of common words (The, In, Iran...)."""
     from wordfreq import zipf_frequency
 
     words = name.split()
     if not words or any(not w[:1].isupper() for w in words):
         return False
-    return not all(zipf_frequency(w.lower(), "en") >= 4.5 for w in words)
+    return not all(zipf_frequency(w.lower(), code) >= 4.5 for w in words)
 
 
 def _claim(spans: _Spans, start: int, end: int, name: str, kind: EntityType) -> None:
@@ -306,7 +288,7 @@ def _claim(spans: _Spans, start: int, end: int, name: str, kind: EntityType) -> 
 
 
 def _group(
-    spans: dict[tuple[int, int], tuple[str, EntityType]], titles: dict[str, list[str]]
+    spans: dict[tuple[int, int], tuple[str, EntityType]], titles: dict[str, list[str]], rules: _Rules
 ) -> tuple[Entity, ...]:
     drafts: dict[tuple[EntityType, str], _Draft] = {}
     # Full names in text order; ties broken by name, never by set order (which varies per process).
@@ -318,7 +300,7 @@ def _group(
     by_surname = _by_surname(full_names)
     longer: dict[str, str] = {}
     for (start, end), (name, kind) in sorted(spans.items()):
-        if kind is EntityType.PLACE and is_country(name):
+        if kind is EntityType.PLACE and is_country(name, rules.country_aliases):
             kind = EntityType.COUNTRY
         canonical = name
         if kind is EntityType.PERSON:
@@ -389,122 +371,16 @@ def _in_order(words: list[str], within: list[str]) -> bool:
 
 
 @cache
-def is_country(name: str) -> bool:
+def is_country(name: str, aliases: frozenset[str] | None = None) -> bool:
+    """Whether a place's name is a country's: pycountry knows it, or ``aliases`` (English's
+    country-aliases.txt when not given: the names news uses that pycountry's official ones miss)."""
     import pycountry
 
     cleaned = name.removeprefix("the ").strip()
-    if cleaned.lower() in _COUNTRY_ALIASES:
+    if cleaned.lower() in (ENGLISH.words("country-aliases") if aliases is None else aliases):
         return True
     try:
         pycountry.countries.lookup(cleaned)
     except LookupError:
         return False
     return True
-
-
-@dataclass(frozen=True, slots=True)
-class CanonicalEntity:
-    """One entity across articles: "Ebrahim Raisi", "Ibrahim Raisi" and "Raisi" are one person."""
-
-    name: str
-    type: EntityType
-    aliases: tuple[str, ...]
-    titles_by_source: dict[str, tuple[str, ...]]
-    article_ids: tuple[int, ...]
-
-    def to_dict(self) -> dict[str, object]:
-        return {
-            "name": self.name,
-            "type": self.type.value,
-            "aliases": list(self.aliases),
-            "titles_by_source": {k: list(v) for k, v in self.titles_by_source.items()},
-            "articles": len(self.article_ids),
-            "article_ids": list(self.article_ids),
-        }
-
-
-def resolve_articles(articles: Iterable[tuple[int, Article, Analysis | None]]) -> list[CanonicalEntity]:
-    """Canonical entities across articles given as ``(article_id, article, analysis)`` (one not
-    analysed yet is passed over), most reported first. Each article speaks for its outlet, or for
-    itself when its outlet is unknown ("article 12, outlet unknown": never its locator, which may be
-    a local file path), so the titles each source gives stay apart."""
-    return resolve(
-        (article_id, article.outlet or f"article {article_id}, outlet unknown", analysis.entities)
-        for article_id, article, analysis in articles
-        if analysis is not None
-    )
-
-
-def resolve(items: Iterable[tuple[int, str, tuple[Entity, ...]]]) -> list[CanonicalEntity]:
-    """Merge per-article entities (``(article_id, source, entities)``) into canonical entities.
-
-    People merge by surname when their given names are compatible (equal, one missing, or a
-    transliteration one or two letters apart: Ebrahim/Ibrahim); everything else by name. Most
-    reported first (then by name).
-    """
-    items = list(items)
-    # The small model calls one name a person here and a place there: the majority across articles wins.
-    votes: dict[str, Counter[EntityType]] = defaultdict(Counter)
-    for _, _, entities in items:
-        for entity in entities:
-            votes[entity.name][entity.type] += len(entity.mentions)
-    groups: list[dict[str, Any]] = []
-    index: dict[tuple[EntityType, str], list[dict[str, Any]]] = defaultdict(list)
-    for article_id, source, entities in items:
-        for entity in entities:
-            kind = votes[entity.name].most_common(1)[0][0]
-            if kind is not entity.type:
-                entity = Entity(
-                    entity.name, kind, entity.mentions, entity.titles if kind is EntityType.PERSON else ()
-                )
-            key = (
-                entity.type,
-                entity.name.split()[-1].lower() if entity.type is EntityType.PERSON else entity.name.lower(),
-            )
-            group = next((g for g in index[key] if _compatible(g["names"], entity)), None)
-            if group is None:
-                group = {
-                    "type": entity.type,
-                    "names": defaultdict(int),
-                    "titles": defaultdict(list),
-                    "ids": set(),
-                }
-                index[key].append(group)
-                groups.append(group)
-            group["names"][entity.name] += 1
-            group["ids"].add(article_id)
-            for title in entity.titles:
-                if title not in group["titles"][source]:
-                    group["titles"][source].append(title)
-    result = []
-    for group in groups:
-        names = group["names"]
-        canonical = max(names, key=lambda n: (len(n.split()) > 1, names[n], len(n)))
-        result.append(
-            CanonicalEntity(
-                canonical,
-                group["type"],
-                tuple(sorted(n for n in names if n != canonical)),
-                {k: tuple(v) for k, v in group["titles"].items()},
-                tuple(sorted(group["ids"])),
-            )
-        )
-    return sorted(result, key=lambda e: (-len(e.article_ids), e.name))
-
-
-def _compatible(names: dict[str, int], entity: Entity) -> bool:
-    if entity.type is not EntityType.PERSON:
-        return True
-    given = _given(entity.name)
-    return all(not given or not _given(n) or _close(given, _given(n)) for n in names)
-
-
-def _given(name: str) -> str:
-    parts = name.split()
-    return parts[-2].lower() if len(parts) > 1 else ""
-
-
-def _close(a: str, b: str) -> bool:
-    import difflib
-
-    return a == b or difflib.SequenceMatcher(None, a, b).ratio() >= 0.8

@@ -6,7 +6,9 @@ Hand-written over spaCy's parse: no packaged model does news event extraction of
 a verb or noun of a known kind; actors are the entities inside its subject, object and "with"/
 "between" phrases (a noun trigger takes the subject of the verb that governs it: "Putin and Raisi
 completed a round of talks"); the place is an entity under an "in"/"at" phrase of the trigger or
-its verb, else the sentence's first place.
+its verb, else the sentence's first place. The words each of these steps reads (triggers, speech
+and alleging verbs, future auxiliaries, prepositions, time words) are the article's language's
+resources (lang/<code>/event-*.txt and the others named in :class:`_Words`).
 """
 
 from __future__ import annotations
@@ -14,102 +16,71 @@ from __future__ import annotations
 import re
 from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Iterator, Sequence
-from datetime import datetime
-from functools import lru_cache
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from functools import cache, lru_cache
 from typing import Any
 
+from storyline.lang import ENGLISH, Language
 from storyline.model import Entity, EntityType, Event, Modality, Sentence
 
-VERB_TRIGGERS = {
-    "meet": "meeting",
-    "talk": "talks",
-    "discuss": "talks",
-    "negotiate": "talks",
-    "visit": "visit",
-    "arrive": "arrival",
-    "land": "arrival",
-    "say": "statement",
-    "announce": "statement",
-    "declare": "statement",
-    "state": "statement",
-    "warn": "statement",
-    "sign": "agreement",
-    "agree": "agreement",
-    "ratify": "agreement",
-    "attack": "attack",
-    "bomb": "attack",
-    "shell": "attack",
-    "raid": "attack",
-    "kill": "attack",
-    # Happenings news reports besides diplomacy and attacks (docs/annotation.md, dated events).
-    "arrest": "arrest",
-    "detain": "arrest",
-    "charge": "charge",
-    "indict": "charge",
-    "convict": "conviction",
-    "sentence": "sentencing",
-    "shoot": "shooting",
-    "stab": "attack",
-    "die": "death",
-    "acquire": "acquisition",
-    "buy": "acquisition",
-    "launch": "launch",
-    "unveil": "launch",
-    "resign": "resignation",
-    "appoint": "appointment",
-    "hire": "hiring",
-    "evacuate": "evacuation",
-    "restore": "restoration",
-    "crash": "crash",
-    "elect": "election",
-}
-NOUN_TRIGGERS = {
-    "talk": "talks",
-    "talks": "talks",
-    "discussion": "talks",
-    "negotiation": "talks",
-    "meeting": "meeting",
-    "summit": "meeting",
-    "visit": "visit",
-    "trip": "visit",
-    "arrival": "arrival",
-    "agreement": "agreement",
-    "deal": "agreement",
-    "accord": "agreement",
-    "memorandum": "agreement",
-    "attack": "attack",
-    "airstrike": "attack",
-    # "strike" alone is as often a walk-out ("a general strike paralysed Greece") as an attack.
-    "bombing": "attack",
-}
-# The happenings added beside diplomacy and attacks are read from verbs only: as nouns they are
-# as often talked about as done ("calls for his resignation", "the re-election committee").
-_SPEECH = {"say", "tell", "report", "claim", "announce", "state", "add", "note", "suggest", "according"}
-_ALLEGING = {"accuse", "suspect", "charge", "allege", "deny", "acquit", "convict"}
-_FUTURE = {"will", "would", "shall", "'ll", "’ll"}
 _ACTOR_DEPS = {"nsubj", "nsubjpass", "dobj", "agent"}
-_ACTOR_PREPS = {"with", "between", "by"}
-_PLACE_PREPS = {"in", "at", "inside", "near"}
 _ACTOR_TYPES = (EntityType.PERSON, EntityType.ORGANISATION, EntityType.COUNTRY)
-_DATE_WORDS = re.compile(
-    r"\b(monday|tuesday|wednesday|thursday|friday|saturday|sunday|today|yesterday|tomorrow|tonight|morning|"
-    r"afternoon|evening|night|week|month|year|january|february|march|april|may|june|july|august|september|"
-    r"october|november|december|jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec|\d{4})\b",
-    re.IGNORECASE,
-)
-_MONTH = re.compile(
-    r"\b(january|february|march|april|may|june|july|august|september|october|november|december|"
-    r"jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec)\b",
-    re.IGNORECASE,
-)
 # Relative base for dates written in full: any base after them resolves them the same.
 _FAR_FUTURE = datetime(2100, 1, 1)
-_DURATION = re.compile(r"\b(hours?|minutes?)\b", re.IGNORECASE)
-_ROUGH_DURATION = re.compile(
-    r"\b(?:more than|over|beyond|nearly|almost|about|around)?\s*\w+\s+(?:hours|minutes)\b"
-)
-_LEADING_WORD = re.compile(r"^(on|earlier|later|last|this)\s+", re.IGNORECASE)
 _YEAR = re.compile(r"\b(19|20)\d\d\b")
+
+
+@dataclass(frozen=True, slots=True)
+class _Words:
+    """One language's event words (lang/<code>/event-*.txt and the rest named below), built once."""
+
+    code: str
+    verbs: dict[str, str]  # lemma -> kind of event (event-verbs.txt)
+    nouns: dict[str, str]  # lemma or form -> kind of event (event-nouns.txt)
+    speech: frozenset[str]
+    alleging: frozenset[str]
+    future: frozenset[str]
+    actor_preps: frozenset[str]
+    place_preps: frozenset[str]
+    # A time expression that says when (a weekday, a month, "yesterday", a year), not a bare number.
+    date_words: re.Pattern[str]
+    month: re.Pattern[str]
+    weekdays: tuple[str, ...]  # Monday first, as datetime.weekday() counts
+    duration: re.Pattern[str]
+    rough_duration: re.Pattern[str]
+    leading_word: re.Pattern[str]
+
+
+def _kinds(lang: Language, name: str) -> dict[str, str]:
+    """A ``word = kind`` resource as a dict."""
+    return {word: kind for word, _, kind in (line.partition(" = ") for line in lang.lines(name))}
+
+
+@cache
+def _words(lang: Language) -> _Words:
+    months = [name for line in lang.lines("months") for name in line.split()]
+    dated = [*lang.lines("weekdays"), *lang.lines("event-time-words"), *months]
+    units = [line.split() for line in lang.lines("event-duration-units")]
+    plurals = "|".join(unit[-1] for unit in units)
+    approximations = "|".join(lang.lines("event-duration-approximations"))
+    return _Words(
+        code=lang.code,
+        verbs=_kinds(lang, "event-verbs"),
+        nouns=_kinds(lang, "event-nouns"),
+        speech=lang.words("speech-verbs"),
+        alleging=lang.words("alleging-verbs"),
+        future=lang.words("future-auxiliaries"),
+        actor_preps=lang.words("event-actor-prepositions"),
+        place_preps=lang.words("event-place-prepositions"),
+        date_words=re.compile(rf"\b({'|'.join(dated)}|\d{{4}})\b", re.IGNORECASE),
+        month=re.compile(rf"\b({'|'.join(months)})\b", re.IGNORECASE),
+        weekdays=tuple(lang.lines("weekdays")),
+        duration=re.compile(rf"\b({'|'.join(form for unit in units for form in unit)})\b", re.IGNORECASE),
+        rough_duration=re.compile(rf"\b(?:{approximations})?\s*\w+\s+(?:{plurals})\b"),
+        leading_word=re.compile(rf"^({'|'.join(lang.lines('date-lead-words'))})\s+", re.IGNORECASE),
+    )
+
 
 # A token's lemma: spaCy's ``Token.lemma_`` when the pipeline lemmatised every token, or a function
 # that lemmatises the tokens asked about (storyline.nlp.analyze leaves the lemmatizer out of the
@@ -128,19 +99,22 @@ def extract_events(
     published: datetime | None,
     *,
     lemma: Lemma = stored_lemma,
+    lang: Language = ENGLISH,
 ) -> tuple[Event, ...]:
-    """Events of one parsed article; ``sentences`` give the index each event cites."""
+    """Events of one parsed article; ``sentences`` give the index each event cites, ``lang`` is the
+    article's language (whose event words are read)."""
+    words = _words(lang)
     mentions = _Mentions(entities)
     dated = _DocEnts(doc)
     starts = [s.start for s in sentences]
     events: list[Event] = []
     seen: set[tuple[str, tuple[str, ...], int]] = set()
     for token in _verbs_and_nouns(doc):
-        kind = _trigger_kind(token, lemma)
+        kind = _trigger_kind(words, token, lemma)
         if kind is None:
             continue
         anchor = _anchor(token)
-        actors = _actors(token, anchor, mentions, lemma)
+        actors = _actors(words, token, anchor, mentions, lemma)
         # An event needs a named party: "the meeting also highlighted..." is commentary, not an event.
         if not any(actor in mentions.named for actor in actors):
             continue
@@ -150,19 +124,19 @@ def extract_events(
             continue
         seen.add(key)
         sent = token.sent
-        time_text, duration = _times(sent, dated)
+        time_text, duration = _times(words, sent, dated)
         events.append(
             Event(
                 kind=kind,
                 trigger=token.text,
                 sentence=index,
                 actors=actors,
-                place=_place(token, anchor, sent, mentions),
+                place=_place(words, token, anchor, sent, mentions),
                 time_text=time_text,
-                date=_resolve(time_text, published),
+                date=_resolve(words, time_text, published),
                 duration=duration,
                 modality=_modality(
-                    token, anchor, sentences[index] if 0 <= index < len(sentences) else None, lemma
+                    words, token, anchor, sentences[index] if 0 <= index < len(sentences) else None, lemma
                 ),
             )
         )
@@ -240,11 +214,11 @@ def _verbs_and_nouns(doc: Any) -> Iterator[Any]:
         yield doc[index]
 
 
-def _trigger_kind(token: Any, lemma: Lemma = stored_lemma) -> str | None:
+def _trigger_kind(words: _Words, token: Any, lemma: Lemma = stored_lemma) -> str | None:
     if token.pos_ == "VERB":
-        return VERB_TRIGGERS.get(lemma(token).lower())
+        return words.verbs.get(lemma(token).lower())
     if token.pos_ == "NOUN":
-        return NOUN_TRIGGERS.get(lemma(token).lower()) or NOUN_TRIGGERS.get(token.lower_)
+        return words.nouns.get(lemma(token).lower()) or words.nouns.get(token.lower_)
     return None
 
 
@@ -258,10 +232,12 @@ def _anchor(token: Any) -> Any:
     return current
 
 
-def _actors(token: Any, anchor: Any, mentions: _Mentions, lemma: Lemma = stored_lemma) -> tuple[str, ...]:
+def _actors(
+    words: _Words, token: Any, anchor: Any, mentions: _Mentions, lemma: Lemma = stored_lemma
+) -> tuple[str, ...]:
     roles = [child for child in (*token.children, *anchor.children) if child.dep_ in _ACTOR_DEPS]
     for child in (*token.children, *anchor.children):
-        if child.dep_ == "prep" and child.lower_ in _ACTOR_PREPS:
+        if child.dep_ == "prep" and child.lower_ in words.actor_preps:
             roles.extend(grand for grand in child.children if grand.dep_ == "pobj")
     if token is not anchor and token.dep_ == "poss":
         roles.append(token.head)
@@ -279,7 +255,7 @@ def _actors(token: Any, anchor: Any, mentions: _Mentions, lemma: Lemma = stored_
             not found
             and role.pos_ in ("NOUN", "PROPN")
             and role.dep_ != "dobj"
-            and _trigger_kind(role, lemma) is None
+            and _trigger_kind(words, role, lemma) is None
         ):
             phrase = " ".join(t.text for t in role.subtree if t.dep_ not in ("det", "punct")).strip()
             if phrase and len(phrase.split()) <= 5 and phrase not in names:
@@ -287,9 +263,9 @@ def _actors(token: Any, anchor: Any, mentions: _Mentions, lemma: Lemma = stored_
     return tuple(names)
 
 
-def _place(token: Any, anchor: Any, sent: Any, mentions: _Mentions) -> str | None:
+def _place(words: _Words, token: Any, anchor: Any, sent: Any, mentions: _Mentions) -> str | None:
     for child in (*token.children, *anchor.children):
-        if child.dep_ == "prep" and child.lower_ in _PLACE_PREPS:
+        if child.dep_ == "prep" and child.lower_ in words.place_preps:
             low, high = child.left_edge.idx, child.right_edge.idx + len(child.right_edge.text)
             inside = mentions.places_from(low, high)
             if inside:
@@ -300,65 +276,74 @@ def _place(token: Any, anchor: Any, sent: Any, mentions: _Mentions) -> str | Non
     return in_sentence[0].name if in_sentence else None
 
 
-def _times(sent: Any, dated: _DocEnts) -> tuple[str | None, str | None]:
+def _times(words: _Words, sent: Any, dated: _DocEnts) -> tuple[str | None, str | None]:
     when = duration = None
     for ent in dated.of(sent):
         if ent.label_ not in ("DATE", "TIME"):
             continue
-        if _DURATION.search(ent.text) and duration is None:
+        if words.duration.search(ent.text) and duration is None:
             duration = ent.text
-        elif when is None and _DATE_WORDS.search(ent.text):
+        elif when is None and words.date_words.search(ent.text):
             when = ent.text  # a bare number ("41", an age) is not a time
     if duration is None:
-        match = _ROUGH_DURATION.search(sent.text)
+        match = words.rough_duration.search(sent.text)
         duration = match.group(0).strip() if match else None
     return when, duration
 
 
 @lru_cache(maxsize=4096)
-def _resolve_cached(text: str, base: datetime) -> str | None:
+def _resolve_cached(text: str, base: datetime, code: str) -> str | None:
     import dateparser
 
     parsed = dateparser.parse(
         text,
-        languages=["en"],
+        languages=[code],
         settings={"RELATIVE_BASE": base.replace(tzinfo=None), "PREFER_DATES_FROM": "past"},
     )
     return parsed.date().isoformat() if parsed else None
 
 
-def _resolve(text: str | None, published: datetime | None) -> str | None:
+def _resolve(words: _Words, text: str | None, published: datetime | None) -> str | None:
     """ "on Tuesday", "yesterday", "14 October" as a calendar date, relative to the article's date."""
     if not text:
         return None
-    cleaned = _LEADING_WORD.sub("", text.strip())
+    cleaned = words.leading_word.sub("", text.strip())
     if published is None:
         # An undated article still dates what it writes in full ("on December 12, 2008"); a weekday
         # or "yesterday" needs the article's own date, so stays undated.
-        if not _YEAR.search(cleaned) or not _MONTH.search(cleaned):
+        if not _YEAR.search(cleaned) or not words.month.search(cleaned):
             return None
-        return _resolve_cached(cleaned, _FAR_FUTURE)
-    return _resolve_cached(cleaned, published)
+        return _resolve_cached(cleaned, _FAR_FUTURE, words.code)
+    day = cleaned.lower().rstrip(".,")
+    if day in words.weekdays:
+        # The most recent such day on or before the article's own day: "Tuesday" in a Tuesday
+        # article is that day (dateparser's "past" preference put it a week earlier), as
+        # text/datelines.weekday_on_or_before reads a dateline's weekday.
+        back = (published.weekday() - words.weekdays.index(day)) % 7
+        return (published - timedelta(days=back)).date().isoformat()
+    return _resolve_cached(cleaned, published, words.code)
 
 
-def _modality(token: Any, anchor: Any, sentence: Sentence | None, lemma: Lemma = stored_lemma) -> Modality:
+def _modality(
+    words: _Words, token: Any, anchor: Any, sentence: Sentence | None, lemma: Lemma = stored_lemma
+) -> Modality:
     if any(child.dep_ == "neg" for child in token.children) or (
         any(child.dep_ == "neg" for child in anchor.children) and not _described(token, anchor, lemma)
     ):
         return Modality.NEGATED
     # What will happen, or what someone agreed or plans to do, has not happened: "will launch",
     # "agreed to buy", "is set to visit".
-    if any(child.dep_ == "aux" and child.lower_ in _FUTURE for child in anchor.children):
+    if any(child.dep_ == "aux" and child.lower_ in words.future for child in anchor.children):
         return Modality.HEDGED
-    if anchor.dep_ == "xcomp" and lemma(anchor.head).lower() not in _SPEECH:
+    if anchor.dep_ == "xcomp" and lemma(anchor.head).lower() not in words.speech:
         return Modality.HEDGED
     # What someone is accused or suspected of is alleged, not established: "the two men accused
     # of killing Horton".
-    if anchor.dep_ == "pcomp" and lemma(anchor.head.head).lower() in _ALLEGING:
+    if anchor.dep_ == "pcomp" and lemma(anchor.head.head).lower() in words.alleging:
         return Modality.HEDGED
     current = anchor
     for _ in range(4):
-        if current.dep_ in ("ccomp", "xcomp") and lemma(current.head).lower() in _SPEECH:
+        if current.dep_ in ("ccomp", "xcomp") and lemma(current.head).lower() in words.speech:
             return Modality.REPORTED
         if current.head is current:
             break

@@ -2,7 +2,8 @@
 
 A logistic model over cue patterns (modal verbs, speculation verbs and adverbs, weasel quantifiers,
 unattributed "it is believed" constructions, news hedges such as "reportedly" or "analysts
-suggest") and sentence length. The cue list is written by hand; the weights are fitted by
+suggest") and sentence length. The cue list is written by hand, as each language's data
+(lang/<code>/hedge-cues.txt, the strong and the not-news cues beside it); the weights are fitted by
 ``bench/train_hedges.py`` on the CoNLL-2010 development set and shipped as ``hedge_weights.json``,
 so scoring needs no model at run time and every score can be explained by its cues. Cue weights are
 fitted with a floor of zero: a cue may only raise a sentence's speculation, never lower it, which
@@ -21,149 +22,10 @@ from importlib import resources
 from typing import Any
 
 from storyline.config import HEDGE_THRESHOLD, HedgeConfig
+from storyline.errors import ConfigError
+from storyline.lang import ENGLISH, Language
 
-# cue -> regex (word boundaries added). Keys are what users see as "cues".
-CUES: dict[str, str] = {
-    # modal and conditional
-    # "May" the month ("on May 10", "in May") is not a modal.
-    "may": r"(?<!\bin )(?<!\bon )(?<!\bof )(?<!\bsince )(?<!\buntil )(?<!\bby )(?<!\bearly )(?<!\blate )(?<!\bmid )(?<!\blast )(?<!\bnext )may(?!\s+\d)",
-    "might": r"might",
-    # "could" of ability or perception ("motorists could be seen", "could hear") is not a hedge.
-    "could": r"could(?!\s+(?:not\s+)?(?:be\s+(?:seen|heard|felt|found|spotted|observed)|see|hear|feel|smell)\b)(?!\s+\w+\s+no\b)",
-    "would": r"would",
-    "should": r"should",
-    "can": r"can",
-    "must have": r"must (?:have|be)",
-    "if": r"if",
-    "unless": r"unless",
-    # speculation adverbs and adjectives
-    "possibly": r"possibly",
-    "possible": r"possible",
-    "probably": r"probably",
-    "probable": r"probable",
-    "likely": r"likely",
-    "unlikely": r"unlikely",
-    "perhaps": r"perhaps",
-    "maybe": r"maybe",
-    "presumably": r"presumably",
-    "apparently": r"apparently",
-    "seemingly": r"seemingly",
-    "potentially": r"potentially",
-    "potential": r"potential",
-    "reportedly": r"reportedly",
-    "allegedly": r"allegedly",
-    # The noun names an accusation, an established fact like "charged with" (docs/annotation.md:
-    # "investigating allegations of fraud", "arrested on allegations of theft"); the adjective, and
-    # "allegations that ..." whose clause carries the unproven claim, say the act is unproven.
-    "alleged": r"alleged|allegations?\s+that",
-    "supposedly": r"supposedly",
-    "arguably": r"arguably",
-    "unclear": r"unclear",
-    "uncertain": r"uncertain",
-    "unconfirmed": r"unconfirmed",
-    "whether": r"whether",
-    "rumoured": r"rumou?red",
-    "speculation": r"speculat\w*",
-    "expected to": r"expected to",
-    "expect": r"expects?|anticipat(?:e|es|ed)",
-    "suspected": r"suspected|(?:potentially|possibly|treated as|as) suspicious",
-    "said to": r"(?:is|are|was|were) said to",
-    "i think": r"I (?:think|guess|suppose|suspect|hear)",
-    "almost certainly": r"almost certainly|most likely",
-    "fear": r"fears?|feared",
-    "possibility": r"possibility|prospects? of",
-    "depending on": r"depending on|depends on",
-    "sure to": r"(?:is|are|was|were) (?:sure|bound) to",
-    "looks like": r"(it|this) looks like|looks set to",
-    "approximately": r"approximately|roughly|around \d",
-    "about": r"about \d",
-    # speculation verbs
-    "suggest": r"suggest(s|ed|ing)?",
-    # "appeared in court" shows up; "appears to", "it appears that" hedge.
-    "appear": r"appear(s|ed)?\s+to\b|it appears|appears that",
-    "seem": r"seem(s|ed)?",
-    "believe": r"believe(s|d)?",
-    "think": r"think(s)?|thought",
-    "assume": r"assum(e|es|ed|ption)",
-    "indicate": r"indicat(e|es|ed|ing)",
-    "claim": r"claim(s|ed)?",
-    "argue": r"argu(e|es|ed)",
-    "speculate": r"speculat(e|es|ed)",
-    "estimate": r"estimat(e|es|ed)",
-    "consider": r"considered",
-    "regard": r"regarded",
-    "say": r"is said|are said|was said|were said",
-    "reported": r"reported",
-    "according to": r"according to",
-    "sources said": r"sources? (said|say|says|told)",
-    "analysts": r"analysts?|observers?|experts?|critics?|commentators?",
-    "it is": r"it is (believed|thought|said|claimed|considered|expected|likely|possible|unclear|understood)",
-    "remains to be seen": r"remains? to be seen|it remains unclear|remains unclear",
-    "revolve around": r"revolve around",
-    "signals": r"signal(s|ed)? that",
-    # weasel quantifiers and vague frequency
-    "some": r"some(?!\s+\d)",  # "some 2,500 km" is an approximate figure, not a weasel
-    "many": r"many",
-    "several": r"several",
-    "various": r"various",
-    "others": r"others",
-    "most": r"most",
-    "few": r"(a )?few",
-    "often": r"often",
-    "generally": r"generally",
-    "usually": r"usually",
-    "typically": r"typically",
-    "widely": r"widely",
-    "commonly": r"commonly",
-    "largely": r"largely",
-    "mostly": r"mostly",
-    "frequently": r"frequently",
-    "sometimes": r"sometimes",
-    "certain": r"certain",
-    "somewhat": r"somewhat",
-    "relatively": r"relatively",
-    "fairly": r"fairly",
-    "rather": r"rather",
-    "well known": r"well[- ]known",
-    "famous": r"famous|notable|notably",
-    "important": r"important|significant",
-    "people": r"(some|many|most) (people|observers|scholars|historians|fans|critics)",
-    "although": r"although|though|however",
-    # peacock terms and unattributed praise (Wikipedia's weasel task counts them as unsupported claims)
-    "superlative": r"best|greatest|largest|biggest|finest|most (popular|important|famous|successful|influential)",
-    "one of the": r"one of the",
-    "acclaimed": r"popular|successful|influential|prominent|renowned|acclaimed|leading|legendary|iconic",
-    "there is": r"there (is|are|was|were|have been)",
-    "evidence": r"evidence|controversy|controversial|debate[ds]?",
-    "many of": r"(many|some|most) of (the|them|these|those|his|her|their)",
-    # questions
-    "question": r"\?$",
-}
-_COMPILED = {
-    cue: re.compile(rf"\b(?:{pattern})\b" if not pattern.endswith("$") else pattern, re.I)
-    for cue, pattern in CUES.items()
-}
 _LENGTH_BINS = ((4, "len<=4"), (9, "len<=9"), (20, "len<=20"), (10**9, "len>20"))
-# Strong hedges of news writing, each adding this much probability of speculation (see score_with).
-STRONG_HEDGES = (
-    "may",
-    "might",
-    "could",
-    "possibly",
-    "perhaps",
-    "maybe",
-    "reportedly",
-    "allegedly",
-    "supposedly",
-    "unconfirmed",
-    "remains to be seen",
-    "speculate",
-    "rumoured",
-    "revolve around",
-    "unclear",
-    "presumably",
-)
-STRONG_PRIOR = 0.35
 
 
 @dataclass(frozen=True, slots=True)
@@ -222,23 +84,74 @@ def _required(pattern: str) -> tuple[str, ...] | None:
 # that letter (dotted and dotless i, long s; the Kelvin sign for safety): in a sentence with any of
 # them, every pattern is searched, as the lowercase pre-check could miss a match.
 _UNLOWERED = re.compile("[\u0130\u0131\u017f\u212a]")
-# Per cue, what its pattern's every match contains (lowercased), so most patterns are never run.
-_REQUIRED = {cue: _required(pattern.pattern) for cue, pattern in _COMPILED.items()}
-_ORDER = {cue: position for position, cue in enumerate(CUES)}
 
 
-def _cues_in(sentence: str, skip: frozenset[str] = frozenset()) -> list[str]:
-    """The cues whose patterns match ``sentence``, in CUES order, leaving out those in ``skip``.
+@dataclass(frozen=True, slots=True)
+class _Cues:
+    """One language's hedge cues (lang/<code>/hedge-cues.txt and the lists naming them), compiled once."""
+
+    # cue -> pattern, in the resource's order (word boundaries added). Keys are what users see as "cues".
+    patterns: dict[str, re.Pattern[str]]
+    # Per cue, what its pattern's every match contains (lowercased), so most patterns are never run.
+    required: dict[str, tuple[str, ...] | None]
+    order: dict[str, int]
+    # Strong hedges (hedge-strong-cues.txt): those the weights were cross-validated with, and all
+    # that news scoring adds its prior for.
+    fitted_strong: tuple[str, ...]
+    strong: tuple[str, ...]
+    # Weasel cues that are not speculation in news (hedge-not-news-cues.txt).
+    not_news: frozenset[str]
+
+
+@cache
+def _cues(lang: Language) -> _Cues:
+    written = {
+        cue: pattern for cue, _, pattern in (line.partition(" = ") for line in lang.lines("hedge-cues"))
+    }
+    patterns = {
+        cue: re.compile(rf"\b(?:{pattern})\b" if not pattern.endswith("$") else pattern, re.I)
+        for cue, pattern in written.items()
+    }
+    sections: dict[str, list[str]] = {}
+    current = sections.setdefault("", [])
+    for entry in lang.lines("hedge-strong-cues"):
+        if entry.startswith("[") and entry.endswith("]"):
+            current = sections.setdefault(entry[1:-1], [])
+        else:
+            current.append(entry)
+    not_news = lang.words("hedge-not-news-cues")
+    unknown = sorted({*sections.get("fitted", []), *sections.get("news", []), *not_news} - set(patterns))
+    if unknown or sections[""]:
+        raise ConfigError(
+            f"hedge cue lists of {lang.code!r} name cues hedge-cues.txt does not define ({', '.join(unknown)})"
+            if unknown
+            else f"hedge-strong-cues.txt of {lang.code!r} lists cues outside a [fitted] or [news] section",
+            remedy=f"define each cue in src/storyline/lang/{lang.code}/hedge-cues.txt, under its section",
+        )
+    fitted = tuple(sections.get("fitted", ()))
+    return _Cues(
+        patterns=patterns,
+        required={cue: _required(pattern.pattern) for cue, pattern in patterns.items()},
+        order={cue: position for position, cue in enumerate(patterns)},
+        fitted_strong=fitted,
+        strong=fitted + tuple(sections.get("news", ())),
+        not_news=not_news,
+    )
+
+
+def _cues_in(sentence: str, skip: frozenset[str] = frozenset(), lang: Language = ENGLISH) -> list[str]:
+    """The cues whose patterns match ``sentence``, in the resource's order, leaving out those in ``skip``.
 
     A pattern is searched only when the lowercased sentence holds one of the strings its every
     match contains: a plain substring test, where a regex search tries each position in turn. The
     matches are the same as searching every pattern (tests/nlp/test_hedges.py checks it)."""
+    cues = _cues(lang)
     lowered = None if _UNLOWERED.search(sentence) else sentence.lower()
     found = []
-    for cue, pattern in _COMPILED.items():
+    for cue, pattern in cues.patterns.items():
         if cue in skip:
             continue
-        required = _REQUIRED[cue]
+        required = cues.required[cue]
         if lowered is not None and required is not None and not any(x in lowered for x in required):
             continue
         if pattern.search(sentence):
@@ -251,9 +164,9 @@ def _length_bin(sentence: str) -> str:
     return next(name for limit, name in _LENGTH_BINS if words <= limit)
 
 
-def features(sentence: str) -> dict[str, float]:
+def features(sentence: str, lang: Language = ENGLISH) -> dict[str, float]:
     """Cue indicators and a length bin: the model's inputs (used by training and scoring alike)."""
-    found = {f"cue:{cue}": 1.0 for cue in _cues_in(sentence)}
+    found = {f"cue:{cue}": 1.0 for cue in _cues_in(sentence, lang=lang)}
     found[_length_bin(sentence)] = 1.0
     return found
 
@@ -271,17 +184,20 @@ def _default_config() -> HedgeConfig:
     return HedgeConfig()  # frozen: one instance serves every sentence scored without a config
 
 
-def score(sentence: str, config: HedgeConfig | None = None) -> HedgeResult:
-    """Speculation score in [0, 1] in the news sense, and the cues that raised it, strongest first."""
+def score(sentence: str, config: HedgeConfig | None = None, lang: Language = ENGLISH) -> HedgeResult:
+    """Speculation score in [0, 1] in the news sense, and the cues that raised it, strongest first;
+    ``lang`` is the sentence's language, whose cues are read."""
     config = config or _default_config()
     bias, weights = _weights()
+    cues = _cues(lang)
     return score_with(
         bias,
         weights,
         sentence,
-        ignore=config.not_news,
-        strong=config.strong,
+        ignore=cues.not_news if config.not_news is None else config.not_news,
+        strong=cues.strong if config.strong is None else config.strong,
         prior=config.strong_prior,
+        lang=lang,
     )
 
 
@@ -291,11 +207,13 @@ def score_with(
     sentence: str,
     *,
     ignore: frozenset[str] = frozenset(),
-    strong: tuple[str, ...] = STRONG_HEDGES,
-    prior: float = STRONG_PRIOR,
+    strong: tuple[str, ...] | None = None,
+    prior: float | None = None,
+    lang: Language = ENGLISH,
 ) -> HedgeResult:
     """The score under given weights (training and cross-validation use this too, with the defaults:
-    the fitted Wikipedia model as it was trained).
+    the fitted Wikipedia model as it was trained, its strong hedges the [fitted] section of
+    hedge-strong-cues.txt and its prior the default ``HedgeConfig.strong_prior``).
 
     The fitted model learned Wikipedia's weasel words; ``ignore`` leaves out cues that are not
     speculation where the sentence comes from (news: plain quantifiers, praise). The ``strong``
@@ -303,8 +221,11 @@ def score_with(
     ``prior`` each, combined as independent evidence, so "the real discussion may revolve around"
     reads as speculation.
     """
+    cues = _cues(lang)
+    strong = cues.fitted_strong if strong is None else strong
+    prior = _default_config().strong_prior if prior is None else prior
     # features() less the ignored cues, which are not searched for at all.
-    found = {f"cue:{cue}": 1.0 for cue in _cues_in(sentence, ignore)}
+    found = {f"cue:{cue}": 1.0 for cue in _cues_in(sentence, ignore, lang)}
     length = _length_bin(sentence)
     if length not in ignore:
         found[length] = 1.0
@@ -315,10 +236,11 @@ def score_with(
     raising = {
         name.removeprefix("cue:") for name in found if name.startswith("cue:") and weights.get(name, 0.0) > 0
     }
-    # Ties (equal weights) in CUES order: sorting a set by weight alone left them in the set's order,
-    # which follows string hashes and so changed from one process to the next.
-    cues = sorted(
+    # Ties (equal weights) in the cues' order: sorting a set by weight alone left them in the set's
+    # order, which follows string hashes and so changed from one process to the next.
+    order = cues.order
+    shown = sorted(
         raising | set(hits),
-        key=lambda cue: (cue not in hits, -weights.get(f"cue:{cue}", 0.0), _ORDER.get(cue, len(_ORDER))),
+        key=lambda cue: (cue not in hits, -weights.get(f"cue:{cue}", 0.0), order.get(cue, len(order))),
     )
-    return HedgeResult(round(probability, 4), tuple(cues))
+    return HedgeResult(round(probability, 4), tuple(shown))

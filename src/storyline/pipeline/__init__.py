@@ -4,7 +4,7 @@ database; this package is the only place that hands their results to it. Follow 
 - ``run.py``      ingest: read, extract (on the engine), remove furniture, repair, store; then the rest
 - ``analyse.py``  sentences, hedges, entities, events, embeddings (on the engine), store
 - ``group.py``    place in a story (``grouping/``), store; hand-made merges and splits
-- ``brief.py``    a story's brief from its stored articles
+- ``brief.py``    a story's facts and brief from its stored articles
 - ``tasks.py``    the stage work an engine's workers run (extract, analyse, embed a chunk)
 - ``watch.py``    watching feeds: poll each when due and ingest its new items
 
@@ -13,7 +13,7 @@ store sees happens in this process, in input order, so every engine gives the sa
 """
 
 from storyline.pipeline.analyse import analyze_pending
-from storyline.pipeline.brief import brief_article, brief_story, briefing, warm_briefs
+from storyline.pipeline.brief import brief_article, brief_story, briefing, story_facts, warm_briefs
 from storyline.pipeline.group import group_pending, merge_stories, split_story
 from storyline.pipeline.progress import ProgressHook
 from storyline.pipeline.run import ingest, ingest_documents, process
@@ -31,6 +31,7 @@ __all__ = [
     "merge_stories",
     "process",
     "split_story",
+    "story_facts",
     "warm_briefs",
     "watch_feeds",
 ]

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -14,7 +15,8 @@ from storyline.pipeline.progress import ProgressHook
 from storyline.store import Store, StoredArticle
 
 if TYPE_CHECKING:
-    from storyline.briefs.brief import Source
+    from storyline.facts.build import StoryFacts
+    from storyline.facts.source import Source
     from storyline.model import Brief, Story
 
 log = logging.getLogger(__name__)
@@ -92,6 +94,22 @@ def _build(store: Store, story: Story, config: PipelineConfig, lengths: tuple[st
     return [build(story, sources, config.briefs, Length(length)) for length in lengths]
 
 
+def story_facts(
+    store: Store, story_id: int, config: PipelineConfig | None = None
+) -> tuple[Story, StoryFacts]:
+    """A story and its facts (storyline.facts): the claims its articles share, with their voices."""
+    from storyline.facts.build import story_facts as build
+
+    config = config or PipelineConfig()
+    story = store.story(story_id)
+    copies = {a.id: a.duplicate_of for a in story.articles}
+    members = store.articles_by_ids([a.id for a in story.articles])
+    sources = _sources(store, members, config, copies)
+    if len({s.article.outlet for s in sources if s.duplicate_of is None}) <= 1:
+        sources = [replace(s, voice=f"article {s.article_id}") for s in sources]
+    return story, build(sources, config.briefs.facts, config.briefs.summary)
+
+
 def brief_article(
     store: Store, article_id: int, config: PipelineConfig | None = None, length: str = "medium"
 ) -> Brief:
@@ -119,7 +137,7 @@ def _sources(
 ) -> list[Source]:
     """Each analysed article with its sentence vectors: from the store's cache, any missing ones
     embedded now (and cached)."""
-    from storyline.briefs.brief import Source
+    from storyline.facts.source import Source
     from storyline.nlp.embed import get_embedder
     from storyline.store import text_hash
 

@@ -37,7 +37,8 @@ class AnalysisQueries:
         return analysis_of(row) if row is not None else None
 
     def articles_needing_analysis(self, *, everything: bool = False) -> list[int]:
-        """Latest articles with no analysis, or one computed from other text (compared in SQL, by hash)."""
+        """Latest articles with no analysis, one computed from other text (compared in SQL, by hash),
+        or one made before claims existed (schema v7)."""
         query = (
             select(articles.c.id)
             .outerjoin(analyses, analyses.c.article_id == articles.c.id)
@@ -46,7 +47,11 @@ class AnalysisQueries:
         )
         if not everything:
             query = query.where(
-                or_(analyses.c.article_id.is_(None), analyses.c.text_hash != articles.c.text_hash)
+                or_(
+                    analyses.c.article_id.is_(None),
+                    analyses.c.text_hash != articles.c.text_hash,
+                    analyses.c.claims.is_(None),
+                )
             )
         with self.reader.connect() as connection:
             return [int(i) for i in connection.execute(query).scalars()]

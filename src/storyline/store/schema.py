@@ -125,6 +125,9 @@ analyses = Table(
     Column("analyzed_at", DateTime(timezone=True), nullable=False),
     # For a text longer than AnalyzeConfig.max_chars: how many characters were analysed (else null).
     Column("analysed_chars", Integer, nullable=True),
+    # The article's claims (storyline.nlp.claims) as JSON; null for an analysis made before claims
+    # existed, which the store hands back for analysis again.
+    Column("claims", Text, nullable=True),
 )
 
 
@@ -355,10 +358,16 @@ def _v6(connection: Connection) -> None:
 
 
 def _v7(connection: Connection) -> None:
+    # Claims (the facts layer) for analyses made before them: null until the article is analysed again.
+    if "claims" not in {c["name"] for c in inspect(connection).get_columns("analyses")}:
+        connection.exec_driver_sql("ALTER TABLE analyses ADD COLUMN claims TEXT")
+
+
+def _v8(connection: Connection) -> None:
     metadata.create_all(connection, tables=[follows, story_visits, story_briefs])
 
 
-MIGRATIONS: tuple[Callable[[Connection], None], ...] = (_v1, _v2, _v3, _v4, _v5, _v6, _v7)
+MIGRATIONS: tuple[Callable[[Connection], None], ...] = (_v1, _v2, _v3, _v4, _v5, _v6, _v7, _v8)
 
 
 def up_to_date(connection: Connection) -> bool:

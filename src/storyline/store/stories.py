@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
+from dataclasses import replace
 from datetime import UTC, datetime
 
 import numpy as np
@@ -451,7 +452,8 @@ class StoryQueries:
     # --- reads ----------------------------------------------------------------------------------
 
     def stories(self, *, limit: int | None = None, offset: int = 0, thread: int | None = None) -> list[Story]:
-        """Live stories, most recently seen first."""
+        """Live stories, the most recently published first, then the undated ones by when they were
+        read (never as if that were their date)."""
         last = func.max(articles.c.published)
         query = (
             select(stories.c.id, last.label("last"), func.max(articles.c.ingested_at).label("read"))
@@ -511,7 +513,7 @@ class StoryQueries:
             .where(and_(story_articles.c.story_id.in_(ids), articles.c.is_latest.is_(True)))
             .order_by(func.coalesce(articles.c.published, articles.c.ingested_at), articles.c.id)
         )
-        # First and last seen by publication date; by ingestion only when no article has a date.
+        # First and last seen by publication date only; when the articles were read, apart.
         seen_at: dict[int, list[datetime]] = defaultdict(list)
         ingested_at: dict[int, list[datetime]] = defaultdict(list)
         with self.reader.connect() as connection:
@@ -534,6 +536,8 @@ class StoryQueries:
                 if row.published is not None:
                     seen_at[sid].append(aware_or_none(row.published) or datetime.now(UTC))
                 ingested_at[sid].append(aware_or_none(row.ingested_at) or datetime.now(UTC))
+            for sid, items in members.items():
+                members[sid] = _credit_copies(items)
             rows = {int(r.id): r for r in connection.execute(select(stories).where(stories.c.id.in_(ids)))}
             out = []
             for sid in ids:
@@ -549,12 +553,14 @@ class StoryQueries:
                         id=sid,
                         title=row.title or members[sid][0].title,
                         thread=int(row.thread_id) if row.thread_id is not None else None,
-                        first_seen=min(seen_at[sid] or ingested_at[sid]),
-                        last_seen=max(seen_at[sid] or ingested_at[sid]),
+                        first_seen=min(seen_at[sid]) if seen_at[sid] else None,
+                        last_seen=max(seen_at[sid]) if seen_at[sid] else None,
                         articles=tuple(members[sid]),
                         entities=top_entities(entities),
                         related=refs,
                         dated=bool(seen_at[sid]),
+                        read_first=min(ingested_at[sid]),
+                        read_last=max(ingested_at[sid]),
                     )
                 )
         return out
@@ -615,6 +621,20 @@ class StoryQueries:
                     )
                 )
             }
+
+
+def _credit_copies(items: list[StoryArticle]) -> list[StoryArticle]:
+    """A near-copy of a wire story is that agency's copy even when its credit line was cut (a wire
+    story run with no dateline): it carries the agency its original, or the original's original,
+    credits."""
+    by_id = {a.id: a for a in items}
+
+    def agency(article: StoryArticle, hops: int = 0) -> str | None:
+        if article.agency or article.duplicate_of not in by_id or hops > len(items):
+            return article.agency
+        return agency(by_id[article.duplicate_of], hops + 1)
+
+    return [a if a.agency or a.duplicate_of is None else replace(a, agency=agency(a)) for a in items]
 
 
 def _record_values(record: StoryRecord) -> dict[str, object]:

@@ -6,28 +6,37 @@ Written by hand: dateparser and dateutil parse a string that is *only* a date, a
 search modes take any number in a sentence for a day. Here a line counts as a dateline only if,
 once its dates, clock times, weekdays, time zones and labels are taken out, at most one word is
 left (an agency name, say): a sentence or a headline that mentions a date is not a dateline.
+
+Only where a publication date is written: a date in the body of an article is when something
+happened (a crash, a sentencing, a birth), never when the article appeared, so the body is not read
+for one; an article that writes its date nowhere is undated.
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from functools import cache
 
 from storyline.lang import ENGLISH, Language
 
 _YEAR = r"(?P<year>(?:19|20)\d\d)"
-# Numeric dates are read month first, as US sites (most of English news) write them.
-# Two-digit years only with slashes: "1.2.30" is a version number, "8/2/13" a date.
+# Numeric dates: with slashes month first, as US sites (most of English news) write them, unless the
+# first number cannot be a month ("16 / 08 / 2011") or the article's address says the other reading
+# ("11 / 09 / 2010" under /2010/09/); with dots day first, as European sites write them ("08. 07.
+# 2012"); ISO order ("2013 - 09 - 28"). Two-digit years only with slashes: "1.2.30" is a version
+# number, "8/2/13" a date.
 _NUMERIC = (
-    re.compile(r"\b(?P<month>[01]?\d)\s*/\s*(?P<day>[0-3]?\d)\s*/\s*(?P<year>(?:19|20)\d\d|\d\d)\b"),
-    re.compile(r"(?<![\d.])(?P<month>[01]?\d)\s*\.\s*(?P<day>[0-3]?\d)\s*\.\s*(?P<year>(?:19|20)\d\d)\b"),
+    re.compile(r"\b(?P<first>[0-3]?\d)\s*/\s*(?P<second>[0-3]?\d)\s*/\s*(?P<year>(?:19|20)\d\d|\d\d)\b"),
+    re.compile(r"(?<![\d.])(?P<day>[0-3]?\d)\s*\.\s*(?P<month>[01]?\d)\s*\.\s*(?P<year>(?:19|20)\d\d)\b"),
+    re.compile(r"(?<![\d-])(?P<year>(?:19|20)\d\d)\s*-\s*(?P<month>[01]\d)\s*-\s*(?P<day>[0-3]\d)(?![\d-])"),
 )
 _URL_DATE = re.compile(
     rf"/{_YEAR}[/-](?P<month>[01]?\d|[a-z]{{3,9}})[/-](?P<day>[0-3]?\d)(?=[/_.-]|$)", re.IGNORECASE
 )
-_STATED_YEAR = re.compile(r"(?<![\d,.$£€-])((?:19|20)\d\d)(?![\d,.%-]\d)")
+# A year and month in an address (/2010/09/): which reading of an ambiguous numeric date is meant.
+_URL_MONTH = re.compile(r"/(?P<year>(?:19|20)\d\d)[/-](?P<month>[01]?\d)(?=[/_-])")
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,12 +45,12 @@ class _Dates:
     from them."""
 
     months: dict[str, int]  # every name and abbreviation of a month, lower case, to its number
-    weekdays: tuple[str, ...]  # Monday first
-    patterns: tuple[re.Pattern[str], ...]  # full dates: the month named (two), then numeric (two)
+    weekdays: tuple[str, ...]  # Monday first, lower case
+    named: tuple[re.Pattern[str], ...]  # full dates with the month named: month first, day first
     filler: re.Pattern[str]  # what a dateline may hold besides its date
-    month_day: tuple[re.Pattern[str], ...]  # a month and day with no year
-    weekday_near: re.Pattern[str]  # a weekday just before a date
-    background: re.Pattern[str]  # words after which a date is background
+    labels: frozenset[str]  # "published", "posted", "updated", "by": a byline's or dateline's words
+    joiners: frozenset[str]  # "and": between two authors' names
+    refused: re.Pattern[str]  # "downloaded", "retrieved": a date on that line is not a publication's
 
 
 @cache
@@ -56,46 +65,97 @@ def _dates(lang: Language) -> _Dates:
     return _Dates(
         months=months,
         weekdays=weekdays,
-        patterns=(
-            re.compile(rf"\b{month}\s*{day},?\s+{_YEAR}\b", re.IGNORECASE),
+        # "Nov 20 2019", "November 20th, 2019", "Sunday, November 27 - 2005", "20 Nov 2019".
+        named=(
+            re.compile(rf"\b{month}\s*{day}(?:,|\s+-)?\s+{_YEAR}\b", re.IGNORECASE),
             re.compile(rf"\b{day}\s+{month},?\s+{_YEAR}\b", re.IGNORECASE),
-            *_NUMERIC,
         ),
         # Clock times, then the language's weekdays, time zones and labels.
         filler=re.compile(
-            r"\b(?:\d{1,2}\s*:\s*\d\d(?:\s*:\s*\d\d)?|\d{1,2}\s*(?:a|p)\.?\s*m\.?|(?:a|p)\.?\s*m\.?"
-            + "".join(f"|{re.escape(w)}" for w in words)
-            + r")\b\.?",
+            r"\b(?:\d{1,2}\s*:\s*\d\d(?:\s*:\s*\d\d)?|\d{3,4}\s*(?=gmt|utc)|\d{1,2}\s*(?:a|p)\.?\s*m\.?"
+            r"|(?:a|p)\.?\s*m\.?" + "".join(f"|{re.escape(w)}" for w in words) + r")\b\.?",
             re.IGNORECASE,
         ),
-        # A month and day with no year ("Nov. 13", "on Saturday, March 8"): resolved against a year
-        # the text states. Day-first too ("13 November"), as British and most non-US outlets write.
-        month_day=(
-            re.compile(rf"\b{month}\s+{day}\b(?!\s*,?\s*(?:19|20)\d\d)(?!\s*:)", re.IGNORECASE),
-            re.compile(rf"\b{day}\s+(?:of\s+)?{month}\b(?!,?\s*(?:19|20)\d\d)", re.IGNORECASE),
-        ),
-        weekday_near=re.compile(r"\b(" + "|".join(weekdays) + r")\b[\s,(]*(?:the\s+)?$", re.IGNORECASE),
-        background=re.compile(
-            r"\b(?:" + "|".join(lang.lines("background-date-cues")) + r")\b\W*(?:on\W+)?$", re.IGNORECASE
+        labels=frozenset(lang.lines("meta-line-labels")) | lang.words("byline-openers"),
+        joiners=lang.words("byline-joiners"),
+        refused=re.compile(
+            r"\b(?:" + "|".join(lang.lines("not-publication-date-words")) + r")\b", re.IGNORECASE
         ),
     )
 
 
-def dateline(line: str, lang: Language = ENGLISH) -> datetime | None:
+def _found(line: str, words: _Dates, address: str | None) -> tuple[list[datetime], str]:
+    """The full dates written on a line, and what is left of the line once they are taken out."""
+    if words.refused.search(line):
+        return [], line
+    hint = _URL_MONTH.search(re.sub(r"\s+", "", address)) if address else None
+    spans: list[tuple[int, int]] = []
+    dates: list[datetime] = []
+    for pattern in (*words.named, *_NUMERIC):
+        for m in pattern.finditer(line):
+            if any(m.start() < end and start < m.end() for start, end in spans):
+                continue
+            spans.append((m.start(), m.end()))
+            parts = m.groupdict()
+            if "first" in parts:
+                month, day = _numeric_order(parts["first"], parts["second"], parts["year"], hint)
+            else:
+                month, day = parts["month"], parts["day"]
+            when = _build(parts["year"], month, day, words)
+            if when is not None:
+                dates.append(when)
+    rest = line
+    for start, end in sorted(spans, reverse=True):
+        rest = rest[:start] + " " + rest[end:]
+    return dates, rest
+
+
+def _numeric_order(first: str, second: str, year: str, hint: re.Match[str] | None) -> tuple[str, str]:
+    """(month, day) of a slashed date: month first, unless the first number cannot be a month or
+    the address's year and month say the day comes first."""
+    if int(first) > 12 >= int(second):
+        return second, first
+    if hint is not None and int(second) <= 12 and int(first) != int(second):
+        full_year = int(year) if len(year) == 4 else 2000 + int(year)
+        if full_year == int(hint.group("year")) and int(second) == int(hint.group("month")):
+            return second, first
+    return first, second
+
+
+def dateline(line: str, lang: Language = ENGLISH, address: str | None = None) -> datetime | None:
     """The date of a line that is a dateline, else None. Of several dates on the line ("Posted:
-    ... Last Updated: ...") the latest is taken: the nearest to when the text was saved."""
+    ... Last Updated: ...") the earliest is taken: when the article was first published.
+    ``address``: the article's address, whose /year/month/ tells how "11/09/2010" reads."""
     if len(line.split()) > 24:
         return None
     words = _dates(lang)
-    found = [m for pattern in words.patterns for m in pattern.finditer(line)]
-    dates = [d for m in found if (d := _build(m.group("year"), m.group("month"), m.group("day"), words))]
+    dates, rest = _found(line, words, address)
     if not dates:
         return None
-    rest = line
-    for match in sorted(found, key=lambda m: -m.start()):
-        rest = rest[: match.start()] + " " + rest[match.end() :]
     # An agency name may stand beside the date ("Reuters Sep 18, 2013"); two words make a headline.
-    return max(dates) if len(re.findall(r"[^\W\d_]{2,}", words.filler.sub(" ", rest))) <= 1 else None
+    return min(dates) if len(re.findall(r"[^\W\d_]{2,}", words.filler.sub(" ", rest))) <= 1 else None
+
+
+def byline_date(line: str, lang: Language = ENGLISH, address: str | None = None) -> datetime | None:
+    """The date of a page's dateline or byline line, under its headline: a dateline, or one that
+    also names its authors, desk or agency ("By Jane Roe - 11/19/19 06:56 AM", "Jane Roe, Wire
+    Service Published 11:34 PM EST Nov 19, 2019"). Once the dates, clock times and labels are out,
+    only names are left: capitalised words, at most four of them unless a label ("By",
+    "Published") says what the line is. A caption or a sentence has lower-case words ("speaks at a
+    rally on Tuesday, Nov. 19, 2019"), a headline more names."""
+    if len(line.split()) > 20:
+        return None
+    words = _dates(lang)
+    dates, rest = _found(line, words, address)
+    if not dates:
+        return None
+    tokens = re.findall(r"[^\W\d_][\w'’.-]*", rest)
+    labelled = any(t.lower().rstrip(".:") in words.labels for t in tokens)
+    names = [t for t in re.findall(r"[^\W\d_][\w'’.-]*", words.filler.sub(" ", rest))]
+    names = [t for t in names if t.lower() not in words.labels and t.lower() not in words.joiners]
+    if any(not t[0].isupper() for t in names):
+        return None
+    return min(dates) if labelled or len(names) <= 4 else None
 
 
 def url_date(url: str, lang: Language = ENGLISH) -> datetime | None:
@@ -104,6 +164,17 @@ def url_date(url: str, lang: Language = ENGLISH) -> datetime | None:
     if match is None:
         return None
     return _build(match.group("year"), match.group("month"), match.group("day"), _dates(lang))
+
+
+def weekday_on_or_before(name: str, published: datetime, lang: Language = ENGLISH) -> date | None:
+    """The day a weekday named in an article means: the most recent such day on or before the day
+    it was published ("Tuesday" in a Tuesday article is that day, not a week earlier); None for a
+    word that is not a weekday."""
+    key = name.strip().lower()
+    if key not in _dates(lang).weekdays:
+        return None
+    back = (published.weekday() - _dates(lang).weekdays.index(key)) % 7
+    return (published - timedelta(days=back)).date()
 
 
 def _build(year: str, month: str, day: str, words: _Dates) -> datetime | None:
@@ -121,48 +192,3 @@ def _build(year: str, month: str, day: str, words: _Dates) -> datetime | None:
     except ValueError:
         return None
     return when if when <= now + timedelta(days=1) else None
-
-
-def text_date(lead: list[str], body: str, lang: Language = ENGLISH) -> datetime | None:
-    """The date the lead sentences give for the main event, resolved against a year the text
-    states; None when they give none or cannot be sure (an article that only says "on Monday"
-    is undated: a wrong date misplaces a story more than a missing one).
-
-    Of several full dates in the lead the latest is taken: background comes earlier than the
-    news, and a date years older than the latest year the text states is background ("born on
-    April 22, 1923"). A month and day without a year are resolved only when the text states one
-    year, or when a weekday beside them ("Tuesday (6 January)") agrees with one stated year."""
-    words = _dates(lang)
-    text = " ".join(lead)
-    years = sorted({int(y) for y in _STATED_YEAR.findall(body)}, reverse=True)
-    latest = years[0] if years else None
-    full = [
-        d
-        for pattern in words.patterns[:2]
-        for m in pattern.finditer(text)
-        if not words.background.search(text[max(0, m.start() - 40) : m.start()])
-        and (d := _build(m.group("year"), m.group("month"), m.group("day"), words))
-        and (latest is None or d.year >= latest - 1)
-    ]
-    if full:
-        return max(full)
-    found: list[tuple[str, str, str | None]] = []
-    for pattern in words.month_day:
-        for m in pattern.finditer(text):
-            before = text[max(0, m.start() - 40) : m.start()]
-            # "May" is also a verb and a name: a bare "May 3" is a date, "may 3" is not.
-            if m.group("month")[0].isupper() and not words.background.search(before):
-                near = words.weekday_near.search(before)
-                found.append((m.group("month"), m.group("day"), near.group(1).lower() if near else None))
-    dates = []
-    for month, day, weekday in found:
-        for year in years:
-            date = _build(str(year), month, day, words)
-            if date is None:
-                continue
-            if weekday is not None and words.weekdays[date.weekday()] == weekday:
-                dates.append(date)
-                break
-            if weekday is None and len(years) == 1:
-                dates.append(date)
-    return max(dates) if dates else None

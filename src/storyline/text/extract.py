@@ -34,8 +34,8 @@ from storyline.model import (
 )
 from storyline.sources.sniff import decode_document, decoding_repairs, sniff
 from storyline.text import htmlmeta
-from storyline.text.datelines import dateline, text_date, url_date
-from storyline.text.outlets import folder_outlet, identify, is_press_release, wire_agency
+from storyline.text.datelines import byline_date, dateline, url_date
+from storyline.text.outlets import credited_identity, folder_outlet, identify, is_press_release, wire_agency
 from storyline.urls import stored_url
 
 STAGE = "extract"
@@ -46,8 +46,10 @@ _ADDRESS_LINE = re.compile(r"^https?://[^/\s]+\.[a-z]{2,}(?:[/?#]\S*)?$", re.IGN
 # may only stand beside punctuation, never between two words ("https://bbc.com/news Breaking").
 _SPACED_ADDRESS = re.compile(r"^\S*(?:(?<=[/.:?=&_#,;’'-])\s+\S+|\s+(?=[/.:?=&_#,;’'-])\S+)*$")
 _LIST_MARK = re.compile(r"^\s*(?:[-*•▪●]|\d{1,2}[.)])\s+")
-# A derived title is at most this many words: a headline's length, not a paragraph's.
+# A derived title is at most this many words: a headline's length, not a paragraph's; a whole first
+# sentence may run a little longer (a news lead is 20-25 words) rather than be cut.
 _TITLE_WORDS = 16
+_TITLE_SENTENCE_WORDS = 25
 _SENTENCE_END = re.compile(r"[.!…:;,\"”’')\]]$")
 
 
@@ -128,15 +130,17 @@ def _from_html(raw: RawDocument, html: str, config: ExtractConfig) -> Article:
     title = raw.hints.get("title") or _clean(page.title)
     byline = raw.hints.get("author") or _clean(page.author)
     blocks, removed = _body_blocks(document.body, title, byline)
+    blocks, dated = _leading_datelines(blocks, removed)
     removed.extend(_outside_lines(page_lines, blocks, title, config.max_recorded_removals))
     url = raw.url or raw.hints.get("url") or _own_url(_clean(page.url), raw.locator)
     published, source = _first_date(
         (
             (raw.hints.get("published"), _hint_source(raw)),
             (page.published, DateSource.METADATA),
-            # htmldate's search of the whole page: only when the metadata states nothing.
-            (lambda: htmlmeta.find_date(html), DateSource.METADATA),
-            (lambda: _lead_date(blocks), DateSource.TEXT),
+            # The page's dateline or byline line, between its headline and its text; then its address.
+            (dated, DateSource.DATELINE),
+            (lambda: _page_dateline(page_lines, blocks, title, url), DateSource.DATELINE),
+            (lambda: url_date(url or ""), DateSource.ADDRESS),
         ),
         removed,
     )
@@ -189,25 +193,109 @@ def _hint_source(raw: RawDocument) -> DateSource:
     return DateSource.FEED if raw.kind is SourceKind.FEED else DateSource.METADATA
 
 
-def _lead_date(blocks: list[Block]) -> datetime | None:
-    """The date the lead paragraphs give for the main event (see :func:`datelines.text_date`)."""
-    paragraphs = [b.text for b in blocks if b.kind is not BlockKind.HEADING]
-    return text_date(paragraphs[:3], " ".join(paragraphs))
+def _leading_datelines(blocks: list[Block], removed: list[Removal]) -> tuple[list[Block], datetime | None]:
+    """The text without the dateline or byline lines it opens with ("By Jane Roe - 11/19/19 06:56
+    AM"), each recorded as removed, and the first of their dates."""
+    found: datetime | None = None
+    start = 0
+    while start < min(len(blocks), 3) and (when := byline_date(blocks[start].text)) is not None:
+        removed.append(Removal(blocks[start].text, "publication date line", STAGE))
+        found = found or when
+        start += 1
+    return blocks[start:], found
 
 
-def _derived_title(blocks: list[Block]) -> tuple[str | None, bool]:
+# How many page lines above the text are read for a dateline when the headline is not found.
+_DATELINE_ZONE = 6
+
+
+def _page_dateline(
+    page_lines: list[str], blocks: list[Block], title: str | None, url: str | None
+) -> datetime | None:
+    """The date on a page's dateline or byline line: read only between the headline and the first
+    line of the text (or just above the text), never in the text, captions below it, lists of
+    other stories or comments, where dates are other things' (:func:`datelines.byline_date`)."""
+    first = next((normalize_line(b.text) for b in blocks if b.kind is not BlockKind.HEADING), "")
+    if not first:
+        return None
+    keys = [normalize_line(line) for line in page_lines]
+    start_key = first[:60]
+    body = next(
+        (
+            i
+            for i, key in enumerate(keys)
+            if key and (key.startswith(start_key) or (start_key.startswith(key) and len(key) > 40))
+        ),
+        None,
+    )
+    if body is None:
+        return None
+    title_key = normalize_line(title or "")
+    heading = next((i for i in range(body - 1, -1, -1) if title_key and keys[i] == title_key), None)
+    zone = (
+        page_lines[heading + 1 : body]
+        if heading is not None
+        else page_lines[max(0, body - _DATELINE_ZONE) : body]
+    )
+    for line in zone:
+        found = byline_date(line, address=url)
+        if found is not None:
+            return found
+    return None
+
+
+def _derived_title(blocks: list[Block], lang: Language = ENGLISH) -> tuple[str | None, bool]:
     """A title for a document that has none: its first line if that is short, else its first
-    sentence, cut at a word boundary; marked as derived so a reader knows it is not the outlet's."""
-    first = next((b.text for b in blocks if b.text.strip()), None)
-    if first is None:
+    sentence; marked as derived so a reader knows it is not the outlet's. A whole headline or
+    sentence: never cut at an abbreviation ("Gov.", "Const.") or inside a decimal ("6. 1"), and a
+    first line that stops at one runs on into the next. A sentence too long for a title keeps its
+    first words and says so with "…", never ending on an abbreviation."""
+    texts = [b.text for b in blocks if b.text.strip()]
+    if not texts:
         return None, False
+    first, used = texts[0], 1
+    while used < min(len(texts), 4) and _unfinished(first, lang):
+        first, used = f"{first} {texts[used]}", used + 1
     if len(first.split()) <= _TITLE_WORDS:
         return first, True
-    sentence = re.split(r"(?<=[.!?])\s+(?=[\"“‘'(A-Z0-9])", first, maxsplit=1)[0]
+    sentence = _first_sentence(first, lang)
     words = sentence.split()
-    if len(words) <= _TITLE_WORDS:
+    if len(words) <= _TITLE_SENTENCE_WORDS:
         return sentence, True
-    return " ".join(words[: _TITLE_WORDS - 2]) + " …", True
+    cut = words[: _TITLE_WORDS - 2]
+    while len(cut) > 1 and (_is_abbreviation(cut[-1], lang) or re.fullmatch(r"\d+\.", cut[-1])):
+        cut.pop()
+    return " ".join(cut) + " …", True
+
+
+# Where a sentence may end: a stop, then space, then what can open a sentence.
+_BOUNDARY = re.compile(r"[.!?…][\"”’')\]]*\s+(?=[\"“‘'(A-Z0-9])")
+
+
+def _first_sentence(text: str, lang: Language) -> str:
+    """The text up to its first sentence end that is not an abbreviation's stop, an initial's or a
+    decimal point written with a space ("6. 1")."""
+    for match in _BOUNDARY.finditer(text):
+        if not _false_end(text[: match.start() + 1], text[match.end() :], lang):
+            return text[: match.end()].rstrip()
+    return text
+
+
+def _false_end(before: str, after: str, lang: Language) -> bool:
+    last = before.split()[-1] if before.split() else ""
+    if before.endswith(".") and (_is_abbreviation(last, lang) or re.fullmatch(r"\(?[A-Z]\.", last)):
+        return True
+    return bool(re.search(r"\d\.$", before) and re.match(r"\d", after))
+
+
+def _unfinished(line: str, lang: Language) -> bool:
+    """A line that stops at an abbreviation ("... said police Const.") or a decimal's point ("a 6.")."""
+    last = line.split()[-1] if line.split() else ""
+    return _is_abbreviation(last, lang) or bool(re.search(r"(?<![\d.])\d{1,2}\.$", line))
+
+
+def _is_abbreviation(word: str, lang: Language) -> bool:
+    return word.endswith(".") and word.strip("(\"“‘'").rstrip(".").lower() in lang.words("abbreviations")
 
 
 def _body_blocks(body: Any, title: str | None, byline: str | None) -> tuple[list[Block], list[Removal]]:
@@ -323,7 +411,9 @@ def _from_text(raw: RawDocument, text: str) -> Article:
             source_url = address
             removed.append(Removal(line, "source address line", STAGE))
             lines[index] = ""
-        elif (meta and (date := _parse_date(meta.group(2)))) or (date := dateline(line)):
+        elif (date := dateline(line, address=source_url or raw.url or raw.hints.get("url"))) or (
+            meta and (date := _parse_date(meta.group(2)))
+        ):
             line_date = line_date or date
             removed.append(Removal(line, "publication date line", STAGE))
             lines[index] = ""
@@ -347,7 +437,6 @@ def _from_text(raw: RawDocument, text: str) -> Article:
             (hinted, _hint_source(raw)),
             (line_date, DateSource.DATELINE),
             (lambda: url_date(source_url or url or ""), DateSource.ADDRESS),
-            (lambda: _lead_date(blocks), DateSource.TEXT),
         ),
         removed,
     )
@@ -450,6 +539,8 @@ def _with_outlet(article: Article, raw: RawDocument, config: ExtractConfig) -> A
         lang=lang,
     )
     text = article.text
+    # No address, site or feed says whose it is: the text's own credit may ("(CNN) --").
+    identity = identity or credited_identity(text, lang)
     agency = wire_agency(text, lang) or (
         wire_agency(f"— {article.byline}", lang) if article.byline and len(article.byline) < 40 else None
     )

@@ -2,8 +2,9 @@
 
 trafilatura's own metadata pass (``with_metadata=True``) costs about a third of its extraction time,
 mostly in htmldate's heuristics; news pages state their metadata in a few well-known places
-(Open Graph, ``article:*``, schema.org JSON-LD, ``<time>``), so we read those directly and call
-htmldate only for a page that states no date at all.
+(Open Graph, ``article:*``, schema.org JSON-LD, ``<time>``), so we read those directly. A page that
+states none is dated from its dateline under the headline (text/extract.py), never by searching the
+whole page: htmldate's search takes a caption's or a sidebar's date for the article's.
 """
 
 from __future__ import annotations
@@ -93,17 +94,6 @@ def page_metadata(tree: Any) -> PageMeta:
     site = meta.get("og:site_name") or meta.get("application-name") or _ld_name(ld.get("publisher"))
     url = meta.get("og:url") or _canonical(tree)
     return PageMeta(title=title, site_name=site, author=author, published=published, url=url)
-
-
-def find_date(html: str) -> str | None:
-    """htmldate's heuristics, for pages that state no date in their metadata."""
-    from htmldate import find_date as htmldate_find
-
-    try:
-        found = htmldate_find(html, original_date=True, extensive_search=False)
-    except (ValueError, TypeError):
-        return None
-    return str(found) if found else None
 
 
 def leaf_lines(tree: Any) -> Iterator[str]:

@@ -7,6 +7,11 @@ name is never an outlet unless the user says so (``ingest --outlet``): 225 artic
 saved in a folder named ``ecb`` are not one outlet named "Ecb". With no evidence the outlet is
 unknown, and an unknown article counts as its own independent source.
 
+A blog host's subdomains are one blog each (``jane.wordpress.com``, ``x.blogspot.nl``) and a portal's
+subdomains one newsroom each (``espn.go.com``, ``abcnews.go.com``): lang/<code>/blog-hosts.txt and
+portal-hosts.txt. A text with no address, site or feed is the outlet's or agency's its opening or
+closing credit names ("(CNN) --", "LONDON (Reuters) -").
+
 The public suffix list is tldextract's bundled snapshot (never fetched: ``suffix_list_urls=()``).
 Credit lines of wire agencies and the marks of press releases are matched by hand: no library
 knows them.
@@ -24,8 +29,10 @@ from urllib.parse import urlsplit
 from storyline.lang import ENGLISH, Language
 
 # How sure a name is as an outlet's display name: a name the user gives beats the site's own
-# name, which beats a feed's title ("Meridian Wire – Top News"), which beats a bare domain.
+# name, which beats a feed's title ("Meridian Wire – Top News") or a credit in the text ("(CNN)
+# --"), which beats a bare domain.
 RANK_GIVEN, RANK_SITE, RANK_FEED, RANK_DOMAIN = 4, 3, 2, 1
+RANK_CREDIT = RANK_FEED
 
 # A feed's title names the site and then a section: "Meridian Wire – Top News", "BBC News - World".
 _FEED_SECTION = re.compile(r"\s+[-–—|:·]\s+.*$")
@@ -43,12 +50,18 @@ class _Words:
     release: re.Pattern[str]  # a release wire named, or a release's own lines
     news_label: re.Pattern[str]  # a news outlet's word in a domain label
     name_filler: frozenset[str]  # words of a site name that do not tell which site
+    credited: dict[str, str]  # an outlet or agency as a text credits it, lower case, to its name
+    outlet_credit: tuple[re.Pattern[str], ...]  # the credit lines, naming an outlet or an agency
+    blog_hosts: tuple[str, ...]  # one blog per subdomain ("blogspot" under any suffix)
+    portals: tuple[str, ...]  # one newsroom per subdomain
 
 
 @cache
 def _words(lang: Language) -> _Words:
     agencies = dict(_pair(line) for line in lang.lines("wire-agencies"))
     names = "|".join(sorted((re.escape(a) for a in agencies), key=len, reverse=True))
+    credited = {**dict(_pair(line) for line in lang.lines("text-credit-outlets")), **agencies}
+    credited_names = "|".join(sorted((re.escape(a) for a in credited), key=len, reverse=True))
     wires = "|".join(lang.lines("press-release-wires"))
     openings = "".join(f"|^\\s*{line}" for line in lang.lines("press-release-lines"))
     return _Words(
@@ -66,6 +79,13 @@ def _words(lang: Language) -> _Words:
         release=re.compile(rf"\b(?:{wires})\b{openings}", re.IGNORECASE | re.MULTILINE),
         news_label=re.compile("|".join(lang.lines("news-outlet-words"))),
         name_filler=lang.words("outlet-name-filler"),
+        credited=credited,
+        outlet_credit=tuple(
+            re.compile(line.replace("{agencies}", credited_names), re.IGNORECASE | re.MULTILINE)
+            for line in lang.lines("wire-credit-lines")
+        ),
+        blog_hosts=lang.lines("blog-hosts"),
+        portals=lang.lines("portal-hosts"),
     )
 
 
@@ -112,6 +132,33 @@ def registrable_domain(url: str | None) -> str | None:
     if "." not in host or re.fullmatch(r"[\d.]+|\[?[0-9a-f:]+\]?", host):
         return None
     return host.lower().removeprefix("www.")
+
+
+def outlet_domain(url: str | None, lang: Language = ENGLISH) -> str | None:
+    """The domain that names an outlet: the registrable domain, except that a blog host's
+    subdomain is its own blog (``jane.wordpress.com``; ``x.blogspot.nl`` and ``x.blogspot.com``
+    are one blog, ``x.blogspot.com``; ``medium.com/@jane``) and a portal's subdomain its own
+    newsroom (``sports.espn.go.com`` is ``espn.go.com``, not ``abcnews.go.com``)."""
+    domain = registrable_domain(url)
+    if domain is None or url is None:
+        return domain
+    parts = urlsplit(url if "://" in url else f"http://{url}")
+    host = (parts.hostname or "").lower().removeprefix("www.")
+    labels = host.split(".")
+    words = _words(lang)
+    for entry in words.blog_hosts:
+        if "." not in entry:
+            if entry in labels[1:]:
+                return f"{labels[labels.index(entry, 1) - 1]}.{entry}.com"
+            continue
+        if host.endswith("." + entry):
+            return f"{host.removesuffix('.' + entry).split('.')[-1]}.{entry}"
+        if host == entry and (user := re.match(r"/(@[\w.-]+)", parts.path)):
+            return f"{entry}/{user.group(1).lower()}"
+    for portal in words.portals:
+        if host.endswith("." + portal):
+            return f"{host.removesuffix('.' + portal).split('.')[-1]}.{portal}"
+    return domain
 
 
 def feed_site_name(title: str | None) -> str | None:
@@ -167,7 +214,7 @@ def identify(
 ) -> OutletIdentity | None:
     """The outlet an article is from, by the evidence it carries (see the module's docstring);
     None when there is none. ``lang``: the language whose words a site's name is read with."""
-    domain = registrable_domain(url) or registrable_domain(feed_site)
+    domain = outlet_domain(url, lang) or outlet_domain(feed_site, lang)
     feed_name = feed_site_name(feed_title)
     if given:
         return OutletIdentity(domain or _name_key(given), given.strip(), RANK_GIVEN, domain)
@@ -206,6 +253,27 @@ def wire_agency(text: str, lang: Language = ENGLISH) -> str | None:
         if closing.search(tail):
             return agency
     return None
+
+
+def credited_outlet(text: str, lang: Language = ENGLISH) -> str | None:
+    """The outlet or wire agency a text's opening or closing credit names ("(CNN) --", "LONDON
+    (Reuters) -", "— AP"): for a text that nothing else says the outlet of."""
+    words = _words(lang)
+    head, tail = text[:400], text[-400:]
+    for pattern in words.outlet_credit:
+        for part in (head, tail):
+            for match in pattern.finditer(part):
+                raw = match.group("a")
+                if raw.lower() in words.capitals_only and not raw.isupper():
+                    continue
+                return words.credited[raw.lower()]
+    return wire_agency(text, lang)
+
+
+def credited_identity(text: str, lang: Language = ENGLISH) -> OutletIdentity | None:
+    """The identity of the outlet a text credits (:func:`credited_outlet`), or None."""
+    name = credited_outlet(text, lang)
+    return OutletIdentity(_name_key(name), name, RANK_CREDIT) if name else None
 
 
 def is_press_release(

@@ -172,7 +172,9 @@ def atom(briefs: Sequence[Brief], base: str, *, title: str, self_path: str, conf
     """Atom 1.0: one entry per story, its summary the brief as text with its citations."""
     from storyline.briefs.format import text
 
-    updated = max((b.last_seen for b in briefs if b.last_seen), default=datetime.now(UTC))
+    # An entry's <updated> is its story's last publication date, or for an undated story when it was
+    # last read (Atom requires one): never a neighbour's date.
+    updated = max((d for b in briefs if (d := b.last_seen or b.seen) is not None), default=datetime.now(UTC))
     entries = []
     for brief in briefs:
         link = f"{base}/stories/{brief.id}"
@@ -181,7 +183,7 @@ def atom(briefs: Sequence[Brief], base: str, *, title: str, self_path: str, conf
             f"<id>{xml_escape(link)}</id>"
             f"<title>{xml_escape(brief.title or f'Story {brief.id}')}</title>"
             f'<link rel="alternate" type="text/html" href="{xml_escape(link)}"/>'
-            f"<updated>{present.iso(brief.last_seen or updated)}</updated>"
+            f"<updated>{present.iso(brief.last_seen or brief.seen or updated)}</updated>"
             + "".join(f"<category term={quoteattr(o)}/>" for o in brief.outlets)
             + f'<summary type="text">{xml_escape(text(brief))}</summary>'
             "</entry>"

@@ -44,6 +44,15 @@ def span(first: datetime | None, last: datetime | None) -> str:
     return f"{day(first)} – {day(last)}"
 
 
+def story_when(story: Story) -> str:
+    """A story's span of publication dates; for a story no article of which is dated, "undated" and
+    when its articles were read ("undated · seen 7 Dec 2026"), never the read time as its date."""
+    if story.dated and story.first_seen is not None:
+        return span(story.first_seen, story.last_seen)
+    seen = day(story.read_last)
+    return f"undated · seen {seen}" if seen else "undated"
+
+
 def iso(value: datetime | None) -> str:
     return value.astimezone(UTC).isoformat() if value else ""
 
@@ -324,4 +333,10 @@ FILTERS: dict[str, Any] = {
     "cite_href": cite_href,
     "byline": byline,
 }
-GLOBALS: dict[str, Any] = {"span": span, "plural": plural, "coverage": coverage, "search_link": search_link}
+GLOBALS: dict[str, Any] = {
+    "span": span,
+    "story_when": story_when,
+    "plural": plural,
+    "coverage": coverage,
+    "search_link": search_link,
+}

@@ -1,0 +1,251 @@
+"""An article's claims: what each sentence states, who says it, what it is about and its figures.
+
+Read from spaCy's dependency parse during the understanding stage (the parse is not kept, so claims
+are made where it exists and stored with the analysis). Written here because no packaged model does
+attribution and clause splitting offline; the rules are the textbook ones of the parse:
+
+- **Attribution.** A speech verb ("say", "tell", "according to"; ``lang/en/claim-speech-verbs.txt``) with
+  a clause under it (``ccomp``) makes that clause a claim of the verb's subject: "Police said the man
+  was arrested" is the claim "the man was arrested", said by "Police". Words inside quotation marks
+  are a direct quote. A pronoun speaker is the person last named before the sentence.
+- **Clauses.** A claim whose verb has a coordinated verb with its own subject ("Ten people died and
+  forty were injured") is two claims: one sentence can support two facts.
+- **About.** The named entities inside the claim (their canonical names), its content lemmas, the
+  event of the understanding stage whose trigger is inside it (kind, actors, place, date), and its
+  figures (nlp/quantities.py).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from storyline.lang import Language
+from storyline.model import Claim, Entity, EntityType, Event, Modality, Sentence, Speech
+from storyline.nlp.quantities import quantities
+
+Lemma = Callable[[Any], str]
+
+_QUOTES = '"“”«»'
+_CONTENT_POS = {"NOUN", "VERB", "PROPN", "ADJ", "NUM"}
+_SUBJECTS = {"nsubj", "nsubjpass"}
+
+
+@dataclass(frozen=True)
+class _Named:
+    """Entity mentions by offset, to name what a span mentions and who a pronoun is."""
+
+    spans: tuple[tuple[int, int, str, EntityType], ...]
+
+    @classmethod
+    def of(cls, entities: Sequence[Entity]) -> _Named:
+        rows = sorted((m.start, m.end, e.name, e.type) for e in entities for m in e.mentions)
+        return cls(tuple(rows))
+
+    def inside(self, start: int, end: int) -> tuple[str, ...]:
+        return tuple(dict.fromkeys(name for s, e, name, _ in self.spans if s >= start and e <= end))
+
+    def overlapping(self, start: int, end: int) -> str:
+        """The longest entity named inside [start, end), else ""."""
+        best = ""
+        for s, e, name, _ in self.spans:
+            if s < end and e > start and len(name) > len(best):
+                best = name
+        return best
+
+    def last_person_before(self, offset: int) -> str:
+        found = ""
+        for s, _, name, kind in self.spans:
+            if s >= offset:
+                break
+            if kind is EntityType.PERSON:
+                found = name
+        return found
+
+
+def extract_claims(
+    doc: Any,
+    sentences: Sequence[Sentence],
+    entities: Sequence[Entity],
+    events: Sequence[Event],
+    language: Language,
+    lemma: Lemma,
+) -> tuple[Claim, ...]:
+    """The claims of one parsed article, sentence by sentence, in text order."""
+    speech = language.words("claim-speech-verbs")
+    stop = language.words("claim-stop-words")
+    named = _Named.of(entities)
+    claims: list[Claim] = []
+    for index, sentence in enumerate(sentences):
+        span = doc.char_span(sentence.start, sentence.end, alignment_mode="expand")
+        if span is None or not len(span):
+            continue
+        mine = [e for e in events if e.sentence == index]
+        speaker, mode, content = _attribution(span, speech, named, lemma)
+        for piece in _clauses(content, span):
+            start, end = _bounds(piece)
+            if end <= start:
+                continue
+            text = doc.text[start:end].strip()
+            if not re.search(r"\w", text):
+                continue
+            event = _event_in(mine, doc.text[start:end])
+            head = _root(piece)
+            negated = (event is not None and event.modality is Modality.NEGATED) or (
+                head is not None and any(c.dep_ == "neg" for c in head.children)
+            )
+            claims.append(
+                Claim(
+                    sentence=index,
+                    start=start + (len(doc.text[start:end]) - len(doc.text[start:end].lstrip())),
+                    end=end,
+                    text=text,
+                    speaker=speaker,
+                    speech=mode,
+                    event=event.kind if event else "",
+                    actors=event.actors if event else (),
+                    place=event.place if event else None,
+                    date=event.date if event else None,
+                    quantities=quantities(doc[piece[0].i : piece[-1].i + 1], language, lemma),
+                    names=named.inside(start, end),
+                    terms=_terms(piece, stop, lemma),
+                    hedged=sentence.hedged,
+                    negated=negated,
+                )
+            )
+    return tuple(claims)
+
+
+def _attribution(
+    span: Any, speech: frozenset[str], named: _Named, lemma: Lemma
+) -> tuple[str, Speech, list[Any]]:
+    """(speaker, how, the tokens of what is said). An unattributed sentence is the outlet's own:
+    ("", NONE, all its tokens)."""
+    tokens = list(span)
+    for token in tokens:
+        if token.lower_ == "according" and any(c.lower_ == "to" for c in token.children):
+            to = next(c for c in token.children if c.lower_ == "to")
+            who = next((c for c in to.children if c.dep_ == "pobj"), None)
+            if who is None:
+                continue
+            said = set(token.subtree)
+            content = [t for t in tokens if t not in said]
+            return _speaker(who, named), _mode(content), content
+    for token in tokens:
+        if token.pos_ != "VERB" or lemma(token).lower() not in speech:
+            continue
+        clause = next((c for c in token.children if c.dep_ in ("ccomp", "parataxis")), None)
+        subject = next((c for c in token.children if c.dep_ in _SUBJECTS), None)
+        if clause is None:
+            # "The man was arrested, police said": spaCy may hang the speech verb under the
+            # reported clause instead (parataxis or ccomp of it).
+            if token.dep_ in ("parataxis", "ccomp") and token.head.i != token.i and subject is not None:
+                said = set(token.subtree)
+                content = [t for t in tokens if t not in said]
+                if content:
+                    return _speaker(subject, named), _mode(content), content
+            continue
+        if subject is None:
+            continue
+        content = [t for t in clause.subtree if t.i >= span.start and t.i < span.end]
+        if content:
+            return _speaker(subject, named), _mode(content), content
+    return "", Speech.NONE, tokens
+
+
+def _speaker(token: Any, named: _Named) -> str:
+    """Who a speech verb's subject is: the entity named in it, the person last named for a pronoun,
+    else its own words ("police", "a spokesman for the ministry")."""
+    subtree = list(token.subtree)
+    start, end = subtree[0].idx, subtree[-1].idx + len(subtree[-1].text)
+    name = named.overlapping(start, end)
+    if name:
+        return name
+    if token.pos_ == "PRON":
+        return named.last_person_before(start)
+    return " ".join(t.text for t in subtree if not t.is_punct).strip()
+
+
+def _mode(content: Sequence[Any]) -> Speech:
+    if not content:
+        return Speech.NONE
+    doc = content[0].doc
+    left = doc.text[max(0, content[0].idx - 3) : content[0].idx]
+    inside = doc.text[content[0].idx : content[-1].idx + len(content[-1].text)]
+    right = doc.text[content[-1].idx + len(content[-1].text) : content[-1].idx + len(content[-1].text) + 3]
+    if any(q in left + inside[:2] for q in _QUOTES) and any(q in inside[-3:] + right for q in _QUOTES):
+        return Speech.DIRECT
+    return Speech.REPORTED
+
+
+def _clauses(content: list[Any], span: Any) -> list[list[Any]]:
+    """The content cut where a coordinated verb has its own subject: "Ten died and forty were
+    injured" gives two clauses; "He was arrested and charged" stays one."""
+    if not content:
+        return []
+    inside = {t.i for t in content}
+    root = _root(content)
+    if root is None:
+        return [content]
+    parts: list[list[Any]] = []
+    taken: set[int] = set()
+    for conj in root.children:
+        if conj.dep_ != "conj" or conj.pos_ not in ("VERB", "AUX") or conj.i not in inside:
+            continue
+        if not any(c.dep_ in _SUBJECTS for c in conj.children):
+            continue
+        sub = [t for t in conj.subtree if t.i in inside]
+        if len(sub) >= 3:
+            parts.append(sub)
+            taken.update(t.i for t in sub)
+    if not parts:
+        return [content]
+    first = [t for t in content if t.i not in taken]
+    # The coordinating word and punctuation between clauses belong to neither.
+    while first and (first[-1].is_punct or first[-1].dep_ == "cc"):
+        first.pop()
+    return [p for p in [first, *parts] if p]
+
+
+def _root(tokens: Sequence[Any]) -> Any:
+    inside = {t.i for t in tokens}
+    for token in tokens:
+        if token.head.i not in inside or token.head.i == token.i:
+            return token
+    return None
+
+
+def _bounds(tokens: Sequence[Any]) -> tuple[int, int]:
+    ordered = sorted(tokens, key=lambda t: t.i)
+    # Leading punctuation and the complementiser of reported speech ("that the session aimed...").
+    while ordered and (
+        (ordered[0].is_punct and ordered[0].text not in _QUOTES)
+        or (ordered[0].dep_ == "mark" and len(ordered) > 1)
+    ):
+        ordered.pop(0)
+    while ordered and ordered[-1].is_punct and ordered[-1].text not in ".!?" + _QUOTES:
+        ordered.pop()
+    if not ordered:
+        return 0, 0
+    return ordered[0].idx, ordered[-1].idx + len(ordered[-1].text)
+
+
+def _event_in(events: Sequence[Event], text: str) -> Event | None:
+    for event in events:
+        if event.kind != "statement" and re.search(rf"\b{re.escape(event.trigger)}\b", text, re.IGNORECASE):
+            return event
+    return None
+
+
+def _terms(tokens: Sequence[Any], stop: frozenset[str], lemma: Lemma) -> tuple[str, ...]:
+    """The claim's content words as lemmas, in order, once each: what a paraphrase shares."""
+    out: dict[str, None] = {}
+    for token in tokens:
+        if token.pos_ not in _CONTENT_POS or token.is_stop or not token.is_alpha:
+            continue
+        word = (token.lower_ if token.pos_ == "PROPN" else lemma(token).lower()).strip()
+        if word and word not in stop:
+            out[word] = None
+    return tuple(out)

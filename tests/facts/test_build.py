@@ -1,0 +1,70 @@
+"""Facts across articles (facts/build.py): paraphrases from different outlets are one fact with
+their voices; wire copies count once; figures of one slot that differ are a conflict."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import numpy as np
+
+from storyline.config import FactConfig
+from storyline.facts.build import story_facts
+from storyline.facts.source import Source
+from storyline.model import Article, Block, BlockKind
+from storyline.nlp.analyze import analyze
+from storyline.nlp.embed import get_embedder
+
+
+def _source(n: int, outlet: str | None, *paragraphs: str, copy_of: int | None = None, day: int = 1) -> Source:
+    article = Article(
+        locator=f"a{n}",
+        content_hash=f"h{n}",
+        title=None,
+        blocks=tuple(Block(BlockKind.PARAGRAPH, p) for p in paragraphs),
+        outlet=outlet,
+        published=datetime(2026, 3, day, tzinfo=UTC),
+    )
+    analysis = analyze(article)
+    vectors = get_embedder().embed([s.text for s in analysis.sentences])
+    return Source(n, article, analysis, np.asarray(vectors), copy_of)
+
+
+def test_two_outlets_stating_one_thing_are_one_fact_with_two_voices() -> None:
+    a = _source(
+        1,
+        "Coast Herald",
+        "A ferry carrying 212 passengers ran aground off Pelican Island on Tuesday morning.",
+        "The coastguard said all passengers were taken off safely by lifeboats.",
+    )
+    b = _source(
+        2,
+        "Bay Times",
+        "A passenger ferry with 212 people on board ran aground near Pelican Island on Tuesday.",
+        "Local fishermen helped to tow the lifeboats back to the harbour.",
+    )
+    found = story_facts([a, b])
+    top = found.facts[0]
+    assert top.support == 2 and set(top.voices) == {"Coast Herald", "Bay Times"}
+    assert {c.citation.article_id for c in top.claims} == {1, 2}
+    singles = [f for f in found.facts if f.support == 1]
+    assert singles, "the fishermen and the coastguard sentences stay apart"
+
+
+def test_a_wire_copy_adds_no_voice() -> None:
+    text = "The central bank raised its main interest rate by half a point to 4.5 percent on Thursday."
+    a = _source(1, "Daily Ledger", text)
+    b = _source(2, "Evening Post", text, copy_of=1)
+    (fact,) = [f for f in story_facts([a, b]).facts if len(f.claims) > 1]
+    assert fact.support == 1 and fact.voices == ("Daily Ledger",)
+
+
+def test_flat_figures_of_one_slot_that_differ_are_a_conflict_and_days_apart_an_update() -> None:
+    a = _source(1, "Coast Herald", "The storm killed 14 people in the fishing villages of the north coast.")
+    b = _source(2, "Bay Times", "The storm killed 17 people in fishing villages along the north coast.")
+    (conflict,) = story_facts([a, b]).conflicts
+    assert conflict.thing == "death" and [q.value for q, _ in conflict.sides] == [14, 17]
+    later = _source(
+        3, "Bay Times", "The storm killed 17 people in fishing villages along the north coast.", day=3
+    )
+    (update,) = story_facts([a, later], FactConfig()).conflicts
+    assert update.update and [q.value for q, _ in update.sides] == [14, 17]

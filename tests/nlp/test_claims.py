@@ -1,0 +1,56 @@
+"""Claims of a sentence (nlp/claims.py): who says it, split at clauses, what it is about."""
+
+from __future__ import annotations
+
+from storyline.model import Article, Block, BlockKind, Claim, Speech
+from storyline.nlp.analyze import analyze
+
+
+def _claims(*paragraphs: str) -> list[Claim]:
+    article = Article(
+        locator="t",
+        content_hash="t",
+        title=None,
+        blocks=tuple(Block(BlockKind.PARAGRAPH, p) for p in paragraphs),
+    )
+    return list(analyze(article).claims or ())
+
+
+def test_reported_speech_is_the_speakers_claim() -> None:
+    (claim,) = _claims("Firefighters said the blaze started in a bakery on Main Street.")
+    assert claim.speaker == "Firefighters" and claim.speech is Speech.REPORTED
+    assert claim.text.startswith("the blaze started")
+
+
+def test_according_to_names_the_speaker() -> None:
+    (claim,) = _claims("According to the harbour authority, the ferry was carrying 212 passengers.")
+    assert claim.speaker == "the harbour authority"
+    assert claim.text.startswith("the ferry was carrying")
+    assert [q.value for q in claim.quantities] == [212]
+
+
+def test_a_direct_quote_is_verbatim_and_a_pronoun_speaker_is_the_person_last_named() -> None:
+    claims = _claims(
+        "Mayor Ana Sousa visited the site on Monday.", "“We will rebuild every house,” she said."
+    )
+    quote = claims[-1]
+    assert quote.speech is Speech.DIRECT and quote.speaker == "Ana Sousa"
+    assert quote.text == "We will rebuild every house"
+
+
+def test_two_clauses_with_their_own_subjects_are_two_claims() -> None:
+    claims = _claims("Nine people died and thirty were injured, officials said.")
+    assert [c.text for c in claims] == ["Nine people died", "thirty were injured"]
+    assert [q.thing for c in claims for q in c.quantities] == ["death", "injury"]
+    assert all(c.speaker == "officials" for c in claims)
+
+
+def test_one_subject_with_two_verbs_stays_one_claim() -> None:
+    claims = _claims("The driver was arrested and charged with dangerous driving.")
+    assert len(claims) == 1
+
+
+def test_a_plain_report_is_the_outlets_own() -> None:
+    (claim,) = _claims("The bridge reopened to traffic on Sunday after repairs.")
+    assert claim.speaker == "" and claim.speech is Speech.NONE
+    assert {"bridge", "reopen", "traffic"} <= set(claim.terms)
