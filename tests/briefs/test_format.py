@@ -33,7 +33,7 @@ def _brief() -> Brief:
             ),
             Discrepancy(
                 "number",
-                "hour",
+                "hours",
                 (("4", _said("It circled for 4 hours.")), ("5", _said("It circled for 5 hours.", "Daily"))),
             ),
         ),
