@@ -149,6 +149,7 @@ def test_what_changed_between_two_visits_with_an_ingest_between(
     reader_server: Server, reader_page: Any
 ) -> None:
     story = _stories(reader_server, order="covered")[0]
+    reader_page.goto(reader_server.url + "/")  # the front page gives the browser its reader id
     reader_page.goto(f"{reader_server.url}/stories/{story['id']}")
     assert reader_page.locator("#what-changed").count() == 0  # a first visit marks nothing
     original = httpx.get(f"{reader_server.url}/api/articles/{story['articles'][0]['id']}", timeout=60).json()

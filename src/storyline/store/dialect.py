@@ -55,6 +55,16 @@ class Dialect:
 
     # --- full text --------------------------------------------------------------------------------
 
+    def count_matches(
+        self, engine: Engine, connection: Connection, words: Sequence[str], *, index_batch: int
+    ) -> int:
+        """How many articles hold every one of ``words`` (no ranking: a pager's total)."""
+        statement = text(
+            "SELECT count(*) FROM articles WHERE is_latest AND to_tsvector('simple', coalesce(title, '') || ' ' || text) "
+            "@@ websearch_to_tsquery('simple', :q)"
+        )
+        return int(connection.execute(statement, {"q": " ".join(words)}).scalar_one())
+
     def ranked_articles(
         self, engine: Engine, connection: Connection, words: Sequence[str], *, index_batch: int
     ) -> list[int]:
@@ -160,6 +170,16 @@ class SQLite(Dialect):
                 yield
             finally:
                 fcntl.flock(handle, fcntl.LOCK_UN)
+
+    def count_matches(
+        self, engine: Engine, connection: Connection, words: Sequence[str], *, index_batch: int
+    ) -> int:
+        _refresh_index(engine, index_batch)
+        statement = text(
+            "SELECT count(*) FROM article_search JOIN articles a ON a.id = article_search.rowid "
+            "WHERE article_search MATCH :match AND a.is_latest"
+        )
+        return int(connection.execute(statement, {"match": _fts_query(words)}).scalar_one())
 
     def ranked_articles(
         self, engine: Engine, connection: Connection, words: Sequence[str], *, index_batch: int

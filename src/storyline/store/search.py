@@ -287,9 +287,7 @@ class SearchQueries(StoryQueries):
         if not words:
             return SearchPage([], 0, offset, limit)
         with self.engine.connect() as connection:
-            total = len(
-                self.dialect.ranked_articles(self.engine, connection, words, index_batch=config.index_batch)
-            )
+            total = self.dialect.count_matches(self.engine, connection, words, index_batch=config.index_batch)
         hits = self.search(query, limit=limit, offset=offset, config=config) if total > offset else []
         return SearchPage(hits, total, offset, limit)
 

@@ -124,7 +124,9 @@ async def front(
         news = readers.news(reader.config.db, who, context["page"].stories) if who else {}
         return {"news": news}
 
-    return await _page(request, ("front", where, view, page), "index.html", build, personal)
+    response = await _page(request, ("front", where, view, page), "index.html", build, personal)
+    remember_reader(response, request, who or new_reader_id())
+    return response
 
 
 @router.get("/stories/{story_id}/summary", response_class=HTMLResponse)
@@ -149,7 +151,10 @@ async def story(request: Request, story_id: int, length: Length = "medium") -> R
     view = await reader.get(("story", story_id), lambda: storyline.story(story_id, reader.config.db))
     if view.story.id != story_id:  # merged away: the story it went into
         return RedirectResponse(f"/stories/{view.story.id}", status_code=308)
-    who = reader_id(request) or new_reader_id()
+    # A browser is a reader once it holds its reader cookie (any page gives it one): its visits are
+    # remembered from then on. A client that never keeps cookies (a crawler, a load test) writes
+    # nothing.
+    who = reader_id(request)
 
     def build() -> dict[str, Any]:
         brief = storyline.brief_story(
@@ -168,11 +173,13 @@ async def story(request: Request, story_id: int, length: Length = "medium") -> R
         }
 
     def personal(context: dict[str, Any]) -> dict[str, Any]:
+        if who is None:
+            return {"changes": None}
         changes = readers.visit_story(reader.config.db, who, context["story"], context["brief"])
         return {"changes": changes if changes.last_seen is not None else None}
 
     response = await _page(request, ("story", story_id, length), "story.html", build, personal)
-    remember_reader(response, request, who)
+    remember_reader(response, request, who or new_reader_id())
     return response
 
 
