@@ -166,6 +166,8 @@ def ours(corpus: Path, engine: str, workers: int, tmp: Path) -> dict[str, Any]:
             marks["stored"] = now
         elif outcome == "grouped" and "grouping" not in marks:
             marks["grouping"] = now
+        elif outcome == "briefed" and "briefing" not in marks:
+            marks["briefing"] = now  # the briefs kept for the first reader: part of "group" below
 
     db = tmp / f"{engine}-{workers}.db"
     with TreeSampler() as sampler:

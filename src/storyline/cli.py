@@ -12,6 +12,7 @@ import os
 import re
 import sys
 from dataclasses import replace
+from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 
@@ -227,12 +228,18 @@ def ingest(
         fetch=replace(config.fetch, max_bytes=page_bytes),
         extract=extract,
     )
+    from datetime import UTC, datetime
+
+    from storyline.reading import ingest_outcome
+
+    started = datetime.now(UTC)
     with ingest_progress(paths, config.sources, enabled=not as_json) as on_progress:
         report = storyline.ingest(paths, db=db, config=config, on_progress=on_progress)
+    outcome = ingest_outcome(db, report, started)
     if as_json:
-        _print_json(report.to_dict())
+        _print_json({**report.to_dict(), **outcome.to_dict()})
     else:
-        print_ingest_report(report)
+        print_ingest_report(report, outcome, db)
     if report.lost:
         # Finished, and what it did is stored, but a stage lost articles: a script or a supervisor
         # must be able to tell (docs/operations.md lists the exit codes).
@@ -589,6 +596,7 @@ def serve(
             "feed.xml and the origin of form posts [default: the address it listens on]",
         ),
     ] = "",
+    page_size: Annotated[int, typer.Option("--page-size", min=1, max=200, help="Stories per page.")] = 20,
     config_file: ConfigOption = None,
 ) -> None:
     """Start the web UI and HTTP API (docs at /docs). Writes (ingest, merge, split) need the token.
@@ -607,7 +615,9 @@ def serve(
 
     settings = _settings(config_file)
     try:
-        config = WebConfig(db=StoreConfig.for_path(db), pipeline=settings.pipeline, base_url=base_url)
+        config = WebConfig(
+            db=StoreConfig.for_path(db), pipeline=settings.pipeline, base_url=base_url, page_size=page_size
+        )
     except ValueError as exc:
         raise ConfigError(str(exc), remedy="give --base-url as http(s)://HOST[:PORT][/PATH]") from None
     if token_file is not None:
@@ -632,6 +642,118 @@ def serve(
         port=port,
         **uvicorn_settings(config),
     )
+
+
+ReaderOption = Annotated[
+    str,
+    typer.Option(
+        "--reader",
+        help="Whose follows: 'local' on the command line, or a browser's id (shown on its Following page).",
+    ),
+]
+
+
+@app.command()
+def follow(
+    kind: Annotated[str, typer.Argument(help="entity, query, outlet or thread")],
+    value: Annotated[str, typer.Argument(help="A name, words, an outlet or a thread id.")],
+    db: DbOption = None,
+    reader: ReaderOption = "local",
+) -> None:
+    """Follow a person, organisation or place, words, an outlet or a thread; `storyline digest`
+    then sums up what changed in everything followed."""
+    from storyline import readers
+
+    item = readers.follow(db, reader, kind, value)
+    typer.echo(
+        f"following {item.kind} {one_line(item.value)!r} (id {item.id}; feed at {item.to_dict()['feed']})"
+    )
+
+
+@app.command()
+def follows(db: DbOption = None, reader: ReaderOption = "local", as_json: JsonOption = False) -> None:
+    """What is followed, with each item's id and feed."""
+    from storyline import readers
+
+    items = readers.follows(db, reader)
+    if as_json:
+        _print_json([i.to_dict() for i in items])
+        return
+    if not items:
+        typer.echo("following nothing: `storyline follow entity NAME` (or query, outlet, thread)")
+    for item in items:
+        typer.echo(f"{item.id}\t{item.kind}\t{one_line(item.value)}\t{item.to_dict()['feed']}")
+
+
+@app.command()
+def unfollow(
+    follow_id: Annotated[int, typer.Argument(help="The id `storyline follows` lists.")],
+    db: DbOption = None,
+    reader: ReaderOption = "local",
+) -> None:
+    """Stop following one item."""
+    from storyline import readers
+
+    readers.unfollow(db, reader, follow_id)
+    typer.echo(f"unfollowed {follow_id}")
+
+
+def _when(value: str) -> datetime:
+    """--since: a day (2026-10-27), a moment (2026-10-27T08:00), or a span back from now (24h, 7d)."""
+    from datetime import UTC, timedelta
+
+    span = re.fullmatch(r"(\d+)\s*([hd])", value.strip().lower())
+    if span:
+        amount = int(span.group(1))
+        return datetime.now(UTC) - (
+            timedelta(hours=amount) if span.group(2) == "h" else timedelta(days=amount)
+        )
+    try:
+        moment = datetime.fromisoformat(value.strip())
+    except ValueError as exc:
+        raise ConfigError(
+            f"not a time: {value!r}", remedy="give e.g. 24h, 7d, 2026-10-27 or 2026-10-27T08:00"
+        ) from exc
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+@app.command()
+def digest(
+    db: DbOption = None,
+    reader: ReaderOption = "local",
+    since: Annotated[str, typer.Option("--since", help="24h, 7d, a day or a moment (UTC).")] = "24h",
+    format: Annotated[str, typer.Option("--format", help="markdown, html or json.")] = "markdown",
+    base: Annotated[str, typer.Option("--base", help="The server's address, for absolute links.")] = "",
+    config_file: ConfigOption = None,
+) -> None:
+    """What changed in everything followed since WHEN: the stories that gained articles."""
+    from storyline.readers import digest as digests
+
+    if format not in ("markdown", "html", "json"):
+        raise ConfigError(f"unknown format {format!r}", remedy="use markdown, html or json")
+    found = digests.build(db, reader, _when(since), _settings(config_file).pipeline)
+    if format == "json":
+        _print_json(found.to_dict())
+    else:
+        text = (
+            digests.markdown(found, base.rstrip("/"))
+            if format == "markdown"
+            else digests.html(found, base.rstrip("/"))
+        )
+        sys.stdout.write(text)
+
+
+@app.command()
+def warm(db: DbOption = None, config_file: ConfigOption = None) -> None:
+    """Make and store the briefs of every story changed since its briefs were made (ingest, merge
+    and split do it themselves; this is for a store made by an older version)."""
+    import storyline
+    from storyline.pipeline import warm_briefs
+    from storyline.store import Store
+
+    with Store.open(storyline._store_config(db)) as store:
+        done = warm_briefs(store, _settings(config_file).pipeline)
+    typer.echo(f"briefed {done} stories")
 
 
 @app.command()

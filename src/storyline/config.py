@@ -536,6 +536,10 @@ class PipelineConfig:
     engine: EngineConfig = field(default_factory=EngineConfig)
     # Understanding and grouping run right after ingest; off, `storyline analyze` does them later.
     analyze_on_ingest: bool = True
+    # Brief lengths computed and stored whenever a story changes (ingest, merge, split), so the
+    # first reader of a story does not wait seconds for it: "short" is the front page's "Get a
+    # summary", "medium" the story page's. "long" is asked for rarely and made on demand.
+    warm_lengths: tuple[str, ...] = ("short", "medium")
 
 
 @dataclass(frozen=True, slots=True)

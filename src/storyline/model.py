@@ -756,6 +756,17 @@ class Citation:
             "end": self.end,
         }
 
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Citation:
+        return cls(
+            int(data["article_id"]),
+            data["outlet"],
+            data["title"],
+            int(data["sentence"]),
+            int(data["start"]),
+            int(data["end"]),
+        )
+
 
 @dataclass(frozen=True, slots=True)
 class BriefSentence:
@@ -779,6 +790,15 @@ class BriefSentence:
             "cues": list(self.cues),
         }
 
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> BriefSentence:
+        return cls(
+            data["text"],
+            tuple(Citation.from_dict(c) for c in data["citations"]),
+            bool(data["hedged"]),
+            tuple(data["cues"]),
+        )
+
 
 @dataclass(frozen=True, slots=True)
 class Discrepancy:
@@ -795,6 +815,11 @@ class Discrepancy:
             "subject": self.subject,
             "sides": [{"value": value, "sentence": sentence.to_dict()} for value, sentence in self.sides],
         }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Discrepancy:
+        sides = tuple((str(s["value"]), BriefSentence.from_dict(s["sentence"])) for s in data["sides"])
+        return cls(data["kind"], data["subject"], sides)
 
 
 @dataclass(frozen=True, slots=True)
@@ -818,6 +843,17 @@ class TimelineEntry:
             "modality": self.modality,
             "sentence": self.sentence.to_dict(),
         }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> TimelineEntry:
+        return cls(
+            data["when"],
+            data["kind"],
+            tuple(data["actors"]),
+            data["place"],
+            data["modality"],
+            BriefSentence.from_dict(data["sentence"]),
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -899,6 +935,42 @@ class Brief:
                 for r in self.thread
             ],
         }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Brief:
+        """The brief :meth:`to_dict` gave (how the store keeps briefs computed ahead of a reader)."""
+
+        def when(value: str | None) -> datetime | None:
+            return datetime.fromisoformat(value) if value else None
+
+        def said(name: str) -> tuple[BriefSentence, ...]:
+            return tuple(BriefSentence.from_dict(s) for s in data[name])
+
+        return cls(
+            kind=data["kind"],
+            id=int(data["id"]),
+            title=data["title"],
+            length=data["length"],
+            outlets=tuple(data["outlets"]),
+            first_seen=when(data["first_seen"]),
+            last_seen=when(data["last_seen"]),
+            lead=said("lead"),
+            developments=said("developments"),
+            agreed=said("agreed"),
+            single_source=said("single_source"),
+            speculation=said("speculation"),
+            discrepancies=tuple(Discrepancy.from_dict(d) for d in data["discrepancies"]),
+            updates=tuple(Discrepancy.from_dict(d) for d in data.get("updates", ())),
+            timeline=tuple(TimelineEntry.from_dict(t) for t in data["timeline"]),
+            thread=tuple(
+                ThreadRef(int(r["story"]), r["title"], when(r["first_seen"]), r["reason"])
+                for r in data["thread"]
+            ),
+            thread_id=data["thread_id"],
+            genre=data["genre"],
+            independent_sources=int(data["independent_sources"]),
+            seen=when(data.get("seen")),
+        )
 
 
 # --- claims and facts (storyline.facts) ------------------------------------------------------------

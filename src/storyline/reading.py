@@ -8,12 +8,18 @@ queries are the store's (:mod:`storyline.store.search`).
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from storyline import DbArg, _store_config
 from storyline.errors import ConfigError
+from storyline.model import IngestReport
 from storyline.store import Store
+from storyline.store.readers import IngestOutcome
 from storyline.store.search import (
+    ORDERS,
     SearchConfig,
     SearchHit,
+    SearchPage,
     StoryFilter,
     StoryPage,
     ThreadSummary,
@@ -23,12 +29,16 @@ from storyline.store.search import (
 __all__ = [
     "SearchConfig",
     "SearchHit",
+    "SearchPage",
     "StoryFilter",
     "StoryPage",
     "ThreadSummary",
     "counts",
     "find_stories",
+    "ingest_outcome",
+    "languages",
     "search",
+    "search_page",
     "store_stamp",
     "story_of",
     "threads",
@@ -49,14 +59,25 @@ def find_stories(
     limit: int = 20,
     offset: int = 0,
     config: SearchConfig | None = None,
+    order: str = "latest",
 ) -> StoryPage:
-    """Live stories matching ``where``, most recently seen first, ``limit`` from ``offset``."""
+    """Live stories matching ``where``, ``limit`` from ``offset``, in ``order``: ``top`` (independent
+    sources and recent activity), ``covered`` (most independent sources), ``latest`` (most
+    recently published; undated after) or ``relevance`` (best match of ``where.query``)."""
     if limit < 1 or offset < 0:
         raise ConfigError("limit must be at least 1 and offset at least 0", remedy="e.g. limit=20, offset=0")
+    if order not in ORDERS:
+        raise ConfigError(f"unknown order {order!r}", remedy="use " + ", ".join(ORDERS))
     with Store.open(_store_config(db)) as store:
         return store.find_stories(
-            where or StoryFilter(), limit=limit, offset=offset, config=config or SearchConfig()
+            where or StoryFilter(), limit=limit, offset=offset, config=config or SearchConfig(), order=order
         )
+
+
+def languages(db: DbArg = None) -> list[str]:
+    """The languages of the stored articles, most common first."""
+    with Store.open(_store_config(db)) as store:
+        return store.languages()
 
 
 def search(
@@ -68,6 +89,25 @@ def search(
         return []
     with Store.open(_store_config(db)) as store:
         return store.search(query, limit=limit, config=config)
+
+
+def search_page(
+    db: DbArg = None, query: str = "", *, limit: int = 20, offset: int = 0, config: SearchConfig | None = None
+) -> SearchPage:
+    """One page of the articles holding every word of ``query`` (stemmed), best match first, with
+    how many match in all."""
+    config = config or SearchConfig()
+    if not search_words(query, config):
+        return SearchPage([], 0, offset, limit)
+    with Store.open(_store_config(db)) as store:
+        return store.search_page(query, limit=limit, offset=offset, config=config)
+
+
+def ingest_outcome(db: DbArg, report: IngestReport, since: datetime) -> IngestOutcome:
+    """What an ingest started at ``since`` did to the stories (made, changed) and how many of its
+    articles name no outlet: the closing lines of `storyline ingest`."""
+    with Store.open(_store_config(db)) as store:
+        return store.ingest_outcome(list(report.ingested) + list(report.revised), since)
 
 
 def threads(db: DbArg = None) -> list[ThreadSummary]:

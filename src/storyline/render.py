@@ -21,6 +21,7 @@ from rich.progress import (
     TaskID,
     TextColumn,
     TimeElapsedColumn,
+    TimeRemainingColumn,
 )
 from rich.table import Table
 from rich.text import Text
@@ -29,11 +30,13 @@ from storyline.config import SourceConfig
 from storyline.model import BlockKind, IngestReport, Skip, Story, StoryArticle
 from storyline.nlp.resolve import CanonicalEntity
 from storyline.pipeline import ProgressHook
+from storyline.pipeline.progress import PHASES
 from storyline.safe_text import for_terminal, one_line
 from storyline.store import FeedState, StoredArticle
 
 if TYPE_CHECKING:
     from storyline import FactsView, QuotesView, StoryView
+    from storyline.store.readers import IngestOutcome
 
 console = Console()
 errors = Console(stderr=True)
@@ -62,22 +65,37 @@ def ingest_progress(
     total = count_inputs(paths, sources)
     columns = (
         SpinnerColumn(),
-        TextColumn("{task.description}"),
+        TextColumn("{task.description:<10}"),
         BarColumn(),
         MofNCompleteColumn(),
         TimeElapsedColumn(),
+        TextColumn("left"),
+        TimeRemainingColumn(),
         TextColumn("{task.fields[current]}", style="dim"),
     )
     with Progress(*columns, console=errors, transient=False) as progress:
-        task = progress.add_task("ingesting", total=total, current="")
-        analysing: list[TaskID] = []
+        # Every phase has its own bar with its total, known before its first step (the pipeline
+        # says it: "<phase>-total"), so each bar moves and shows the time left; none sits full
+        # while the next phase works unseen.
+        task = progress.add_task("reading", total=total, current="")
+        phases: dict[str, TaskID] = {}
+
+        def start(phase: str, count: int | None) -> TaskID:
+            if phase not in phases:
+                progress.update(task, total=progress.tasks[0].completed)  # reading is over
+                phases[phase] = progress.add_task(phase, total=count, current="")
+            return phases[phase]
 
         def hook(locator: str, outcome: str) -> None:
-            if outcome == "analyzed":
-                if not analysing:
-                    progress.update(task, total=progress.tasks[0].completed)
-                    analysing.append(progress.add_task("analysing", total=None, current=""))
-                progress.update(analysing[0], advance=1, current=escape(one_line(locator)[:40]))
+            if outcome.endswith("-total"):
+                phase = outcome.removesuffix("-total")
+                count = int(locator) if locator.isdigit() else None
+                if count:  # a phase with nothing to do gets no bar
+                    start(phase, count)
+                return
+            if outcome in PHASES:
+                bar = start(PHASES[outcome], None)
+                progress.update(bar, advance=1, current=escape(one_line(locator)[:40]))
                 return
             done = progress.tasks[0].completed + 1
             # Feeds and archives hold many documents per file: let the total grow with them.
@@ -88,13 +106,19 @@ def ingest_progress(
         yield hook
 
 
-def print_ingest_report(report: IngestReport) -> None:
+def print_ingest_report(
+    report: IngestReport, outcome: IngestOutcome | None = None, db: str | None = None
+) -> None:
     table = Table(title="Ingest summary", show_header=False)
     table.add_row("ingested", str(len(report.ingested)))
     table.add_row("new revisions", str(len(report.revised)))
     table.add_row("unchanged", str(report.unchanged))
     table.add_row("skipped", str(len(report.skipped)))
     table.add_row("failed in analysis or grouping", str(len(report.failed)))
+    if outcome is not None:
+        table.add_row("stories made", str(outcome.stories_made))
+        table.add_row("stories changed", str(outcome.stories_changed))
+        table.add_row("outlet unknown", f"{outcome.outlet_unknown} of {outcome.articles} articles")
     console.print(table)
     kinds = report.failures_by_kind()
     if kinds:
@@ -111,6 +135,24 @@ def print_ingest_report(report: IngestReport) -> None:
         console.print(
             f"[bold red]{report.lost} document(s) or article(s) lost by a stage[/]: stored work is kept; "
             "re-run the same command to retry them (exit code 3)"
+        )
+    if outcome is None:
+        return
+    where = f" --db {db}" if db else ""
+    if outcome.mostly_unknown:
+        errors.print(
+            f"[yellow]warning:[/] {outcome.outlet_unknown} of {outcome.articles} articles have no outlet "
+            "(plain text files and saved pages often do not name one): their stories will read "
+            '"outlet unknown" and every article counts as its own source. Name them and ingest again:\n'
+            '  storyline ingest FOLDER --outlet "Outlet Name"      (every file of this run)\n'
+            "  storyline ingest FOLDER --outlets outlets.txt       (lines of 'folder = Outlet Name')"
+        )
+    if outcome.articles:
+        console.print(
+            "Next: [bold]storyline stories" + escape(where) + "[/] to list them, or "
+            "[bold]storyline serve"
+            + escape(where)
+            + "[/] and open http://127.0.0.1:8000/ to read and follow them."
         )
 
 

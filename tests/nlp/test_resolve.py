@@ -30,8 +30,9 @@ def test_one_person_across_spellings() -> None:
 
 
 def test_articles_speak_for_their_outlet_or_themselves() -> None:
-    """Entities across articles: by outlet, by the article's own locator when its outlet is unknown,
-    and an article not analysed yet passed over."""
+    """Entities across articles: by outlet, by the article itself ("article 2, outlet unknown", never
+    its locator, which may be a local file path) when its outlet is unknown, and an article not
+    analysed yet passed over."""
     shoigu = Entity(
         "Sergei Shoigu", EntityType.PERSON, (Mention("Sergei Shoigu", 0, 13),), ("defence minister",)
     )
@@ -53,7 +54,7 @@ def test_articles_speak_for_their_outlet_or_themselves() -> None:
     assert [(e.name, e.article_ids) for e in merged] == [("Sergei Shoigu", (1, 2))]
     assert merged[0].titles_by_source == {
         "Harbor Courier": ("defence minister",),
-        "notes/b.txt": ("Russia's defence minister",),
+        "article 2, outlet unknown": ("Russia's defence minister",),
     }
 
 

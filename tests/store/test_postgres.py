@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 import storyline
-from storyline import reading
+from storyline import readers, reading
 from tests.conftest import DEMO, DEMO_OUTLETS, ROOT, demo_config
 from tests.store.conftest import database
 
@@ -41,6 +41,19 @@ def test_demo_on_postgresql_equals_sqlite(pg_server: str, demo_db: Path) -> None
     )
     found = reading.find_stories(url, where=reading.StoryFilter(query="pension rights"))
     assert {h.story_id for h in hits} == {s.id for s in found.stories}
+    # Ranked and paged there too; the reader's tables (follows, visits, kept briefs) work on it.
+    page = reading.search_page(url, "pension rights", limit=2, offset=1)
+    assert page.total == len(hits) and [h.article_id for h in page.hits] == [h.article_id for h in hits[1:3]]
+    ranked = reading.find_stories(url, where=reading.StoryFilter(query="pension rights"), order="relevance")
+    assert ranked.stories[0].id == hits[0].story_id
+    for order in ("top", "covered", "latest"):
+        assert reading.find_stories(url, order=order).total == 9
+    item = readers.follow(url, "pg-reader", "query", "pension rights")
+    assert readers.follows(url, "pg-reader") == [item]
+    story = storyline.story(ranked.stories[0].id, db=url).story
+    assert not readers.visit_story(url, "pg-reader", story, brief).any  # a first visit
+    assert readers.news(url, "pg-reader", [story]) == {}
+    assert readers.saved_briefs(url, [story], "medium")  # kept at ingest
 
 
 def test_two_concurrent_ingests_on_postgresql(pg_server: str, demo_db: Path) -> None:

@@ -12,6 +12,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -63,14 +64,22 @@ def web_token() -> str:
 @pytest.fixture(scope="session")
 def server(demo_db: Path, tmp_path_factory: pytest.TempPathFactory, web_token: str) -> Iterator[Server]:
     """`storyline serve` in its own process over a copy of the demo store; stopped by PID."""
+    db = copy_store(demo_db, tmp_path_factory.mktemp("web") / "web.db")
+    with serve(db, web_token, tmp_path_factory.getbasetemp() / "serve.log") as running:
+        yield running
+
+
+@contextmanager
+def serve(db: Path, token: str, log_path: Path, *options: str) -> Iterator[Server]:
+    """`storyline serve` over ``db`` on a free port (``options`` added to its command line),
+    stopped by its PID when the block ends."""
     pytest.importorskip("fastapi")
     pytest.importorskip("uvicorn")
-    db = copy_store(demo_db, tmp_path_factory.mktemp("web") / "web.db")
     port = free_port()
-    env = {**os.environ, "STORYLINE_TOKEN": web_token, "PYTHONPATH": str(ROOT / "src")}
-    log = (tmp_path_factory.getbasetemp() / "serve.log").open("w")
+    env = {**os.environ, "STORYLINE_TOKEN": token, "PYTHONPATH": str(ROOT / "src")}
+    log = log_path.open("w")
     process = subprocess.Popen(
-        [sys.executable, "-m", "storyline.cli", "serve", "--db", str(db), "--port", str(port)],
+        [sys.executable, "-m", "storyline.cli", "serve", "--db", str(db), "--port", str(port), *options],
         env=env,
         stdout=log,
         stderr=subprocess.STDOUT,
@@ -87,7 +96,7 @@ def server(demo_db: Path, tmp_path_factory: pytest.TempPathFactory, web_token: s
             if process.poll() is not None or time.monotonic() > deadline:
                 raise RuntimeError(f"storyline serve did not start; see {log.name}")
             time.sleep(0.2)
-        yield Server(url, web_token, db)
+        yield Server(url, token, db)
     finally:
         process.terminate()
         try:
@@ -122,6 +131,22 @@ def page(browser: Any) -> Iterator[Any]:
         yield tab
     finally:
         context.close()
+
+
+AXE = Path(__file__).resolve().parent / "vendor" / "axe.min.js"
+
+
+def axe_violations(page: Any, impacts: tuple[str, ...] = ("serious", "critical")) -> list[dict[str, Any]]:
+    """Run axe-core (vendored: tests/web/vendor/axe.min.js, offline) on the page as it is; the
+    violations of these impacts, each with its rule, help and the first few elements."""
+    if not page.evaluate("() => typeof window.axe !== 'undefined'"):
+        page.add_script_tag(path=str(AXE))
+    result = page.evaluate(
+        "async () => (await axe.run(document, {resultTypes: ['violations']})).violations"
+        ".map(v => ({id: v.id, impact: v.impact, help: v.help,"
+        " nodes: v.nodes.slice(0, 5).map(n => n.target.join(' ') + ' :: ' + n.failureSummary)}))"
+    )
+    return [v for v in result if v["impact"] in impacts]
 
 
 def screenshot(page: Any, name: str) -> Path:

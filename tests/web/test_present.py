@@ -55,7 +55,7 @@ def test_an_undated_story_shows_undated_and_when_it_was_seen() -> None:
 def test_the_feed_gives_an_undated_story_its_read_time_not_a_neighbours_date() -> None:
     from storyline.model import Brief
     from storyline.web.deps import WebConfig
-    from storyline.web.pages import atom
+    from storyline.web.follows import atom
 
     read = datetime(2026, 12, 7, 10, 0, tzinfo=UTC)
     dated = Brief(
@@ -69,7 +69,13 @@ def test_the_feed_gives_an_undated_story_its_read_time_not_a_neighbours_date() -
         (),
     )
     undated = Brief("story", 2, "Harbour reopens", "short", (), None, None, (), seen=read)
-    feed = atom([dated, undated], "http://127.0.0.1", WebConfig())
+    feed = atom(
+        [dated, undated],
+        "http://127.0.0.1",
+        title="storyline: latest stories",
+        self_path="/feed.xml",
+        config=WebConfig(),
+    )
     entries = feed.split("<entry>")[1:]
     assert "<updated>2019-03-15T00:00:00+00:00</updated>" in entries[0]
     assert "<updated>2026-12-07T10:00:00+00:00</updated>" in entries[1]

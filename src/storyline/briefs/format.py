@@ -112,11 +112,10 @@ def markdown(brief: Brief, level: int = 2) -> str:
         lines += [f"{sub} Timeline", ""]
         for entry in brief.timeline:
             when = escape((entry.when or "undated")[:10])
-            who = ", ".join(entry.actors)
-            where = f" in {entry.place}" if entry.place else ""
-            lines.append(
-                f"- {when}: {entry.kind} — {escape(who)}{escape(where)} ({_cite_md(entry.sentence)})"
-            )
+            who = escape(", ".join(entry.actors))
+            # escape() trims its ends: the space before "in" is put back outside it.
+            where = f" in {escape(entry.place)}" if entry.place else ""
+            lines.append(f"- {when}: {entry.kind} — {who}{where} ({_cite_md(entry.sentence)})")
         lines.append("")
     if brief.thread:
         lines += [f"{sub} In the same thread", ""]

@@ -41,9 +41,10 @@ class CanonicalEntity:
 def resolve_articles(articles: Iterable[tuple[int, Article, Analysis | None]]) -> list[CanonicalEntity]:
     """Canonical entities across articles given as ``(article_id, article, analysis)`` (one not
     analysed yet is passed over), most reported first. Each article speaks for its outlet, or for
-    itself (its locator) when its outlet is unknown, so the titles each source gives stay apart."""
+    itself when its outlet is unknown ("article 12, outlet unknown": never its locator, which may be
+    a local file path), so the titles each source gives stay apart."""
     return resolve(
-        (article_id, article.outlet or article.locator, analysis.entities)
+        (article_id, article.outlet or f"article {article_id}, outlet unknown", analysis.entities)
         for article_id, article, analysis in articles
         if analysis is not None
     )

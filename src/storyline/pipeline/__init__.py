@@ -13,7 +13,7 @@ store sees happens in this process, in input order, so every engine gives the sa
 """
 
 from storyline.pipeline.analyse import analyze_pending
-from storyline.pipeline.brief import brief_article, brief_story, briefing, story_facts
+from storyline.pipeline.brief import brief_article, brief_story, briefing, story_facts, warm_briefs
 from storyline.pipeline.group import group_pending, merge_stories, split_story
 from storyline.pipeline.progress import ProgressHook
 from storyline.pipeline.run import ingest, ingest_documents, process
@@ -32,5 +32,6 @@ __all__ = [
     "process",
     "split_story",
     "story_facts",
+    "warm_briefs",
     "watch_feeds",
 ]

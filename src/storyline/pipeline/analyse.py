@@ -53,6 +53,8 @@ def analyze_pending(
                 store, config, everything=everything, on_progress=on_progress, engine=owned
             )
     ids = store.articles_needing_analysis(everything=everything)
+    if on_progress is not None:
+        on_progress(str(len(ids)), "analysing-total")  # a phase's total, before its first article
     # Chunks of 64 keep memory flat on a large store while letting the embedder batch its work;
     # their size never depends on the engine, because the int8 embedder's vectors depend on their
     # batch-mates. Their analyses go out in parts of spaCy's own batch (16): a part's analyses are

@@ -3,6 +3,7 @@ the store's cache (any missing ones embedded now and cached), handed to the brie
 
 from __future__ import annotations
 
+import hashlib
 import logging
 from dataclasses import replace
 from typing import TYPE_CHECKING
@@ -10,6 +11,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from storyline.config import PipelineConfig
+from storyline.pipeline.progress import ProgressHook
 from storyline.store import Store, StoredArticle
 
 if TYPE_CHECKING:
@@ -23,16 +25,73 @@ log = logging.getLogger(__name__)
 def brief_story(
     store: Store, story_id: int, config: PipelineConfig | None = None, length: str = "medium"
 ) -> Brief:
-    """The brief of one story, from its stored articles and their cached sentence vectors."""
+    """The brief of one story: the one stored when the story last changed (see :func:`warm_briefs`)
+    when its articles and the settings a brief depends on are still the same, else made now from
+    its stored articles and their cached sentence vectors (and stored for the next reader)."""
+    config = config or PipelineConfig()
+    story = store.story(story_id)
+    version = brief_version(story)
+    key = brief_settings(config)
+    saved = store.saved_brief(story.id, length, version, key)
+    if saved is not None:
+        return saved
+    brief = _build(store, story, config, (length,))[0]
+    store.save_brief(story.id, version, brief, key)
+    return brief
+
+
+def brief_version(story: Story) -> str:
+    """What a stored brief of ``story`` was made from: its articles, its title and its thread. A
+    brief whose story has changed any of them is made again, never served."""
+    ids = ",".join(str(i) for i in sorted(a.id for a in story.articles))
+    return hashlib.sha256(f"{ids}|{story.thread}|{story.title}".encode()).hexdigest()[:32]
+
+
+def brief_settings(config: PipelineConfig) -> str:
+    """What a stored brief was made with: the brief settings and the embedder. A brief made under
+    other settings (another settings file) is made again, never served."""
+    return hashlib.sha256(repr((config.briefs, config.analyze.embedder)).encode()).hexdigest()[:16]
+
+
+def warm_briefs(
+    store: Store, config: PipelineConfig | None = None, on_progress: ProgressHook | None = None
+) -> int:
+    """Make and store the briefs (``config.warm_lengths``) of every story changed since its briefs
+    were made, newest change first; returns how many stories were briefed. A story that cannot be
+    briefed is logged and left for its first reader (never blocks the others)."""
+    config = config or PipelineConfig()
+    lengths = config.warm_lengths
+    if not lengths:
+        return 0
+    key = brief_settings(config)
+    stale = list(dict.fromkeys(sid for length in lengths for sid in store.stories_without_brief(length, key)))
+    if on_progress is not None:
+        on_progress(str(len(stale)), "briefing-total")
+    done = 0
+    for story_id in stale:
+        try:
+            story = store.story(story_id)
+            briefs = _build(store, story, config, lengths)
+        except Exception as exc:  # one bad story must not stop the others; its reader gets the error
+            log.warning("could not brief story %s ahead of its readers: %s", story_id, exc)
+        else:
+            for brief in briefs:
+                store.save_brief(story.id, brief_version(story), brief, key)
+            done += 1
+        if on_progress is not None:
+            on_progress(f"story {story_id}", "briefed")
+    return done
+
+
+def _build(store: Store, story: Story, config: PipelineConfig, lengths: tuple[str, ...]) -> list[Brief]:
+    """The story's briefs at each of ``lengths``, its articles read once."""
     from storyline.briefs.brief import brief_story as build
     from storyline.briefs.summarize import Length
 
-    config = config or PipelineConfig()
-    story = store.story(story_id)
     copies = {a.id: a.duplicate_of for a in story.articles}
     members = store.articles_by_ids([a.id for a in story.articles])
     sources = _sources(store, members, config, copies)
-    return build(story, sources, config.briefs, Length(length))
+    return [build(story, sources, config.briefs, Length(length)) for length in lengths]
 
 
 def story_facts(

@@ -13,6 +13,7 @@ import numpy as np
 
 from storyline.config import PipelineConfig
 from storyline.model import StoryRecord, plausible_date
+from storyline.pipeline.brief import warm_briefs
 from storyline.pipeline.progress import ProgressHook
 from storyline.store import Store, StoredArticle
 
@@ -32,6 +33,8 @@ def group_pending(
     config = config or PipelineConfig()
     store.heal_dates()
     ids = store.articles_needing_story()
+    if on_progress is not None:
+        on_progress(str(len(ids)), "grouping-total")
     if not ids:
         return 0
     dates = {i: plausible_date(d) for i, d in store.article_dates(ids).items()}
@@ -216,6 +219,7 @@ def merge_stories(store: Store, keep: int, gone: int, config: PipelineConfig | N
         )
     store.merge_stories(keep, gone, "merged by hand", pin=True)
     _rebuild(store, config, [keep])
+    warm_briefs(store, config)  # the merged story's first reader gets its brief at once
     return keep
 
 
@@ -245,6 +249,7 @@ def split_story(
     new = store.create_story(model, dim)
     store.split_story_rows(story_id, new, chosen)
     _rebuild(store, config, [story_id, new])
+    warm_briefs(store, config)
     return new
 
 

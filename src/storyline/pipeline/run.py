@@ -21,6 +21,7 @@ from storyline.errors import InputError
 from storyline.lines import line_key
 from storyline.model import Article, IngestReport, RawDocument, Skip, StageFailure
 from storyline.pipeline.analyse import analyze_pending
+from storyline.pipeline.brief import warm_briefs
 from storyline.pipeline.group import group_pending
 from storyline.pipeline.progress import ProgressHook
 from storyline.pipeline.tasks import (
@@ -93,9 +94,14 @@ def ingest_documents(
         if on_progress is not None:
             on_progress(locator, outcome)
     # Every outlet that gained pages, this run or a run killed before its re-pass.
-    for outlet in sorted(set(store.pending_repass()) | tally.outlets):
+    outlets = sorted(set(store.pending_repass()) | tally.outlets)
+    if on_progress is not None:
+        on_progress(str(len(outlets)), "repass-total")
+    for outlet in outlets:
         _apply_new_evidence(outlet, store, config)
         store.done_repass(outlet)
+        if on_progress is not None:
+            on_progress(outlet, "repassed")
     if config.analyze_on_ingest:
         with store.stage_lock():
             # What the later stages could not finish this run (their failures are recorded in the
@@ -104,6 +110,8 @@ def ingest_documents(
             analyze_pending(store, config, on_progress=on_progress, engine=engine)
             group_pending(store, config, on_progress=on_progress)
             tally.failed = [StageFailure(i, stage, why) for i, stage, why, _ in store.failures(since=started)]
+        # Outside the lock: briefs only read what grouping wrote, and another ingest may group now.
+        warm_briefs(store, config, on_progress=on_progress)
     return tally.report()
 
 

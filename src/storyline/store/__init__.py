@@ -6,8 +6,8 @@ a killed ingest loses at most the document in flight and a rerun resumes where i
 
 :class:`Store` is composed of one class of queries per subject, each in its own module: documents
 and articles (:mod:`.documents`), outlets and their furniture evidence (:mod:`.outlets`), analyses,
-vectors and failures (:mod:`.analyses`), stories (:mod:`.stories`), watched feeds (:mod:`.feeds`)
-and search (:mod:`.search`). Every method returns records (of :mod:`storyline.model` or the
+vectors and failures (:mod:`.analyses`), stories (:mod:`.stories`), watched feeds (:mod:`.feeds`),
+search (:mod:`.search`) and readers' follows, visits and warm briefs (:mod:`.readers`). Every method returns records (of :mod:`storyline.model` or the
 store's own), never rows. The store imports no stage.
 """
 
@@ -28,6 +28,7 @@ from storyline.store.dialect import Dialect, dialect_for, without_nul
 from storyline.store.documents import DocumentQueries
 from storyline.store.feeds import FeedItem, FeedQueries, FeedState
 from storyline.store.outlets import OutletQueries
+from storyline.store.readers import ReaderQueries
 from storyline.store.records import AlreadyStored, StoredArticle, text_hash
 from storyline.store.schema import migrate, up_to_date
 from storyline.store.search import SearchQueries
@@ -40,7 +41,7 @@ _LOCK_WAIT_SAID_S = 2.0
 __all__ = ["AlreadyStored", "FeedItem", "FeedState", "Store", "StoredArticle", "text_hash", "unavailable"]
 
 
-class Store(DocumentQueries, OutletQueries, AnalysisQueries, FeedQueries, SearchQueries):
+class Store(DocumentQueries, OutletQueries, AnalysisQueries, FeedQueries, SearchQueries, ReaderQueries):
     """Open with :meth:`open`; use as a context manager. (The story queries come in through
     :class:`~storyline.store.search.SearchQueries`, which builds on them.)"""
 

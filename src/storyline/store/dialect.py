@@ -56,7 +56,7 @@ class Dialect:
     # --- full text --------------------------------------------------------------------------------
 
     def search_migration(self, connection: Connection) -> None:
-        """Schema v9: what full-text search needs on this backend, made once. Here: the searched
+        """Schema v10: what full-text search needs on this backend, made once. Here: the searched
         document (title weighted A, text weighted D, English stemming) as a stored generated column
         with a GIN index on it. Not an expression index alone: ranking needs the vector of every
         match, and an expression index gives back none, so each match's text was parsed again
@@ -69,11 +69,22 @@ class Dialect:
             "CREATE INDEX IF NOT EXISTS ix_articles_search ON articles USING GIN (search_vector)"
         )
 
-    def matching_articles(
+    def count_matches(
+        self, engine: Engine, connection: Connection, words: Sequence[str], *, index_batch: int
+    ) -> int:
+        """How many latest articles hold every one of ``words`` (no ranking: a pager's total)."""
+        statement = text(f"SELECT count(*) FROM articles WHERE is_latest AND search_vector @@ {_PG_QUERY}")
+        return int(connection.execute(statement, {"q": " ".join(words)}).scalar_one())
+
+    def ranked_articles(
         self, engine: Engine, connection: Connection, words: Sequence[str], *, index_batch: int
     ) -> list[int]:
-        """Ids of the latest articles holding every one of ``words``."""
-        statement = text(f"SELECT id FROM articles WHERE is_latest AND search_vector @@ {_PG_QUERY}")
+        """Ids of the latest articles holding every one of ``words``, best match first (ranked as
+        :meth:`search` ranks)."""
+        statement = text(
+            f"SELECT id FROM articles WHERE is_latest AND search_vector @@ {_PG_QUERY} "
+            f"ORDER BY {_PG_RANK} DESC, id DESC"
+        )
         return [int(i) for i in connection.execute(statement, {"q": " ".join(words)}).scalars()]
 
     def search(
@@ -83,33 +94,36 @@ class Dialect:
         words: Sequence[str],
         *,
         limit: int,
+        offset: int = 0,
         snippet_tokens: int,
         index_batch: int,
     ) -> list[Row[Any]]:
-        """Latest articles holding every one of ``words``, best first: id, title, outlet,
-        published, story_id and a snippet with the matches between ``[`` and ``]``.
+        """Latest articles holding every one of ``words``, best first, ``limit`` from ``offset``:
+        id, title, outlet, published, language, story_id and a snippet with the matches between
+        ``[`` and ``]``.
 
         Through the GIN index of schema v10. Ranked as SQLite's bm25 ranks: by how densely the
         words occur (``ts_rank_cd``), a title match weighing four times a body match (weights D and
         A as 0.25 and 1.0, SQLite's 1.0 and 4.0), normalised by the document's length (flag 1:
-        divided by 1 + log(length), as bm25 damps long documents). The query is written inline
-        (not joined in), so the planner sees the words and estimates their matches. Snippets are
-        made for the ``limit`` best only: ``ts_headline`` parses the text again."""
+        divided by 1 + log(length), as bm25 damps long documents); ties newest first, as on SQLite.
+        The query is written inline (not joined in), so the planner sees the words and estimates
+        their matches. Snippets are made for the page's rows only: ``ts_headline`` parses the text
+        again."""
         return list(
             connection.execute(
                 text(
                     "WITH hits AS ("
-                    f"SELECT id, ts_rank_cd('{{0.25, 0.5, 0.75, 1.0}}', search_vector, {_PG_QUERY}, 1) "
-                    f"AS rank FROM articles WHERE is_latest AND search_vector @@ {_PG_QUERY} "
-                    "ORDER BY rank DESC, id LIMIT :limit) "
-                    "SELECT a.id, a.title, a.outlet, a.published, sa.story_id, "
+                    f"SELECT id, {_PG_RANK} AS rank "
+                    f"FROM articles WHERE is_latest AND search_vector @@ {_PG_QUERY} "
+                    "ORDER BY rank DESC, id DESC LIMIT :limit OFFSET :offset) "
+                    "SELECT a.id, a.title, a.outlet, a.published, a.language, sa.story_id, "
                     f"ts_headline('{_PG_CONFIG}', a.text, {_PG_QUERY}, "
                     "'StartSel=[,StopSel=],MaxWords=' || :tokens) AS snippet "
                     "FROM hits JOIN articles a ON a.id = hits.id "
                     "LEFT JOIN story_articles sa ON sa.article_id = a.id "
-                    "ORDER BY hits.rank DESC, a.id"
+                    "ORDER BY hits.rank DESC, a.id DESC"
                 ),
-                {"q": " ".join(words), "tokens": snippet_tokens, "limit": limit},
+                {"q": " ".join(words), "tokens": snippet_tokens, "limit": limit, "offset": offset},
             ).all()
         )
 
@@ -183,11 +197,24 @@ class SQLite(Dialect):
         connection.exec_driver_sql("DROP TABLE IF EXISTS article_search")
         connection.exec_driver_sql("DROP TABLE IF EXISTS article_search_state")
 
-    def matching_articles(
+    def count_matches(
+        self, engine: Engine, connection: Connection, words: Sequence[str], *, index_batch: int
+    ) -> int:
+        _refresh_index(engine, index_batch)
+        statement = text(
+            "SELECT count(*) FROM article_search JOIN articles a ON a.id = article_search.rowid "
+            "WHERE article_search MATCH :match AND a.is_latest"
+        )
+        return int(connection.execute(statement, {"match": _fts_query(words)}).scalar_one())
+
+    def ranked_articles(
         self, engine: Engine, connection: Connection, words: Sequence[str], *, index_batch: int
     ) -> list[int]:
         _refresh_index(engine, index_batch)
-        statement = text("SELECT rowid FROM article_search WHERE article_search MATCH :match")
+        statement = text(
+            "SELECT rowid FROM article_search WHERE article_search MATCH :match "
+            f"ORDER BY bm25(article_search, {_TITLE_WEIGHT}, 1.0), rowid DESC"
+        )
         return [int(i) for i in connection.execute(statement, {"match": _fts_query(words)}).scalars()]
 
     def search(
@@ -197,6 +224,7 @@ class SQLite(Dialect):
         words: Sequence[str],
         *,
         limit: int,
+        offset: int = 0,
         snippet_tokens: int,
         index_batch: int,
     ) -> list[Row[Any]]:
@@ -204,14 +232,14 @@ class SQLite(Dialect):
         return list(
             connection.execute(
                 text(
-                    "SELECT a.id, a.title, a.outlet, a.published, sa.story_id, "
+                    "SELECT a.id, a.title, a.outlet, a.published, a.language, sa.story_id, "
                     "snippet(article_search, 1, '[', ']', ' … ', :tokens) AS snippet "
                     "FROM article_search JOIN articles a ON a.id = article_search.rowid "
                     "LEFT JOIN story_articles sa ON sa.article_id = a.id "
                     "WHERE article_search MATCH :match AND a.is_latest "
-                    "ORDER BY bm25(article_search, 4.0, 1.0) LIMIT :limit"
+                    f"ORDER BY bm25(article_search, {_TITLE_WEIGHT}, 1.0), a.id DESC LIMIT :limit OFFSET :offset"
                 ),
-                {"match": _fts_query(words), "tokens": snippet_tokens, "limit": limit},
+                {"match": _fts_query(words), "tokens": snippet_tokens, "limit": limit, "offset": offset},
             ).all()
         )
 
@@ -232,6 +260,8 @@ def dialect_for(url: str | URL) -> Dialect:
 # English stemming, as SQLite's Porter tokenizer: "strikes" finds "strike" on both backends.
 _PG_CONFIG = "english"
 _PG_QUERY = f"websearch_to_tsquery('{_PG_CONFIG}', :q)"
+# Rank of a match: cover density, title (A) 1.0 and text (D) 0.25, normalised by length (flag 1).
+_PG_RANK = f"ts_rank_cd('{{0.25, 0.5, 0.75, 1.0}}', search_vector, {_PG_QUERY}, 1)"
 
 
 def _pg_vector(prefix: str) -> str:
@@ -309,6 +339,15 @@ def _sqlite_pragmas(engine: Engine, *, immediate: bool, lock_timeout: float) -> 
 # --- SQLite: the FTS5 search table ------------------------------------------------------------------
 
 
+# bm25 weight of a word in the title against one in the body: a headline names what the article is
+# about, the body also what it mentions in passing.
+_TITLE_WEIGHT = 4.0
+
+# The FTS5 tokenizer: the Porter stemmer over unicode61, so "attacks" finds "attack" and "attacked".
+# A table made with another tokenizer (by an older version) is dropped and rebuilt at the next search.
+_TOKENIZER = "porter unicode61 remove_diacritics 2"
+
+
 def _fts_query(words: Sequence[str]) -> str:
     # FTS5 query syntax (quotes, NEAR, column filters, *) is never passed through from a user; each
     # word is quoted, so any input is a plain "all these words" query.
@@ -321,10 +360,16 @@ def _refresh_index(engine: Engine, batch_size: int) -> None:
     kept in ``article_search_state``. Done lazily, at the first search after articles change, so
     a search never misses an article and ingest pays nothing for it."""
     with engine.begin() as connection:
+        made = connection.execute(
+            text("SELECT sql FROM sqlite_master WHERE type = 'table' AND name = 'article_search'")
+        ).scalar()
+        if made is not None and _TOKENIZER not in made:
+            connection.execute(text("DROP TABLE article_search"))
+            connection.execute(text("DELETE FROM article_search_state"))
         connection.execute(
             text(
                 "CREATE VIRTUAL TABLE IF NOT EXISTS article_search USING fts5("
-                "title, body, tokenize = 'porter unicode61 remove_diacritics 2')"
+                f"title, body, tokenize = '{_TOKENIZER}')"
             )
         )
         connection.execute(

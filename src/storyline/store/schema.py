@@ -314,6 +314,51 @@ feed_items = Table(
 Index("ix_feed_items_feed", feed_items.c.feed_url)
 
 
+# --- readers: what a reader follows, what they have seen, and the briefs kept warm for them ---
+
+# A reader is a random id (a browser's cookie, or one named on the command line): no account, no
+# personal data. Each follow has a random ``key`` of its own, so its Atom feed can be read by a feed
+# reader that has no cookie without giving away the reader's id.
+follows = Table(
+    "follows",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("reader", String(64), nullable=False),
+    Column("kind", String(16), nullable=False),  # entity, query, outlet or thread
+    Column("value", Text, nullable=False),
+    Column("key", String(64), nullable=False, unique=True),
+    Column("created_at", Instant(), nullable=False),
+    UniqueConstraint("reader", "kind", "value", name="uq_follows_reader_kind_value"),
+)
+
+# What a reader saw of a story at their last visit: its articles (ids, JSON) and the figures its
+# brief gave (JSON: subject -> value), so the next visit can mark what is new or changed.
+story_visits = Table(
+    "story_visits",
+    metadata,
+    Column("reader", String(64), primary_key=True),
+    Column("story_id", Integer, primary_key=True),
+    Column("articles", Text, nullable=False),
+    Column("figures", Text, nullable=False, default="{}"),
+    Column("seen_at", Instant(), nullable=False),
+)
+
+# Briefs computed when a story changes (ingest, merge, split), so the first reader does not wait.
+# ``members`` is a fingerprint of the story when it was computed (its article ids, title and thread;
+# see pipeline/brief.py) and ``settings`` one of the settings a brief depends on: a brief whose
+# story has changed since, or that was made under other settings, is stale and never served.
+story_briefs = Table(
+    "story_briefs",
+    metadata,
+    Column("story_id", Integer, primary_key=True),
+    Column("length", String(8), primary_key=True),
+    Column("members", Text, nullable=False),
+    Column("settings", String(16), nullable=False),
+    Column("body", Text, nullable=False),
+    Column("made_at", Instant(), nullable=False),
+)
+
+
 def _v1(connection: Connection) -> None:
     metadata.create_all(connection, tables=[documents, articles, skips, outlet_lines])
 
@@ -382,7 +427,24 @@ def _v10(connection: Connection) -> None:
     dialect_for(connection.engine.url).search_migration(connection)
 
 
-MIGRATIONS: tuple[Callable[[Connection], None], ...] = (_v1, _v2, _v3, _v4, _v5, _v6, _v7, _v8, _v9, _v10)
+def _v11(connection: Connection) -> None:
+    # Readers: follows, story visits and the briefs kept warm for them.
+    metadata.create_all(connection, tables=[follows, story_visits, story_briefs])
+
+
+MIGRATIONS: tuple[Callable[[Connection], None], ...] = (
+    _v1,
+    _v2,
+    _v3,
+    _v4,
+    _v5,
+    _v6,
+    _v7,
+    _v8,
+    _v9,
+    _v10,
+    _v11,
+)
 
 
 def up_to_date(connection: Connection) -> bool:

@@ -80,14 +80,25 @@ async def stories(
     outlet: Annotated[str | None, Query(max_length=200)] = None,
     thread: ThreadQuery = None,
     q: Annotated[str | None, Query(max_length=500, description="words one of its articles holds")] = None,
+    language: Annotated[
+        str | None, Query(max_length=16, description="ISO code of one of its articles")
+    ] = None,
+    order: Annotated[
+        Literal["latest", "top", "covered", "relevance"],
+        Query(description="latest; top (sources and recent activity); covered (sources); relevance (to q)"),
+    ] = "latest",
 ) -> Response:
-    where = finder.StoryFilter(since=since, until=until, entity=entity, outlet=outlet, thread=thread, query=q)
+    where = finder.StoryFilter(
+        since=since, until=until, entity=entity, outlet=outlet, thread=thread, query=q, language=language
+    )
     reader = reader_of(request)
-    key = ("api-stories", where, limit, offset)
+    key = ("api-stories", where, limit, offset, order)
     body = await reader.get(
         key,
         lambda: json.dumps(
-            finder.find_stories(reader.config.db, where=where, limit=limit, offset=offset).to_dict(),
+            finder.find_stories(
+                reader.config.db, where=where, limit=limit, offset=offset, order=order
+            ).to_dict(),
             ensure_ascii=False,
         ).encode(),
     )
@@ -216,15 +227,19 @@ async def threads(request: Request) -> Response:
     return _json([t.to_dict() for t in found])
 
 
-@router.get("/search", summary="Full-text search over the latest articles")
+@router.get("/search", summary="Full-text search over the latest articles, best match first (stemmed)")
 async def search(
     request: Request,
     q: Annotated[str, Query(min_length=1, max_length=500)],
     limit: Annotated[int, Query(ge=1, le=100)] = 20,
+    offset: Annotated[int, Query(ge=0, le=100_000)] = 0,
 ) -> Response:
     reader = reader_of(request)
-    hits = await reader.get(("search", q, limit), lambda: finder.search(reader.config.db, q, limit=limit))
-    return _json([h.to_dict() for h in hits])
+    found = await reader.get(
+        ("search", q, limit, offset),
+        lambda: finder.search_page(reader.config.db, q, limit=limit, offset=offset),
+    )
+    return _json([h.to_dict() for h in found.hits])
 
 
 @router.get("/skips", summary="Documents that were skipped, with the reason")

@@ -32,7 +32,7 @@ from storyline.config import StoreConfig
 from storyline.errors import StorylineError
 from storyline.safe_text import visible
 from storyline.urls import parse_url
-from storyline.web import api, facts, pages, present
+from storyline.web import api, facts, follows, pages, present
 from storyline.web.deps import BodyTooLarge, Reader, WebConfig, error_body, status_of
 
 HERE = Path(__file__).resolve().parent
@@ -72,6 +72,10 @@ class Guard:
             await self.app(scope, receive, send)
             return
         headers = dict(scope["headers"])
+        if scope["method"] == "HEAD":
+            # HEAD is GET without the body (RFC 9110): answered by every GET route, never a 405.
+            await self({**scope, "method": "GET"}, receive, _headers_only(send))
+            return
         if scope["method"] not in _SAFE_METHODS and not self._same_site(headers):
             await _refused_origin(headers)(scope, receive, send)
             return
@@ -150,6 +154,69 @@ def _refused_origin(headers: dict[bytes, bytes]) -> Response:
     )
 
 
+# API answers that are the same for every caller: cached whole (status, headers, body) by path and
+# query under the store stamp, so a repeated request never reaches routing or validation. Answers
+# that depend on the reader (follows, digest) or on the moment (health) are not.
+_PERSONAL = ("/api/follows", "/api/digest", "/api/health")
+# Larger answers are not kept: the cache holds many small ones, not a few huge ones.
+_ANSWER_BYTES = 512 * 1024
+
+
+class AnswerCache:
+    """ASGI middleware: the whole answer to a ``GET /api/...`` kept under the store stamp."""
+
+    def __init__(self, app: ASGIApp, reader: Reader) -> None:
+        self.app = app
+        self.reader = reader
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        path = scope.get("path", "")
+        if (
+            scope["type"] != "http"
+            or scope["method"] != "GET"
+            or not path.startswith("/api/")
+            or path.startswith(_PERSONAL)
+        ):
+            await self.app(scope, receive, send)
+            return
+        stamp = await self.reader.stamp()
+        key = ("answer", path, scope.get("query_string", b""))
+        kept = self.reader.recall(key)
+        if kept is not None:
+            start, body = kept
+            await send(start)
+            await send({"type": "http.response.body", "body": body, "more_body": False})
+            return
+        parts: list[bytes] = []
+        head: list[Message] = []
+
+        async def capture(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                head.append(message)
+            elif message["type"] == "http.response.body":
+                parts.append(message.get("body", b""))
+                if not message.get("more_body", False) and head:
+                    start = head[0]
+                    names = {k.lower() for k, _ in start.get("headers", [])}
+                    size = sum(len(p) for p in parts)
+                    if start["status"] == 200 and b"set-cookie" not in names and size <= _ANSWER_BYTES:
+                        self.reader.keep(stamp, key, (start, b"".join(parts)))
+            await send(message)
+
+        await self.app(scope, receive, capture)
+
+
+def _headers_only(send: Send) -> Send:
+    async def sender(message: Message) -> None:
+        if message["type"] == "http.response.body":
+            if message.get("more_body", False):
+                return
+            message = {"type": "http.response.body", "body": b"", "more_body": False}
+        await send(message)
+
+    return sender
+
+
 def _too_large(limit: int) -> Response:
     return JSONResponse(
         error_body(413, "too-large", f"request body over {limit} bytes", "send a smaller page or text"),
@@ -195,7 +262,20 @@ def create_app(config: WebConfig | None = None) -> FastAPI:
     app.include_router(facts.router)
 
     app.include_router(api.router)
+    app.include_router(follows.api)
     app.include_router(pages.router)
+    app.include_router(follows.router)
+
+    @app.get("/favicon.svg", include_in_schema=False)
+    @app.get("/favicon.ico", include_in_schema=False)
+    async def favicon() -> Response:
+        # One small SVG for every browser that asks (an .ico request gets it too: no 404 per page).
+        return Response(
+            (HERE / "static" / "favicon.svg").read_bytes(),
+            media_type="image/svg+xml",
+            headers={"cache-control": "public, max-age=86400"},
+        )
+
     _mount_monitoring(app, config)
 
     @app.exception_handler(StorylineError)
@@ -217,6 +297,8 @@ def create_app(config: WebConfig | None = None) -> FastAPI:
             request, 422, "invalid-request", f"invalid request ({where})", "see /docs for the parameters"
         )
 
+    app.add_middleware(AnswerCache, reader=app.state.reader)
+    # Outermost: headers on every answer, origin checks and body limits before anything else.
     app.add_middleware(Guard, max_body_bytes=config.max_body_bytes, base_url=config.base_url)
     return app
 

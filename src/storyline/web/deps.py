@@ -39,6 +39,7 @@ ThreadQuery = Annotated[int | None, Query(ge=1, le=LARGEST_ID, description="only
 StoryQuery = Annotated[int | None, Query(ge=1, le=LARGEST_ID)]
 Offset = Annotated[int, Query(ge=0, le=LARGEST_OFFSET)]
 FormId = Annotated[int, Form(ge=1, le=LARGEST_ID)]
+FollowId = Annotated[int, Path(ge=1, le=LARGEST_ID, description="a follow's id")]
 
 
 @dataclass(frozen=True, slots=True)
@@ -123,6 +124,20 @@ class Reader:
                 self._stamp_at = time.monotonic()
         return self._stamp
 
+    def recall(self, key: Hashable) -> Any:
+        """The answer kept for ``key`` under the current stamp (call :meth:`stamp` first), or None."""
+        with self._lock:
+            return self._cache.get((self._stamp, key))
+
+    def keep(self, stamp: str, key: Hashable, value: Any) -> None:
+        """Keep ``value`` for ``key`` as computed under ``stamp`` (dropped if the stamp moved on)."""
+        with self._lock:
+            if stamp != self._stamp:
+                return
+            self._cache[(stamp, key)] = value
+            while len(self._cache) > self.config.cache_entries:
+                self._cache.popitem(last=False)
+
     def invalidate(self) -> None:
         """After a write: forget every answer and ask the store again at the next request."""
         with self._lock:
@@ -177,6 +192,41 @@ def checked_id(value: int, what: str) -> int:
         listing = "articles" if what == "article" else "stories"
         raise NotFound(f"no {what} with id {value}", remedy=f"list ids with `storyline {listing}`")
     return value
+
+
+# The cookie that names a browser's reader: a random id, no account. SameSite=Lax keeps another
+# site from posting a follow in the reader's name; HttpOnly keeps scripts from reading it.
+READER_COOKIE = "storyline_reader"
+READER_COOKIE_SECONDS = 400 * 86400  # the longest a browser keeps a cookie
+
+
+def reader_id(request: Request) -> str | None:
+    """The reader this request is from: the ``X-Storyline-Reader`` header (the API's clients) or
+    the browser's cookie; None for a first visit (or a malformed id)."""
+    from storyline.readers import valid_reader
+
+    return valid_reader(request.headers.get("x-storyline-reader")) or valid_reader(
+        request.cookies.get(READER_COOKIE)
+    )
+
+
+def new_reader_id() -> str:
+    import secrets
+
+    return secrets.token_urlsafe(18)
+
+
+def remember_reader(response: Any, request: Request, reader: str) -> None:
+    """Give the browser its reader id when it came without one."""
+    if request.cookies.get(READER_COOKIE) != reader and request.headers.get("x-storyline-reader") != reader:
+        response.set_cookie(
+            READER_COOKIE,
+            reader,
+            max_age=READER_COOKIE_SECONDS,
+            httponly=True,
+            samesite="lax",
+            secure=request.url.scheme == "https",
+        )
 
 
 def check_token(config: WebConfig, given: str | None) -> None:

@@ -7,30 +7,31 @@ reader refreshing the front page costs a dictionary look-up.
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import UTC, datetime
-from typing import Annotated, Any
-from xml.sax.saxutils import escape as xml_escape
+from datetime import UTC, date, datetime, time
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
 
 import storyline
+from storyline import readers
 from storyline import reading as finder
 from storyline.errors import NotFound, StorylineError
-from storyline.urls import parse_url
 from storyline.web import present
 from storyline.web.deps import (
+    LARGEST_ID,
     ArticleId,
     FormId,
     Length,
     StoryId,
     StoryQuery,
-    ThreadQuery,
-    WebConfig,
     check_token,
     checked_id,
+    new_reader_id,
+    reader_id,
     reader_of,
+    remember_reader,
     status_of,
 )
 
@@ -38,40 +39,110 @@ router = APIRouter(include_in_schema=False)
 
 
 async def _page(
-    request: Request, key: tuple[Any, ...], template: str, build: Callable[[], dict[str, Any]]
+    request: Request,
+    key: tuple[Any, ...],
+    template: str,
+    build: Callable[[], dict[str, Any]],
+    personal: Callable[[dict[str, Any]], dict[str, Any]] | None = None,
 ) -> HTMLResponse:
-    """Render ``template`` with what ``build`` fetched (both cached under the store stamp)."""
+    """Render ``template`` with what ``build`` fetched (cached under the store stamp) and, when
+    given, what ``personal`` adds for this reader (what is new to them: never cached). A reader
+    with nothing of their own on the page (a first visit) gets the page rendered once for all."""
     reader = reader_of(request)
     templates = request.app.state.templates
+    context = await reader.get(("context", *key), build)
+    mine = await run_in_threadpool(personal, context) if personal is not None else {}
+    if any(mine.values()):
+        html: str = templates.get_template(template).render(
+            {"request": request, "config": reader.config, **context, **mine}
+        )
+        return HTMLResponse(html)
 
     def render() -> str:
-        context = build()
-        html: str = templates.get_template(template).render(
-            {"request": request, "config": reader.config, **context}
+        page: str = templates.get_template(template).render(
+            {"request": request, "config": reader.config, **context, **{k: None for k in mine}}
         )
-        return html
+        return page
 
     return HTMLResponse(await reader.get(("page", *key), render))
+
+
+def _day_start(value: date | None, end: bool = False) -> datetime | None:
+    if value is None:
+        return None
+    moment = datetime.combine(value, time.max if end else time.min)
+    return moment.replace(tzinfo=UTC)
+
+
+def _thread_id(value: str | None) -> int | None:
+    """The front page's thread filter: a blank form field is no filter; anything else must be an
+    id a store can hold (a thread past SQLite's range, zero or negative is none: 404)."""
+    if not value:
+        return None
+    if not (value.isascii() and value.isdigit()) or not 1 <= int(value) <= LARGEST_ID:
+        raise NotFound(f"no thread {value}", remedy="follow a thread link on a story page")
+    return int(value)
 
 
 @router.get("/", response_class=HTMLResponse)
 async def front(
     request: Request,
     page: Annotated[int, Query(ge=1, le=10_000)] = 1,
+    view: Literal["top", "covered", "latest"] = "top",
     q: Annotated[str | None, Query(max_length=500)] = None,
     outlet: Annotated[str | None, Query(max_length=200)] = None,
     entity: Annotated[str | None, Query(max_length=200)] = None,
-    thread: ThreadQuery = None,
+    thread: Annotated[str | None, Query(max_length=12)] = None,
+    lang: Annotated[str | None, Query(max_length=16)] = None,
+    since: Annotated[str | None, Query(max_length=10)] = None,
+    until: Annotated[str | None, Query(max_length=10)] = None,
 ) -> HTMLResponse:
     reader = reader_of(request)
     size = reader.config.page_size
-    where = finder.StoryFilter(outlet=outlet or None, entity=entity or None, thread=thread, query=q or None)
+    # Empty form fields come as "": a filter left blank is no filter.
+    first, last = present.parse_day(since), present.parse_day(until)
+    where = finder.StoryFilter(
+        outlet=outlet or None,
+        entity=entity or None,
+        thread=_thread_id(thread),
+        query=q or None,
+        language=lang or None,
+        since=_day_start(first),
+        until=_day_start(last, end=True),
+    )
+    params = present.FrontParams(
+        view=view,
+        q=q or "",
+        outlet=outlet or "",
+        entity=entity or "",
+        thread=str(where.thread or ""),
+        lang=lang or "",
+        since=first.isoformat() if first else "",
+        until=last.isoformat() if last else "",
+    )
+    who = reader_id(request)
 
     def build() -> dict[str, Any]:
-        found = finder.find_stories(reader.config.db, where=where, limit=size, offset=(page - 1) * size)
-        return {"page": found, "number": page, "where": where, "pages": max(1, -(-found.total // size))}
+        found = finder.find_stories(
+            reader.config.db, where=where, limit=size, offset=(page - 1) * size, order=view
+        )
+        return {
+            "page": found,
+            "number": page,
+            "where": where,
+            "params": params,
+            "pages": max(1, -(-found.total // size)),
+            "outlet_names": [o["name"] for o in storyline.outlets(reader.config.db) if o["key"] is not None],
+            "languages": finder.languages(reader.config.db),
+        }
 
-    return await _page(request, ("front", where, page), "index.html", build)
+    def personal(context: dict[str, Any]) -> dict[str, Any]:
+        news = readers.news(reader.config.db, who, context["page"].stories) if who else {}
+        return {"news": news}
+
+    response = await _page(request, ("front", where, view, page), "index.html", build, personal)
+    remember_reader(response, request, who or new_reader_id())
+    return response
 
 
 @router.get("/stories/{story_id}/summary", response_class=HTMLResponse)
@@ -96,24 +167,36 @@ async def story(request: Request, story_id: StoryId, length: Length = "medium") 
     view = await reader.get(("story", story_id), lambda: storyline.story(story_id, reader.config.db))
     if view.story.id != story_id:  # merged away: the story it went into
         return RedirectResponse(f"/stories/{view.story.id}", status_code=308)
+    # A browser is a reader once it holds its reader cookie (any page gives it one): its visits are
+    # remembered from then on. A client that never keeps cookies (a crawler, a load test) writes
+    # nothing.
+    who = reader_id(request)
 
     def build() -> dict[str, Any]:
         brief = storyline.brief_story(
             story_id, reader.config.db, length=length, config=reader.config.pipeline
         )
-        by_outlet: dict[str, list[Any]] = {}
+        by_outlet: dict[str | None, list[Any]] = {}
         for item in view.story.articles:
-            by_outlet.setdefault(item.outlet or "(unknown outlet)", []).append(item)
+            by_outlet.setdefault(item.outlet, []).append(item)
         return {
             "view": view,
             "story": view.story,
             "brief": brief,
             "length": length,
-            "by_outlet": by_outlet,
+            "by_outlet": sorted(by_outlet.items(), key=lambda kv: (kv[0] is None, -len(kv[1]))),
             "chart": present.chart(view.story, brief),
         }
 
-    return await _page(request, ("story", story_id, length), "story.html", build)
+    def personal(context: dict[str, Any]) -> dict[str, Any]:
+        if who is None:
+            return {"changes": None}
+        changes = readers.visit_story(reader.config.db, who, context["story"], context["brief"])
+        return {"changes": changes if changes.last_seen is not None else None}
+
+    response = await _page(request, ("story", story_id, length), "story.html", build, personal)
+    remember_reader(response, request, who or new_reader_id())
+    return response
 
 
 @router.get("/articles/{article_id}", response_class=HTMLResponse)
@@ -142,19 +225,32 @@ async def article(request: Request, article_id: ArticleId) -> HTMLResponse:
 
 
 @router.get("/search", response_class=HTMLResponse)
-async def search(request: Request, q: Annotated[str, Query(max_length=500)] = "") -> HTMLResponse:
+async def search(
+    request: Request,
+    q: Annotated[str, Query(max_length=500)] = "",
+    page: Annotated[int, Query(ge=1, le=10_000)] = 1,
+) -> HTMLResponse:
     reader = reader_of(request)
+    size = reader.config.page_size
 
     def build() -> dict[str, Any]:
-        hits = finder.search(reader.config.db, q, limit=50) if q.strip() else []
-        found = (
-            finder.find_stories(reader.config.db, where=finder.StoryFilter(query=q), limit=10)
-            if hits
+        found = finder.search_page(reader.config.db, q, limit=size, offset=(page - 1) * size)
+        stories = (
+            finder.find_stories(
+                reader.config.db, where=finder.StoryFilter(query=q), limit=5, order="relevance"
+            )
+            if found.total
             else None
         )
-        return {"q": q, "hits": hits, "stories": found}
+        return {
+            "q": q,
+            "found": found,
+            "stories": stories,
+            "number": page,
+            "pages": max(1, -(-found.total // size)),
+        }
 
-    return await _page(request, ("search", q), "search.html", build)
+    return await _page(request, ("search", q, page), "search.html", build)
 
 
 # {name:path}: a name may hold a "/" (AC/DC), which the link encodes and the server decodes.
@@ -276,68 +372,3 @@ async def fix_split(
         ),
         story,
     )
-
-
-@router.get("/feed.xml")
-async def feed(request: Request, count: Annotated[int, Query(ge=1, le=50)] = 20) -> Response:
-    """An Atom feed of the latest stories' briefs, so any feed reader can follow storyline."""
-    reader = reader_of(request)
-    base = _base_url(request, reader.config)
-
-    def build() -> bytes:
-        briefs = storyline.briefing(reader.config.db, count=count, length="short")
-        return atom(briefs, base, reader.config).encode("utf-8")
-
-    body = await reader.get(("feed", count, base), build)
-    return Response(body, media_type="application/atom+xml; charset=utf-8")
-
-
-def _base_url(request: Request, config: WebConfig) -> str:
-    """Where this server's pages are, for links that leave it (the feed): the configured base URL,
-    else the address the server listens on. Never the Host header: any client sends any Host,
-    and a feed cached with its links would send every reader where that client chose."""
-    if config.base_url:
-        return parse_url(config.base_url).text.rstrip("/")
-    host, port = request.scope.get("server") or ("127.0.0.1", 8000)
-    scheme = str(request.scope.get("scheme", "http"))
-    shown = f"[{host}]" if ":" in str(host) else str(host)
-    default = {"http": 80, "https": 443}.get(scheme)
-    root = str(request.scope.get("root_path", ""))
-    return f"{scheme}://{shown}" + ("" if port in (None, default) else f":{port}") + root
-
-
-def atom(briefs: list[Any], base: str, config: WebConfig) -> str:
-    """Atom 1.0: one entry per story, its summary the brief as escaped HTML with citations."""
-    from storyline.briefs.format import text
-
-    # An entry's <updated> is its story's last publication date, or for an undated story when it was
-    # last read (Atom requires one): never a neighbour's date.
-    updated = max((b.last_seen or b.seen for b in briefs if b.last_seen or b.seen), default=datetime.now(UTC))
-    entries = []
-    for brief in briefs:
-        link = f"{base}/stories/{brief.id}"
-        entries.append(
-            "<entry>"
-            f"<id>{xml_escape(link)}</id>"
-            f"<title>{xml_escape(brief.title or f'Story {brief.id}')}</title>"
-            f'<link rel="alternate" type="text/html" href="{xml_escape(link)}"/>'
-            f"<updated>{present.iso(brief.last_seen or brief.seen or updated)}</updated>"
-            + "".join(f"<category term={_attr(o)}/>" for o in brief.outlets)
-            + f'<summary type="text">{xml_escape(text(brief))}</summary>'
-            "</entry>"
-        )
-    return (
-        '<?xml version="1.0" encoding="utf-8"?>\n'
-        '<feed xmlns="http://www.w3.org/2005/Atom">'
-        f"<id>{xml_escape(base)}/</id><title>storyline: latest stories</title>"
-        f'<link rel="self" href="{xml_escape(base)}/feed.xml"/><link rel="alternate" href="{xml_escape(base)}/"/>'
-        f"<updated>{present.iso(updated)}</updated><author><name>storyline</name></author>"
-        + "".join(entries)
-        + "</feed>\n"
-    )
-
-
-def _attr(value: str) -> str:
-    from xml.sax.saxutils import quoteattr
-
-    return quoteattr(value)

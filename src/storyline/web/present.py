@@ -7,10 +7,10 @@ returned as :class:`markupsafe.Markup` is built from escaped pieces.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import UTC, datetime
+from dataclasses import asdict, dataclass, replace
+from datetime import UTC, date, datetime
 from typing import Any
-from urllib.parse import quote, urlsplit
+from urllib.parse import quote, urlencode, urlsplit
 
 from markupsafe import Markup, escape
 
@@ -174,7 +174,7 @@ def chart(story: Story, brief: Brief | None) -> Chart | None:
             continue
         kind = "copy" if item.duplicate_of is not None else "article"
         label = f"{item.outlet or 'unknown outlet'}: {item.title or 'article ' + str(item.id)} ({moment(item.published)})"
-        points.append((item.published, item.outlet or "(unknown)", label, f"/articles/{item.id}", kind))
+        points.append((item.published, item.outlet or "Outlet unknown", label, f"/articles/{item.id}", kind))
     for entry in brief.timeline if brief else ():
         when = _parse(entry.when) if entry.when else None
         if when is None or not entry.sentence.citations:
@@ -256,6 +256,72 @@ def plural(count: int, word: str) -> str:
     return f"{count} {word[:-1] + 'ies' if word.endswith('y') else word + 's'}"
 
 
+@dataclass(frozen=True, slots=True)
+class FrontParams:
+    """The front page's view and filters as given, so every link of the page (pager, views) keeps
+    them: a filter survives paging."""
+
+    view: str = "top"
+    q: str = ""
+    outlet: str = ""
+    entity: str = ""
+    thread: str = ""
+    lang: str = ""
+    since: str = ""
+    until: str = ""
+
+    def link(self, page: int = 1, **changes: str) -> str:
+        """``/?...`` with these params (and ``changes``), empty ones and the defaults left out."""
+        values = asdict(replace(self, **changes))
+        pairs = [(k, v) for k, v in values.items() if v and not (k == "view" and v == "top")]
+        if page > 1:
+            pairs.append(("page", str(page)))
+        return "/?" + urlencode(pairs) if pairs else "/"
+
+    @property
+    def filtered(self) -> bool:
+        return any((self.q, self.outlet, self.entity, self.thread, self.lang, self.since, self.until))
+
+
+def parse_day(value: str | None) -> date | None:
+    """A ``YYYY-MM-DD`` day from a form; None for an empty or malformed one (no filter)."""
+    if not value:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        return None
+
+
+def search_link(q: str, page: int) -> str:
+    """A search results page: the query is kept in every link, the pager's included."""
+    pairs = [("q", q)] + ([("page", str(page))] if page > 1 else [])
+    return "/search?" + urlencode(pairs)
+
+
+def coverage(story: Story) -> str:
+    """How widely a story is covered, honestly: "22 articles, outlet unknown" when no article
+    names its outlet (never "0 outlets"); "5 articles · 3 outlets" otherwise, with the articles of
+    no known outlet counted apart."""
+    count = len(story.articles)
+    outlets = story.outlets
+    if not outlets:
+        return f"{plural(count, 'article')}, outlet unknown"
+    unknown = sum(1 for a in story.articles if a.outlet is None)
+    text = f"{plural(count, 'article')} · {plural(len(outlets), 'outlet')}"
+    return text + (f" (+{unknown} of unknown outlet)" if unknown else "")
+
+
+def byline(value: str | None) -> str:
+    """A byline without the "By" the page already wrote ("By By MEG KINNARD" never)."""
+    if not value:
+        return ""
+    text = value.strip()
+    while text.lower().startswith("by "):
+        text = text[3:].lstrip()
+    return text
+
+
 FILTERS: dict[str, Any] = {
     "day": day,
     "moment": moment,
@@ -265,5 +331,12 @@ FILTERS: dict[str, Any] = {
     "path_part": path_part,
     "snippet": snippet,
     "cite_href": cite_href,
+    "byline": byline,
 }
-GLOBALS: dict[str, Any] = {"span": span, "story_when": story_when, "plural": plural}
+GLOBALS: dict[str, Any] = {
+    "span": span,
+    "story_when": story_when,
+    "plural": plural,
+    "coverage": coverage,
+    "search_link": search_link,
+}

@@ -2,6 +2,15 @@
 // Content-Security-Policy can forbid every script but this file.
 "use strict";
 
+document.documentElement.classList.add("js");
+
+function toggleMenu(button) {
+  var nav = document.getElementById(button.getAttribute("aria-controls"));
+  if (!nav) return;
+  var open = nav.classList.toggle("open");
+  button.setAttribute("aria-expanded", String(open));
+}
+
 function openSummary(button) {
   var target = document.getElementById(button.getAttribute("data-target"));
   if (!target) return;
@@ -9,11 +18,11 @@ function openSummary(button) {
   if (open) {
     target.hidden = true;
     button.setAttribute("aria-expanded", "false");
-    button.textContent = "Get a summary";
+    setLabel(button, "Get a summary");
     return;
   }
   button.setAttribute("aria-expanded", "true");
-  button.textContent = "Hide summary";
+  setLabel(button, "Hide summary");
   target.hidden = false;
   if (target.getAttribute("data-loaded") === "1") return;
   target.textContent = "Summarising…";
@@ -38,6 +47,12 @@ function openSummary(button) {
     });
 }
 
+function setLabel(button, text) {
+  // Only the visible words change: the hidden part naming the story stays.
+  var label = button.querySelector(".label");
+  if (label) label.textContent = text; else button.textContent = text;
+}
+
 function toggle(button) {
   var target = document.getElementById(button.getAttribute("data-toggle"));
   if (!target) return;
@@ -59,7 +74,9 @@ document.addEventListener("click", function (event) {
   var button = event.target.closest("[data-summary]");
   if (button) { event.preventDefault(); openSummary(button); return; }
   var switcher = event.target.closest("[data-toggle]");
-  if (switcher) { event.preventDefault(); toggle(switcher); }
+  if (switcher) { event.preventDefault(); toggle(switcher); return; }
+  var menu = event.target.closest(".menu-button");
+  if (menu) { event.preventDefault(); toggleMenu(menu); }
 });
 window.addEventListener("hashchange", flashTarget);
 document.addEventListener("DOMContentLoaded", flashTarget);
