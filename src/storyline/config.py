@@ -1,5 +1,10 @@
 """One frozen config per stage. Defaults are the embedded, offline ones: SQLite, no network beyond
-what the user names, no settings needed."""
+what the user names, no settings needed.
+
+Over ~600 lines because every threshold and weight sits beside the reason for its value, and the
+configs are read together (storyline.toml's tables map onto them, settings.py): split by stage, the
+settings file's reader and `storyline config` would import a dozen modules for one table each.
+"""
 
 from __future__ import annotations
 

@@ -9,7 +9,7 @@ from sqlalchemy import inspect, text
 
 from storyline.config import StoreConfig
 from storyline.store import Store
-from storyline.store.schema import MIGRATIONS
+from storyline.store.migrations import MIGRATIONS
 
 
 def test_migrations_are_recorded_and_run_once(tmp_path: Path) -> None:

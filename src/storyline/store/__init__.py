@@ -27,10 +27,10 @@ from storyline.store.analyses import AnalysisQueries
 from storyline.store.dialect import Dialect, dialect_for, without_nul
 from storyline.store.documents import DocumentQueries
 from storyline.store.feeds import FeedItem, FeedQueries, FeedState
+from storyline.store.migrations import migrate, up_to_date
 from storyline.store.outlets import OutletQueries
 from storyline.store.readers import ReaderQueries
 from storyline.store.records import AlreadyStored, StoredArticle, text_hash
-from storyline.store.schema import migrate, up_to_date
 from storyline.store.search import SearchQueries
 
 log = logging.getLogger(__name__)
