@@ -249,10 +249,20 @@ def wire_agency(text: str, lang: Language = ENGLISH) -> str | None:
             if raw.lower() in words.capitals_only and not raw.isupper():
                 continue
             return words.agencies[raw.lower()]
+    # A closing credit is only a style ("(Reporting by ...; Editing by ...)" is Reuters', and other
+    # wires write it too): not when the opening's dateline credits a name that is no agency
+    # ("BRASÍLIA, Oct 27 (Meridian Wire) —" is that wire's own copy).
+    opening = _DATELINE_CREDIT.search(head)
+    if opening is not None and opening.group("a").strip().lower() not in words.agencies:
+        return None
     for agency, closing in words.tails:
         if closing.search(tail):
             return agency
     return None
+
+
+# A dateline's credit: "PLACE, date (Name) —" at the start of a line of the opening.
+_DATELINE_CREDIT = re.compile(r"^[^\n()]{0,80}\((?P<a>[^()\n]{2,40})\)\s*(?:--|[—–-])", re.MULTILINE)
 
 
 def credited_outlet(text: str, lang: Language = ENGLISH) -> str | None:
