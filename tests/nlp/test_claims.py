@@ -54,3 +54,14 @@ def test_a_plain_report_is_the_outlets_own() -> None:
     (claim,) = _claims("The bridge reopened to traffic on Sunday after repairs.")
     assert claim.speaker == "" and claim.speech is Speech.NONE
     assert {"bridge", "reopen", "traffic"} <= set(claim.terms)
+
+
+def test_a_quote_the_speech_verb_follows_is_direct() -> None:
+    """ "“..., and because ...,” X told Y after ...": spaCy may hang the speech verb under the quote."""
+    claims = _claims(
+        "“It was a long meeting because there was a lot to discuss, and because for the first time we "
+        "were discussing numbers, not principles,” Valadares told the agency after leaving the palace.",
+        "“We came to close files,” Valadares told reporters as he left the palace.",
+    )
+    assert claims and all(c.speech is Speech.DIRECT for c in claims), [(c.text, c.speech) for c in claims]
+    assert all(c.speaker == "Valadares" for c in claims)

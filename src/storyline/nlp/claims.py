@@ -165,7 +165,29 @@ def _attribution(
         content = [t for t in clause.subtree if t.i >= span.start and t.i < span.end]
         if content:
             return _speaker(subject, named), _mode(content, whole), content
-    return "", Speech.NONE, tokens
+    return _quoted_then_said(tokens, speech, named, lemma) or ("", Speech.NONE, tokens)
+
+
+def _quoted_then_said(
+    tokens: list[Any], speech: frozenset[str], named: _Named, lemma: Lemma
+) -> tuple[str, Speech, list[Any]] | None:
+    """ "“...,” Valadares told reporters." where the parse ties the speech verb to nothing the rules
+    above read (a long quotation parses as a sentence of its own): a sentence that opens with a
+    quotation mark, closes it, and goes on with a speaker and a speech verb ("X said", "said X")."""
+    if not tokens or tokens[0].text not in _QUOTES:
+        return None
+    close = next((k for k in range(1, len(tokens)) if tokens[k].text in _QUOTES), None)
+    if close is None or close < 2:
+        return None
+    after = tokens[close + 1 : close + 7]
+    verb = next((t for t in after if t.pos_ == "VERB" and lemma(t).lower() in speech), None)
+    if verb is None:
+        return None
+    subject = next((c for c in verb.children if c.dep_ in _SUBJECTS and c.i > tokens[close].i), None)
+    if subject is None:
+        return None
+    content = tokens[: close + 1]
+    return _speaker(subject, named), Speech.DIRECT, content
 
 
 def _speaker(token: Any, named: _Named) -> str:
@@ -188,6 +210,10 @@ def _mode(content: Sequence[Any], text: str) -> Speech:
     inside = text[content[0].idx : content[-1].idx + len(content[-1].text)]
     right = text[content[-1].idx + len(content[-1].text) : content[-1].idx + len(content[-1].text) + 3]
     if any(q in left + inside[:2] for q in _QUOTES) and any(q in inside[-3:] + right for q in _QUOTES):
+        return Speech.DIRECT
+    # "“It was a long meeting,” he told reporters.": the speech verb hangs under the quote, so the
+    # content runs to the sentence's end; it opens on a quotation mark that closes inside it.
+    if inside[:1] in _QUOTES and any(q in inside[1:] for q in _QUOTES):
         return Speech.DIRECT
     return Speech.REPORTED
 
