@@ -13,6 +13,7 @@ from urllib.parse import quote
 
 import pytest
 
+from storyline.model import LOST_EXIT_CODE
 from storyline.safe_text import TerminalFormatter
 from tests.hostile.conftest import STORYLINE, child_env
 
@@ -56,7 +57,9 @@ def test_location_headers_reach_no_terminal_raw(server: str, tmp_path: Path) -> 
     ]
     for command in runs:
         done = subprocess.run(command, env=child_env(), capture_output=True, timeout=300)
-        assert done.returncode == 0, done.stderr[-2000:]
+        # Every feed here redirects to a bad address: `watch --once` says so with exit 3 (every due
+        # feed failed, docs/operations.md); the ingest skips the pages by name and succeeds.
+        assert done.returncode == (LOST_EXIT_CODE if command[1] == "watch" else 0), done.stderr[-2000:]
         shown = done.stdout.decode("utf-8") + done.stderr.decode("utf-8")
         assert not ACTING.search(shown), ACTING.findall(shown)
         if command[1] == "watch":  # the log names what was sent, escaped
