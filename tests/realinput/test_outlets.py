@@ -59,8 +59,11 @@ def test_one_identity_for_names_and_subdomains() -> None:
         ("The Senate passed the bill late on Friday.\n— AP", "Associated Press"),
         ("PARIS (AFP) - Strikes closed the metro.", "AFP"),
         ("Shares rose 3 percent. (Reporting by Jane Doe; Editing by Tom Brown)", "Reuters"),
-        # Another wire's own copy, in the same closing style: its dateline credits it.
-        ("LIMA, May 2 (Andes Wire) — Shares rose. (Reporting by Jane Doe; Editing by Tom Brown)", None),
+        # Another wire's copy, in the same closing style: its dateline credits it.
+        (
+            "LIMA, May 2 (Andes Wire) — Shares rose. (Reporting by Jane Doe; Editing by Tom Brown)",
+            "Andes Wire",
+        ),
         ("Copyright 2013 The Associated Press. All rights reserved.", "Associated Press"),
         # Not credit lines.
         ("The reporter said she had read Reuters for years before joining the paper.", None),

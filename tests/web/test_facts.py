@@ -98,7 +98,7 @@ def test_facts_page_shows_each_fact_its_sources_and_links_to_the_sentence(
             assert f'href="/articles/{claim.citation.article_id}#s-{claim.citation.sentence}"' in html
     homes = next(f for f in found.facts if f.wording.claim.text.startswith("More than 60 homes"))
     assert homes.support == 2 and "2 independent sources" in html
-    assert "copy, counted once" in html and "counted as Reuters" in html
+    assert "copy, counted once" in html and "counted as Meridian Wire" in html
     # The toll that rose from "at least 12" to 14 is an update, not a dispute.
     (update,) = [c for c in found.conflicts if c.update]
     assert ">Figures updated over time</h2>" in html and update.thing == "death"
@@ -115,7 +115,7 @@ def test_quotes_page_and_the_story_page_links(client: TestClient, db: Path) -> N
         assert f">{escape(speaker.name, quote=False)}</h3>" in html
     assert "“We still hope to find people alive”" in html  # a direct quote, in quotation marks
     assert ">reported</span> the scale of the Nậm Khe collapse was unusual so late in the year" in html
-    assert "Carried by Reuters, in " in html and "(copy)" in html
+    assert "Carried by Meridian Wire, in " in html and "(copy)" in html
     page = client.get(f"/stories/{story.id}").text
     assert f'href="/stories/{story.id}/facts"' in page and f'href="/stories/{story.id}/quotes"' in page
 

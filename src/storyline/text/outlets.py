@@ -249,12 +249,14 @@ def wire_agency(text: str, lang: Language = ENGLISH) -> str | None:
             if raw.lower() in words.capitals_only and not raw.isupper():
                 continue
             return words.agencies[raw.lower()]
-    # A closing credit is only a style ("(Reporting by ...; Editing by ...)" is Reuters', and other
-    # wires write it too): not when the opening's dateline credits a name that is no agency
-    # ("BRASÍLIA, Oct 27 (Meridian Wire) —" is that wire's own copy).
+    # A dateline that credits a name the agency list does not hold ("BRASÍLIA, Oct 27 (Meridian
+    # Wire) —") makes the text that name's copy, wherever it runs. It also outranks a closing credit,
+    # which is only a style ("(Reporting by ...; Editing by ...)" is Reuters', other wires write it).
     opening = _DATELINE_CREDIT.search(head)
-    if opening is not None and opening.group("a").strip().lower() not in words.agencies:
-        return None
+    if opening is not None:
+        name = " ".join(opening.group("a").split())
+        if name[:1].isupper() and len(name.split()) <= 4:
+            return words.agencies.get(name.lower(), name)
     for agency, closing in words.tails:
         if closing.search(tail):
             return agency
