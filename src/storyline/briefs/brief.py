@@ -165,7 +165,10 @@ def brief_story(
         single = [
             f
             for f in reported
-            if f.support == 1 and f.echo < config.facts.echo and not (_sentences_of(f) & shown)
+            if f.support == 1
+            and f.echo < config.facts.echo
+            and not (_sentences_of(f) & shown)
+            and _checkable(f)
         ]
         single = _spread(sorted(single, key=importance, reverse=True))
     speculative = [f for f in facts if f.hedged]
@@ -288,6 +291,14 @@ def _thread(story: Story) -> tuple[ThreadRef, ...]:
     refs = [*story.related, mine]
     refs.sort(key=lambda r: (r.first_seen is None, r.first_seen.isoformat() if r.first_seen else "", r.story))
     return tuple(refs)
+
+
+def _checkable(fact: Fact) -> bool:
+    """A claim another outlet could confirm or contradict: it names someone or somewhere, gives a
+    figure, or reports an event. "The reality is more complicated" is a view, not a single source's
+    claim: listing it under "only one source says" tells a reader nothing to check."""
+    claim = fact.wording.claim
+    return bool(claim.names or claim.quantities or claim.event or claim.date)
 
 
 def _spread(facts: list[Fact]) -> list[Fact]:

@@ -48,9 +48,13 @@ def brief_version(story: Story) -> str:
 
 
 def brief_settings(config: PipelineConfig) -> str:
-    """What a stored brief was made with: the brief settings and the embedder. A brief made under
-    other settings (another settings file) is made again, never served."""
-    return hashlib.sha256(repr((config.briefs, config.analyze.embedder)).encode()).hexdigest()[:16]
+    """What a stored brief was made with: the brief settings, the embedder and storyline's version.
+    A brief made under other settings (another settings file) or by another release is made again,
+    never served."""
+    from storyline._version import __version__
+
+    key = (config.briefs, config.analyze.embedder, __version__)
+    return hashlib.sha256(repr(key).encode()).hexdigest()[:16]
 
 
 def warm_briefs(
