@@ -142,3 +142,13 @@ def test_cli_brief(demo_db: Path) -> None:
     assert bad.exit_code != 0
     briefing = runner.invoke(app, ["brief", "--db", str(demo_db), "--format", "markdown"])
     assert briefing.exit_code == 0 and briefing.output.startswith("# Briefing")
+
+
+def test_no_outlet_is_a_party_to_its_own_story(demo_db: Path) -> None:
+    """A wire's dateline credit ("BRASÍLIA, Oct 27 (Meridian Wire) — X and Y agreed") parses as a
+    subject; the outlet that reports an event is never listed as taking part in it."""
+    for story in storyline.stories(demo_db):
+        brief = storyline.brief_story(story.id, demo_db)
+        reporters = {a.outlet for a in story.articles} | set(story.outlets)
+        for entry in brief.timeline:
+            assert not set(entry.actors) & reporters, (story.title, entry)

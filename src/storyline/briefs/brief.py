@@ -505,7 +505,10 @@ def _timeline(sources: Sequence[Source], config: BriefConfig | None = None) -> t
     config = config or BriefConfig()
     groups: list[tuple[str, set[str], list[tuple[int, Event]]]] = []
     for s, source in enumerate(sources):
-        named = {e.name for e in source.analysis.entities if e.type in _ACTOR_TYPES}
+        # The outlet or agency that reports it is no party to what happened, though its dateline
+        # credit ("BRASÍLIA, Oct 27 (Meridian Wire) — X and Y agreed") parses as a subject.
+        reporters = {source.article.outlet, source.article.agency} - {None}
+        named = {e.name for e in source.analysis.entities if e.type in _ACTOR_TYPES} - reporters
         sentences = source.analysis.sentences
         for event in source.analysis.events:
             if event.modality in (Modality.HEDGED, Modality.NEGATED):
@@ -544,7 +547,7 @@ def _timeline(sources: Sequence[Source], config: BriefConfig | None = None) -> t
             TimelineEntry(
                 _when(event.date, article.published, config) or published,
                 event.kind,
-                event.actors,
+                tuple(a for a in event.actors if a not in {article.outlet, article.agency}),
                 event.place,
                 event.modality.value,
                 _sentence(sources, [(s, event.sentence)]),
