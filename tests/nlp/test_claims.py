@@ -65,3 +65,9 @@ def test_a_quote_the_speech_verb_follows_is_direct() -> None:
     )
     assert claims and all(c.speech is Speech.DIRECT for c in claims), [(c.text, c.speech) for c in claims]
     assert all(c.speaker == "Valadares" for c in claims)
+
+
+def test_an_attribution_at_the_end_is_not_part_of_the_claim() -> None:
+    (claim,) = _claims("The meeting lasted four hours, according to a government source.")
+    assert claim.speaker == "a government source"
+    assert claim.text == "The meeting lasted four hours"

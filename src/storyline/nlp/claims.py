@@ -144,7 +144,10 @@ def _attribution(
             if who is None:
                 continue
             said = set(token.subtree)
-            content = [t for t in tokens if t not in said]
+            # "..., according to X.": the full stop after the attribution is no part of what X says
+            # (kept, it stretched the claim's span over the attribution to the sentence's end).
+            last_said = max(t.i for t in said)
+            content = [t for t in tokens if t not in said and not (t.i > last_said and t.is_punct)]
             return _speaker(who, named), _mode(content, whole), content
     for token in tokens:
         if token.pos_ != "VERB" or lemma(token).lower() not in speech:
