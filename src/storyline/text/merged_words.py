@@ -1,4 +1,4 @@
-"""Merged words (``themoment``, ``Beyondsectors``): a space a scraper dropped, put back.
+"""Merged words (``themoment``, ``Beyondborders``): a space a scraper dropped, put back.
 
 Split precision first, since a split that damages a correct word is worse than a merge left alone:
 only a token no dictionary knows in any language or case, that is no prefix or suffix coinage,
@@ -24,7 +24,7 @@ class _Words:
     """A language's word lists for merged words (lang/<code>/merged-*.txt; see each file's reasons)."""
 
     function: frozenset[str]  # merged-function-words: one half of a split is one of these
-    openers: frozenset[str]  # merged-sentence-openers: may head a capitalised merge (Beyondsectors)
+    openers: frozenset[str]  # merged-sentence-openers: may head a capitalised merge (Beyondborders)
     determiners: frozenset[str]  # merged-determiners: may follow an opener (Beyondthe)
     prefixes: tuple[str, ...]  # merged-compound-prefixes: closed compounds, never split
     suffixes: tuple[str, ...]  # merged-compound-suffixes: coinages, never split
@@ -130,7 +130,7 @@ def _split_token(token: str, config: RepairConfig, at_sentence_start: bool, lang
             and min(zipf(left), zipf(right)) >= config.content_part_zipf
         )
         if capitalised:
-            # "Beyond sectors": an opener followed by a common content word.
+            # "Beyond borders": an opener followed by a common content word.
             opener = left in words.openers and right not in words.function and zipf(right) >= config.part_zipf
             fits = opener or content
         else:
