@@ -8,6 +8,8 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
+from sqlalchemy import delete as sql_delete
+from sqlalchemy import false
 
 import storyline
 from storyline.config import AnalyzeConfig, PipelineConfig, StoreConfig
@@ -15,7 +17,7 @@ from storyline.errors import ConfigError, NotFound
 from storyline.model import IngestReport
 from storyline.pipeline.brief import brief_settings, brief_version
 from storyline.reading import ingest_outcome
-from storyline.store import Store
+from storyline.store import Store, readers
 from storyline.store.readers import Visit
 from tests.web.conftest import copy_store
 
@@ -71,6 +73,26 @@ def test_a_kept_brief_is_served_only_while_the_members_are_the_same(store: Store
         None,
         storyline.brief_story(story.id, demo_db, length="medium"),
     )
+
+
+def test_a_brief_or_visit_saved_meanwhile_by_another_process_is_no_error(
+    store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """PostgreSQL's race, played on SQLite: two runners delete the brief's row (neither finds one)
+    and both insert. The second insert breaks the key: the first brief is kept, nothing is raised."""
+    story = store.stories(limit=1)[0]
+    version = brief_version(story)
+    key = brief_settings(PipelineConfig())
+    brief = storyline.brief_story(story.id, store.engine.url.database, length="short")
+    assert store.saved_brief(story.id, "short", version, key) == brief
+    seen = Visit(story.id, frozenset(a.id for a in story.articles), {}, datetime.now(UTC))
+    store.save_visit("alice", seen)
+    # The other process's delete ran before this one's insert: here, a delete that finds nothing.
+    monkeypatch.setattr(readers, "delete", lambda table: sql_delete(table).where(false()))
+    store.save_brief(story.id, "older", brief, key)  # the unique key breaks: no error
+    store.save_visit("alice", replace(seen, figures={"person": "3 people"}))
+    assert store.saved_brief(story.id, "short", version, key) == brief  # the first one is kept
+    assert store.visits("alice", [story.id])[story.id].figures == {}
 
 
 def test_ingest_outcome_and_placed_since(store: Store) -> None:

@@ -8,17 +8,21 @@ nothing personal is kept, only follows and which articles of a story were on scr
 from __future__ import annotations
 
 import json
+import logging
 import secrets
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import Engine, and_, delete, func, insert, select
+from sqlalchemy.exc import IntegrityError
 
 from storyline.errors import ConfigError, NotFound
 from storyline.model import Brief
 from storyline.store.records import aware
 from storyline.store.schema import articles, follows, stories, story_articles, story_briefs, story_visits
+
+log = logging.getLogger(__name__)
 
 __all__ = ["FOLLOW_KINDS", "Follow", "IngestOutcome", "ReaderQueries", "Visit"]
 
@@ -172,6 +176,14 @@ class ReaderQueries:
 
     def save_visit(self, reader: str, visit: Visit) -> None:
         """Remember what ``reader`` saw of a story now (replacing the last visit)."""
+        try:
+            self._save_visit(reader, visit)
+        except IntegrityError:
+            # PostgreSQL: the same reader's other tab saved this visit between the delete and the
+            # insert (both deleted nothing). Either visit is as new as the other: keep that one.
+            log.info("visit of story %d already saved by another request", visit.story_id)
+
+    def _save_visit(self, reader: str, visit: Visit) -> None:
         with self.engine.begin() as connection:
             connection.execute(
                 delete(story_visits).where(
@@ -207,6 +219,15 @@ class ReaderQueries:
             return None
 
     def save_brief(self, story_id: int, version: str, brief: Brief, settings: str) -> None:
+        try:
+            self._save_brief(story_id, version, brief, settings)
+        except IntegrityError:
+            # PostgreSQL: two runners (or a runner and a reader) computed this brief at once, and both
+            # deleted nothing before inserting. The one saved first is kept: if it is of an older
+            # version of the story, it is never served and is computed again on the next read.
+            log.info("brief of story %d (%s) already saved by another process", story_id, brief.length)
+
+    def _save_brief(self, story_id: int, version: str, brief: Brief, settings: str) -> None:
         with self.engine.begin() as connection:
             connection.execute(
                 delete(story_briefs).where(
