@@ -19,7 +19,9 @@ Nothing here loads a model or opens a database at import time.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+import threading
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -29,7 +31,6 @@ from storyline.config import PipelineConfig, StoreConfig, WatchConfig
 from storyline.model import Article, Brief, IngestReport, RawDocument, Skip, Story
 
 if TYPE_CHECKING:
-    import threading
     from datetime import datetime
 
     from storyline.facts.build import StoryFacts
@@ -39,7 +40,7 @@ if TYPE_CHECKING:
     from storyline.pipeline import ProgressHook
     from storyline.pipeline.watch import Poll
     from storyline.settings import Settings
-    from storyline.store import FeedState, StoredArticle
+    from storyline.store import FeedState, Store, StoredArticle
 
 __all__ = [
     "Article",
@@ -65,6 +66,7 @@ __all__ = [
     "feeds",
     "get_article",
     "ingest",
+    "keep_open",
     "load_settings",
     "merge_stories",
     "outlets",
@@ -85,6 +87,52 @@ def _store_config(db: DbArg) -> StoreConfig:
     return db if isinstance(db, StoreConfig) else StoreConfig.for_path(db)
 
 
+# Stores held open by :func:`keep_open`, by URL, with how many holders each has.
+_kept: dict[str, tuple[Store, int]] = {}
+_kept_lock = threading.Lock()
+
+
+@contextmanager
+def keep_open(db: DbArg = None) -> Iterator[None]:
+    """Hold the store at ``db`` open until the block ends: every function here given ``db``
+    meanwhile uses that one open store instead of opening its own. A server holds its store so for
+    its whole life: opening a store (its engines, the schema check) and compiling each statement
+    anew cost a first visit of a story page ~40 ms per open and most of its SQL time (SQLAlchemy
+    keeps compiled statements per engine)."""
+    from storyline.store import Store
+
+    config = _store_config(db)
+    with _kept_lock:
+        store, holders = _kept.get(config.url) or (None, 0)
+        if store is None:
+            store = Store.open(config)
+        _kept[config.url] = (store, holders + 1)
+    try:
+        yield
+    finally:
+        with _kept_lock:
+            store, holders = _kept[config.url]
+            if holders > 1:
+                _kept[config.url] = (store, holders - 1)
+            else:
+                del _kept[config.url]
+                store.close()
+
+
+@contextmanager
+def _open(db: DbArg) -> Iterator[Store]:
+    """The store at ``db``: the one :func:`keep_open` holds, else one opened for this call."""
+    from storyline.store import Store
+
+    config = _store_config(db)
+    kept = _kept.get(config.url)
+    if kept is not None:
+        yield kept[0]
+        return
+    with Store.open(config) as store:
+        yield store
+
+
 def load_settings(path: str | Path | None = None) -> Settings:
     """The settings in a ``storyline.toml`` over the defaults: ``.pipeline`` is the config every
     function here takes, ``.watch`` the feed watcher's. With no ``path``, the file the command
@@ -102,9 +150,8 @@ def ingest(
 ) -> IngestReport:
     """Ingest files, folders, feeds, JSON Lines, WARC and URLs into the store at ``db``."""
     from storyline.pipeline import ingest as run
-    from storyline.store import Store
 
-    with Store.open(_store_config(db)) as store:
+    with _open(db) as store:
         return run(inputs, store, config, on_progress)
 
 
@@ -123,9 +170,8 @@ def watch(
     ``db``: poll each when due, ingest its new items, update stories. With ``once``, one pass; else
     on until ``stop`` is set. Returns the polls of the last pass (each also given to ``on_poll``)."""
     from storyline.pipeline import watch_feeds
-    from storyline.store import Store
 
-    with Store.open(_store_config(db)) as store:
+    with _open(db) as store:
         return watch_feeds(
             Path(feeds),
             store,
@@ -142,17 +188,15 @@ def failures(db: DbArg = None, *, since: datetime | None = None) -> list[StageFa
     """Articles a stage after storing (analysis, grouping) could not finish, with the reason (those
     recorded at or after ``since`` when given: what one run lost). Each is retried at the next run."""
     from storyline.model import StageFailure
-    from storyline.store import Store
 
-    with Store.open(_store_config(db)) as store:
+    with _open(db) as store:
         return [StageFailure(i, stage, reason) for i, stage, reason, _ in store.failures(since)]
 
 
 def feeds(db: DbArg = None) -> list[FeedState]:
     """The state of every watched feed: last poll and its status, next due time, failures in a row."""
-    from storyline.store import Store
 
-    with Store.open(_store_config(db)) as store:
+    with _open(db) as store:
         return sorted(store.feed_states().values(), key=lambda state: state.url)
 
 
@@ -160,9 +204,8 @@ def reset_feed(url: str, db: DbArg = None) -> None:
     """Clear a watched feed's failures, backoff and validators (and its items' retry schedule): a
     running watcher polls it whole at its next pass."""
     from storyline.errors import NotFound
-    from storyline.store import Store
 
-    with Store.open(_store_config(db)) as store:
+    with _open(db) as store:
         if not store.reset_feed(url):
             raise NotFound(
                 f"no watched feed {url!r} in this store", remedy="list them with `storyline feeds`"
@@ -181,9 +224,8 @@ def articles(
     """Stored articles (latest revision of each unless ``all_revisions``), oldest first; a page of
     them: ``limit`` articles with ids above ``after`` (the last id of the page before), skipping
     ``offset`` more."""
-    from storyline.store import Store
 
-    with Store.open(_store_config(db)) as store:
+    with _open(db) as store:
         return store.articles(
             outlet=outlet, latest_only=not all_revisions, limit=limit, after=after, offset=offset
         )
@@ -191,9 +233,8 @@ def articles(
 
 def get_article(article_id: int, db: DbArg = None) -> StoredArticle:
     """One stored article by id; raises :class:`storyline.errors.NotFound`."""
-    from storyline.store import Store
 
-    with Store.open(_store_config(db)) as store:
+    with _open(db) as store:
         return store.article(article_id)
 
 
@@ -201,9 +242,8 @@ def analyze(db: DbArg = None, *, everything: bool = False, config: PipelineConfi
     """Analyse stored articles whose text has not been analysed (all with ``everything``), then
     put any article that is in no story yet into one."""
     from storyline.pipeline import analyze_pending, group_pending
-    from storyline.store import Store
 
-    with Store.open(_store_config(db)) as store, store.stage_lock():
+    with _open(db) as store, store.stage_lock():
         count = analyze_pending(store, config, everything=everything)
         group_pending(store, config)
         return count
@@ -212,17 +252,15 @@ def analyze(db: DbArg = None, *, everything: bool = False, config: PipelineConfi
 def entities(db: DbArg = None) -> list[CanonicalEntity]:
     """People, organisations, places and countries across all articles, with the titles each source gives."""
     from storyline.nlp.resolve import resolve_articles
-    from storyline.store import Store
 
-    with Store.open(_store_config(db)) as store:
+    with _open(db) as store:
         return resolve_articles((s.id, s.article, s.analysis) for s in store.iter_articles())
 
 
 def events(db: DbArg = None) -> list[dict[str, object]]:
     """Every event found, with the article, outlet and sentence it comes from (newest first)."""
-    from storyline.store import Store
 
-    with Store.open(_store_config(db)) as store:
+    with _open(db) as store:
         found = _events(s for s in store.iter_articles() if s.analysis is not None)
     return found[::-1]
 
@@ -230,26 +268,23 @@ def events(db: DbArg = None) -> list[dict[str, object]]:
 def outlets(db: DbArg = None) -> list[dict[str, Any]]:
     """Every outlet with its article count, the names and domains folded into it, wire copies,
     primary sources and how often it was first to report a story (unknown outlets last)."""
-    from storyline.store import Store
 
-    with Store.open(_store_config(db)) as store:
+    with _open(db) as store:
         found: list[dict[str, Any]] = store.outlets()
     return found
 
 
 def skips(db: DbArg = None) -> list[Skip]:
     """Every document that was skipped, with its named reason."""
-    from storyline.store import Store
 
-    with Store.open(_store_config(db)) as store:
+    with _open(db) as store:
         return store.skips()
 
 
 def stories(db: DbArg = None, *, limit: int | None = None, thread: int | None = None) -> list[Story]:
     """Stories, most recently seen first, each with its articles (copies marked) and top entities."""
-    from storyline.store import Store
 
-    with Store.open(_store_config(db)) as store:
+    with _open(db) as store:
         return store.stories(limit=limit, thread=thread)
 
 
@@ -277,9 +312,8 @@ class StoryView:
 def story(story_id: int, db: DbArg = None) -> StoryView:
     """One story by id (an id merged away leads to the story it went into); raises NotFound."""
     from storyline.nlp.resolve import resolve_articles
-    from storyline.store import Store
 
-    with Store.open(_store_config(db)) as store:
+    with _open(db) as store:
         found = store.story(story_id)
         members = store.articles_by_ids([a.id for a in found.articles])
     entities = resolve_articles((m.id, m.article, m.analysis) for m in members)
@@ -309,9 +343,8 @@ def _events(members: Iterable[StoredArticle]) -> list[dict[str, object]]:
 def merge_stories(keep: int, gone: int, db: DbArg = None, config: PipelineConfig | None = None) -> int:
     """Merge story ``gone`` into ``keep`` by hand (kept through later ingests); returns the id."""
     from storyline.pipeline import merge_stories as run
-    from storyline.store import Store
 
-    with Store.open(_store_config(db)) as store:
+    with _open(db) as store:
         return run(store, keep, gone, config)
 
 
@@ -320,9 +353,8 @@ def split_story(
 ) -> int:
     """Move some articles of a story into a new one by hand (kept through later ingests)."""
     from storyline.pipeline import split_story as run
-    from storyline.store import Store
 
-    with Store.open(_store_config(db)) as store:
+    with _open(db) as store:
         return run(store, story_id, article_ids, config)
 
 
@@ -363,9 +395,8 @@ def story_facts(story_id: int, db: DbArg = None, *, config: PipelineConfig | Non
     """A story's facts across its outlets (what the brief is read from); raises NotFound. (Not
     ``facts``: the name of the ``storyline.facts`` package would shadow it once imported.)"""
     from storyline.pipeline import story_facts as run
-    from storyline.store import Store
 
-    with Store.open(_store_config(db)) as store:
+    with _open(db) as store:
         found_story, found = run(store, story_id, config)
     return FactsView(found_story, found)
 
@@ -386,9 +417,8 @@ def brief_story(
     compared (agreed, single-source, speculation, discrepancies), timeline and thread. Every
     sentence is a source's own and cites it. ``length`` is short, medium or long."""
     from storyline.pipeline import brief_story as run
-    from storyline.store import Store
 
-    with Store.open(_store_config(db)) as store:
+    with _open(db) as store:
         return run(store, story_id, config, _length(length))
 
 
@@ -397,9 +427,8 @@ def brief_article(
 ) -> Brief:
     """An article's summary (one sentence, three, or about 120 words), its speculation apart."""
     from storyline.pipeline import brief_article as run
-    from storyline.store import Store
 
-    with Store.open(_store_config(db)) as store:
+    with _open(db) as store:
         return run(store, article_id, config, _length(length))
 
 
@@ -408,9 +437,8 @@ def briefing(
 ) -> list[Brief]:
     """Briefs of the latest ``count`` stories, most recent first."""
     from storyline.pipeline import briefing as run
-    from storyline.store import Store
 
-    with Store.open(_store_config(db)) as store:
+    with _open(db) as store:
         return run(store, count, config, _length(length))
 
 

@@ -710,9 +710,15 @@ class StoryRecord:
 
 
 def top_entities(entities: Mapping[str, EntityTally], limit: int = 8) -> tuple[StoryEntity, ...]:
-    """A story's most salient entities, for the story view."""
-    ranked = sorted(entities.items(), key=lambda kv: (-kv[1].salience, kv[0]))[:limit]
-    return tuple(StoryEntity(t.name, t.type, int(t.articles)) for _, t in ranked)
+    """A story's most salient entities, for the story view: one per name shown ("Ceres Robotics"
+    tallied both as a person under "robotics" and as an organisation is one entity to a reader,
+    by its most salient tally)."""
+    chosen: dict[str, StoryEntity] = {}
+    for _, t in sorted(entities.items(), key=lambda kv: (-kv[1].salience, kv[0])):
+        if len(chosen) >= limit:
+            break
+        chosen.setdefault(t.name.casefold(), StoryEntity(t.name, t.type, int(t.articles)))
+    return tuple(chosen.values())
 
 
 @dataclass(frozen=True, slots=True)

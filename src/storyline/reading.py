@@ -10,10 +10,9 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from storyline import DbArg, _store_config
+from storyline import DbArg, _open
 from storyline.errors import ConfigError
 from storyline.model import IngestReport
-from storyline.store import Store
 from storyline.store.readers import IngestOutcome
 from storyline.store.search import (
     ORDERS,
@@ -48,7 +47,7 @@ __all__ = [
 def store_stamp(db: DbArg = None) -> str:
     """A short string that changes whenever articles or stories do (new, revised, regrouped,
     merged, split): callers cache anything derived from the store under it."""
-    with Store.open(_store_config(db)) as store:
+    with _open(db) as store:
         return store.change_stamp()
 
 
@@ -68,7 +67,7 @@ def find_stories(
         raise ConfigError("limit must be at least 1 and offset at least 0", remedy="e.g. limit=20, offset=0")
     if order not in ORDERS:
         raise ConfigError(f"unknown order {order!r}", remedy="use " + ", ".join(ORDERS))
-    with Store.open(_store_config(db)) as store:
+    with _open(db) as store:
         return store.find_stories(
             where or StoryFilter(), limit=limit, offset=offset, config=config or SearchConfig(), order=order
         )
@@ -76,7 +75,7 @@ def find_stories(
 
 def languages(db: DbArg = None) -> list[str]:
     """The languages of the stored articles, most common first."""
-    with Store.open(_store_config(db)) as store:
+    with _open(db) as store:
         return store.languages()
 
 
@@ -87,7 +86,7 @@ def search(
     config = config or SearchConfig()
     if not search_words(query, config):
         return []
-    with Store.open(_store_config(db)) as store:
+    with _open(db) as store:
         return store.search(query, limit=limit, config=config)
 
 
@@ -99,26 +98,26 @@ def search_page(
     config = config or SearchConfig()
     if not search_words(query, config):
         return SearchPage([], 0, offset, limit)
-    with Store.open(_store_config(db)) as store:
+    with _open(db) as store:
         return store.search_page(query, limit=limit, offset=offset, config=config)
 
 
 def ingest_outcome(db: DbArg, report: IngestReport, since: datetime) -> IngestOutcome:
     """What an ingest started at ``since`` did to the stories (made, changed) and how many of its
     articles name no outlet: the closing lines of `storyline ingest`."""
-    with Store.open(_store_config(db)) as store:
+    with _open(db) as store:
         return store.ingest_outcome(list(report.ingested) + list(report.revised), since)
 
 
 def threads(db: DbArg = None) -> list[ThreadSummary]:
     """Every thread with its live stories in time order, most recently active thread first."""
-    with Store.open(_store_config(db)) as store:
+    with _open(db) as store:
         return store.threads()
 
 
 def story_of(db: DbArg, article_id: int) -> int | None:
     """The live story an article is in (None when it is in none yet)."""
-    with Store.open(_store_config(db)) as store:
+    with _open(db) as store:
         found = store.story_of(article_id)
         return store.live_story(found) if found is not None else None
 
@@ -126,7 +125,7 @@ def story_of(db: DbArg, article_id: int) -> int | None:
 def counts(db: DbArg = None) -> dict[str, int]:
     """What the store holds, for monitoring: latest articles, revisions, documents, skips, articles
     a stage failed on, watched feeds and those failing."""
-    with Store.open(_store_config(db)) as store:
+    with _open(db) as store:
         found = store.counts()
         found["failed_articles"] = len({article_id for article_id, *_ in store.failures()})
         states = store.feed_states()

@@ -50,3 +50,14 @@ def test_furniture_evidence_counts_pages_not_copies(store: Store) -> None:
     assert store.pending_repass() == ["Bayline Daily"]
     store.done_repass("Bayline Daily")
     assert store.pending_repass() == []
+
+
+def test_renaming_an_outlet_renames_its_articles_and_drops_its_kept_briefs(store: Store) -> None:
+    first = _save(store, "a", DOMAIN, 1, set())
+    assert (DOMAIN, DOMAIN, 1) in store.outlet_names()
+    store.rename_outlet(DOMAIN, "Bayline Daily", 2)
+    (outlet,) = store.outlets()
+    assert outlet["name"] == "Bayline Daily" and outlet["names"] == [DOMAIN, "Bayline Daily"]
+    assert store.article(first).article.outlet == "Bayline Daily"
+    store.rename_outlet("nobody.example", "Nobody", 2)  # an outlet the store does not hold: nothing
+    assert [k for k, _, _ in store.outlet_names()] == [DOMAIN]

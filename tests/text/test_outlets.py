@@ -10,7 +10,17 @@ from pathlib import Path
 import pytest
 
 import storyline
-from storyline.text.outlets import credited_outlet, identify, outlet_domain
+from storyline.text.outlets import (
+    RANK_DOMAIN,
+    RANK_FEED,
+    RANK_GIVEN,
+    RANK_SITE,
+    better_name,
+    credited_outlet,
+    identify,
+    known_name,
+    outlet_domain,
+)
 
 
 @pytest.mark.parametrize(
@@ -97,3 +107,36 @@ def test_a_text_with_no_address_is_its_credits_and_a_cut_wire_copy_is_the_agency
     # One independent source: the agency, however many papers ran its copy.
     assert pier.independent_sources == 1
     assert {a.agency for a in pier.articles} == {"Reuters"}
+
+
+@pytest.mark.parametrize(
+    ("url", "site", "name"),
+    [
+        # A known outlet's page that names no site is shown by the outlet's name, not its address.
+        ("https://www.reuters.com/article/us-global-markets", None, "Reuters"),
+        ("https://apnews.com/article/x", None, "Associated Press"),
+        ("https://www.ap.org/x", None, "Associated Press"),
+        # A credited outlet's name run together is its domain's label.
+        ("https://www.foxnews.com/politics/x", None, "Fox News"),
+        # A site that calls itself by its address ("usatoday") is shown by the outlet's name.
+        ("https://eu.usatoday.com/story/x", "usatoday", "USA Today"),
+        # The site's own name stands; an unknown site keeps its address; "pa" is no agency as a label.
+        ("https://www.bbc.com/news/x", "BBC News", "BBC News"),
+        ("https://www.vortexcannon.org/x", None, "vortexcannon.org"),
+        ("https://www.pa.gov/x", None, "pa.gov"),
+    ],
+)
+def test_known_outlets_are_shown_by_their_name(url: str, site: str | None, name: str) -> None:
+    identity = identify(url, site_name=site)
+    assert identity is not None and identity.name == name
+
+
+def test_a_stored_address_gives_way_to_the_known_name() -> None:
+    assert better_name("reuters.com", "reuters.com", RANK_DOMAIN) == "Reuters"
+    assert better_name("usatoday.com", "usatoday", RANK_SITE) == "USA Today"
+    # A real name, a name the user gave, an unknown domain or a credit's name key are left alone.
+    assert better_name("bbc.com", "BBC News", RANK_SITE) is None
+    assert better_name("reuters.com", "Our Wire Desk", RANK_GIVEN) is None
+    assert better_name("vortexcannon.org", "vortexcannon.org", RANK_DOMAIN) is None
+    assert better_name("name:reuters", "Reuters", RANK_FEED) is None
+    assert known_name("indiatimes.com") is None

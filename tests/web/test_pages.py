@@ -53,3 +53,33 @@ def test_an_unknown_thread_is_a_404_that_says_where_to_look(client: TestClient) 
     page = client.get("/threads/99999")
     assert page.status_code == 404
     assert "no thread 99999" in page.text
+
+
+def test_the_server_holds_its_store_open_and_a_story_page_opens_none(
+    client: TestClient, db: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Opening a store for each request (its engines, the schema check, every statement compiled
+    # anew) was most of a first visit's time: the server holds one open for its life.
+    from storyline.store import Store
+
+    story = storyline.stories(db)[0]
+    opened: list[object] = []
+    real = Store.open
+
+    def counted(config: StoreConfig | None = None) -> Store:
+        opened.append(config)
+        return real(config)
+
+    monkeypatch.setattr(Store, "open", counted)
+    assert client.get(f"/stories/{story.id}?length=long").status_code == 200
+    assert client.get(f"/stories/{story.id}/summary?length=long").status_code == 200
+    assert opened == []
+
+
+def test_each_entity_has_one_chip_on_a_card(client: TestClient) -> None:
+    import re
+
+    html = client.get("/?view=covered").text
+    for chips in re.findall(r'<p class="entities">(.*?)</p>', html, re.S):
+        names = re.findall(r'class="tag[^"]*"[^>]*>([^<]+)</a>', chips)
+        assert len(names) == len({n.casefold() for n in names}), names

@@ -35,6 +35,7 @@ from storyline.sources import iter_documents
 from storyline.store import AlreadyStored, Store
 from storyline.text.extract import extract
 from storyline.text.furniture import OutletEvidence, candidate_lines, remove_furniture
+from storyline.text.outlets import RANK_KNOWN, better_name
 from storyline.text.repair import repair
 
 log = logging.getLogger(__name__)
@@ -102,6 +103,7 @@ def ingest_documents(
         store.done_repass(outlet)
         if on_progress is not None:
             on_progress(outlet, "repassed")
+    _name_known_outlets(store)
     if config.analyze_on_ingest:
         with store.stage_lock():
             # What the later stages could not finish this run (their failures are recorded in the
@@ -225,6 +227,17 @@ def _evidence(store: Store, outlet: str | None, keys: frozenset[str], is_copy: b
     counts = store.line_counts(outlet, keys)
     own = 0 if is_copy else 1
     return OutletEvidence(outlet, {key: counts.get(key, 0) + own for key in keys})
+
+
+def _name_known_outlets(store: Store) -> None:
+    """Outlets stored under their address ("reuters.com", or a site that calls itself "usatoday")
+    that are known outlets are shown by their name from now on (stores made before the outlet was
+    known, or before its name was read)."""
+    for key, name, rank in store.outlet_names():
+        known = better_name(key, name, rank)
+        if known is not None:
+            log.info("outlet %s is shown as %s from now on", key, known)
+            store.rename_outlet(key, known, RANK_KNOWN)
 
 
 def _apply_new_evidence(outlet: str, store: Store, config: PipelineConfig) -> None:

@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from dataclasses import replace
 from datetime import datetime
 
-from storyline import DbArg, _store_config
+from storyline import DbArg, _open
 from storyline.config import PipelineConfig
 from storyline.errors import ConfigError
 from storyline.model import Brief, BriefSentence, Claim, Quantity, Story
@@ -62,24 +62,24 @@ def _checked(reader: str) -> str:
 
 def follow(db: DbArg, reader: str, kind: str, value: str) -> Follow:
     """Follow an entity's name, words (``query``), an outlet or a thread (its id)."""
-    with Store.open(_store_config(db)) as store:
+    with _open(db) as store:
         return store.follow(_checked(reader), kind, value)
 
 
 def unfollow(db: DbArg, reader: str, follow_id: int) -> None:
-    with Store.open(_store_config(db)) as store:
+    with _open(db) as store:
         store.unfollow(_checked(reader), follow_id)
 
 
 def follows(db: DbArg, reader: str) -> list[Follow]:
     """What ``reader`` follows, oldest first."""
-    with Store.open(_store_config(db)) as store:
+    with _open(db) as store:
         return store.follows(_checked(reader))
 
 
 def follow_by_key(db: DbArg, key: str) -> Follow:
     """The follow whose feed is ``key`` (raises NotFound)."""
-    with Store.open(_store_config(db)) as store:
+    with _open(db) as store:
         return store.follow_by_key(key)
 
 
@@ -99,13 +99,13 @@ def followed_stories(db: DbArg, item: Follow, *, limit: int = 20, since: datetim
     where = filter_of(item)
     if since is not None:
         where = replace(where, since=since)
-    with Store.open(_store_config(db)) as store:
+    with _open(db) as store:
         return store.find_stories(where, limit=limit, offset=0, config=SearchConfig(), order="latest")
 
 
 def placed_since(db: DbArg, since: datetime) -> dict[int, list[int]]:
     """Articles placed in each story at or after ``since`` (new, or moved there by a regrouping)."""
-    with Store.open(_store_config(db)) as store:
+    with _open(db) as store:
         return store.placed_since(since)
 
 
@@ -117,7 +117,7 @@ def saved_briefs(
     from storyline.pipeline.brief import brief_settings, brief_version
 
     key = brief_settings(config or PipelineConfig())
-    with Store.open(_store_config(db)) as store:
+    with _open(db) as store:
         found = {}
         for story in stories:
             brief = store.saved_brief(story.id, length, brief_version(story), key)
@@ -128,7 +128,7 @@ def saved_briefs(
 
 def visit_story(db: DbArg, reader: str, story: Story, brief: Brief | None) -> Changes:
     """What changed in ``story`` since ``reader`` last saw it; remembers what they see now."""
-    with Store.open(_store_config(db)) as store:
+    with _open(db) as store:
         previous = store.visits(_checked(reader), [story.id]).get(story.id)
         stated = _stated(store)
         found = changes(previous, story, brief, stated)
@@ -157,7 +157,7 @@ def _stated(store: Store) -> Stated:
 
 def news(db: DbArg, reader: str, stories: Sequence[Story]) -> dict[int, int]:
     """For each of ``stories`` the reader saw before: how many of its articles are new since."""
-    with Store.open(_store_config(db)) as store:
+    with _open(db) as store:
         seen = store.visits(_checked(reader), [s.id for s in stories])
     counts = {}
     for story in stories:

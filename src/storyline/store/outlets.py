@@ -6,6 +6,7 @@ inside the document's own transaction."""
 from __future__ import annotations
 
 import json
+from datetime import UTC, datetime
 from collections.abc import Iterable, Sequence
 from typing import Any
 
@@ -13,7 +14,15 @@ from sqlalchemy import Engine, Integer, and_, delete, func, insert, select, upda
 from sqlalchemy.engine import Connection
 
 from storyline.model import Article
-from storyline.store.schema import articles, documents, outlet_lines, outlets, repass_outlets, story_articles
+from storyline.store.schema import (
+    articles,
+    documents,
+    outlet_lines,
+    outlets,
+    repass_outlets,
+    story_articles,
+    story_briefs,
+)
 
 __all__ = ["OutletQueries", "mark_repass", "save_lines", "save_outlet"]
 
@@ -93,6 +102,42 @@ class OutletQueries:
                 }
             )
         return out
+
+    def outlet_names(self) -> list[tuple[str, str, int]]:
+        """Each outlet's key, the name it is shown by and how sure that name is (its rank)."""
+        with self.reader.connect() as connection:
+            rows = connection.execute(select(outlets.c.key, outlets.c.name, outlets.c.rank)).all()
+        return [(str(k), str(n), int(r)) for k, n, r in rows]
+
+    def rename_outlet(self, key: str, name: str, rank: int) -> None:
+        """Show the outlet ``key`` (and every article of it) by ``name`` from now on. The kept
+        briefs of its stories cite it by its old name: they are dropped, to be made again."""
+        with self.engine.begin() as connection:
+            row = connection.execute(select(outlets.c.names).where(outlets.c.key == key)).first()
+            if row is None:
+                return
+            names = json.loads(row.names)
+            connection.execute(
+                update(outlets)
+                .where(outlets.c.key == key)
+                .values(
+                    name=name,
+                    rank=rank,
+                    names=json.dumps(names if name in names else [*names, name], ensure_ascii=False),
+                )
+            )
+            # A newer updated_at: pages cached under the store's stamp and the search index see it.
+            connection.execute(
+                update(articles)
+                .where(articles.c.outlet_key == key)
+                .values(outlet=name, updated_at=datetime.now(UTC))
+            )
+            mine = (
+                select(story_articles.c.story_id)
+                .join(articles, articles.c.id == story_articles.c.article_id)
+                .where(articles.c.outlet_key == key)
+            )
+            connection.execute(delete(story_briefs).where(story_briefs.c.story_id.in_(mine)))
 
     def _line_pages(self, outlet: str) -> Any:
         """Lines of ``outlet``'s stored pages with the bytes of the page they are on: identical

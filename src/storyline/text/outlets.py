@@ -33,6 +33,9 @@ from storyline.lang import ENGLISH, Language
 # --"), which beats a bare domain.
 RANK_GIVEN, RANK_SITE, RANK_FEED, RANK_DOMAIN = 4, 3, 2, 1
 RANK_CREDIT = RANK_FEED
+# A known outlet's name for its domain (lang/<code>/outlet-domains.txt): surer than the bare domain,
+# never surer than the site's own name.
+RANK_KNOWN = RANK_FEED
 
 # A feed's title names the site and then a section: "Meridian Wire – Top News", "BBC News - World".
 _FEED_SECTION = re.compile(r"\s+[-–—|:·]\s+.*$")
@@ -54,6 +57,8 @@ class _Words:
     outlet_credit: tuple[re.Pattern[str], ...]  # the credit lines, naming an outlet or an agency
     blog_hosts: tuple[str, ...]  # one blog per subdomain ("blogspot" under any suffix)
     portals: tuple[str, ...]  # one newsroom per subdomain
+    domains: dict[str, str]  # a known outlet's domain to its name
+    labels: dict[str, str]  # a credited outlet's name run together ("foxnews") to its name
 
 
 @cache
@@ -86,7 +91,18 @@ def _words(lang: Language) -> _Words:
         ),
         blog_hosts=lang.lines("blog-hosts"),
         portals=lang.lines("portal-hosts"),
+        domains={k.lower(): v for k, v in (_pair(line) for line in lang.lines("outlet-domains"))},
+        # "pa" or "ap" as a domain's label is no credit in capitals: pa.gov is not PA Media.
+        labels={
+            _compact(k): v
+            for k, v in credited.items()
+            if k not in lang.words("wire-agencies-capitals-only") and "." not in k and len(_compact(k)) >= 3
+        },
     )
+
+
+def _compact(name: str) -> str:
+    return re.sub(r"[^a-z0-9]", "", name.lower())
 
 
 def _pair(line: str) -> tuple[str, str]:
@@ -190,12 +206,43 @@ def _resembles(name: str, domain: str, lang: Language) -> bool:
     return any(w in label for w in words) or (len(initials) >= 2 and label.startswith(initials))
 
 
-def _site_name(name: str | None) -> tuple[str | None, int]:
+def known_name(domain: str | None, lang: Language = ENGLISH) -> str | None:
+    """A known outlet's name for its domain: ``reuters.com`` -> "Reuters" (outlet-domains.txt), or
+    an outlet the texts credit whose name run together is the domain's label (``foxnews.com`` ->
+    "Fox News"); None for any other domain, which keeps its address as its name."""
+    if not domain:
+        return None
+    words = _words(lang)
+    domain = domain.lower()
+    return words.domains.get(domain) or words.labels.get(domain.split(".")[0])
+
+
+def is_address(name: str, domain: str | None) -> bool:
+    """Whether a site's "name" is only its address in lower case ("usatoday" or "livescience.com"
+    on usatoday.com, livescience.com): no better a name than the domain."""
+    if not domain or name != name.lower():
+        return False
+    compact = _compact(name)
+    return compact in (_compact(domain), _compact(domain.split(".")[0]))
+
+
+def better_name(key: str, name: str, rank: int, lang: Language = ENGLISH) -> str | None:
+    """For an outlet as stored (its key, name and the rank of that name): the known outlet's name
+    when the stored name is only its address (``reuters.com``, ``usatoday``), else None."""
+    if key.startswith("name:") or rank >= RANK_GIVEN:
+        return None
+    if rank > RANK_DOMAIN and not is_address(name, key):
+        return None
+    known = known_name(key, lang)
+    return known if known and known != name else None
+
+
+def _site_name(name: str | None, domain: str | None = None) -> tuple[str | None, int]:
     """A page's site name without its tagline or section list, and how sure it is as a name: a
     handle ("@politifact") is a weaker name than the site's own."""
     if not name:
         return None, 0
-    if "://" in name or name.lower().startswith("www."):
+    if "://" in name or name.lower().startswith("www.") or is_address(name.strip(), domain):
         return None, 0  # an address given as a name: the domain says it better
     cleaned = _FEED_SECTION.sub("", name.strip()).strip() or name.strip()
     if cleaned.startswith("@"):
@@ -218,13 +265,16 @@ def identify(
     feed_name = feed_site_name(feed_title)
     if given:
         return OutletIdentity(domain or _name_key(given), given.strip(), RANK_GIVEN, domain)
-    site, site_rank = _site_name(site_name)
+    site, site_rank = _site_name(site_name, domain)
     if domain:
         # A site name that cannot be this domain's (a section, a platform's label) is not shown.
         if site and _resembles(site, domain, lang):
             return OutletIdentity(domain, site, site_rank, domain)
         if feed_name and _resembles(feed_name, domain, lang):
             return OutletIdentity(domain, feed_name, RANK_FEED, domain)
+        known = known_name(domain, lang)
+        if known:
+            return OutletIdentity(domain, known, RANK_KNOWN, domain)
         return OutletIdentity(domain, domain, RANK_DOMAIN, domain)
     if site:
         return OutletIdentity(_name_key(site), site, site_rank)

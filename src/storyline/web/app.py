@@ -13,8 +13,11 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import logging
 import os
 import re
+from collections.abc import AsyncIterator
+from contextlib import ExitStack, asynccontextmanager
 from pathlib import Path
 
 from fastapi import FastAPI, Request
@@ -24,6 +27,7 @@ from fastapi.responses import HTMLResponse, JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 from jinja2 import Environment, FileSystemLoader
+from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -34,6 +38,8 @@ from storyline.safe_text import visible
 from storyline.urls import parse_url
 from storyline.web import api, facts, follows, pages, present
 from storyline.web.deps import BodyTooLarge, Reader, WebConfig, error_body, status_of
+
+log = logging.getLogger(__name__)
 
 HERE = Path(__file__).resolve().parent
 
@@ -140,6 +146,12 @@ class Guard:
 _SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 
+def _import_readers_stages() -> None:
+    import storyline.facts.build
+    import storyline.nlp.resolve
+    import storyline.pipeline  # noqa: F401
+
+
 def _refused_origin(headers: dict[bytes, bytes]) -> Response:
     origin = visible(headers.get(b"origin", b"(none)").decode("latin-1"))[:200]
     return JSONResponse(
@@ -241,7 +253,23 @@ def templates() -> Jinja2Templates:
 def create_app(config: WebConfig | None = None) -> FastAPI:
     """The FastAPI app over the store in ``config.db`` (see :class:`WebConfig`)."""
     config = config or WebConfig()
+
+    @asynccontextmanager
+    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        # One open store for the server's life: a request reuses its connections and compiled
+        # statements (opening the store for each one was most of a first visit's time).
+        with ExitStack() as held:
+            try:
+                held.enter_context(storyline.keep_open(config.db))
+            except Exception as exc:  # unreachable now: each request opens it, and says why
+                log.warning("the store could not be held open (%s); each request opens it", exc)
+            # What a story page and a brief run, imported before the first reader asks (~2.5 s of
+            # imports that the first visit of a story page would wait for).
+            await run_in_threadpool(_import_readers_stages)
+            yield
+
     app = FastAPI(
+        lifespan=lifespan,
         title="storyline",
         version=storyline.__version__,
         description=(
