@@ -55,7 +55,13 @@ def test_furniture_evidence_counts_pages_not_copies(store: Store) -> None:
 def test_renaming_an_outlet_renames_its_articles_and_drops_its_kept_briefs(store: Store) -> None:
     first = _save(store, "a", DOMAIN, 1, set())
     assert (DOMAIN, DOMAIN, 1) in store.outlet_names()
+    store.follow("reader-1", "outlet", DOMAIN)
+    store.follow("reader-2", "outlet", DOMAIN)
+    store.follow("reader-2", "outlet", "Bayline Daily")
     store.rename_outlet(DOMAIN, "Bayline Daily", 2)
+    # Its followers follow it by its new name, once each.
+    assert [f.value for f in store.follows("reader-1")] == ["Bayline Daily"]
+    assert [f.value for f in store.follows("reader-2")] == ["Bayline Daily"]
     (outlet,) = store.outlets()
     assert outlet["name"] == "Bayline Daily" and outlet["names"] == [DOMAIN, "Bayline Daily"]
     assert store.article(first).article.outlet == "Bayline Daily"

@@ -6,8 +6,8 @@ inside the document's own transaction."""
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime
 from collections.abc import Iterable, Sequence
+from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import Engine, Integer, and_, delete, func, insert, select, update
@@ -17,6 +17,7 @@ from storyline.model import Article
 from storyline.store.schema import (
     articles,
     documents,
+    follows,
     outlet_lines,
     outlets,
     repass_outlets,
@@ -113,9 +114,12 @@ class OutletQueries:
         """Show the outlet ``key`` (and every article of it) by ``name`` from now on. The kept
         briefs of its stories cite it by its old name: they are dropped, to be made again."""
         with self.engine.begin() as connection:
-            row = connection.execute(select(outlets.c.names).where(outlets.c.key == key)).first()
+            row = connection.execute(
+                select(outlets.c.names, outlets.c.name).where(outlets.c.key == key)
+            ).first()
             if row is None:
                 return
+            _refollow(connection, row.name, name)
             names = json.loads(row.names)
             connection.execute(
                 update(outlets)
@@ -250,6 +254,20 @@ def save_outlet(connection: Connection, article: Article) -> None:
         .where(and_(articles.c.outlet_key == key, articles.c.outlet != name))
         .values(outlet=name)
     )
+
+
+def _refollow(connection: Connection, old: str, new: str) -> None:
+    """Readers who follow the outlet by its old name follow it by the new one (once each)."""
+    for follow_id, who in connection.execute(
+        select(follows.c.id, follows.c.reader).where(and_(follows.c.kind == "outlet", follows.c.value == old))
+    ).all():
+        already = connection.execute(
+            select(follows.c.id).where(
+                and_(follows.c.reader == who, follows.c.kind == "outlet", follows.c.value == new)
+            )
+        ).first()
+        change = delete(follows) if already else update(follows).values(value=new)
+        connection.execute(change.where(follows.c.id == follow_id))
 
 
 def save_lines(connection: Connection, outlet: str | None, locator: str, keys: Iterable[str]) -> None:
