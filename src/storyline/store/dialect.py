@@ -28,6 +28,12 @@ __all__ = ["Dialect", "PostgreSQL", "SQLite", "dialect_for", "without_nul"]
 # Advisory lock keys (PostgreSQL): one for creating the tables, one for the analyse-and-group stage.
 _MIGRATION_LOCK = 7410
 _STAGE_LOCK = 7411
+# Connections a store's engine may open past its pool of 5: no limit (-1). A server holds one store
+# for its life, and a search holds a connection while it asks for a second (to refresh the index):
+# with SQLAlchemy's default cap of 10 more, 50 concurrent searches each held one and all waited
+# for a second until the 30 s pool timeout (measured: bench/api.py search p50 30 s). The server's
+# worker threads (40) bound how many are open at once.
+_OVERFLOW = -1
 
 
 class Dialect:
@@ -38,7 +44,7 @@ class Dialect:
 
     def engines(self, config: StoreConfig) -> tuple[Engine, Engine | None]:
         """The writer and, where the backend needs one apart, the reader (None: the writer reads)."""
-        return create_engine(config.url, pool_pre_ping=True), None
+        return create_engine(config.url, pool_pre_ping=True, max_overflow=_OVERFLOW), None
 
     def migration_lock(self, connection: Connection) -> None:
         """Taken inside the transaction that creates or migrates the tables."""
@@ -164,9 +170,10 @@ class SQLite(Dialect):
         if not config.url.startswith("sqlite:///"):
             return super().engines(config)
         Path(config.url.removeprefix("sqlite:///")).expanduser().parent.mkdir(parents=True, exist_ok=True)
-        engine = create_engine(config.url, connect_args={"timeout": config.lock_timeout})
+        pool = {"max_overflow": _OVERFLOW} if ":memory:" not in config.url else {}
+        engine = create_engine(config.url, connect_args={"timeout": config.lock_timeout}, **pool)
         _sqlite_pragmas(engine, immediate=True, lock_timeout=config.lock_timeout)
-        reader = create_engine(config.url, connect_args={"timeout": config.lock_timeout})
+        reader = create_engine(config.url, connect_args={"timeout": config.lock_timeout}, **pool)
         _sqlite_pragmas(reader, immediate=False, lock_timeout=config.lock_timeout)
         return engine, reader
 
