@@ -152,3 +152,27 @@ def test_no_outlet_is_a_party_to_its_own_story(demo_db: Path) -> None:
         reporters = {a.outlet for a in story.articles} | set(story.outlets)
         for entry in brief.timeline:
             assert not set(entry.actors) & reporters, (story.title, entry)
+
+
+def test_a_sentence_is_shown_once_in_each_list(demo_db: Path, seeds_db: Path, tmp_path: Path) -> None:
+    # A sentence holding several hedged claims (seen on a real Reuters page) was listed under
+    # "Speculation" once per claim: the same sentence three times.
+    export = tmp_path / "markets.jsonl"
+    text = (
+        "NEW YORK (Reuters) - Oil prices fell sharply on Tuesday on oversupply concerns, while a gauge "
+        "of stocks across the globe rose for a seventh straight session. The benchmark index was little "
+        "changed. While the dollar was supported by recent economic data, the greenback may be in for "
+        "some weakness, said Juan Perez, a trader at Tempus Inc. “Central banks cannot provide that much "
+        "to incentivize stocks any higher, thus risk-appetite is muted and the buck may continue to lose "
+        "based on the fact that the American economy is indeed slower and the Fed’s ability to satisfy "
+        "anyone is in question,” Perez said. The next round of tariffs is due to start in mid-December."
+    )
+    record = {"url": "https://www.reuters.com/article/markets", "title": "Oil falls", "text": text}
+    export.write_text(json.dumps(record) + "\n", encoding="utf-8")
+    db = tmp_path / "markets.db"
+    storyline.ingest([export], db=db)
+    for path in (db, demo_db, seeds_db):
+        for brief in _all_briefs(path):
+            for items in (brief.agreed, brief.single_source, brief.speculation):
+                shown = [(s.citations[0].article_id, s.citations[0].sentence) for s in items]
+                assert len(shown) == len(set(shown)), brief.title

@@ -52,7 +52,7 @@ def test_furniture_evidence_counts_pages_not_copies(store: Store) -> None:
     assert store.pending_repass() == []
 
 
-def test_renaming_an_outlet_renames_its_articles_and_drops_its_kept_briefs(store: Store) -> None:
+def test_renaming_an_outlet_renames_its_articles_and_follows(store: Store) -> None:
     first = _save(store, "a", DOMAIN, 1, set())
     assert (DOMAIN, DOMAIN, 1) in store.outlet_names()
     store.follow("reader-1", "outlet", DOMAIN)

@@ -140,3 +140,32 @@ def test_a_stored_address_gives_way_to_the_known_name() -> None:
     assert better_name("vortexcannon.org", "vortexcannon.org", RANK_DOMAIN) is None
     assert better_name("name:reuters", "Reuters", RANK_FEED) is None
     assert known_name("indiatimes.com") is None
+
+
+def test_a_store_that_knew_an_outlet_by_its_address_shows_its_name_after_the_next_ingest(
+    tmp_path: Path,
+) -> None:
+    from storyline.store import Store
+
+    export = tmp_path / "wire.jsonl"
+    pages = [
+        {"url": f"https://www.reuters.com/article/pier-{n}", "title": f"Pier to close ({n})", "text": _PIER}
+        for n in (1, 2)
+    ]
+    export.write_text("\n".join(json.dumps(p) for p in pages) + "\n", encoding="utf-8")
+    db = tmp_path / "wire.db"
+    storyline.ingest([export], db=db)
+    assert {a.article.outlet for a in storyline.articles(db)} == {"Reuters"}
+    # A store made before reuters.com was known: its outlet and its kept briefs read the address.
+    with Store.open(storyline.StoreConfig.for_path(db)) as store:
+        store.rename_outlet("reuters.com", "reuters.com", RANK_DOMAIN)
+    story = storyline.stories(db)[0]
+    assert {c.outlet for s in storyline.brief_story(story.id, db).sentences() for c in s.citations} == {
+        "reuters.com"
+    }
+    storyline.ingest([export], db=db)  # nothing new: the outlet is named all the same
+    assert {a.article.outlet for a in storyline.articles(db)} == {"Reuters"}
+    assert storyline.outlets(db)[0]["name"] == "Reuters"
+    assert {c.outlet for s in storyline.brief_story(story.id, db).sentences() for c in s.citations} == {
+        "Reuters"
+    }
