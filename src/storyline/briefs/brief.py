@@ -173,7 +173,8 @@ def brief_story(
         single = _spread(sorted(single, key=importance, reverse=True))
     speculative = [f for f in facts if f.hedged]
     speculative.sort(key=lambda f: (-f.support, -_hedge(f, sources, index), position(f)))
-    speculative = _spread(speculative)
+    speculative = _once_each(_spread(speculative))
+    agreed, single = _once_each(agreed), _once_each(single)
     published = [s.article.published for s in sources if s.article.published]
     return Brief(
         kind="story",
@@ -234,6 +235,19 @@ def _lead(
 
     candidates = [f for f in facts if opening(f)] or list(facts)
     return max(candidates, key=lambda f: (told_by(f), score(f)))
+
+
+def _once_each(facts: Sequence[Fact]) -> list[Fact]:
+    """The facts, each sentence shown once: a sentence holding three hedged claims ("...the buck
+    may continue to lose...") is one item of a list, not the same sentence three times."""
+    shown: set[tuple[int, int]] = set()
+    kept = []
+    for fact in facts:
+        where = (fact.wording.citation.article_id, fact.wording.citation.sentence)
+        if where not in shown:
+            shown.add(where)
+            kept.append(fact)
+    return kept
 
 
 def _sentences_of(fact: Fact) -> set[tuple[int, int]]:
