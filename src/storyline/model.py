@@ -14,7 +14,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, fields
 from datetime import UTC, datetime, timedelta
 from enum import StrEnum
@@ -709,15 +709,21 @@ class StoryRecord:
         )
 
 
-def top_entities(entities: Mapping[str, EntityTally], limit: int = 8) -> tuple[StoryEntity, ...]:
+def top_entities(
+    entities: Mapping[str, EntityTally], limit: int = 8, reporters: Iterable[str] = ()
+) -> tuple[StoryEntity, ...]:
     """A story's most salient entities, for the story view: one per name shown ("Ceres Robotics"
     tallied both as a person under "robotics" and as an organisation is one entity to a reader,
-    by its most salient tally)."""
+    by its most salient tally). ``reporters``: the outlets and agencies that report the story,
+    which its dateline credits ("NEW YORK (Reuters) -") make an entity of it; they are not what
+    the story is about."""
+    left_out = {name.casefold() for name in reporters}
     chosen: dict[str, StoryEntity] = {}
     for _, t in sorted(entities.items(), key=lambda kv: (-kv[1].salience, kv[0])):
         if len(chosen) >= limit:
             break
-        chosen.setdefault(t.name.casefold(), StoryEntity(t.name, t.type, int(t.articles)))
+        if t.name.casefold() not in left_out:
+            chosen.setdefault(t.name.casefold(), StoryEntity(t.name, t.type, int(t.articles)))
     return tuple(chosen.values())
 
 

@@ -594,7 +594,10 @@ class StoryQueries:
                         first_seen=min(seen_at[sid]) if seen_at[sid] else None,
                         last_seen=max(seen_at[sid]) if seen_at[sid] else None,
                         articles=tuple(members[sid]),
-                        entities=top_entities(entities),
+                        entities=top_entities(
+                            entities,
+                            reporters={n for a in members[sid] for n in (a.outlet, a.agency) if n},
+                        ),
                         related=refs,
                         dated=bool(seen_at[sid]),
                         read_first=min(ingested_at[sid]),
