@@ -30,7 +30,7 @@ from storyline.facts.match import FEATURES, MatchModel, features, match_model
 from storyline.facts.source import Source, eligible
 from storyline.lang import Language, language
 from storyline.model import Claim, Fact, FactClaim, Quantity, Sentence
-from storyline.nlp.quantities import compatible, slot_key
+from storyline.nlp.quantities import compatible, names_thing, slot_key, written_values
 
 
 @dataclass(frozen=True, slots=True)
@@ -389,7 +389,7 @@ def _conflicts(
             ours, theirs = slots_a[key], slots_b[key]
             # A figure of no known slot ("percent", a currency, "units") says too little of what it
             # counts: its claims must be the same claim but for the figure.
-            if key[1] and value < config.same_claim:
+            if not names_thing(ours[0], lang) and value < config.same_claim:
                 continue
             # Two values of one slot disagree only when no value one claim gives fits any the other
             # gives ("36-3 (24 KOs)" read twice is not 36 against 3).
@@ -402,7 +402,7 @@ def _conflicts(
                 continue
             if len(ours) > 1 or len(theirs) > 1:
                 continue  # several values of one thing in one claim: which one is meant is unsure
-            if _writes(sentences_of(b), ours[0]) or _writes(sentences_of(a), theirs[0]):
+            if _writes(sentences_of(b), ours[0], lang) or _writes(sentences_of(a), theirs[0], lang):
                 continue  # each sentence gives both figures ("91.4% against 90.8%"): no dispute
             sides = found.setdefault((update, key), {})
             for q, m in ((ours[0], a), (theirs[0], b)):
@@ -463,13 +463,12 @@ def _order(
     return first, side[0].value
 
 
-def _writes(text: str, quantity: Quantity) -> bool:
-    """Whether ``text`` writes the figure's number ("90.8" in "... against 90.8% on the usual ...")."""
-    number = re.search(r"\d[\d,.]*", quantity.text)
-    if number is None:
-        return False
-    digits = number.group(0).rstrip(".,")
-    return re.search(rf"(?<![\d.,]){re.escape(digits)}(?![\d])", text) is not None
+def _writes(text: str, quantity: Quantity, lang: Language) -> bool:
+    """Whether ``text`` writes the figure's value ("90.8" in "... against 90.8% on the usual ..."),
+    as a whole number: "2 1/2 years" does not write 2."""
+    return quantity.value in written_values(text, lang) or (
+        quantity.high is not None and quantity.high in written_values(text, lang)
+    )
 
 
 def _times_differ(a: str, b: str, lang: Language) -> bool:
