@@ -359,7 +359,7 @@ def _conflicts(
     Not a conflict (docs/annotation.md): a hedged figure; values their scopes reconcile ("about 40"
     and 43); a count that changes over time (the dead, the injured, arrests) in articles of
     different days, which is an update, not a disagreement."""
-    found: dict[tuple[bool, tuple[str, str, str, str]], dict[int, tuple[Quantity, list[int]]]] = {}
+    found: dict[tuple[bool, tuple[str, str, str, str]], list[tuple[tuple[Quantity, int], ...]]] = {}
 
     def sentences_of(m: int) -> str:
         return sources[items[m].source].analysis.sentences[items[m].claim.sentence].text
@@ -404,13 +404,9 @@ def _conflicts(
                 continue  # several values of one thing in one claim: which one is meant is unsure
             if _writes(sentences_of(b), ours[0], lang) or _writes(sentences_of(a), theirs[0], lang):
                 continue  # each sentence gives both figures ("91.4% against 90.8%"): no dispute
-            sides = found.setdefault((update, key), {})
-            for q, m in ((ours[0], a), (theirs[0], b)):
-                side = sides.setdefault(_value_key(q), (q, []))
-                if m not in side[1]:
-                    side[1].append(m)
+            found.setdefault((update, key), []).append(((ours[0], a), (theirs[0], b)))
     conflicts = []
-    for (update, key), sides in found.items():
+    for (update, key), sides in _disputes(found):
         # A voice on two sides contradicts itself, not another outlet: its claims leave the dispute.
         voices_of = {v: {items[m].voice for m in members} for v, (_, members) in sides.items()}
         torn = {
@@ -450,6 +446,35 @@ def _conflicts(
             )
         )
     return tuple(conflicts)
+
+
+def _disputes(
+    found: dict[tuple[bool, tuple[str, str, str, str]], list[tuple[tuple[Quantity, int], ...]]],
+) -> list[tuple[tuple[bool, tuple[str, str, str, str]], dict[int, tuple[Quantity, list[int]]]]]:
+    """Each slot's disagreeing pairs, joined into one dispute only where claims link them: two
+    outlets at odds on Sunday's quake (2 injured, 5 injured) and two at odds on September's (40,
+    almost 50) are two disputes, not one of four values, though both count the injured."""
+    out: list[tuple[tuple[bool, tuple[str, str, str, str]], dict[int, tuple[Quantity, list[int]]]]] = []
+    for slot, pairs in found.items():
+        parent: dict[int, int] = {}
+        for (_, a), (_, b) in pairs:
+            parent[_root(parent, a)] = _root(parent, b)
+        groups: dict[int, dict[int, tuple[Quantity, list[int]]]] = {}
+        for pair in pairs:
+            for q, m in pair:
+                side = groups.setdefault(_root(parent, m), {}).setdefault(_value_key(q), (q, []))
+                if m not in side[1]:
+                    side[1].append(m)
+        out.extend((slot, sides) for sides in groups.values())
+    return out
+
+
+def _root(parent: dict[int, int], m: int) -> int:
+    """Union-find's root of ``m`` (halving the path as it goes)."""
+    while parent.setdefault(m, m) != m:
+        parent[m] = parent[parent[m]]
+        m = parent[m]
+    return m
 
 
 def _order(
