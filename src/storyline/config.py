@@ -57,6 +57,15 @@ class SourceConfig:
     # A live feed carries 10-100 items and an archive export a few thousand; past this a feed is a
     # flood, and the rest become one named skip instead of one skip (or one fetch) per item.
     max_feed_items: int = 5000
+    # Files whose name says they are program source, configuration or a notebook: a folder of news
+    # often sits beside the scripts that fetched it, and a ".py" file reads as plain text (a demo
+    # folder's make_corpus.py became a story titled "#!/usr/bin/env python3"). Each is a named skip,
+    # ``not-news``. Text, HTML, feeds, JSON Lines, WARC and unknown suffixes are read by content.
+    code_suffixes: tuple[str, ...] = (
+        ".py", ".pyc", ".ipynb", ".js", ".mjs", ".ts", ".css", ".scss", ".sh", ".bash", ".ps1", ".bat",
+        ".c", ".h", ".cc", ".cpp", ".hpp", ".java", ".kt", ".go", ".rs", ".rb", ".php", ".pl", ".r",
+        ".sql", ".toml", ".yaml", ".yml", ".ini", ".cfg", ".conf", ".lock", ".env",
+    )  # fmt: skip
     # Teaser items whose linked pages fail this many times in a row (a dead or hostile site) stop the
     # feed's fetching: the rest are one summarised skip, not one slow failure each.
     max_feed_fetch_failures: int = 10

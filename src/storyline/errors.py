@@ -58,6 +58,12 @@ class UnsupportedInput(InputError):
     code = "unsupported"
 
 
+class NotNews(InputError):
+    """A file whose name says it is program source or configuration (``SourceConfig.code_suffixes``)."""
+
+    code = "not-news"
+
+
 class NoArticle(InputError):
     code = "no-article"
 
