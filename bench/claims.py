@@ -2,6 +2,7 @@
 
     python bench/claims.py [--pairs FILE] [--stories FILE] [--part test|tune|all] [--json]
                            [--labels FILE]
+    python bench/claims.py --pin    # the quality gate's floor (bench/floors.py)
 
 Items are the sentence pairs of ``ecbplus-sentence-pairs.jsonl.gz`` (two sentences of two articles
 of one ECB+ topic). Positives are ``same_event`` pairs with ``same_sub_corpus`` true (the 190
@@ -216,6 +217,64 @@ def best_f1_threshold(scores: np.ndarray, positive: np.ndarray) -> float:
     return float(thresholds[int(np.argmax(f1))])
 
 
+def run(pairs_path: Path, stories: Path, labels: Path, parts: list[str]) -> dict[str, Any]:
+    """Ours and the peers on the ECB+ pairs and, when ``labels`` exists, on the same-claim labels,
+    part by part (the first part's figures are also the top-level ``ours`` and ``peers``)."""
+    from storyline.config import FactConfig
+    from storyline.facts.match import match_model
+
+    pairs = load(pairs_path, stories)
+    sentences = sentences_of(pairs)
+    claims = sentence_claims(sentences)
+    vectors = embed(sentences)
+    ours = match_model().probabilities(feature_rows(pairs, claims, vectors))
+    minilm = np.array([float(vectors[r["a"]["text"]] @ vectors[r["b"]["text"]]) for r in pairs.rows])
+    tfidf = tfidf_scores(pairs, stories)
+    tune = pairs.part == "tune"
+    thresholds = {
+        "ours": FactConfig().same_claim,
+        "tfidf_cosine": best_f1_threshold(tfidf[tune], pairs.positive[tune]),
+        "minilm_cosine": best_f1_threshold(minilm[tune], pairs.positive[tune]),
+    }
+    report: dict[str, Any] = {}
+    for part in parts:
+        mask = pairs.part == part
+        report[part] = {
+            "pairs": int(mask.sum()),
+            "positives": int(pairs.positive[mask].sum()),
+            "ours": measure(ours[mask], pairs.positive[mask], pairs.same_sub[mask], thresholds["ours"]),
+            "peers": {
+                name: measure(scores[mask], pairs.positive[mask], pairs.same_sub[mask], thresholds[name])
+                for name, scores in (("tfidf_cosine", tfidf), ("minilm_cosine", minilm))
+            },
+        }
+    first = report[parts[0]]
+    result: dict[str, Any] = {
+        "ours": first["ours"],
+        "peers": first["peers"],
+        "pairs": first["pairs"],
+        "part": parts[0],
+        **report,
+    }
+    if labels.exists():
+        scores = {"ours": ours, "tfidf_cosine": tfidf, "minilm_cosine": minilm}
+        result["claims"] = claims_section(labels, pairs, scores, thresholds["ours"], parts)
+    return result
+
+
+def gate_figures(pairs: Path, stories: Path, labels: Path = CLAIM_LABELS) -> dict[str, float]:
+    """The quality gate's figures, test part only: ours on the ECB+ pairs (same event) and on the
+    same-claim labels, average precision and precision at the briefs' operating point."""
+    result = run(pairs, stories, labels, ["test"])
+    claims = result["claims"]["test"]["ours"]
+    return {
+        "ecb_test_average_precision": result["ours"]["average_precision"],
+        "ecb_test_precision": result["ours"]["precision"],
+        "claim_test_average_precision": claims["average_precision"],
+        "claim_test_precision": claims["precision"],
+    }
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -227,6 +286,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--labels", type=Path, default=CLAIM_LABELS, help="same-claim labels (docs/annotation.md section 6)"
     )
+    parser.add_argument("--pin", action="store_true", help="write the gate's figures to bench/floors.json")
     args = parser.parse_args(argv)
     if not args.pairs.exists() or not args.stories.exists():
         print(
@@ -234,52 +294,22 @@ def main(argv: list[str] | None = None) -> int:
             file=sys.stderr,
         )
         return 2
-    from storyline.config import FactConfig
-    from storyline.facts.match import match_model
+    if args.pin:
+        import floors  # bench/ is on the path of a script run from it
 
-    pairs = load(args.pairs, args.stories)
-    sentences = sentences_of(pairs)
-    claims = sentence_claims(sentences)
-    vectors = embed(sentences)
-    ours = match_model().probabilities(feature_rows(pairs, claims, vectors))
-    minilm = np.array([float(vectors[r["a"]["text"]] @ vectors[r["b"]["text"]]) for r in pairs.rows])
-    tfidf = tfidf_scores(pairs, args.stories)
-    tune = pairs.part == "tune"
-    thresholds = {
-        "ours": FactConfig().same_claim,
-        "tfidf_cosine": best_f1_threshold(tfidf[tune], pairs.positive[tune]),
-        "minilm_cosine": best_f1_threshold(minilm[tune], pairs.positive[tune]),
-    }
-    report: dict[str, Any] = {}
+        floors.pin(
+            "claims",
+            gate_figures(args.pairs, args.stories, args.labels),
+            data=f"{args.pairs.name}, test part; {args.labels.name}, test part",
+        )
+        return 0
     parts = ["test", "tune"] if args.part == "all" else [args.part]
-    for part in parts:
-        mask = pairs.part == part
-        section = {
-            "pairs": int(mask.sum()),
-            "positives": int(pairs.positive[mask].sum()),
-            "ours": measure(ours[mask], pairs.positive[mask], pairs.same_sub[mask], thresholds["ours"]),
-            "peers": {
-                name: measure(scores[mask], pairs.positive[mask], pairs.same_sub[mask], thresholds[name])
-                for name, scores in (("tfidf_cosine", tfidf), ("minilm_cosine", minilm))
-            },
-        }
-        report[part] = section
-    first = report[parts[0]]
-    result = {
-        "ours": first["ours"],
-        "peers": first["peers"],
-        "pairs": first["pairs"],
-        "part": parts[0],
-        **report,
-    }
-    if args.labels.exists():
-        scores = {"ours": ours, "tfidf_cosine": tfidf, "minilm_cosine": minilm}
-        result["claims"] = claims_section(args.labels, pairs, scores, thresholds["ours"], parts)
+    result = run(args.pairs, args.stories, args.labels, parts)
     if args.json:
         print(json.dumps(result, indent=2))
         return 0
     for part in parts:
-        section = report[part]
+        section = result[part]
         print(f"{part} part: {section['pairs']} pairs, {section['positives']} positive")
         print(f"  {'system':<16}{'AP':>8}{'P':>8}{'R':>8}{'thr':>8}{'P/same-sub':>12}{'P/other':>9}")
         rows = [("ours", section["ours"]), *section["peers"].items()]
