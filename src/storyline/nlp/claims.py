@@ -240,9 +240,9 @@ def _whole_quotation(tokens: list[Any], content: list[Any], verb: Any) -> list[A
     if not content:
         return None
     at = next((k for k, t in enumerate(tokens) if t.i == content[0].i), None)
-    if at is None or at == 0 or tokens[at - 1].text not in "“«\"":
+    if at is None or at == 0 or tokens[at - 1].text not in '“«"':
         return None
-    close = next((k for k in range(at, len(tokens)) if tokens[k].text in "”»\""), None)
+    close = next((k for k in range(at, len(tokens)) if tokens[k].text in '”»"'), None)
     if close is None or tokens[close].i <= content[-1].i or tokens[close].i > verb.i:
         return None
     return tokens[at:close]
