@@ -9,8 +9,12 @@ from typing import Any
 
 from sqlalchemy import Engine, Row, delete, func, insert, select, update
 
+from storyline.model import Skip
 from storyline.store.records import aware
-from storyline.store.schema import documents, feed_items, feeds
+from storyline.store.schema import documents, feed_items, feeds, skips
+
+# Locators per IN (...) query: well under SQLite's and PostgreSQL's bound parameter limits.
+_IN_BATCH = 500
 
 __all__ = ["FeedItem", "FeedQueries", "FeedState"]
 
@@ -37,6 +41,8 @@ class FeedItem:
     fingerprint: str
     failures: int = 0
     next_try: datetime | None = None
+    # Why the item was not stored (its skip's code and message), when it was skipped or failed.
+    reason: str | None = None
 
 
 class FeedQueries:
@@ -95,7 +101,10 @@ class FeedQueries:
         """The remembered items of the feed at ``feed_url``, by locator."""
         with self.reader.connect() as connection:
             rows = connection.execute(select(feed_items).where(feed_items.c.feed_url == feed_url))
-            return {r.locator: FeedItem(r.locator, r.fingerprint, int(r.failures), r.next_try) for r in rows}
+            return {
+                r.locator: FeedItem(r.locator, r.fingerprint, int(r.failures), r.next_try, r.reason)
+                for r in rows
+            }
 
     def save_feed_items(self, feed_url: str, items: list[FeedItem]) -> None:
         """Record these items of one feed (replacing what was remembered of them)."""
@@ -112,10 +121,24 @@ class FeedQueries:
                         "fingerprint": i.fingerprint,
                         "failures": i.failures,
                         "next_try": i.next_try,
+                        "reason": i.reason,
                     }
                     for i in items
                 ],
             )
+
+    def latest_skips(self, locators: list[str]) -> dict[str, Skip]:
+        """The latest skip recorded of each of these locators (a watched feed's items), if any."""
+        found: dict[str, Skip] = {}
+        with self.reader.connect() as connection:
+            for start in range(0, len(locators), _IN_BATCH):
+                rows = connection.execute(
+                    select(skips.c.locator, skips.c.code, skips.c.message)
+                    .where(skips.c.locator.in_(locators[start : start + _IN_BATCH]))
+                    .order_by(skips.c.at, skips.c.id)
+                )
+                found.update({row.locator: Skip(row.locator, row.code, row.message) for row in rows})
+        return found
 
     def item_retries(self) -> dict[str, datetime]:
         """For each feed with items whose page failed, when the first of them is due again."""
