@@ -1,6 +1,6 @@
 """`storyline watch` against one hostile feed (issue 26, case 3): the time and peak memory of one poll
 of a feed of many teasers whose pages are large, and how long SIGTERM takes to stop the watcher
-during a page that never finishes and during the extraction of large pages.
+during a page that never finishes, during the extraction of large pages and during their analysis.
 
 The feed and its pages come from tests/hostile/hostile_server.py on 127.0.0.1 (generated, nothing
 stored); the watcher is the ``storyline`` of this environment with ``--src`` first on its path, so
@@ -21,11 +21,13 @@ import argparse
 import json
 import os
 import signal
+import sqlite3
 import subprocess
 import sys
 import tempfile
 import time
 import urllib.request
+from contextlib import closing
 from pathlib import Path
 from typing import Any
 
@@ -93,6 +95,15 @@ class _Watcher:
         return time.monotonic() - sent
 
 
+def _analysed(db: Path) -> int:
+    """How many articles the store has analysed (0 before its tables exist)."""
+    try:
+        with closing(sqlite3.connect(f"file:{db}?mode=ro", uri=True, timeout=1)) as connection:
+            return int(connection.execute("SELECT count(*) FROM analyses").fetchone()[0])
+    except sqlite3.Error:
+        return 0
+
+
 def _requested(base: str, path: str) -> bool:
     with urllib.request.urlopen(f"{base}/log", timeout=5) as response:
         return any(line.split(" ", 2)[2] == path for line in response.read().decode().splitlines())
@@ -157,6 +168,17 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
                 "seconds": round(watcher.stop_latency(), 2),
                 "exit": watcher.process.returncode,
             }
+            # SIGTERM once the first articles are analysed (the stage after extraction).
+            work = Path(tmp) / "analysis"
+            work.mkdir()
+            feeds = work / "feeds.txt"
+            feeds.write_text(f"{base}/big-feed/{min(args.items, 60)}/{size}\n", encoding="utf-8")
+            watcher = _Watcher(feeds, work, args.src, settings, once=False)
+            watcher.wait_for(lambda: _analysed(work / "w.db") > 0, 900)
+            results["sigterm_during_analysis"] = {
+                "seconds": round(watcher.stop_latency(), 2),
+                "exit": watcher.process.returncode,
+            }
     finally:
         server.send_signal(signal.SIGTERM)
         server.wait(timeout=10)
@@ -182,7 +204,7 @@ def main() -> None:
         f"one poll: exit {poll['exit']}, {poll['seconds']} s, runner peak {poll['runner_peak_mib']} MiB, "
         f"all processes {poll['tree_peak_mib']} MiB\n  {poll['line']}"
     )
-    for case in ("sigterm_during_fetch", "sigterm_during_extraction"):
+    for case in ("sigterm_during_fetch", "sigterm_during_extraction", "sigterm_during_analysis"):
         print(f"{case}: exit {results[case]['exit']} after {results[case]['seconds']} s")
 
 

@@ -815,8 +815,9 @@ def watch(
     stop = threading.Event()
 
     def on_signal(number: int, frame: object) -> None:
-        # The first stop signal ends the wait between polls, and a poll under way finishes (each
-        # document is committed whole); a second Ctrl-C interrupts at once.
+        # The first stop signal ends the wait between polls and stops a poll under way after its
+        # document (storyline.pipeline.watch); a second Ctrl-C, or the watcher's own after
+        # WatchConfig.stop_grace_s, interrupts at once (the watcher still exits cleanly).
         if stop.is_set() and number == signal.SIGINT:
             raise KeyboardInterrupt
         stop.set()

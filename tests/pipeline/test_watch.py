@@ -411,3 +411,37 @@ def test_a_skipped_item_is_remembered_with_its_reason_and_fetched_again_only_whe
         _make_due(store, url)
         watch_feeds(feeds, store, CONFIG, FAST, once=True)
     assert _page_fetches(server)[2:] == ["GET /news/menu.html 200"]
+
+
+def test_a_stop_in_mid_poll_keeps_what_was_done_and_the_next_run_takes_the_rest(
+    server: Server, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import storyline.pipeline.watch as watch_module
+
+    server.write_feed("feed.xml", list(PAGES))
+    url = f"{server.base}/feed.xml"
+    feeds = _feeds_file(tmp_path, url)
+    stop = threading.Event()
+    ingest = watch_module.ingest_documents
+
+    def stopped_after_the_first(
+        *args: object, on_progress: Callable[[str, str], None], **kwargs: object
+    ) -> object:
+        def progress(locator: str, outcome: str) -> None:
+            if outcome == "ingested":
+                stop.set()  # as SIGTERM would, right after the first document was committed
+            on_progress(locator, outcome)
+
+        return ingest(*args, on_progress=progress, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(watch_module, "ingest_documents", stopped_after_the_first)
+    with Store.open(StoreConfig.for_path(tmp_path / "w.db")) as store:
+        assert watch_feeds(feeds, store, CONFIG, FAST, stop=stop) == []  # the poll never finished
+        assert len(storyline.articles(db=tmp_path / "w.db")) == 1
+        assert len(store.feed_items(url)) == 1  # the item done is remembered, the others are new
+        state = store.feed_state(url)
+        assert state is not None and state.etag is None  # fetched whole next run
+        monkeypatch.setattr(watch_module, "ingest_documents", ingest)
+        [poll] = watch_feeds(feeds, store, CONFIG, FAST, once=True)
+    assert (poll.status, poll.new_items) == ("200", 2)
+    assert len(storyline.articles(db=tmp_path / "w.db")) == 3

@@ -13,6 +13,13 @@ A watcher runs for months, so it outlives what goes wrong around it:
   changes what it says of it is fetched again (a new revision when its page changed);
 - with nothing due for a while, the engine's workers are stopped, giving their memory back.
 
+One hostile feed cannot take the watcher: a poll takes at most a budget of items, bytes of pages
+and time (the rest waits for the next poll), its pages go to the store as they arrive (memory
+bounded by a few pages, not by the feed), teaser pages of several hosts are fetched at once
+(storyline.pipeline.feedpages), and a skipped item is remembered with its reason. A stop signal is
+honoured within seconds at any point: fetches see it within a second, the poll stops after the
+document under way, and past ``stop_grace_s`` that document is abandoned (:class:`_StopGuard`).
+
 Requests to one host keep a minimum gap; the state of each feed and item lives in the store, so a
 restarted watcher carries on. Each poll is one log line (status, duration, new items with their
 story ids); ``storyline feeds`` shows the state, ``storyline feeds --reset URL`` clears a feed's.
