@@ -851,7 +851,9 @@ def list_feeds(
     reset: Annotated[
         str | None,
         typer.Option(
-            "--reset", help="Clear this feed's failures, backoff and validators: polled whole next."
+            "--reset",
+            help="Clear this feed's failures, backoff and validators, and its remembered skips: polled "
+            "whole next, its skipped and failed items taken again.",
         ),
     ] = None,
 ) -> None:

@@ -400,6 +400,7 @@ def test_a_skipped_item_is_remembered_with_its_reason_and_fetched_again_only_whe
         [remembered] = store.feed_items(url).values()
         assert remembered.failures == 0 and remembered.next_try is None
         assert remembered.reason is not None and remembered.reason.startswith("no-article: "), remembered
+        assert [state.skipped_items for state in storyline.feeds(db=tmp_path / "w.db")] == [1]
         # The feed changes (a new item): the skipped item's page is not fetched again.
         _feed_of(server, [("Menu", "menu.html"), ("Cup final", "cup-final.html")])
         _make_due(store, url)
@@ -410,7 +411,11 @@ def test_a_skipped_item_is_remembered_with_its_reason_and_fetched_again_only_whe
         _feed_of(server, [("Menu, now an article", "menu.html"), ("Cup final", "cup-final.html")])
         _make_due(store, url)
         watch_feeds(feeds, store, CONFIG, FAST, once=True)
-    assert _page_fetches(server)[2:] == ["GET /news/menu.html 200"]
+        assert _page_fetches(server)[2:] == ["GET /news/menu.html 200"]
+        # `storyline feeds --reset URL` forgets the skip: the page is fetched again.
+        storyline.reset_feed(url, db=tmp_path / "w.db")
+        watch_feeds(feeds, store, CONFIG, FAST, once=True)
+    assert _page_fetches(server)[3:] == ["GET /news/menu.html 200"]
 
 
 def test_a_stop_in_mid_poll_keeps_what_was_done_and_the_next_run_takes_the_rest(
