@@ -1,6 +1,7 @@
 """Claim matching across outlets on ECB+: ours (facts/match.py) vs TF-IDF and MiniLM cosine.
 
     python bench/claims.py [--pairs FILE] [--stories FILE] [--part test|tune|all] [--json]
+                           [--labels FILE]
 
 Items are the sentence pairs of ``ecbplus-sentence-pairs.jsonl.gz`` (two sentences of two articles
 of one ECB+ topic). Positives are ``same_event`` pairs with ``same_sub_corpus`` true (the 190
@@ -14,6 +15,12 @@ Each sentence goes through the real understanding stage as a one-sentence articl
 merged into one, since a pair is scored sentence against sentence), and the embedder the pipeline
 uses. Ours is scored at the operating point the briefs use (``FactConfig.same_claim``); the peers at
 the threshold that gives their best F1 on the tune part. Average precision is threshold-free.
+
+ECB+'s label says "same event", which is not "same claim" (two sentences on one quake can state its
+magnitude and its rescue work). ``--labels`` (default ``bench/data/claim-labels.jsonl``, when it
+exists) adds a ``claims`` section: the sample of pairs labelled same/different *claim* by
+docs/annotation.md section 6, test part first, scored the same way (peers' thresholds: best F1 on
+the labelled tune pairs).
 """
 
 from __future__ import annotations
@@ -34,6 +41,7 @@ DATASETS = ROOT.parent / "shared" / "datasets"
 DEFAULT_PAIRS = DATASETS / "ecbplus-sentence-pairs.jsonl.gz"
 DEFAULT_STORIES = DATASETS / "stories-ecbplus.jsonl"
 SPLIT = ROOT / "bench" / "data" / "split.json"
+CLAIM_LABELS = ROOT / "bench" / "data" / "claim-labels.jsonl"
 
 
 @dataclass
@@ -127,6 +135,57 @@ def tfidf_scores(pairs: Pairs, stories: Path) -> np.ndarray:
     return np.asarray(a.multiply(b).sum(axis=1)).ravel()
 
 
+def pair_id(row: dict[str, Any]) -> str:
+    return f"{row['a']['doc']}:{row['a']['sent']}|{row['b']['doc']}:{row['b']['sent']}"
+
+
+def claim_labels(path: Path, pairs: Pairs) -> tuple[np.ndarray, np.ndarray]:
+    """Indices into ``pairs`` of the pairs labelled same/different claim (unsure left out), and
+    whether each is the same claim."""
+    where = {pair_id(r): i for i, r in enumerate(pairs.rows)}
+    index: list[int] = []
+    same: list[bool] = []
+    with path.open(encoding="utf-8") as handle:
+        for line in handle:
+            if not line.strip():
+                continue
+            item = json.loads(line)
+            if item["label"] in ("same", "different") and item["id"] in where:
+                index.append(where[item["id"]])
+                same.append(item["label"] == "same")
+    return np.array(index, dtype=int), np.array(same, dtype=bool)
+
+
+def claims_section(
+    path: Path, pairs: Pairs, scores: dict[str, np.ndarray], ours_threshold: float, parts: list[str]
+) -> dict[str, Any]:
+    """The ``claims`` section: ours and the peers against the same-claim labels, part by part."""
+    index, same = claim_labels(path, pairs)
+    part = pairs.part[index]
+    same_sub = pairs.same_sub[index]
+    tune = part == "tune"
+    thresholds = {
+        name: ours_threshold if name == "ours" else best_f1_threshold(s[index][tune], same[tune])
+        for name, s in scores.items()
+    }
+    out: dict[str, Any] = {"labels": str(path)}
+    for name in parts:
+        mask = part == name
+        if not mask.any() or same[mask].all() or not same[mask].any():
+            continue
+        measured = {
+            system: measure(s[index][mask], same[mask], same_sub[mask], thresholds[system])
+            for system, s in scores.items()
+        }
+        out[name] = {
+            "pairs": int(mask.sum()),
+            "same_claim": int(same[mask].sum()),
+            "ours": measured.pop("ours"),
+            "peers": measured,
+        }
+    return out
+
+
 def measure(
     scores: np.ndarray, positive: np.ndarray, same_sub: np.ndarray, threshold: float
 ) -> dict[str, Any]:
@@ -165,6 +224,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--stories", type=Path, default=DEFAULT_STORIES)
     parser.add_argument("--part", choices=("test", "tune", "all"), default="all")
     parser.add_argument("--json", action="store_true")
+    parser.add_argument(
+        "--labels", type=Path, default=CLAIM_LABELS, help="same-claim labels (docs/annotation.md section 6)"
+    )
     args = parser.parse_args(argv)
     if not args.pairs.exists() or not args.stories.exists():
         print(
@@ -210,6 +272,9 @@ def main(argv: list[str] | None = None) -> int:
         "part": parts[0],
         **report,
     }
+    if args.labels.exists():
+        scores = {"ours": ours, "tfidf_cosine": tfidf, "minilm_cosine": minilm}
+        result["claims"] = claims_section(args.labels, pairs, scores, thresholds["ours"], parts)
     if args.json:
         print(json.dumps(result, indent=2))
         return 0
@@ -229,6 +294,17 @@ def main(argv: list[str] | None = None) -> int:
             )
         best_peer = max(m["average_precision"] for m in section["peers"].values())
         print(f"  AP ratio to the best peer: {section['ours']['average_precision'] / best_peer:.3f}")
+    for part in parts:
+        labelled = result.get("claims", {}).get(part)
+        if labelled is None:
+            continue
+        print(
+            f"same-claim labels, {part} part: {labelled['pairs']} pairs, {labelled['same_claim']} same claim"
+        )
+        for name, m in [("ours", labelled["ours"]), *labelled["peers"].items()]:
+            p = "-" if m["precision"] is None else f"{m['precision']:.3f}"
+            r = "-" if m["recall"] is None else f"{m['recall']:.3f}"
+            print(f"  {name:<16}{m['average_precision']:>8.3f}{p:>8}{r:>8}{m['threshold']:>8.3f}")
     return 0
 
 
