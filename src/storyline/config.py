@@ -573,8 +573,9 @@ class WatchConfig:
     # watcher should give that back. They start again, loading their models, at the next poll.
     idle_release_s: float = 600.0
     # One poll of one feed takes at most this many new items, this many bytes of teaser pages and
-    # this long; then the rest of the feed waits for the next poll (nothing is lost: those items
-    # are still new then). A live feed brings 10-100 new items a poll and its pages ~1 MB each at
+    # starts no item after this long (the ones under way finish); then the rest of the feed waits
+    # for the next poll (nothing is lost: those items are still new then, and the feed is fetched
+    # whole). A live feed brings 10-100 new items a poll and its pages ~1 MB each at
     # most, so these bind only on a flood (an archive of 5,000 teasers at the 2 s host gap was 2.8 h
     # a poll, holding every other feed back) and keep one hostile feed from taking the watcher.
     poll_max_items: int = 200

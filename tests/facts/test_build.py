@@ -95,14 +95,18 @@ def test_sums_of_money_for_different_things_are_no_dispute() -> None:
     a = _source(
         1, "Coast Herald", "Analysts say Halden's $13.9 billion takeover of Norvik is a good move for both."
     )
-    b = _source(2, "Bay Times", "Combined, Norvik and Halden's services arm had about $39 billion in revenue.")
+    b = _source(
+        2, "Bay Times", "Combined, Norvik and Halden's services arm had about $39 billion in revenue."
+    )
     assert [c for c in story_facts([a, b]).conflicts if not c.update] == []
 
 
 def test_two_disputes_of_one_slot_about_two_happenings_stay_two() -> None:
     sunday = [
         _source(1, "Coast Herald", "The quake near the town of Dargahan on Sunday injured two people."),
-        _source(2, "Bay Times", "The quake struck near the town of Dargahan on Sunday, injuring five people."),
+        _source(
+            2, "Bay Times", "The quake struck near the town of Dargahan on Sunday, injuring five people."
+        ),
     ]
     september = [
         _source(3, "Gulf News", "A 6.1 quake in September near the port of Bandar Abbas injured 40 people."),
