@@ -604,6 +604,13 @@ def story_store(
     if db.exists() and stamp_file.exists():
         old = json.loads(stamp_file.read_text(encoding="utf-8"))
         if old.get("texts") == stamp["texts"] and (keep_stale or old.get("code") == stamp["code"]):
+            # The briefs kept in the store were made by the code of the run that built it: the
+            # brief-time code may have changed since, and its settings key would not tell.
+            from storyline.config import StoreConfig
+            from storyline.store import Store
+
+            with Store.open(StoreConfig.for_path(db)) as store:
+                store.forget_briefs()
             return db, True
     if folder.exists():
         shutil.rmtree(folder)

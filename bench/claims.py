@@ -1,6 +1,8 @@
 """Claim matching across outlets on ECB+: ours (facts/match.py) vs TF-IDF and MiniLM cosine.
 
     python bench/claims.py [--pairs FILE] [--stories FILE] [--part test|tune|all] [--json]
+                           [--labels FILE]
+    python bench/claims.py --pin    # the quality gate's floor (bench/floors.py)
 
 Items are the sentence pairs of ``ecbplus-sentence-pairs.jsonl.gz`` (two sentences of two articles
 of one ECB+ topic). Positives are ``same_event`` pairs with ``same_sub_corpus`` true (the 190
@@ -14,6 +16,12 @@ Each sentence goes through the real understanding stage as a one-sentence articl
 merged into one, since a pair is scored sentence against sentence), and the embedder the pipeline
 uses. Ours is scored at the operating point the briefs use (``FactConfig.same_claim``); the peers at
 the threshold that gives their best F1 on the tune part. Average precision is threshold-free.
+
+ECB+'s label says "same event", which is not "same claim" (two sentences on one quake can state its
+magnitude and its rescue work). ``--labels`` (default ``bench/data/claim-labels.jsonl``, when it
+exists) adds a ``claims`` section: the sample of pairs labelled same/different *claim* by
+docs/annotation.md section 6, test part first, scored the same way (peers' thresholds: best F1 on
+the labelled tune pairs).
 """
 
 from __future__ import annotations
@@ -34,6 +42,7 @@ DATASETS = ROOT.parent / "shared" / "datasets"
 DEFAULT_PAIRS = DATASETS / "ecbplus-sentence-pairs.jsonl.gz"
 DEFAULT_STORIES = DATASETS / "stories-ecbplus.jsonl"
 SPLIT = ROOT / "bench" / "data" / "split.json"
+CLAIM_LABELS = ROOT / "bench" / "data" / "claim-labels.jsonl"
 
 
 @dataclass
@@ -127,6 +136,57 @@ def tfidf_scores(pairs: Pairs, stories: Path) -> np.ndarray:
     return np.asarray(a.multiply(b).sum(axis=1)).ravel()
 
 
+def pair_id(row: dict[str, Any]) -> str:
+    return f"{row['a']['doc']}:{row['a']['sent']}|{row['b']['doc']}:{row['b']['sent']}"
+
+
+def claim_labels(path: Path, pairs: Pairs) -> tuple[np.ndarray, np.ndarray]:
+    """Indices into ``pairs`` of the pairs labelled same/different claim (unsure left out), and
+    whether each is the same claim."""
+    where = {pair_id(r): i for i, r in enumerate(pairs.rows)}
+    index: list[int] = []
+    same: list[bool] = []
+    with path.open(encoding="utf-8") as handle:
+        for line in handle:
+            if not line.strip():
+                continue
+            item = json.loads(line)
+            if item["label"] in ("same", "different") and item["id"] in where:
+                index.append(where[item["id"]])
+                same.append(item["label"] == "same")
+    return np.array(index, dtype=int), np.array(same, dtype=bool)
+
+
+def claims_section(
+    path: Path, pairs: Pairs, scores: dict[str, np.ndarray], ours_threshold: float, parts: list[str]
+) -> dict[str, Any]:
+    """The ``claims`` section: ours and the peers against the same-claim labels, part by part."""
+    index, same = claim_labels(path, pairs)
+    part = pairs.part[index]
+    same_sub = pairs.same_sub[index]
+    tune = part == "tune"
+    thresholds = {
+        name: ours_threshold if name == "ours" else best_f1_threshold(s[index][tune], same[tune])
+        for name, s in scores.items()
+    }
+    out: dict[str, Any] = {"labels": str(path)}
+    for name in parts:
+        mask = part == name
+        if not mask.any() or same[mask].all() or not same[mask].any():
+            continue
+        measured = {
+            system: measure(s[index][mask], same[mask], same_sub[mask], thresholds[system])
+            for system, s in scores.items()
+        }
+        out[name] = {
+            "pairs": int(mask.sum()),
+            "same_claim": int(same[mask].sum()),
+            "ours": measured.pop("ours"),
+            "peers": measured,
+        }
+    return out
+
+
 def measure(
     scores: np.ndarray, positive: np.ndarray, same_sub: np.ndarray, threshold: float
 ) -> dict[str, Any]:
@@ -157,31 +217,19 @@ def best_f1_threshold(scores: np.ndarray, positive: np.ndarray) -> float:
     return float(thresholds[int(np.argmax(f1))])
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(
-        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
-    )
-    parser.add_argument("--pairs", "--data", type=Path, default=DEFAULT_PAIRS, dest="pairs")
-    parser.add_argument("--stories", type=Path, default=DEFAULT_STORIES)
-    parser.add_argument("--part", choices=("test", "tune", "all"), default="all")
-    parser.add_argument("--json", action="store_true")
-    args = parser.parse_args(argv)
-    if not args.pairs.exists() or not args.stories.exists():
-        print(
-            f"no ECB+ pairs at {args.pairs} (or stories at {args.stories}): pass --pairs/--stories",
-            file=sys.stderr,
-        )
-        return 2
+def run(pairs_path: Path, stories: Path, labels: Path, parts: list[str]) -> dict[str, Any]:
+    """Ours and the peers on the ECB+ pairs and, when ``labels`` exists, on the same-claim labels,
+    part by part (the first part's figures are also the top-level ``ours`` and ``peers``)."""
     from storyline.config import FactConfig
     from storyline.facts.match import match_model
 
-    pairs = load(args.pairs, args.stories)
+    pairs = load(pairs_path, stories)
     sentences = sentences_of(pairs)
     claims = sentence_claims(sentences)
     vectors = embed(sentences)
     ours = match_model().probabilities(feature_rows(pairs, claims, vectors))
     minilm = np.array([float(vectors[r["a"]["text"]] @ vectors[r["b"]["text"]]) for r in pairs.rows])
-    tfidf = tfidf_scores(pairs, args.stories)
+    tfidf = tfidf_scores(pairs, stories)
     tune = pairs.part == "tune"
     thresholds = {
         "ours": FactConfig().same_claim,
@@ -189,10 +237,9 @@ def main(argv: list[str] | None = None) -> int:
         "minilm_cosine": best_f1_threshold(minilm[tune], pairs.positive[tune]),
     }
     report: dict[str, Any] = {}
-    parts = ["test", "tune"] if args.part == "all" else [args.part]
     for part in parts:
         mask = pairs.part == part
-        section = {
+        report[part] = {
             "pairs": int(mask.sum()),
             "positives": int(pairs.positive[mask].sum()),
             "ours": measure(ours[mask], pairs.positive[mask], pairs.same_sub[mask], thresholds["ours"]),
@@ -201,20 +248,68 @@ def main(argv: list[str] | None = None) -> int:
                 for name, scores in (("tfidf_cosine", tfidf), ("minilm_cosine", minilm))
             },
         }
-        report[part] = section
     first = report[parts[0]]
-    result = {
+    result: dict[str, Any] = {
         "ours": first["ours"],
         "peers": first["peers"],
         "pairs": first["pairs"],
         "part": parts[0],
         **report,
     }
+    if labels.exists():
+        scores = {"ours": ours, "tfidf_cosine": tfidf, "minilm_cosine": minilm}
+        result["claims"] = claims_section(labels, pairs, scores, thresholds["ours"], parts)
+    return result
+
+
+def gate_figures(pairs: Path, stories: Path, labels: Path = CLAIM_LABELS) -> dict[str, float]:
+    """The quality gate's figures, test part only: ours on the ECB+ pairs (same event) and on the
+    same-claim labels, average precision and precision at the briefs' operating point."""
+    result = run(pairs, stories, labels, ["test"])
+    claims = result["claims"]["test"]["ours"]
+    return {
+        "ecb_test_average_precision": result["ours"]["average_precision"],
+        "ecb_test_precision": result["ours"]["precision"],
+        "claim_test_average_precision": claims["average_precision"],
+        "claim_test_precision": claims["precision"],
+    }
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--pairs", "--data", type=Path, default=DEFAULT_PAIRS, dest="pairs")
+    parser.add_argument("--stories", type=Path, default=DEFAULT_STORIES)
+    parser.add_argument("--part", choices=("test", "tune", "all"), default="all")
+    parser.add_argument("--json", action="store_true")
+    parser.add_argument(
+        "--labels", type=Path, default=CLAIM_LABELS, help="same-claim labels (docs/annotation.md section 6)"
+    )
+    parser.add_argument("--pin", action="store_true", help="write the gate's figures to bench/floors.json")
+    args = parser.parse_args(argv)
+    if not args.pairs.exists() or not args.stories.exists():
+        print(
+            f"no ECB+ pairs at {args.pairs} (or stories at {args.stories}): pass --pairs/--stories",
+            file=sys.stderr,
+        )
+        return 2
+    if args.pin:
+        import floors  # bench/ is on the path of a script run from it
+
+        floors.pin(
+            "claims",
+            gate_figures(args.pairs, args.stories, args.labels),
+            data=f"{args.pairs.name}, test part; {args.labels.name}, test part",
+        )
+        return 0
+    parts = ["test", "tune"] if args.part == "all" else [args.part]
+    result = run(args.pairs, args.stories, args.labels, parts)
     if args.json:
         print(json.dumps(result, indent=2))
         return 0
     for part in parts:
-        section = report[part]
+        section = result[part]
         print(f"{part} part: {section['pairs']} pairs, {section['positives']} positive")
         print(f"  {'system':<16}{'AP':>8}{'P':>8}{'R':>8}{'thr':>8}{'P/same-sub':>12}{'P/other':>9}")
         rows = [("ours", section["ours"]), *section["peers"].items()]
@@ -229,6 +324,17 @@ def main(argv: list[str] | None = None) -> int:
             )
         best_peer = max(m["average_precision"] for m in section["peers"].values())
         print(f"  AP ratio to the best peer: {section['ours']['average_precision'] / best_peer:.3f}")
+    for part in parts:
+        labelled = result.get("claims", {}).get(part)
+        if labelled is None:
+            continue
+        print(
+            f"same-claim labels, {part} part: {labelled['pairs']} pairs, {labelled['same_claim']} same claim"
+        )
+        for name, m in [("ours", labelled["ours"]), *labelled["peers"].items()]:
+            p = "-" if m["precision"] is None else f"{m['precision']:.3f}"
+            r = "-" if m["recall"] is None else f"{m['recall']:.3f}"
+            print(f"  {name:<16}{m['average_precision']:>8.3f}{p:>8}{r:>8}{m['threshold']:>8.3f}")
     return 0
 
 

@@ -10,6 +10,9 @@ Children run under an address-space limit (``--limit-mib``), so an unbounded pee
 MemoryError instead of taking the machine.
 
     python bench/hostile.py [--bomb-mib 512] [--limit-mib 3072] [--json]
+
+A feed is a source of its own under `storyline watch`, measured by bench/hostile_watch.py (a poll
+of a feed of many large teaser pages, and how soon SIGTERM stops the watcher).
 """
 
 from __future__ import annotations

@@ -35,7 +35,9 @@ def _get(url: str) -> tuple[int, str]:
 def test_watch_metrics_count_polls_and_say_when_waiting() -> None:
     metrics = WatchMetrics()
     due = datetime(2026, 1, 1, tzinfo=UTC)
-    metrics.observe(Poll("https://a.example/feed", "200", 3, due, duration_s=1.5, stories=(4,), lost=1))
+    metrics.observe(
+        Poll("https://a.example/feed", "200", 3, due, duration_s=1.5, stories=(4,), lost=1, deferred=7)
+    )
     metrics.observe(Poll("https://b.example/feed", "error", 0, due, "HTTP 500"))
     server = serve_http("127.0.0.1", 0, metrics.render, metrics.health)
     base = f"http://127.0.0.1:{server.server_address[1]}"
@@ -47,6 +49,7 @@ def test_watch_metrics_count_polls_and_say_when_waiting() -> None:
         assert 'storyline_watch_polls_total{status="error"} 1' in lines
         assert "storyline_watch_new_items_total 3" in lines
         assert "storyline_watch_lost_articles_total 1" in lines
+        assert "storyline_watch_deferred_items_total 7" in lines
         assert "storyline_watch_feeds_failing 1" in lines
         assert "# TYPE storyline_watch_polls_total counter" in lines
         status, body = _get(base + "/health")

@@ -24,7 +24,7 @@ pytestmark = [pytest.mark.gate, pytest.mark.slow]
 
 # The benchmarks pinned in bench/floors.json, each checked by a test below. bench/briefs_quality.py's
 # test part joins when it has a gate_figures and --pin (the recipe is in bench/floors.py).
-GATED = ("briefs_quality", "charsets", "extraction", "hedges", "repair", "stories", "summaries")
+GATED = ("briefs_quality", "charsets", "claims", "extraction", "hedges", "repair", "stories", "summaries")
 
 
 def assert_floors(benchmark: str, measured: dict[str, float | floors.Figure]) -> None:
@@ -113,6 +113,14 @@ def test_story_grouping_floor(tmp_path: Path) -> None:
     gold = [item["story"] for item in items]
     peer = stories.tfidf_agglomerative([item["text"] for item in items], gold, stories.test_stories())["all"]
     assert ours["bcubed_f1"] > float(str(peer["bcubed_f1"])), (ours, peer)
+
+
+def test_claim_matching_floors_on_the_test_pairs() -> None:
+    import claims
+
+    pairs = need_data(DATASETS / "ecbplus-sentence-pairs.jsonl.gz")
+    stories = need_data(DATASETS / "stories-ecbplus.jsonl")
+    assert_floors("claims", claims.gate_figures(pairs, stories))
 
 
 def test_briefs_quality_floors_on_the_test_part() -> None:

@@ -815,8 +815,9 @@ def watch(
     stop = threading.Event()
 
     def on_signal(number: int, frame: object) -> None:
-        # The first stop signal ends the wait between polls, and a poll under way finishes (each
-        # document is committed whole); a second Ctrl-C interrupts at once.
+        # The first stop signal ends the wait between polls and stops a poll under way after its
+        # document (storyline.pipeline.watch); a second Ctrl-C, or the watcher's own after
+        # WatchConfig.stop_grace_s, interrupts at once (the watcher still exits cleanly).
         if stop.is_set() and number == signal.SIGINT:
             raise KeyboardInterrupt
         stop.set()
@@ -850,7 +851,9 @@ def list_feeds(
     reset: Annotated[
         str | None,
         typer.Option(
-            "--reset", help="Clear this feed's failures, backoff and validators: polled whole next."
+            "--reset",
+            help="Clear this feed's failures, backoff and validators, and its remembered skips: polled "
+            "whole next, its skipped and failed items taken again.",
         ),
     ] = None,
 ) -> None:

@@ -57,6 +57,15 @@ class SourceConfig:
     # A live feed carries 10-100 items and an archive export a few thousand; past this a feed is a
     # flood, and the rest become one named skip instead of one skip (or one fetch) per item.
     max_feed_items: int = 5000
+    # Files whose name says they are program source, configuration or a notebook: a folder of news
+    # often sits beside the scripts that fetched it, and a ".py" file reads as plain text (a demo
+    # folder's make_corpus.py became a story titled "#!/usr/bin/env python3"). Each is a named skip,
+    # ``not-news``. Text, HTML, feeds, JSON Lines, WARC and unknown suffixes are read by content.
+    code_suffixes: tuple[str, ...] = (
+        ".py", ".pyc", ".ipynb", ".js", ".mjs", ".ts", ".css", ".scss", ".sh", ".bash", ".ps1", ".bat",
+        ".c", ".h", ".cc", ".cpp", ".hpp", ".java", ".kt", ".go", ".rs", ".rb", ".php", ".pl", ".r",
+        ".sql", ".toml", ".yaml", ".yml", ".ini", ".cfg", ".conf", ".lock", ".env",
+    )  # fmt: skip
     # Teaser items whose linked pages fail this many times in a row (a dead or hostile site) stop the
     # feed's fetching: the rest are one summarised skip, not one slow failure each.
     max_feed_fetch_failures: int = 10
@@ -572,6 +581,29 @@ class WatchConfig:
     # LocalCluster; a remote cluster is only disconnected): each holds ~1 GB of models, and an idle
     # watcher should give that back. They start again, loading their models, at the next poll.
     idle_release_s: float = 600.0
+    # One poll of one feed takes at most this many new items, this many bytes of teaser pages and
+    # starts no item after this long (the ones under way finish); then the rest of the feed waits
+    # for the next poll (nothing is lost: those items are still new then, and the feed is fetched
+    # whole). A live feed brings 10-100 new items a poll and its pages ~1 MB each at
+    # most, so these bind only on a flood (an archive of 5,000 teasers at the 2 s host gap was 2.8 h
+    # a poll, holding every other feed back) and keep one hostile feed from taking the watcher.
+    poll_max_items: int = 200
+    poll_max_bytes: int = 256 * 1024**2
+    poll_max_s: float = 300.0
+    # Teaser pages of this many hosts are fetched at once (each host still one request at a time,
+    # host_gap_s apart): a feed that links many sites is not held to the pace of the slowest.
+    hosts_at_once: int = 4
+    # After a stop signal (SIGTERM, Ctrl-C) the poll under way has this long to reach the end of
+    # a document (fetches and waits notice the signal within a second); past it the document in
+    # progress is abandoned (the store keeps every document committed before it, and it is taken
+    # again next run), so a supervisor's stop is honoured within a few seconds.
+    stop_grace_s: float = 3.0
+
+    def __post_init__(self) -> None:
+        if self.poll_max_items < 1 or self.poll_max_bytes < 1 or self.poll_max_s <= 0:
+            raise ValueError("WatchConfig: poll_max_items, poll_max_bytes and poll_max_s must be positive")
+        if self.hosts_at_once < 1 or self.stop_grace_s < 0:
+            raise ValueError("WatchConfig: hosts_at_once must be at least 1 and stop_grace_s not negative")
 
 
 @dataclass(frozen=True, slots=True)

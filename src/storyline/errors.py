@@ -58,6 +58,12 @@ class UnsupportedInput(InputError):
     code = "unsupported"
 
 
+class NotNews(InputError):
+    """A file whose name says it is program source or configuration (``SourceConfig.code_suffixes``)."""
+
+    code = "not-news"
+
+
 class NoArticle(InputError):
     code = "no-article"
 
@@ -165,3 +171,10 @@ class MissingDependency(StorylineError):
             f"the optional package {package!r} is not installed",
             remedy=remedy or f"pip install 'storyline[{extra}]'",
         )
+
+
+class Stopped(BaseException):
+    """A stop signal (SIGTERM, Ctrl-C) reached work under way (a fetch, a document's extraction or
+    analysis): it unwinds to the watcher, which ends cleanly with what is stored kept. A
+    BaseException, like KeyboardInterrupt, so no ``except Exception`` on the way turns it into a
+    skip or a failed poll."""

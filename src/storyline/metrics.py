@@ -64,6 +64,7 @@ class WatchMetrics:
         self._polls: dict[str, int] = {}
         self._new = 0
         self._lost = 0
+        self._deferred = 0
         self._duration = 0.0
         self._last_poll: float | None = None
         self._failing: dict[str, bool] = {}
@@ -75,6 +76,7 @@ class WatchMetrics:
             self._polls[poll.status] = self._polls.get(poll.status, 0) + 1
             self._new += poll.new_items
             self._lost += poll.lost
+            self._deferred += poll.deferred
             self._duration += poll.duration_s
             self._last_poll = time.time()
             self._failing[poll.url] = poll.failed
@@ -122,6 +124,12 @@ class WatchMetrics:
                     "counter",
                     "Articles a stage lost while ingesting feed items.",
                     [_line("storyline_watch_lost_articles_total", self._lost)],
+                ),
+                *_family(
+                    "storyline_watch_deferred_items_total",
+                    "counter",
+                    "Feed items left for a later poll: the poll had reached its budget.",
+                    [_line("storyline_watch_deferred_items_total", self._deferred)],
                 ),
                 *_family(
                     "storyline_watch_poll_seconds_total",

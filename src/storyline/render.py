@@ -455,12 +455,13 @@ def feed_dict(state: FeedState) -> dict[str, Any]:
         "backoff_s": feed_backoff(state),
         "etag": state.etag,
         "last_modified": state.last_modified,
+        "skipped_items": state.skipped_items,
     }
 
 
 def print_feeds(states: Sequence[FeedState]) -> None:
     table = Table(title=f"{len(states)} watched feeds")
-    for name in ("feed", "last poll", "status", "next due", "failures", "backoff"):
+    for name in ("feed", "last poll", "status", "next due", "failures", "backoff", "skipped items"):
         table.add_column(name, overflow="fold")
     for state in states:
         backoff = feed_backoff(state)
@@ -471,6 +472,7 @@ def print_feeds(states: Sequence[FeedState]) -> None:
             state.next_due.isoformat(timespec="seconds"),
             str(state.failures),
             f"{backoff:.0f} s" if backoff is not None else "",
+            str(state.skipped_items),
         )
     console.print(table)
     if not states:

@@ -84,6 +84,38 @@ def test_two_sentences_that_each_give_both_figures_are_no_dispute() -> None:
     assert [c for c in story_facts([a, b]).conflicts if not c.update] == []
 
 
+def test_a_fraction_of_one_figure_is_a_dispute_though_its_digits_are_in_both() -> None:
+    a = _source(1, "Coast Herald", "He was sentenced to 2 years, with 9 months to serve in that case.")
+    b = _source(2, "Bay Times", "He was sentenced to 2 1/2 years, with 9 months to serve in that case.")
+    (conflict,) = [c for c in story_facts([a, b]).conflicts if not c.update]
+    assert [q.value for q, _ in conflict.sides] == [2, 2.5]
+
+
+def test_sums_of_money_for_different_things_are_no_dispute() -> None:
+    a = _source(
+        1, "Coast Herald", "Analysts say Halden's $13.9 billion takeover of Norvik is a good move for both."
+    )
+    b = _source(
+        2, "Bay Times", "Combined, Norvik and Halden's services arm had about $39 billion in revenue."
+    )
+    assert [c for c in story_facts([a, b]).conflicts if not c.update] == []
+
+
+def test_two_disputes_of_one_slot_about_two_happenings_stay_two() -> None:
+    sunday = [
+        _source(1, "Coast Herald", "The quake near the town of Dargahan on Sunday injured two people."),
+        _source(
+            2, "Bay Times", "The quake struck near the town of Dargahan on Sunday, injuring five people."
+        ),
+    ]
+    september = [
+        _source(3, "Gulf News", "A 6.1 quake in September near the port of Bandar Abbas injured 40 people."),
+        _source(4, "Daily Ledger", "That quake near Bandar Abbas in September injured almost 50 people."),
+    ]
+    disputes = [c for c in story_facts(sunday + september).conflicts if not c.update]
+    assert sorted(sorted(q.value for q, _ in c.sides) for c in disputes) == [[2, 5], [40, 50]]
+
+
 def test_credits_and_quote_fragments_are_no_claims() -> None:
     a = _source(
         1,

@@ -15,6 +15,15 @@
   (malformed, or with control and bidi characters, as a hostile server sends it);
 - ``/bad-links-feed``: an RSS feed of teasers whose links are good, malformed (``xn--``, ``[::1``),
   loopback in legacy spellings (``0177.0.0.1``, ``①②⑦.0.0.1``) and the cloud metadata address;
+- ``/big-feed/N/SIZE``: an RSS feed of N teasers, each linking to ``/big-page/I/SIZE``;
+- ``/big-page/I/SIZE``: a distinct short article padded to SIZE bytes with an inline script (what a
+  page heavy with scripts and embedded data looks like to a reader);
+- ``/slow-article/TOPIC``: ``/article/TOPIC`` answered after half a second;
+- ``/hosts-feed?hosts=A,B&n=N``: an RSS feed of N teasers per host, linking to
+  ``http://HOST:PORT/slow-article/...``, the hosts taking turns;
+- ``/drip-feed``: an RSS feed of one teaser linking to ``/drip``;
+- ``/log``: every request so far, one ``TIME HOST PATH`` line each (TIME: the server's clock when
+  the request arrived), so a test can see which were in flight together and each host's gaps;
 - anything else: 404.
 """
 
@@ -28,6 +37,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import unquote_to_bytes, urlsplit
 
 HITS = 0
+LOG: list[str] = []
 DRIP_SECONDS = float(sys.argv[1]) if len(sys.argv) > 1 else 0.5
 
 
@@ -41,6 +51,8 @@ class Handler(BaseHTTPRequestHandler):
         global HITS
         if self.path != "/hits":
             HITS += 1
+        if self.path != "/log":
+            LOG.append(f"{time.monotonic():.3f} {self.headers.get('Host', '')} {self.path}")
         if self.path == "/drip":
             self._drip()
         elif self.path == "/echo-host":
@@ -76,6 +88,24 @@ class Handler(BaseHTTPRequestHandler):
             self.send_header("Location", target.decode("latin-1"))  # the bytes as they came
             self.send_header("Content-Length", "0")
             self.end_headers()
+        elif self.path.startswith("/slow-article/"):
+            time.sleep(0.5)
+            self._send(article(self.path.removeprefix("/slow-article/")))
+        elif self.path.startswith("/hosts-feed?"):
+            query = dict(part.split("=", 1) for part in urlsplit(self.path).query.split("&"))
+            hosts, count = query["hosts"].split(","), int(query["n"])
+            self._send(hosts_feed(self.server.server_address[1], hosts, count), "application/rss+xml")
+        elif self.path == "/drip-feed":
+            link = f"http://127.0.0.1:{self.server.server_address[1]}/drip"
+            self._send(teaser_feed([link]), "application/rss+xml")
+        elif self.path == "/log":
+            self._send("\n".join(LOG), "text/plain")
+        elif self.path.startswith("/big-feed/"):
+            count, size = (int(part) for part in self.path.split("/")[2:4])
+            self._send(big_feed(self.server.server_address[1], count, size), "application/rss+xml")
+        elif self.path.startswith("/big-page/"):
+            number, size = (int(part) for part in self.path.split("/")[2:4])
+            self._send(big_page(number, size))
         elif self.path == "/bad-links-feed":
             self._send(bad_links_feed(self.server.server_address[1]), "application/rss+xml")
         else:
@@ -116,6 +146,41 @@ def article(topic: str) -> str:
     return (
         f"<html><head><title>The {topic} reopens</title></head><body><article>{text}</article></body></html>"
     )
+
+
+def teaser_feed(links: list[str]) -> str:
+    items = "".join(
+        f"<item><title>Item {n}</title><guid>item-{n}</guid><link>{link}</link>"
+        "<description>A teaser.</description></item>"
+        for n, link in enumerate(links)
+    )
+    return f'<?xml version="1.0"?><rss version="2.0"><channel><title>Teasers</title>{items}</channel></rss>'
+
+
+def hosts_feed(port: int, hosts: list[str], count: int) -> str:
+    topics = ("harbour", "bridge", "library", "museum", "station", "theatre", "market", "park")
+    return teaser_feed(
+        [
+            f"http://{host}:{port}/slow-article/{topics[n % len(topics)]}-on-{host.split('.')[0]}"
+            for n in range(count)
+            for host in hosts
+        ]
+    )
+
+
+def big_feed(port: int, count: int, size: int) -> str:
+    items = "".join(
+        f"<item><title>Item {n}</title><guid>big-{n}</guid>"
+        f"<link>http://127.0.0.1:{port}/big-page/{n}/{size}</link><description>A teaser.</description></item>"
+        for n in range(count)
+    )
+    return f'<?xml version="1.0"?><rss version="2.0"><channel><title>Big pages</title>{items}</channel></rss>'
+
+
+def big_page(number: int, size: int) -> str:
+    page = article(f"harbour bridge number {number}")
+    padding = max(0, size - len(page) - 40)
+    return page.replace("</head>", f"<script>var data='{'x' * padding}';</script></head>", 1)
 
 
 BAD_LINKS = (

@@ -10,6 +10,8 @@ import shutil
 import signal
 import subprocess
 import sys
+import threading
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -18,6 +20,8 @@ import pytest
 
 import storyline
 from storyline.config import FetchConfig, PipelineConfig
+from storyline.errors import FetchError, Stopped
+from storyline.sources.web import Fetcher
 from tests.hostile.conftest import fake_dns, hits
 
 HERE = Path(__file__).resolve().parent
@@ -154,3 +158,45 @@ def test_pinned_tls_connection_verifies_the_url_host(
     # By address: the certificate does not name 127.0.0.1, and verification is not switched off.
     assert [s.code for s in report.skipped] == ["fetch-failed"]
     assert "CERTIFICATE_VERIFY_FAILED" in report.skipped[0].message
+
+
+@pytest.mark.parametrize("scheme", ["http", "https"])
+def test_a_fetch_under_way_stops_within_a_second_of_its_cancel_event(
+    scheme: str,
+    server: str,
+    tls_server: tuple[str, Path],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A page dripping one byte every 0.3 s never trips the read timeout; a watcher told to stop
+    must not wait for the 60 s deadline (reads wait in slices, a timed-out TLS read made again)."""
+    if scheme == "https":
+        port, cert = tls_server
+        monkeypatch.setenv("SSL_CERT_FILE", str(cert))
+        fake_dns(monkeypatch, lambda n: ["127.0.0.1"])
+        url = f"https://pinned.test:{port}/drip"
+    else:
+        url = f"http://{server}/drip"
+    cancel = threading.Event()
+    fetcher = Fetcher(FetchConfig(allow_private=True, respect_robots=False), cancel=cancel)
+    threading.Timer(1.5, cancel.set).start()
+    started = time.monotonic()
+    with fetcher, pytest.raises(Stopped):
+        fetcher.fetch(url)
+    assert 1.4 < time.monotonic() - started < 2.6
+
+
+def test_a_slow_server_still_times_out_with_a_cancel_event_unset() -> None:
+    """Slicing the reads keeps the per-read timeout: a server that sends nothing is given up on."""
+    import socket as sockets
+
+    with sockets.socket() as silent:
+        silent.bind(("127.0.0.1", 0))
+        silent.listen()
+        url = f"http://127.0.0.1:{silent.getsockname()[1]}/"
+        fetcher = Fetcher(
+            FetchConfig(allow_private=True, respect_robots=False, timeout_s=1.2), cancel=threading.Event()
+        )
+        started = time.monotonic()
+        with fetcher, pytest.raises(FetchError, match="timed out"):
+            fetcher.fetch(url)
+    assert 1.1 < time.monotonic() - started < 3.0

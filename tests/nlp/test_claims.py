@@ -71,3 +71,24 @@ def test_an_attribution_at_the_end_is_not_part_of_the_claim() -> None:
     (claim,) = _claims("The meeting lasted four hours, according to a government source.")
     assert claim.speaker == "a government source"
     assert claim.text == "The meeting lasted four hours"
+
+
+def test_a_quotation_the_parse_cut_short_is_quoted_whole() -> None:
+    (claim,) = _claims(
+        "“It was a long meeting because there was a lot to discuss, and because for the first time "
+        "we were discussing numbers, not principles,” Valadares told Meridian Wire after leaving."
+    )
+    assert claim.speaker == "Valadares" and claim.speech is Speech.DIRECT
+    assert claim.text.startswith("It was a long meeting") and claim.text.endswith("not principles")
+
+
+def test_a_quotation_over_several_sentences_is_its_speakers() -> None:
+    claims = _claims(
+        "“It is a start. There is more to do. We will be back in November,” Ana Costa said. "
+        "The talks ended at noon."
+    )
+    quoted = [c for c in claims if "talks ended" not in c.text]
+    assert len(quoted) == 3
+    assert all(c.speaker == "Ana Costa" and c.speech is Speech.DIRECT for c in quoted)
+    (own,) = [c for c in claims if "talks ended" in c.text]
+    assert own.speaker == "" and own.speech is Speech.NONE

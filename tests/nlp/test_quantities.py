@@ -8,7 +8,7 @@ import pytest
 from storyline.lang import ENGLISH
 from storyline.model import Article, Block, BlockKind, Quantity, Scope
 from storyline.nlp.analyze import analyze
-from storyline.nlp.quantities import compatible, slot_key, value_of
+from storyline.nlp.quantities import compatible, slot_key, value_of, written_values
 
 
 def _figures(text: str) -> list[Quantity]:
@@ -23,6 +23,18 @@ def _figures(text: str) -> list[Quantity]:
 )
 def test_numbers_as_real_text_writes_them(written: str, value: float) -> None:
     assert value_of(written, ENGLISH) == pytest.approx(value)
+
+
+def test_a_fraction_in_words_is_part_of_the_figure() -> None:
+    (served,) = _figures("He served four and a half months in a federal prison.")
+    assert served.value == pytest.approx(4.5) and served.thing == "month"
+    (evacuated,) = _figures("Two and a half million people were evacuated from the coast.")
+    assert evacuated.value == pytest.approx(2_500_000)
+
+
+def test_the_values_a_text_writes_are_whole_figures() -> None:
+    assert written_values("He was sentenced to 2 1/2 years, with 9 months to serve.", ENGLISH) == {2.5, 9}
+    assert 39e9 in written_values("about $39 billion in revenue", ENGLISH)
 
 
 def test_a_magnitude_spaced_by_tokenisation_is_a_magnitude_not_a_toll() -> None:

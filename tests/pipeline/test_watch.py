@@ -340,3 +340,113 @@ def test_watch_once_exits_3_when_every_due_feed_failed(server: Server, tmp_path:
     mixed = _feeds_file(tmp_path, f"{server.base}/broken/c.xml", f"{server.base}/feed.xml")
     run = subprocess.run([*command, str(mixed), "--allow-private"], capture_output=True, text=True, env=env)
     assert run.returncode == 0, run.stderr
+
+
+def test_a_poll_takes_its_item_budget_and_the_next_poll_takes_the_rest(
+    server: Server, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    server.write_feed("feed.xml", list(PAGES))
+    url = f"{server.base}/feed.xml"
+    feeds = _feeds_file(tmp_path, url)
+    budget = replace(FAST, poll_max_items=2)
+    with Store.open(StoreConfig.for_path(tmp_path / "w.db")) as store:
+        with caplog.at_level(logging.INFO, logger="storyline"):
+            [first] = watch_feeds(feeds, store, CONFIG, budget, once=True)
+        assert (first.status, first.new_items, first.deferred) == ("200", 2, 1)
+        assert first.to_dict()["deferred"] == 1
+        assert "budget reached (2 items): 1 item(s) wait for the next poll" in first.message
+        assert any("1 deferred" in r.getMessage() for r in caplog.records)
+        assert len(_page_fetches(server)) == 2
+        # Nothing is remembered of the deferred item, and the feed is fetched whole next time
+        # (it did not change: a conditional request would be answered 304).
+        assert len(store.feed_items(url)) == 2
+        _make_due(store, url)
+        [second] = watch_feeds(feeds, store, CONFIG, budget, once=True)
+        assert (second.status, second.new_items, second.deferred) == ("200", 1, 0)
+        # Done: the feed's validators are kept again, so the next poll is a 304.
+        _make_due(store, url)
+        [third] = watch_feeds(feeds, store, CONFIG, budget, once=True)
+        assert third.status == "304"
+    fetched = _page_fetches(server)
+    assert sorted(fetched) == sorted(f"GET /news/{page} 200" for page in PAGES), "each page once"
+
+
+def _feed_of(server: Server, items: list[tuple[str, str]]) -> None:
+    """An RSS feed of teasers: (title, page) each, the page's address its guid."""
+    body = "".join(
+        f"<item><title>{title}</title><link>{server.base}/news/{page}</link>"
+        f"<guid>{server.base}/news/{page}</guid><description>Short teaser.</description></item>"
+        for title, page in items
+    )
+    (server.root / "feed.xml").write_text(
+        f'<?xml version="1.0"?><rss version="2.0"><channel><title>Test Wire</title>{body}</channel></rss>',
+        encoding="utf-8",
+    )
+
+
+def test_a_skipped_item_is_remembered_with_its_reason_and_fetched_again_only_when_it_changes(
+    server: Server, tmp_path: Path
+) -> None:
+    (server.root / "news" / "menu.html").write_text(
+        "<html><body><nav><a href='/'>Home</a> <a href='/sport'>Sport</a></nav></body></html>",
+        encoding="utf-8",
+    )
+    url = f"{server.base}/feed.xml"
+    feeds = _feeds_file(tmp_path, url)
+    _feed_of(server, [("Menu", "menu.html")])
+    with Store.open(StoreConfig.for_path(tmp_path / "w.db")) as store:
+        [first] = watch_feeds(feeds, store, CONFIG, FAST, once=True)
+        assert (first.status, first.new_items) == ("200", 0)
+        [remembered] = store.feed_items(url).values()
+        assert remembered.failures == 0 and remembered.next_try is None
+        assert remembered.reason is not None and remembered.reason.startswith("no-article: "), remembered
+        assert [state.skipped_items for state in storyline.feeds(db=tmp_path / "w.db")] == [1]
+        # The feed changes (a new item): the skipped item's page is not fetched again.
+        _feed_of(server, [("Menu", "menu.html"), ("Cup final", "cup-final.html")])
+        _make_due(store, url)
+        [second] = watch_feeds(feeds, store, CONFIG, FAST, once=True)
+        assert second.new_items == 1
+        assert _page_fetches(server) == ["GET /news/menu.html 200", "GET /news/cup-final.html 200"]
+        # The feed changes what it says of the skipped item: taken again (issue 25).
+        _feed_of(server, [("Menu, now an article", "menu.html"), ("Cup final", "cup-final.html")])
+        _make_due(store, url)
+        watch_feeds(feeds, store, CONFIG, FAST, once=True)
+        assert _page_fetches(server)[2:] == ["GET /news/menu.html 200"]
+        # `storyline feeds --reset URL` forgets the skip: the page is fetched again.
+        storyline.reset_feed(url, db=tmp_path / "w.db")
+        watch_feeds(feeds, store, CONFIG, FAST, once=True)
+    assert _page_fetches(server)[3:] == ["GET /news/menu.html 200"]
+
+
+def test_a_stop_in_mid_poll_keeps_what_was_done_and_the_next_run_takes_the_rest(
+    server: Server, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import storyline.pipeline.watch as watch_module
+
+    server.write_feed("feed.xml", list(PAGES))
+    url = f"{server.base}/feed.xml"
+    feeds = _feeds_file(tmp_path, url)
+    stop = threading.Event()
+    ingest = watch_module.ingest_documents
+
+    def stopped_after_the_first(
+        *args: object, on_progress: Callable[[str, str], None], **kwargs: object
+    ) -> object:
+        def progress(locator: str, outcome: str) -> None:
+            if outcome == "ingested":
+                stop.set()  # as SIGTERM would, right after the first document was committed
+            on_progress(locator, outcome)
+
+        return ingest(*args, on_progress=progress, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(watch_module, "ingest_documents", stopped_after_the_first)
+    with Store.open(StoreConfig.for_path(tmp_path / "w.db")) as store:
+        assert watch_feeds(feeds, store, CONFIG, FAST, stop=stop) == []  # the poll never finished
+        assert len(storyline.articles(db=tmp_path / "w.db")) == 1
+        assert len(store.feed_items(url)) == 1  # the item done is remembered, the others are new
+        state = store.feed_state(url)
+        assert state is not None and state.etag is None  # fetched whole next run
+        monkeypatch.setattr(watch_module, "ingest_documents", ingest)
+        [poll] = watch_feeds(feeds, store, CONFIG, FAST, once=True)
+    assert (poll.status, poll.new_items) == ("200", 2)
+    assert len(storyline.articles(db=tmp_path / "w.db")) == 3

@@ -96,3 +96,21 @@ def test_sources_give_every_document_its_content_kind(tmp_path: Path) -> None:
     binary.write_text('{"title": "x", "text": "\\u0000\\u0001\\u0002\\u0003\\u0004\\u0005"}\n')
     (skip,) = iter_documents([binary], SourceConfig(), fetch)
     assert isinstance(skip, Skip) and skip.code == "binary", skip
+
+
+def test_program_source_beside_the_news_is_a_named_skip(tmp_path: Path) -> None:
+    """A folder of news often holds the script that fetched it: a .py file reads as plain text, and
+    became a story titled "#!/usr/bin/env python3"."""
+    import storyline
+
+    news = tmp_path / "news"
+    news.mkdir()
+    (news / "fetch_news.py").write_text("#!/usr/bin/env python3\nimport json\nprint('hello')\n")
+    (news / "settings.yaml").write_text("feeds:\n  - https://example.org/feed.xml\n")
+    story = DEMO / "text/lakeside-observer/rescuers-search-vietnam-landslide.txt"
+    (news / "landslide.txt").write_bytes(story.read_bytes())
+    report = storyline.ingest([news], db=tmp_path / "t.db")
+    assert len(report.ingested) == 1
+    skipped = {s.locator.rsplit("/", 1)[-1]: s for s in report.skipped}
+    assert set(skipped) == {"fetch_news.py", "settings.yaml"}
+    assert all(s.code == "not-news" and "rename it to .txt" in s.message for s in skipped.values())

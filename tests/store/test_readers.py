@@ -93,6 +93,8 @@ def test_a_brief_or_visit_saved_meanwhile_by_another_process_is_no_error(
     store.save_visit("alice", replace(seen, figures={"person": "3 people"}))
     assert store.saved_brief(story.id, "short", version, key) == brief  # the first one is kept
     assert store.visits("alice", [story.id])[story.id].figures == {}
+    monkeypatch.undo()
+    assert store.forget_briefs() >= 1 and store.saved_brief(story.id, "short", version, key) is None
 
 
 def test_ingest_outcome_and_placed_since(store: Store) -> None:

@@ -48,6 +48,11 @@ class Engine(Protocol):
         """Stop the workers this engine started (a cluster it only joined is left running)."""
         ...
 
+    def abandon(self) -> None:
+        """Stop at once, dropping the work in flight (a stop signal came while it ran): workers
+        this engine started are ended without waiting for their tasks."""
+        ...
+
 
 def open_engine(config: EngineConfig) -> Engine:
     """The engine ``config`` names, started (close it, or use it as a context manager)."""

@@ -256,6 +256,10 @@ class DaskEngine:
             return False
         return True
 
+    def abandon(self) -> None:
+        # The cluster's tasks are the scheduler's to drop once the client is gone; close is bounded.
+        self.close()
+
     def close(self) -> None:
         # A cluster this engine only joined is someone else's: disconnect, never shut it down.
         client, cluster = self._client, self._cluster

@@ -118,6 +118,19 @@ class LocalEngine:
             self._pool.shutdown(wait=True, cancel_futures=True)
             self._pool = None
 
+    def abandon(self) -> None:
+        pool, self._pool = self._pool, None
+        if pool is None:
+            return
+        # Their tasks are dropped: a worker deep in one document would hold close() up to the
+        # document's deadline. Nothing of theirs is stored but by the runner, so nothing is lost
+        # that the next run does not do again. SIGKILL, not SIGTERM: a worker forked from the
+        # watcher inherits its Python handler for SIGTERM, which only sets a (copied) stop event.
+        processes: dict[int, multiprocessing.Process] = getattr(pool, "_processes", None) or {}
+        for process in list(processes.values()):
+            process.kill()
+        pool.shutdown(wait=False, cancel_futures=True)
+
     def __enter__(self) -> LocalEngine:
         return self
 

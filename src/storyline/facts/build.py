@@ -30,7 +30,7 @@ from storyline.facts.match import FEATURES, MatchModel, features, match_model
 from storyline.facts.source import Source, eligible
 from storyline.lang import Language, language
 from storyline.model import Claim, Fact, FactClaim, Quantity, Sentence
-from storyline.nlp.quantities import compatible, slot_key
+from storyline.nlp.quantities import compatible, names_thing, slot_key, written_values
 
 
 @dataclass(frozen=True, slots=True)
@@ -359,7 +359,7 @@ def _conflicts(
     Not a conflict (docs/annotation.md): a hedged figure; values their scopes reconcile ("about 40"
     and 43); a count that changes over time (the dead, the injured, arrests) in articles of
     different days, which is an update, not a disagreement."""
-    found: dict[tuple[bool, tuple[str, str, str, str]], dict[int, tuple[Quantity, list[int]]]] = {}
+    found: dict[tuple[bool, tuple[str, str, str, str]], list[tuple[tuple[Quantity, int], ...]]] = {}
 
     def sentences_of(m: int) -> str:
         return sources[items[m].source].analysis.sentences[items[m].claim.sentence].text
@@ -389,7 +389,7 @@ def _conflicts(
             ours, theirs = slots_a[key], slots_b[key]
             # A figure of no known slot ("percent", a currency, "units") says too little of what it
             # counts: its claims must be the same claim but for the figure.
-            if key[1] and value < config.same_claim:
+            if not names_thing(ours[0], lang) and value < config.same_claim:
                 continue
             # Two values of one slot disagree only when no value one claim gives fits any the other
             # gives ("36-3 (24 KOs)" read twice is not 36 against 3).
@@ -402,15 +402,11 @@ def _conflicts(
                 continue
             if len(ours) > 1 or len(theirs) > 1:
                 continue  # several values of one thing in one claim: which one is meant is unsure
-            if _writes(sentences_of(b), ours[0]) or _writes(sentences_of(a), theirs[0]):
+            if _writes(sentences_of(b), ours[0], lang) or _writes(sentences_of(a), theirs[0], lang):
                 continue  # each sentence gives both figures ("91.4% against 90.8%"): no dispute
-            sides = found.setdefault((update, key), {})
-            for q, m in ((ours[0], a), (theirs[0], b)):
-                side = sides.setdefault(_value_key(q), (q, []))
-                if m not in side[1]:
-                    side[1].append(m)
+            found.setdefault((update, key), []).append(((ours[0], a), (theirs[0], b)))
     conflicts = []
-    for (update, key), sides in found.items():
+    for (update, key), sides in _disputes(found):
         # A voice on two sides contradicts itself, not another outlet: its claims leave the dispute.
         voices_of = {v: {items[m].voice for m in members} for v, (_, members) in sides.items()}
         torn = {
@@ -452,6 +448,35 @@ def _conflicts(
     return tuple(conflicts)
 
 
+def _disputes(
+    found: dict[tuple[bool, tuple[str, str, str, str]], list[tuple[tuple[Quantity, int], ...]]],
+) -> list[tuple[tuple[bool, tuple[str, str, str, str]], dict[int, tuple[Quantity, list[int]]]]]:
+    """Each slot's disagreeing pairs, joined into one dispute only where claims link them: two
+    outlets at odds on Sunday's quake (2 injured, 5 injured) and two at odds on September's (40,
+    almost 50) are two disputes, not one of four values, though both count the injured."""
+    out: list[tuple[tuple[bool, tuple[str, str, str, str]], dict[int, tuple[Quantity, list[int]]]]] = []
+    for slot, pairs in found.items():
+        parent: dict[int, int] = {}
+        for (_, a), (_, b) in pairs:
+            parent[_root(parent, a)] = _root(parent, b)
+        groups: dict[int, dict[int, tuple[Quantity, list[int]]]] = {}
+        for pair in pairs:
+            for q, m in pair:
+                side = groups.setdefault(_root(parent, m), {}).setdefault(_value_key(q), (q, []))
+                if m not in side[1]:
+                    side[1].append(m)
+        out.extend((slot, sides) for sides in groups.values())
+    return out
+
+
+def _root(parent: dict[int, int], m: int) -> int:
+    """Union-find's root of ``m`` (halving the path as it goes)."""
+    while parent.setdefault(m, m) != m:
+        parent[m] = parent[parent[m]]
+        m = parent[m]
+    return m
+
+
 def _order(
     side: tuple[Quantity, list[int]], items: Sequence[_Item], sources: Sequence[Source], update: bool
 ) -> tuple[float, float]:
@@ -463,13 +488,12 @@ def _order(
     return first, side[0].value
 
 
-def _writes(text: str, quantity: Quantity) -> bool:
-    """Whether ``text`` writes the figure's number ("90.8" in "... against 90.8% on the usual ...")."""
-    number = re.search(r"\d[\d,.]*", quantity.text)
-    if number is None:
-        return False
-    digits = number.group(0).rstrip(".,")
-    return re.search(rf"(?<![\d.,]){re.escape(digits)}(?![\d])", text) is not None
+def _writes(text: str, quantity: Quantity, lang: Language) -> bool:
+    """Whether ``text`` writes the figure's value ("90.8" in "... against 90.8% on the usual ..."),
+    as a whole number: "2 1/2 years" does not write 2."""
+    return quantity.value in written_values(text, lang) or (
+        quantity.high is not None and quantity.high in written_values(text, lang)
+    )
 
 
 def _times_differ(a: str, b: str, lang: Language) -> bool:

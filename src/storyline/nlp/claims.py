@@ -90,13 +90,16 @@ def extract_claims(
     by_sentence: dict[int, list[Event]] = defaultdict(list)
     for known in events:
         by_sentence[known.sentence].append(known)
-    claims: list[Claim] = []
+    read: list[tuple[int, Any, str, Speech, list[Any]]] = []
     for index, sentence in enumerate(sentences):
         span = doc.char_span(sentence.start, sentence.end, alignment_mode="expand")
         if span is None or not len(span):
             continue
+        read.append((index, span, *_attribution(span, speech, named, lemma, whole)))
+    claims: list[Claim] = []
+    for index, span, speaker, mode, content in _quotations_carried(read, sentences):
+        sentence = sentences[index]
         mine = by_sentence.get(index, [])
-        speaker, mode, content = _attribution(span, speech, named, lemma, whole)
         for piece in _clauses(content, span):
             start, end = _bounds(piece)
             if end <= start:
@@ -166,6 +169,9 @@ def _attribution(
         if subject is None:
             continue
         content = [t for t in clause.subtree if t.i >= span.start and t.i < span.end]
+        quoted = _whole_quotation(tokens, sorted(content, key=lambda t: t.i), token)
+        if quoted:
+            return _speaker(subject, named), Speech.DIRECT, quoted
         if content:
             return _speaker(subject, named), _mode(content, whole), content
     return _quoted_then_said(tokens, speech, named, lemma) or ("", Speech.NONE, tokens)
@@ -191,6 +197,55 @@ def _quoted_then_said(
         return None
     content = tokens[: close + 1]
     return _speaker(subject, named), Speech.DIRECT, content
+
+
+def _quotations_carried(
+    read: list[tuple[int, Any, str, Speech, list[Any]]], sentences: Sequence[Sentence]
+) -> list[tuple[int, Any, str, Speech, list[Any]]]:
+    """A quotation over several sentences is its speaker's: "“We did not come for photographs. We
+    came to close files,” Valadares told reporters." The sentences after the opening mark, up to
+    the one that closes it and names the speaker, are direct speech of that speaker (each read
+    alone, the first was the outlet's own words). Only sentences of one block, one after another."""
+    out = list(read)
+    pending: list[int] = []  # positions in ``out`` inside a quotation not yet closed
+    for n, (index, span, speaker, _, content) in enumerate(read):
+        text = span.text
+        opens, closes = text.count("“") + text.count("«"), text.count("”") + text.count("»")
+        previous = out[n - 1][0] if n else -1
+        if pending and (index != previous + 1 or sentences[index].block != sentences[previous].block):
+            pending = []
+        if pending and closes > opens and speaker:
+            for m in pending:
+                i, s, _, _, tokens = out[m]
+                out[m] = (i, s, speaker, Speech.DIRECT, [t for t in tokens if not t.is_space])
+            out[n] = (index, span, speaker, Speech.DIRECT, content)
+            pending = []
+        elif pending and closes >= opens and opens:
+            pending = []
+        if opens > closes and not speaker:
+            pending = [n]
+        elif pending and opens == closes == 0 and not speaker:
+            pending.append(n)
+        elif opens == closes:
+            pending = [] if opens else pending
+    return out
+
+
+def _whole_quotation(tokens: list[Any], content: list[Any], verb: Any) -> list[Any] | None:
+    """The quoted words when the parse cut the quotation short: "“It was a long meeting because
+    there was a lot to discuss, and because ... not principles,” Valadares told ..." hangs part of
+    the quotation on the speech verb, and the clause under it ended at "and". The quotation runs
+    from its opening mark (just before the content) to the closing mark before the speech verb;
+    the words between the marks are the claim, as for any quotation."""
+    if not content:
+        return None
+    at = next((k for k, t in enumerate(tokens) if t.i == content[0].i), None)
+    if at is None or at == 0 or tokens[at - 1].text not in '“«"':
+        return None
+    close = next((k for k in range(at, len(tokens)) if tokens[k].text in '”»"'), None)
+    if close is None or tokens[close].i <= content[-1].i or tokens[close].i > verb.i:
+        return None
+    return tokens[at:close]
 
 
 def _speaker(token: Any, named: _Named) -> str:

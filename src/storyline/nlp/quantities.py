@@ -30,6 +30,7 @@ Lemma = Callable[[Any], str]
 @dataclass(frozen=True)
 class _Words:
     numbers: dict[str, float]
+    fractions: dict[str, float]
     scales: dict[str, float]
     scopes: tuple[tuple[str, Scope], ...]
     aggregates: tuple[tuple[str, str], ...]
@@ -57,6 +58,8 @@ def _words(language: Language) -> _Words:
     )
     units = "|".join(re.escape(w) for w in words if 1 <= numbers[w] <= 9 and " " not in w)
     scale = "|".join(re.escape(w) for w in sorted(scales, key=len, reverse=True))
+    fractions = {k: float(v) for k, v in table.get("fractions", {}).items()}
+    fraction = "|".join(r"\s+".join(map(re.escape, f.split())) for f in fractions) or r"(?!)"
     currency = "|".join(
         re.escape(c) for c in sorted(table["currencies"], key=len, reverse=True) if not c.isalpha()
     )
@@ -68,12 +71,14 @@ def _words(language: Language) -> _Words:
     number = re.compile(
         rf"(?:(?P<currency>{currency})\s*)?"
         rf"(?P<num>(?<![\w.,/-])(?:{digits})(?=(?:{scale})\b)|(?<![\w.,/-])(?:{digits})(?![\w/]|[.,]\d)|\b(?:{words_re})\b)"
+        rf"(?:\s+(?P<fraction>{fraction})\b)?"
         rf"(?:\s*(?P<scale>\b(?:{scale})\b|(?<=\d)(?:{scale})\b))?",
         re.IGNORECASE,
     )
     whole = "|".join(r"\s+".join(map(re.escape, phrase.split())) for phrase in table["whole"])
     return _Words(
         numbers=numbers,
+        fractions=fractions,
         scales=scales,
         scopes=tuple((phrase, Scope(scope)) for phrase, scope in table["scopes"]),
         aggregates=tuple((phrase, kind) for phrase, kind in table["aggregates"]),
@@ -115,6 +120,26 @@ def value_of(text: str, language: Language) -> float | None:
         return None
 
 
+def written_values(text: str, language: Language) -> set[float]:
+    """The values of every number ``text`` writes, as figures are read (fractions and scales
+    applied): "2 1/2 years" writes 2.5 and not 2, "$1.2 billion" writes 1.2e9."""
+    words = _words(language)
+    out: set[float] = set()
+    for match in words.number.finditer(text):
+        value = _unscaled(match, words, language)
+        if value is not None:
+            out.add(value * words.scales.get((match.group("scale") or "").lower(), 1.0))
+    return out
+
+
+def _unscaled(match: re.Match[str], words: _Words, language: Language) -> float | None:
+    """A number match's value with its fraction ("four and a half"), before its scale."""
+    value = value_of(match.group("num"), language)
+    if value is not None and match.group("fraction"):
+        value += words.fractions.get(re.sub(r"\s+", " ", match.group("fraction").lower()), 0.0)
+    return value
+
+
 def quantities(span: Any, language: Language, lemma: Lemma) -> tuple[Quantity, ...]:
     """The figures of a spaCy ``span`` (a claim), in order; never years, times, ages, ordinals or
     numbers that name."""
@@ -129,7 +154,7 @@ def quantities(span: Any, language: Language, lemma: Lemma) -> tuple[Quantity, .
         if skip_next:
             skip_next = False
             continue
-        value = value_of(match.group("num"), language)
+        value = _unscaled(match, words, language)
         if value is None:
             continue
         start, end = match.start(), match.end()
@@ -345,13 +370,18 @@ def slot_key(quantity: Quantity, language: Language) -> tuple[str, str, str, str
     """What two figures must share to be figures of one thing: the thing counted, and for a thing
     the language does not map to a slot of its own ("years", "points") the verb too (a sentence of
     2 years and 5 years served are two things), the aggregate and the period."""
-    mapped = quantity.thing in _words(language).things.values() or quantity.thing in (
-        "usd",
-        "gbp",
-        "eur",
-        "jpy",
-    )
+    words = _words(language)
+    mapped = quantity.thing in words.things.values() or quantity.thing in words.currencies.values()
     return quantity.thing, "" if mapped else quantity.verb, quantity.aggregate, quantity.period
+
+
+def names_thing(quantity: Quantity, language: Language) -> bool:
+    """Whether the figure's slot says what is counted (deaths, injuries, a magnitude), so that two
+    figures of it in loosely matching claims are figures of one thing. A sum of money says only its
+    currency: a story's prices, revenues, bids and fines are all dollars ("$13.9 billion
+    acquisition" against "$39 billion in revenue"), and a unit ("years", "miles") says no more."""
+    words = _words(language)
+    return quantity.thing in words.things.values() and quantity.thing not in words.currencies.values()
 
 
 def compatible(a: Quantity, b: Quantity) -> bool:

@@ -12,7 +12,7 @@ from typing import Any
 
 from storyline.config import WatchConfig
 from storyline.errors import DeadlineExceeded, FetchError
-from storyline.model import IngestReport, RawDocument
+from storyline.model import IngestReport, RawDocument, Skip
 from storyline.store import FeedItem, Store
 
 __all__ = ["ItemTracker", "fingerprints"]
@@ -22,6 +22,8 @@ log = logging.getLogger("storyline.pipeline.watch")
 # A page that failed this way may answer next time (a server error, a timeout, a connection
 # refused); any other skip is the page's own (not an article, too large) and is not retried.
 _RETRYABLE = frozenset({FetchError.code, DeadlineExceeded.code})
+# A remembered skip's reason is for a person reading `storyline feeds`: its start says enough.
+_REASON_CHARS = 500
 
 
 def fingerprints(document: RawDocument, cap: int) -> dict[str, str]:
@@ -91,16 +93,35 @@ class ItemTracker:
         if locator in self._fingerprints:
             self._outcomes[locator] = outcome
 
-    def save(self, report: IngestReport) -> None:
-        """Record the items this poll took, and the failed ones with their next try."""
-        codes = {skip.locator: skip.code for skip in report.skipped}
+    def save(self, report: IngestReport, deferred: set[str] | frozenset[str] = frozenset()) -> None:
+        """Record the items this poll took (a skipped one with its reason: it is not fetched again
+        until the feed changes what it says of it), and the failed ones with their next try.
+        ``deferred`` items were left for the next poll (its budget was spent): nothing is recorded
+        of them, so they are still new then."""
+        self._record({skip.locator: skip for skip in report.skipped}, deferred, finished_only=False)
+
+    def save_finished(self) -> None:
+        """After a stop in mid-poll: record the items the poll finished with (a skipped one with
+        its reason, read back from the store); those it had not reached are new again next run."""
+        finished = [locator for locator in self._outcomes if locator not in self._passed]
+        self._record(self._store.latest_skips(finished), frozenset(), finished_only=True)
+
+    def _record(
+        self, skips: dict[str, Skip], deferred: set[str] | frozenset[str], *, finished_only: bool
+    ) -> None:
         items: list[FeedItem] = []
         for locator, print_ in self._fingerprints.items():
-            if locator in self._passed:
+            if locator in self._passed or locator in deferred:
                 continue
             outcome = self._outcomes.get(locator)
-            if locator in self._adopted or (outcome is not None and codes.get(locator) not in _RETRYABLE):
-                items.append(FeedItem(locator, print_))
+            if finished_only and outcome is None and locator not in self._adopted:
+                continue
+            skip = skips.get(locator)
+            if locator in self._adopted or (
+                outcome is not None and (skip is None or skip.code not in _RETRYABLE)
+            ):
+                reason = f"{skip.code}: {skip.message}"[:_REASON_CHARS] if skip is not None else None
+                items.append(FeedItem(locator, print_, reason=reason))
                 continue
             # Its page failed, or the feed reader gave up on it (after failed pages in a row): tried
             # again after an interval, doubling with each failure up to the feed backoff's cap.
@@ -109,5 +130,6 @@ class ItemTracker:
             delay = min(
                 self._interval_s * 2 ** (failures - 1), max(self._watch.backoff_max_s, self._interval_s)
             )
-            items.append(FeedItem(locator, print_, failures, self._now + timedelta(seconds=delay)))
+            reason = f"{skip.code}: {skip.message}"[:_REASON_CHARS] if skip is not None else "not fetched"
+            items.append(FeedItem(locator, print_, failures, self._now + timedelta(seconds=delay), reason))
         self._store.save_feed_items(self._feed_url, items)

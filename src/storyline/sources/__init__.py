@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import BinaryIO
 
 from storyline.config import FetchConfig, SourceConfig
-from storyline.errors import BinaryInput, InputError, NotFound, TooLarge, Unreadable
+from storyline.errors import BinaryInput, InputError, NotFound, NotNews, TooLarge, Unreadable
 from storyline.model import ContentKind, RawDocument, Skip, SourceKind
 from storyline.sources.containers import expand_feed, expand_jsonl, expand_warc
 from storyline.sources.paths import InputRoots, safe_locator, walk
@@ -97,6 +97,13 @@ def _read_file(
     path: Path, fetcher: Fetcher, sources: SourceConfig, roots: InputRoots
 ) -> Iterator[RawDocument | Skip]:
     locator = safe_locator(path)
+    if path.suffix.lower() in sources.code_suffixes:
+        error = NotNews(
+            f"a {path.suffix} file is program source or configuration, not a news document",
+            remedy="storyline reads HTML, text, feeds, JSON Lines and WARC; rename it to .txt if it is news",
+        )
+        yield Skip(locator, error.code, str(error))
+        return
     try:
         with roots.open_regular(path) as handle:
             status = os.fstat(handle.fileno())

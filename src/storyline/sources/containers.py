@@ -10,6 +10,7 @@ import io
 import json
 import logging
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 from typing import Any, Protocol
@@ -46,6 +47,33 @@ class Readable(Protocol):
 _TEASER_WORDS = 80
 
 
+@dataclass(frozen=True, slots=True)
+class Teaser:
+    """A feed item that carries only a teaser: its page, at ``link``, holds the article."""
+
+    locator: str
+    key: str
+    link: str
+    hints: dict[str, str]
+
+    def document(self, page: RawDocument) -> RawDocument | Skip:
+        """The item as a document made of its fetched ``page``."""
+        return typed(
+            RawDocument(
+                locator=self.locator,
+                kind=SourceKind.FEED,
+                content=page.content,
+                fetched_at=page.fetched_at,
+                url=page.url,
+                content_type=page.content_type,
+                hints=self.hints,
+            )
+        )
+
+    def failed(self, exc: InputError) -> Skip:
+        return Skip(self.locator, exc.code, f"feed item is a teaser and its page failed: {exc}")
+
+
 def expand_feed(
     raw: RawDocument,
     fetcher: Fetcher | None,
@@ -53,7 +81,53 @@ def expand_feed(
     seen: Callable[[str], bool] | None = None,
 ) -> Iterator[RawDocument | Skip]:
     """One document per feed item, at most ``max_feed_items`` of them; items whose locator ``seen``
-    knows (a watched feed polled again) are passed over before their page is fetched.
+    knows (a watched feed polled again) are passed over before their page is fetched. Teasers'
+    pages are fetched one by one, in feed order (a watcher fetches several hosts at once:
+    storyline.pipeline.feedpages)."""
+    config = sources or SourceConfig()
+    failures = 0  # teaser fetches failed in a row
+    unfetched: list[str] = []
+    fetch_links = fetcher is not None and fetcher.config.fetch_feed_links
+    for item in feed_items(raw, config, seen, fetch_links=fetch_links):
+        if not isinstance(item, Teaser):
+            yield item
+            continue
+        assert fetcher is not None
+        if failures >= config.max_feed_fetch_failures:
+            unfetched.append(item.key)
+            continue
+        try:
+            page = fetcher.fetch(item.link)
+        except InputError as exc:
+            failures += 1
+            yield item.failed(exc)
+            continue
+        failures = 0
+        yield item.document(page)
+    if unfetched:
+        yield unfetched_skip(raw.locator, unfetched, config.max_feed_fetch_failures)
+
+
+def unfetched_skip(feed_locator: str, keys: list[str], failures: int) -> Skip:
+    """The one skip that stands for the teasers not fetched after ``failures`` failed in a row."""
+    return Skip(
+        feed_locator,
+        FetchError.code,
+        f"{len(keys)} teaser item(s) not fetched after {failures} pages failed in a row "
+        f"(first: {keys[0][:200]})",
+    )
+
+
+def feed_items(
+    raw: RawDocument,
+    sources: SourceConfig,
+    seen: Callable[[str], bool] | None = None,
+    *,
+    fetch_links: bool = True,
+) -> Iterator[RawDocument | Skip | Teaser]:
+    """The feed's items in feed order, at most ``max_feed_items``, those ``seen`` knows passed over:
+    a document for an item that carries its article, a :class:`Teaser` for one whose page must be
+    fetched (with ``fetch_links``), or a skip.
 
     An item is fetched only when its link is an http(s) URL: feedparser turns every RSS ``guid`` into a
     ``link`` (``isPermaLink`` defaults to true), and a ``urn:uuid:`` taken as a link is one refused
@@ -61,8 +135,7 @@ def expand_feed(
     """
     import feedparser
 
-    config = sources or SourceConfig()
-    cap = config.max_feed_items
+    cap = sources.max_feed_items
     parsed = feedparser.parse(raw.content)
     entries = list(parsed.entries)
     if parsed.bozo and not entries:
@@ -73,8 +146,6 @@ def expand_feed(
     feed_title = str(parsed.feed.get("title", "")) or None
     feed_site = _site_link(parsed.feed.get("link"), raw.locator)
     contentless: list[str] = []
-    failures = 0  # teaser fetches failed in a row
-    unfetched: list[str] = []
     for index, entry in enumerate(entries[:cap]):
         key = str(entry.get("id") or entry.get("link") or index)
         locator = f"{raw.locator}#{key}"
@@ -96,28 +167,8 @@ def expand_feed(
             "url": link,
         }
         clean_hints = {k: str(v) for k, v in hints.items() if v}
-        if fetcher is not None and link and fetcher.config.fetch_feed_links and _words(html) < _TEASER_WORDS:
-            if failures >= config.max_feed_fetch_failures:
-                unfetched.append(key)
-                continue
-            try:
-                page = fetcher.fetch(link)
-            except InputError as exc:
-                failures += 1
-                yield Skip(locator, exc.code, f"feed item is a teaser and its page failed: {exc}")
-                continue
-            failures = 0
-            yield typed(
-                RawDocument(
-                    locator=locator,
-                    kind=SourceKind.FEED,
-                    content=page.content,
-                    fetched_at=page.fetched_at,
-                    url=page.url,
-                    content_type=page.content_type,
-                    hints=clean_hints,
-                )
-            )
+        if fetch_links and link and _words(html) < _TEASER_WORDS:
+            yield Teaser(locator, key, link, clean_hints)
             continue
         if not html.strip():
             contentless.append(key)
@@ -139,13 +190,6 @@ def expand_feed(
             EmptyInput.code,
             f"{len(contentless)} feed item(s) have no content and no fetchable link "
             f"(first: {contentless[0][:200]})",
-        )
-    if unfetched:
-        yield Skip(
-            raw.locator,
-            FetchError.code,
-            f"{len(unfetched)} teaser item(s) not fetched after {config.max_feed_fetch_failures} "
-            f"pages failed in a row (first: {unfetched[0][:200]})",
         )
     if len(entries) > cap:
         yield Skip(

@@ -14,6 +14,7 @@ from __future__ import annotations
 import ipaddress
 import socket
 import ssl
+import threading
 import time
 import zlib
 from collections.abc import Iterable, Iterator
@@ -30,6 +31,7 @@ from storyline.errors import (
     DeadlineExceeded,
     FetchError,
     Forbidden,
+    Stopped,
     TooLarge,
     UnsupportedInput,
 )
@@ -51,6 +53,9 @@ _LOCAL_PREFIXES = (ipaddress.IPv6Network("64:ff9b:1::/48"),)
 # decoders inflate a whole chunk at once, so one small chunk can be a bomb).
 _ACCEPT_ENCODING = "gzip, deflate"
 _WBITS = {"gzip": 16 + zlib.MAX_WBITS, "x-gzip": 16 + zlib.MAX_WBITS, "deflate": 32 + zlib.MAX_WBITS}
+# With a cancel event, a read waits at most this long at once before looking at it: a stop signal
+# is honoured within about a second even while a server sends nothing for the whole timeout.
+_CANCEL_SLICE_S = 0.5
 
 
 def non_public_reason(address: IPAddress) -> str | None:
@@ -164,7 +169,22 @@ class _DeadlineStream(httpcore.NetworkStream):
         self._backend = backend
 
     def read(self, max_bytes: int, timeout: float | None = None) -> bytes:
-        return self._inner.read(max_bytes, self._backend.wait(timeout, httpcore.ReadTimeout))
+        if self._backend.cancel is None:
+            return self._inner.read(max_bytes, self._backend.wait(timeout, httpcore.ReadTimeout))
+        # In slices, the cancel event looked at between them; a timed-out recv consumed nothing, so
+        # the read is simply made again until the whole timeout (or the deadline) has passed.
+        until = None if timeout is None else time.monotonic() + timeout
+        while True:
+            self._backend.check_cancel()
+            left = None if until is None else until - time.monotonic()
+            if left is not None and left <= 0:
+                raise httpcore.ReadTimeout("timed out")
+            wait = self._backend.wait(left, httpcore.ReadTimeout)
+            try:
+                return self._inner.read(max_bytes, min(wait, _CANCEL_SLICE_S))
+            except httpcore.ReadTimeout:
+                if wait <= _CANCEL_SLICE_S:
+                    raise
 
     def write(self, buffer: bytes, timeout: float | None = None) -> None:
         self._inner.write(buffer, self._backend.wait(timeout, httpcore.WriteTimeout))
@@ -188,10 +208,15 @@ class _PinnedBackend(httpcore.NetworkBackend):
     """Resolves a host once, refuses it if any address is not public, connects to a checked address,
     and bounds every wait by the deadline of the document being fetched."""
 
-    def __init__(self, policy: AddressPolicy) -> None:
+    def __init__(self, policy: AddressPolicy, cancel: threading.Event | None = None) -> None:
         self._policy = policy
         self._sync = httpcore.SyncBackend()
         self.deadline = float("inf")
+        self.cancel = cancel
+
+    def check_cancel(self) -> None:
+        if self.cancel is not None and self.cancel.is_set():
+            raise Stopped("the fetch was stopped")
 
     def wait(self, timeout: float | None, error: type[Exception]) -> float:
         left = self.deadline - time.monotonic()
@@ -207,6 +232,7 @@ class _PinnedBackend(httpcore.NetworkBackend):
         local_address: str | None = None,
         socket_options: Iterable[httpcore.SOCKET_OPTION] | None = None,
     ) -> httpcore.NetworkStream:
+        self.check_cancel()
         addresses = self._resolve(host, port)
         last: Exception | None = None
         for address in addresses:
@@ -263,12 +289,20 @@ class _PinnedTransport(httpx.HTTPTransport):
 
 
 class Fetcher:
-    """One HTTP client, a robots.txt cache per host, every request capped in time and size."""
+    """One HTTP client, a robots.txt cache per host, every request capped in time and size. With
+    ``cancel``, a fetch under way raises :class:`Stopped` within a second of it being set (a
+    watcher told to stop), however slowly the server answers."""
 
-    def __init__(self, config: FetchConfig, transport: httpx.BaseTransport | None = None) -> None:
+    def __init__(
+        self,
+        config: FetchConfig,
+        transport: httpx.BaseTransport | None = None,
+        cancel: threading.Event | None = None,
+        robots: dict[str, object] | None = None,
+    ) -> None:
         self.config = config
         self.policy = AddressPolicy.of(config)
-        self._backend = _PinnedBackend(self.policy)
+        self._backend = _PinnedBackend(self.policy, cancel)
         # Requests go straight to the transport, not through httpx.Client: the client parses every
         # Location header into its next request even when not following redirects, and a malformed
         # one (``http://xn--/``) raises there, before the response reaches us. Redirects are
@@ -280,7 +314,8 @@ class Fetcher:
             "Accept-Encoding": _ACCEPT_ENCODING,
         }
         self._timeout = httpx.Timeout(config.timeout_s).as_dict()
-        self._robots: dict[str, object] = {}
+        # Shared by the fetchers of one watcher (``robots``): each host's robots.txt read once.
+        self.robots: dict[str, object] = {} if robots is None else robots
 
     def close(self) -> None:
         self._transport.close()
@@ -390,7 +425,7 @@ class Fetcher:
         from protego import Protego
 
         root = url.origin
-        parser = self._robots.get(root)
+        parser = self.robots.get(root)
         if parser is None:
             try:
                 status, _, body = self._get(root + "/robots.txt")
@@ -400,7 +435,7 @@ class Fetcher:
                 status, body = 404, b""
             text = body.decode("utf-8", "replace") if status == 200 else ""
             parser = Protego.parse(text)
-            self._robots[root] = parser
+            self.robots[root] = parser
         return bool(parser.can_fetch(url.text, self.config.user_agent))  # type: ignore[attr-defined]
 
 

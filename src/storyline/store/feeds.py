@@ -7,10 +7,14 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Engine, Row, delete, func, insert, select, update
+from sqlalchemy import Connection, Engine, Row, delete, func, insert, select, update
 
+from storyline.model import Skip
 from storyline.store.records import aware
-from storyline.store.schema import documents, feed_items, feeds
+from storyline.store.schema import documents, feed_items, feeds, skips
+
+# Locators per IN (...) query: well under SQLite's and PostgreSQL's bound parameter limits.
+_IN_BATCH = 500
 
 __all__ = ["FeedItem", "FeedQueries", "FeedState"]
 
@@ -26,6 +30,9 @@ class FeedState:
     failures: int = 0
     last_status: str | None = None
     last_polled: datetime | None = None
+    # Items remembered as skipped (not an article, too large...), with their reason: not fetched
+    # again until the feed changes what it says of them. Read only; saving a state ignores it.
+    skipped_items: int = 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,6 +44,8 @@ class FeedItem:
     fingerprint: str
     failures: int = 0
     next_try: datetime | None = None
+    # Why the item was not stored (its skip's code and message), when it was skipped or failed.
+    reason: str | None = None
 
 
 class FeedQueries:
@@ -47,12 +56,16 @@ class FeedQueries:
         """The stored state of the feed at ``url``; None for a feed never polled."""
         with self.reader.connect() as connection:
             row = connection.execute(select(feeds).where(feeds.c.url == url)).first()
-        return None if row is None else _state(row)
+            skipped = _skipped_items(connection, url)
+        return None if row is None else _state(row, skipped.get(url, 0))
 
     def feed_states(self) -> dict[str, FeedState]:
         """Every watched feed's stored state by URL, in one query (a watcher reads it at each pass)."""
         with self.reader.connect() as connection:
-            return {row.url: _state(row) for row in connection.execute(select(feeds))}
+            skipped = _skipped_items(connection)
+            return {
+                row.url: _state(row, skipped.get(row.url, 0)) for row in connection.execute(select(feeds))
+            }
 
     def save_feed_state(self, state: FeedState) -> None:
         """Record ``state`` (replacing the feed's earlier row) in one transaction."""
@@ -78,8 +91,9 @@ class FeedQueries:
             return connection.execute(query).first() is not None
 
     def reset_feed(self, url: str) -> bool:
-        """Forget a feed's failures, backoff and validators, and its items' retry schedule: it is
-        due now and fetched whole. Returns whether the store knew the feed."""
+        """Forget a feed's failures, backoff and validators, and what its skipped and failed items
+        cost: it is due now and fetched whole, and those items are taken again (after raising a cap
+        that skipped them, say). Returns whether the store knew the feed."""
         with self.engine.begin() as connection:
             known = connection.execute(
                 update(feeds)
@@ -87,7 +101,13 @@ class FeedQueries:
                 .values(etag=None, last_modified=None, failures=0, next_due=datetime.now(UTC))
             ).rowcount
             connection.execute(
-                update(feed_items).where(feed_items.c.feed_url == url).values(failures=0, next_try=None)
+                delete(feed_items).where(feed_items.c.feed_url == url, feed_items.c.reason.is_not(None))
+            )
+            # Failed items remembered before reasons were (v12): due now, not taken for done.
+            connection.execute(
+                update(feed_items)
+                .where(feed_items.c.feed_url == url, feed_items.c.next_try.is_not(None))
+                .values(failures=0, next_try=datetime.now(UTC))
             )
         return bool(known)
 
@@ -95,7 +115,10 @@ class FeedQueries:
         """The remembered items of the feed at ``feed_url``, by locator."""
         with self.reader.connect() as connection:
             rows = connection.execute(select(feed_items).where(feed_items.c.feed_url == feed_url))
-            return {r.locator: FeedItem(r.locator, r.fingerprint, int(r.failures), r.next_try) for r in rows}
+            return {
+                r.locator: FeedItem(r.locator, r.fingerprint, int(r.failures), r.next_try, r.reason)
+                for r in rows
+            }
 
     def save_feed_items(self, feed_url: str, items: list[FeedItem]) -> None:
         """Record these items of one feed (replacing what was remembered of them)."""
@@ -112,10 +135,24 @@ class FeedQueries:
                         "fingerprint": i.fingerprint,
                         "failures": i.failures,
                         "next_try": i.next_try,
+                        "reason": i.reason,
                     }
                     for i in items
                 ],
             )
+
+    def latest_skips(self, locators: list[str]) -> dict[str, Skip]:
+        """The latest skip recorded of each of these locators (a watched feed's items), if any."""
+        found: dict[str, Skip] = {}
+        with self.reader.connect() as connection:
+            for start in range(0, len(locators), _IN_BATCH):
+                rows = connection.execute(
+                    select(skips.c.locator, skips.c.code, skips.c.message)
+                    .where(skips.c.locator.in_(locators[start : start + _IN_BATCH]))
+                    .order_by(skips.c.at, skips.c.id)
+                )
+                found.update({row.locator: Skip(row.locator, row.code, row.message) for row in rows})
+        return found
 
     def item_retries(self) -> dict[str, datetime]:
         """For each feed with items whose page failed, when the first of them is due again."""
@@ -128,7 +165,19 @@ class FeedQueries:
         return {str(url): aware(due) for url, due in rows}
 
 
-def _state(row: Row[Any]) -> FeedState:
+def _skipped_items(connection: Connection, url: str | None = None) -> dict[str, int]:
+    """How many items of each feed (or of the one at ``url``) are remembered as skipped."""
+    query = (
+        select(feed_items.c.feed_url, func.count())
+        .where(feed_items.c.reason.is_not(None), feed_items.c.next_try.is_(None))
+        .group_by(feed_items.c.feed_url)
+    )
+    if url is not None:
+        query = query.where(feed_items.c.feed_url == url)
+    return {str(feed): int(count) for feed, count in connection.execute(query).all()}
+
+
+def _state(row: Row[Any], skipped: int = 0) -> FeedState:
     return FeedState(
         url=row.url,
         next_due=aware(row.next_due),
@@ -137,4 +186,5 @@ def _state(row: Row[Any]) -> FeedState:
         failures=row.failures,
         last_status=row.last_status,
         last_polled=aware(row.last_polled) if row.last_polled is not None else None,
+        skipped_items=skipped,
     )

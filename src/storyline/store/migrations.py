@@ -112,6 +112,12 @@ def _v11(connection: Connection) -> None:
     metadata.create_all(connection, tables=[follows, story_visits, story_briefs])
 
 
+def _v12(connection: Connection) -> None:
+    # Why a watched feed's item was skipped (a fresh store has the column from _v9's create_all).
+    if "reason" not in {c["name"] for c in inspect(connection).get_columns("feed_items")}:
+        connection.exec_driver_sql("ALTER TABLE feed_items ADD COLUMN reason TEXT")
+
+
 MIGRATIONS: tuple[Callable[[Connection], None], ...] = (
     _v1,
     _v2,
@@ -124,6 +130,7 @@ MIGRATIONS: tuple[Callable[[Connection], None], ...] = (
     _v9,
     _v10,
     _v11,
+    _v12,
 )
 
 

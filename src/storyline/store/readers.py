@@ -245,6 +245,13 @@ class ReaderQueries:
                 )
             )
 
+    def forget_briefs(self) -> int:
+        """Drop every kept brief (they are made again when next read); how many were dropped. For
+        code that changes how briefs are made without changing their settings: a benchmark reusing
+        a store, or a developer's working copy."""
+        with self.engine.begin() as connection:
+            return int(connection.execute(delete(story_briefs)).rowcount or 0)
+
     def stories_without_brief(self, length: str, settings: str) -> list[int]:
         """Live stories with no brief of ``length`` kept under ``settings`` (or one made before
         their last change), most recently changed first."""

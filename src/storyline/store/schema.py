@@ -305,6 +305,9 @@ feed_items = Table(
     Column("fingerprint", String(64), nullable=False),
     Column("failures", Integer, nullable=False, default=0),
     Column("next_try", Instant()),
+    # Why a skipped or failed item was not stored (v12): a skipped one is not fetched again until
+    # its feed changes what it says of it.
+    Column("reason", Text),
 )
 Index("ix_feed_items_feed", feed_items.c.feed_url)
 
