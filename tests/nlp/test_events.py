@@ -191,3 +191,14 @@ def test_an_age_is_no_time() -> None:
     events = _article_events("Police shot 16-year-old Kimani Gray on Saturday in Brooklyn.", published)
     shooting = next(e for e in events if e.kind == "shooting")
     assert shooting.time_text == "Saturday" and shooting.date == "2013-03-09", shooting
+
+
+def test_visiting_before_a_titled_name_is_no_visit() -> None:
+    # The parser makes "Visiting" a clause of "met": the premier's visit was listed as an event.
+    text = (
+        "Visiting Chinese Premier Wen Jiabao met Barack Obama on Monday.\n\n"
+        "Barack Obama met visiting Chinese Premier Wen Jiabao in Washington.\n\n"
+        "Barack Obama, visiting Iraq, met the troops."
+    )
+    visits = [e for e in _article_events(text) if e.kind == "visit"]
+    assert [e.sentence for e in visits] == [2], visits

@@ -235,7 +235,7 @@ def _real_event(words: _Words, token: Any, lemma: Lemma) -> bool:
     """Whether a trigger word names its event here: not as an adjective ("a visiting professor"),
     not in an idiom ("shot to prominence"), and with the object its event takes ("signed a deal",
     not "signed 'Happy Birthday'"; "resigned his post", not "resigning the striker")."""
-    if token.dep_ == "amod":
+    if token.dep_ == "amod" or _before_a_titled_name(token):
         return False
     word = lemma(token).lower()
     for child in token.children:
@@ -258,6 +258,19 @@ def _real_event(words: _Words, token: Any, lemma: Lemma) -> bool:
         if objects and not any(lemma(o).lower() in wanted or o.lower_ in wanted for o in objects):
             return False
     return True
+
+
+def _before_a_titled_name(token: Any) -> bool:
+    """A participle that describes the titled person after it: "Visiting Chinese Premier Wen
+    Jiabao met ...", "met visiting Pope Benedict" (the parser makes it a clause of the sentence's
+    verb). Capitalised words (a title, a nationality) between it and the name tell the adjective
+    from the verb: "visiting Iraq", "visiting Maliki" are visits."""
+    if token.tag_ != "VBG":
+        return False
+    doc, index = token.doc, token.i + 1
+    while index < len(doc) and doc[index].text[:1].isupper() and doc[index].ent_type_ != "PERSON":
+        index += 1
+    return index > token.i + 1 and index < len(doc) and bool(doc[index].ent_type_ == "PERSON")
 
 
 def _anchor(token: Any) -> Any:
