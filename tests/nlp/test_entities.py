@@ -111,3 +111,9 @@ def test_time_zones_and_contractions_are_no_entities() -> None:
     # ECB+ writes contractions apart ("did n't"), and the model took "n't" for a place.
     doc = _english().nlp("They did n't go to Paris.")
     assert _not_a_name(doc[2:3]) and not _not_a_name(doc[5:6])
+
+
+def test_a_rank_abbreviation_is_no_person() -> None:
+    # "MP" inside "RCMP" read as a title, and the rank after it as the name: "Sgt" was a person.
+    found = _analysed("The men were arrested, said RCMP Sgt. Tim Shields.")
+    assert "Tim Shields" in found and not [n for n in found if "Sgt" in n], list(found)

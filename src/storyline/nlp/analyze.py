@@ -74,16 +74,15 @@ def _english() -> _English:
 
 
 def _keep_abbreviations(nlp: Any, lang: Language) -> None:
-    """Each title abbreviation of ``lang`` ("Const.", "Dist.", "Atty.") one token with its stop, as
-    spaCy's tokenizer already keeps "Gov." and "Sen.": split off, the stop read as a sentence's end
-    ("... said police Const." / "Ann Lee ..."). Title case only, and not a stop word's form ("No."):
-    the lower-case "no." ends sentences."""
-    from spacy.attrs import ORTH
+    """Each title abbreviation of ``lang`` (abbreviation-titles.txt: "Const.", "Dist.", "Atty.") one
+    token read as "Mr." is, a word before a name: split off, or read as an unknown word, its stop
+    ended the sentence ("... said police Const." / "Ann Lee of the force") and the speaker was
+    "police". Title case, as titles are written before a name."""
+    from spacy.attrs import NORM, ORTH
 
-    for word in sorted(lang.words("abbreviations") - lang.words("abbreviations-name-final")):
+    for word in sorted(lang.words("abbreviation-titles")):
         form = f"{word.capitalize()}."
-        if not nlp.vocab[word].is_stop and len(nlp.tokenizer(form)) > 1:
-            nlp.tokenizer.add_special_case(form, [{ORTH: form}])
+        nlp.tokenizer.add_special_case(form, [{ORTH: form, NORM: "mr."}])
 
 
 def _lazy_lemma(lemmatizer: Any) -> Lemma:
@@ -474,22 +473,25 @@ _DECIMAL_HEAD = re.compile(r"(?<![\d.,])\d{1,3}\.$")
 
 def _false_end(before: str, after: str, lang: Language) -> bool:
     """Whether a sentence ``before`` was ended at a point that ends no sentence: a decimal's point
-    before its digits ("6." / "1 - magnitude quake"), or a title abbreviation's or an initial's
-    before a name ("Gov." / "Heidar Alishvandi said", "J." / "Smith"). A name is a capitalised word
-    that is not a stop word ("Apple Inc." / "The company said" stays two sentences, as does a name
-    closed by "Corp." or "Jr.", see abbreviations-name-final.txt)."""
+    before its digits ("6." / "1 - magnitude quake"), an initial's before a name ("J." / "Smith"),
+    or an abbreviation's before a name or a number ("Gov." / "Heidar Alishvandi said", "No." /
+    "10 Downing Street"). A name is a capitalised word that is not a stop word ("Apple Inc." / "The
+    company said" stays two sentences, as does a name closed by "Corp." or "Jr.", see
+    abbreviations-name-final.txt)."""
     if _DECIMAL_HEAD.search(before):
         return after[:1].isdigit()
     words = before.split()
     first = after.split()[0].strip("\"“‘'(") if after.split() else ""
-    if not words or not first[:1].isupper() or first.lower() in _stop_words(lang.code):
+    if not words or not first:
         return False
+    name = first[:1].isupper() and first.lower() not in _stop_words(lang.code)
     last = words[-1].lstrip("(\"“‘'")
     if _INITIAL.search(last):
-        return True
+        return name
     word = last.removesuffix(".").lower()
     return (
-        last.endswith(".")
+        (name or first[:1].isdigit())
+        and last.endswith(".")
         and word in lang.words("abbreviations")
         and word not in lang.words("abbreviations-name-final")
     )
