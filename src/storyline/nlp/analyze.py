@@ -82,7 +82,10 @@ def _keep_abbreviations(nlp: Any, lang: Language) -> None:
 
     for word in sorted(lang.words("abbreviation-titles")):
         form = f"{word.capitalize()}."
-        nlp.tokenizer.add_special_case(form, [{ORTH: form, NORM: "mr."}])
+        # Only those spaCy splits: its own exceptions ("Gov.", "Dr.", "Sen.") it reads well, and
+        # giving them another norm moved entities in many articles.
+        if len(nlp.tokenizer(form)) > 1:
+            nlp.tokenizer.add_special_case(form, [{ORTH: form, NORM: "mr."}])
 
 
 def _lazy_lemma(lemmatizer: Any) -> Lemma:

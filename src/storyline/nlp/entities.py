@@ -77,14 +77,11 @@ def _rules(lang: Language) -> _Rules:
     modifiers = "|".join(
         [*(re.escape(word) for word in lang.lines("entity-role-modifiers")), rf"[A-Z][a-z]+(?:{nationality})"]
     )
-    # Forms of address, and the titles and ranks written abbreviated before a name ("Sgt. Tim
-    # Shields"): taken off the name, and a name that is only one ("Sgt") is none.
-    honorifics = [*lang.lines("entity-honorifics"), *lang.lines("abbreviation-titles")]
+    honorifics = lang.lines("entity-honorifics")
     title = rf"(?P<title>(?i:(?:(?:{modifiers}){_SP}){{0,4}}(?:{roles})))"
     return _Rules(
         code=lang.code,
-        # The title starts a word: "MP" inside "RCMP Sgt. Tim Shields" made "Sgt" a person.
-        title_before=re.compile(rf"{_OWNER}(?<![\w-]){title},?{_SP}{_NAME}"),
+        title_before=re.compile(rf"{_OWNER}{title},?{_SP}{_NAME}"),
         title_after=re.compile(
             rf"{_NAME},{_SP}(?P<title2>(?:the{_SP}|a{_SP}|(?:[A-Z][\w]*(?:’s|'s)){_SP})?"
             rf"(?i:(?:(?:{modifiers}){_SP}){{0,4}}(?:{roles})))\b"
@@ -333,8 +330,8 @@ def _is_noise(rules: _Rules, name: str, kind: EntityType) -> bool:
     from wordfreq import zipf_frequency
 
     words = name.split()
-    if rules.bare_title.fullmatch(name) or name.rstrip(".").lower() in rules.honorifics:
-        return True  # "Defense", "Foreign Minister", "Sgt": a title, not a name
+    if rules.bare_title.fullmatch(name):
+        return True  # "Defense", "Foreign Minister": a title, not an organisation
     # A lone capitalised common word ("Table" in a heading) is not an organisation.
     return (
         kind is EntityType.ORGANISATION
