@@ -142,3 +142,13 @@ def test_timeline_shows_who_did_what_not_what_befell_someone() -> None:
                           Genre.REPORT, 0.0, src.analysis.entities, events),
                  src.vectors)  # fmt: skip
     assert brief_story(_story(1), [src]).timeline == ()
+
+
+def test_a_past_event_is_not_dated_by_its_report() -> None:
+    # "arrested ... in 2005" in a 2026 report was stamped with the report's date.
+    line = "Police arrested John Smith in Leeds in 2005, officials said."
+    smith = _person("John Smith", "", line)
+    events = (Event("arrest", "arrested", 0, ("Police", "John Smith"), place="Leeds", time_text="2005"),)
+    src = _source(1, "Outlet A", [line], entities=(smith,), events=events)
+    (entry,) = brief_story(_story(1), [src], BriefConfig()).timeline
+    assert entry.when is None

@@ -138,3 +138,40 @@ def test_a_closing_quote_stays_on_its_sentence() -> None:
     assert all(any(c.isalnum() for c in s.text) for s in sentences), sentences
     assert sentences[1].text == 'I am not going to hide away from that."'
     assert all(article.text[s.start : s.end] == s.text for s in sentences)
+
+
+def test_no_sentence_ends_at_an_abbreviation_an_initial_or_a_decimal() -> None:
+    # Seen on unseen news: quotes that ended "... said police Const." and a headline "6. 1 -
+    # magnitude quake" (a page's tokenised decimal) read as "1 - magnitude quake".
+    from storyline.config import AnalyzeConfig
+    from storyline.model import Article, Block
+    from storyline.nlp.analyze import analyze
+
+    paragraphs = (
+        '"We will find him," said police Const. Ann Lee. She was hurt in the chase.',
+        "He met Dist. Atty. Kim Lee and J. Smith on Friday. Then he left.",
+        "The 6. 1 - magnitude quake struck Qeshm island, killing 10. Rescuers arrived.",
+        "Ratings rose to 40. 3 million viewers. Acme Inc. The company said so.",
+        "He lives at No. 10 Downing Street. It is old.",
+    )
+    article = Article("test", "h", None, tuple(Block(BlockKind.PARAGRAPH, p) for p in paragraphs))
+    analysis = analyze(article, AnalyzeConfig(embedder=""))
+    sentences = analysis.sentences
+    assert [s.text for s in sentences] == [
+        '"We will find him," said police Const. Ann Lee.',
+        "She was hurt in the chase.",
+        "He met Dist. Atty. Kim Lee and J. Smith on Friday.",
+        "Then he left.",
+        "The 6. 1 - magnitude quake struck Qeshm island, killing 10.",
+        "Rescuers arrived.",
+        "Ratings rose to 40. 3 million viewers.",
+        # A name closed by "Inc." may close its sentence: a stop word after it opens the next one.
+        "Acme Inc.",
+        "The company said so.",
+        "He lives at No. 10 Downing Street.",
+        "It is old.",
+    ]
+    assert all(article.text[s.start : s.end] == s.text for s in sentences)
+    # The speaker of the quote is the constable, not "police" (the parse had ended at "Const.").
+    speakers = {c.speaker for c in analysis.claims}
+    assert "Ann Lee" in speakers and "police" not in speakers, speakers

@@ -153,3 +153,52 @@ def test_an_event_is_dated_by_its_own_clause() -> None:
     text = "A witness identified Leon Marsh on Tuesday as the gunman who killed Ada Wells in May 2007."
     (killing,) = [e for e in _article_events(text) if e.kind == "attack"]
     assert killing.time_text is not None and "May" in killing.time_text
+
+
+def test_a_year_or_a_length_is_no_day() -> None:
+    # "in 2005" took the report's month and day (2005-12-11 from a 2008-12-11 report), and a
+    # contract's "eight-year" was read as August.
+    published = datetime(2008, 12, 11, 10, 0)
+    text = (
+        "Police arrested Jose Garcia in December 2005 in Texas.\n\n"
+        "The Yankees signed Mark Teixeira to an eight-year deal.\n\n"
+        "Canadian police arrested Winston Blackmore on Monday night in Bountiful."
+    )
+    events = _article_events(text, published)
+    assert [e.date for e in events if e.kind == "arrest"] == [None, "2008-12-08"], events
+    deal = next(e for e in events if e.kind == "agreement")
+    assert deal.time_text is None and deal.date is None, deal
+
+
+def test_a_rise_up_the_charts_is_no_shooting() -> None:
+    events = _article_events("Singer Tom Varga shot up the charts in 2009.")
+    assert not [e for e in events if e.kind == "shooting"], events
+
+
+def test_who_speaks_of_an_attack_is_not_its_actor() -> None:
+    # Seen on ECB+: the aid worker who told a paper about a bombing, and the paper, were listed
+    # as the bombing's actors; an official who "slammed" an attack likewise.
+    text = (
+        "Ken Isaacs told The Christian Post that the bombing by Sudan was a terrifying event.\n\n"
+        "Chris Gunness slammed the Israeli attack on the school."
+    )
+    attacks = [e for e in _article_events(text) if e.kind == "attack"]
+    assert not [e for e in attacks if {"Ken Isaacs", "Christian Post", "Chris Gunness"} & set(e.actors)]
+
+
+def test_an_age_is_no_time() -> None:
+    published = datetime(2013, 3, 12, 10, 0)
+    events = _article_events("Police shot 16-year-old Kimani Gray on Saturday in Brooklyn.", published)
+    shooting = next(e for e in events if e.kind == "shooting")
+    assert shooting.time_text == "Saturday" and shooting.date == "2013-03-09", shooting
+
+
+def test_visiting_before_a_titled_name_is_no_visit() -> None:
+    # The parser makes "Visiting" a clause of "met": the premier's visit was listed as an event.
+    text = (
+        "Visiting Chinese Premier Wen Jiabao met Barack Obama on Monday.\n\n"
+        "Barack Obama met visiting Chinese Premier Wen Jiabao in Washington.\n\n"
+        "Barack Obama, visiting Iraq, met the troops."
+    )
+    visits = [e for e in _article_events(text) if e.kind == "visit"]
+    assert [e.sentence for e in visits] == [2], visits

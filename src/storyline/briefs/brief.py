@@ -557,9 +557,12 @@ def _timeline(sources: Sequence[Source], config: BriefConfig | None = None) -> t
         s, event = next(((s, e) for s, e in reports if e.time_text), reports[0])
         article = sources[s].article
         published = article.published.isoformat() if article.published else None
+        # An event that names its own time is dated by it or not at all: "arrested in 2005" in a
+        # 2008 report is no 2008 event (it was stamped with the report's date).
+        fallback = None if event.time_text else published
         entries.append(
             TimelineEntry(
-                _when(event.date, article.published, config) or published,
+                _when(event.date, article.published, config) or fallback,
                 event.kind,
                 tuple(a for a in event.actors if a not in {article.outlet, article.agency}),
                 event.place,

@@ -65,11 +65,27 @@ def _english() -> _English:
             attributes = None  # a model with patterns this does not know keeps its own ruler
         else:
             nlp.disable_pipe("attribute_ruler")
+    _keep_abbreviations(nlp, language("en"))
     lemma: Lemma = stored_lemma
     if "lemmatizer" in nlp.pipe_names:
         lemma = _lazy_lemma(nlp.get_pipe("lemmatizer"))
         nlp.disable_pipe("lemmatizer")
     return _English(nlp, attributes, lemma)
+
+
+def _keep_abbreviations(nlp: Any, lang: Language) -> None:
+    """Each title abbreviation of ``lang`` (abbreviation-titles.txt: "Const.", "Dist.", "Atty.") one
+    token read as "Mr." is, a word before a name: split off, or read as an unknown word, its stop
+    ended the sentence ("... said police Const." / "Ann Lee of the force") and the speaker was
+    "police". Title case, as titles are written before a name."""
+    from spacy.attrs import NORM, ORTH
+
+    for word in sorted(lang.words("abbreviation-titles")):
+        form = f"{word.capitalize()}."
+        # Only those spaCy splits: its own exceptions ("Gov.", "Dr.", "Sen.") it reads well, and
+        # giving them another norm moved entities in many articles.
+        if len(nlp.tokenizer(form)) > 1:
+            nlp.tokenizer.add_special_case(form, [{ORTH: form, NORM: "mr."}])
 
 
 def _lazy_lemma(lemmatizer: Any) -> Lemma:
@@ -420,13 +436,20 @@ def _sentences(article: Article, doc: Any, *, hedges: HedgeConfig | None) -> Ite
 
     The small model ends a quoted sentence before its closing quote and makes the mark a sentence
     of its own: 479 of 13,007 sentences of the dev pages and ECB+ were a bare '"' or '”', and the
-    sentence before it, cited in a brief, opened a quotation it never closed."""
+    sentence before it, cited in a brief, opened a quotation it never closed.
+
+    A split the parser made after an abbreviation's, an initial's or a decimal's point is undone
+    (see :func:`_false_end`): the sentence, and any quote or title taken from it, stays whole."""
     previous: Sentence | None = None
     lang = language(article.language)
     # Doc.text joins every token each time it is read: read once, not per sentence and character.
     whole = doc.text
     for sentence in _spacy_sentences(article, doc, whole, hedges=hedges):
-        if previous is not None and sentence.block == previous.block and not _WORD.search(sentence.text):
+        if (
+            previous is not None
+            and sentence.block == previous.block
+            and (not _WORD.search(sentence.text) or _false_end(previous.text, sentence.text, lang))
+        ):
             text = whole[previous.start : sentence.end]
             result = hedge_score(text, hedges, lang) if hedges is not None else None
             previous = replace(
@@ -445,6 +468,48 @@ def _sentences(article: Article, doc: Any, *, hedges: HedgeConfig | None) -> Ite
 
 
 _WORD = re.compile(r"\w")
+# A single initial ("J." in "J. Smith"), and a number of one to three digits ending in a point,
+# as pages broken by a tokenizer write decimals ("6. 1 - magnitude", "40. 3 million").
+_INITIAL = re.compile(r"(?<![\w.])[A-Z]\.$")
+_DECIMAL_HEAD = re.compile(r"(?<![\d.,])\d{1,3}\.$")
+
+
+def _false_end(before: str, after: str, lang: Language) -> bool:
+    """Whether a sentence ``before`` was ended at a point that ends no sentence: a decimal's point
+    before its digits ("6." / "1 - magnitude quake"), an initial's before a name ("J." / "Smith"),
+    or an abbreviation's before a name or a number ("Gov." / "Heidar Alishvandi said", "No." /
+    "10 Downing Street"). A name is a capitalised word that is not a stop word ("Apple Inc." / "The
+    company said" stays two sentences, as does a name closed by "Corp." or "Jr.", see
+    abbreviations-name-final.txt)."""
+    if _DECIMAL_HEAD.search(before):
+        return after[:1].isdigit()
+    words = before.split()
+    first = after.split()[0].strip("\"“‘'(") if after.split() else ""
+    if not words or not first:
+        return False
+    name = first[:1].isupper() and first.lower() not in _stop_words(lang.code)
+    last = words[-1].lstrip("(\"“‘'")
+    if _INITIAL.search(last):
+        return name
+    word = last.removesuffix(".").lower()
+    return (
+        (name or first[:1].isdigit())
+        and last.endswith(".")
+        and word in lang.words("abbreviations")
+        and word not in lang.words("abbreviations-name-final")
+    )
+
+
+@cache
+def _stop_words(code: str) -> frozenset[str]:
+    """spaCy's stop words of the language ``code`` (English's where spaCy has none): the words a
+    sentence opens with ("The", "He", "In")."""
+    from spacy.util import get_lang_class
+
+    try:
+        return frozenset(get_lang_class(code).Defaults.stop_words)
+    except ImportError:
+        return frozenset(get_lang_class("en").Defaults.stop_words)
 
 
 def _spacy_sentences(

@@ -156,7 +156,7 @@ def _attribution(
         if token.pos_ != "VERB" or lemma(token).lower() not in speech:
             continue
         clause = next((c for c in token.children if c.dep_ in ("ccomp", "parataxis")), None)
-        subject = next((c for c in token.children if c.dep_ in _SUBJECTS), None)
+        subject = _subject(token, named)
         if clause is None:
             # "The man was arrested, police said": spaCy may hang the speech verb under the
             # reported clause instead (parataxis or ccomp of it).
@@ -246,6 +246,17 @@ def _whole_quotation(tokens: list[Any], content: list[Any], verb: Any) -> list[A
     if close is None or tokens[close].i <= content[-1].i or tokens[close].i > verb.i:
         return None
     return tokens[at:close]
+
+
+def _subject(verb: Any, named: _Named) -> Any:
+    """The speech verb's subject; of two, the one that names someone: the parse of "said police
+    Const. Ann Lee" gives both "police" and "Lee" as subjects, and the speaker is Ann Lee."""
+    subjects = [c for c in verb.children if c.dep_ in _SUBJECTS]
+    for subject in subjects:
+        subtree = list(subject.subtree)
+        if named.overlapping(subtree[0].idx, subtree[-1].idx + len(subtree[-1].text)):
+            return subject
+    return subjects[0] if subjects else None
 
 
 def _speaker(token: Any, named: _Named) -> str:

@@ -235,10 +235,16 @@ def _real_event(words: _Words, token: Any, lemma: Lemma) -> bool:
     """Whether a trigger word names its event here: not as an adjective ("a visiting professor"),
     not in an idiom ("shot to prominence"), and with the object its event takes ("signed a deal",
     not "signed 'Happy Birthday'"; "resigned his post", not "resigning the striker")."""
-    if token.dep_ == "amod":
+    if token.dep_ == "amod" or _before_a_titled_name(token):
         return False
     word = lemma(token).lower()
     for child in token.children:
+        if child.dep_ == "prt":  # "shot up the charts": the particle's object makes the idiom
+            for obj in token.children:
+                if obj.dep_ == "dobj":
+                    phrase = " ".join(t.lower_ for t in obj.subtree)
+                    if f"{word} {child.lower_} {phrase}" in words.idioms:
+                        return False
         if child.dep_ == "prep":
             for pobj in child.children:
                 if pobj.dep_ == "pobj" and f"{word} {child.lower_} {pobj.lower_}" in words.idioms:
@@ -254,6 +260,19 @@ def _real_event(words: _Words, token: Any, lemma: Lemma) -> bool:
     return True
 
 
+def _before_a_titled_name(token: Any) -> bool:
+    """A participle that describes the titled person after it: "Visiting Chinese Premier Wen
+    Jiabao met ...", "met visiting Pope Benedict" (the parser makes it a clause of the sentence's
+    verb). Capitalised words (a title, a nationality) between it and the name tell the adjective
+    from the verb: "visiting Iraq", "visiting Maliki" are visits."""
+    if token.tag_ != "VBG":
+        return False
+    doc, index = token.doc, token.i + 1
+    while index < len(doc) and doc[index].text[:1].isupper() and doc[index].ent_type_ != "PERSON":
+        index += 1
+    return index > token.i + 1 and index < len(doc) and bool(doc[index].ent_type_ == "PERSON")
+
+
 def _anchor(token: Any) -> Any:
     """The verb a noun trigger hangs from ("completed" in "completed a round of talks")."""
     current = token
@@ -267,9 +286,12 @@ def _anchor(token: Any) -> Any:
 def _actors(
     words: _Words, token: Any, anchor: Any, mentions: _Mentions, lemma: Lemma = stored_lemma
 ) -> tuple[str, ...]:
-    # Under a verb of reacting ("the president condemned the attack"), the verb's parties are the
-    # commentators: a noun event's actors come from its own phrase ("Israel's attack") alone.
-    reacting = token is not anchor and lemma(anchor).lower() in words.reactions
+    # Under a verb of reacting or speaking ("the president condemned the attack", "Isaacs told The
+    # Christian Post that the bombing ..."), the verb's parties are the commentators and their
+    # audience: a noun event's actors come from its own phrase ("Israel's attack") alone.
+    reacting = token is not anchor and (
+        lemma(anchor).lower() in words.reactions or lemma(anchor).lower() in words.speech
+    )
     around = (*token.children,) if reacting else (*token.children, *anchor.children)
     roles = [child for child in around if child.dep_ in _ACTOR_DEPS]
     for child in around:
@@ -318,7 +340,7 @@ def _times(
     """The event's time and duration: a time in the event's own clause first ("the gunman who killed
     the girl in May" is dated May, not by the "Tuesday" the witness spoke), else the sentence's."""
     when = duration = None
-    ents = [ent for ent in dated.of(sent) if ent.label_ in ("DATE", "TIME")]
+    ents = [ent for ent in dated.of(sent) if ent.label_ in ("DATE", "TIME") and not _a_length(ent)]
     if token is not None:
         own = [ent for ent in ents if _belongs(ent.root, token, anchor)]
         ents = own + [ent for ent in ents if ent not in own]
@@ -331,6 +353,13 @@ def _times(
         match = words.rough_duration.search(sent.text)
         duration = match.group(0).strip() if match else None
     return when, duration
+
+
+def _a_length(ent: Any) -> bool:
+    """A time expression that gives a length or an age, not a time: "an eight-year deal", "a 10-day
+    contract", "16-year-old Kimani Gray" (a number joined by a hyphen to its unit); the model labels
+    them dates, "eight-year" was dated August and "16 - year - old" was a shooting's time."""
+    return len(ent) > 2 and ent[0].like_num and ent[1].text == "-"
 
 
 def _belongs(word: Any, token: Any, anchor: Any) -> bool:
@@ -355,10 +384,17 @@ def _belongs(word: Any, token: Any, anchor: Any) -> bool:
 def _resolve_cached(text: str, base: datetime, code: str) -> str | None:
     import dateparser
 
+    # A day only where the text gives one: "in 2005" or "December 2005" had the article's own
+    # month and day filled in (a 2005 event dated 2005-12-11 from a 2008-12-11 article), and
+    # "eight-year" (a contract's length) was read as August.
     parsed = dateparser.parse(
         text,
         languages=[code],
-        settings={"RELATIVE_BASE": base.replace(tzinfo=None), "PREFER_DATES_FROM": "past"},
+        settings={
+            "RELATIVE_BASE": base.replace(tzinfo=None),
+            "PREFER_DATES_FROM": "past",
+            "REQUIRE_PARTS": ["day"],
+        },
     )
     return parsed.date().isoformat() if parsed else None
 
@@ -376,12 +412,20 @@ def _resolve(words: _Words, text: str | None, published: datetime | None) -> str
         return _resolve_cached(cleaned, _FAR_FUTURE, words.code)
     day = cleaned.lower().rstrip(".,")
     if day in words.weekdays:
-        # The most recent such day on or before the article's own day: "Tuesday" in a Tuesday
-        # article is that day (dateparser's "past" preference put it a week earlier), as
-        # text/datelines.weekday_on_or_before reads a dateline's weekday.
-        back = (published.weekday() - words.weekdays.index(day)) % 7
-        return (published - timedelta(days=back)).date().isoformat()
-    return _resolve_cached(cleaned, published, words.code)
+        return _weekday(words, day, published)
+    found = _resolve_cached(cleaned, published, words.code)
+    first = day.split()[0] if day.split() else ""
+    if found is None and first.rstrip(".,") in words.weekdays:
+        return _weekday(words, first.rstrip(".,"), published)  # "Monday night"
+    return found
+
+
+def _weekday(words: _Words, day: str, published: datetime) -> str:
+    """The most recent such day on or before the article's own day: "Tuesday" in a Tuesday article
+    is that day (dateparser's "past" preference put it a week earlier), as
+    text/datelines.weekday_on_or_before reads a dateline's weekday."""
+    back = (published.weekday() - words.weekdays.index(day)) % 7
+    return (published - timedelta(days=back)).date().isoformat()
 
 
 def _modality(
