@@ -150,12 +150,14 @@ def test_a_company_newsroom_release_is_primary() -> None:
 @pytest.mark.parametrize(
     ("url", "site_name", "shown"),
     [
-        # Sections and platform labels are not an outlet's name: the domain is shown instead.
-        ("https://www.reuters.com/article/x", "U.S.", "reuters.com"),
-        ("https://hosted.ap.org/citizensvoice/x", "Hosted", "ap.org"),
-        # Taglines and handles are trimmed; names that fit their domain are kept.
+        # Sections and platform labels are not an outlet's name: a known domain's name is shown
+        # (lang/en/outlet-domains.txt), else the domain.
+        ("https://www.reuters.com/article/x", "U.S.", "Reuters"),
+        ("https://hosted.ap.org/citizensvoice/x", "Hosted", "Associated Press"),
+        # Taglines are trimmed; names that fit their domain are kept; a handle in lower case is the
+        # site's address, not a name, so the domain is shown.
         ("https://www.autoracing.com.br/x", "Autoracing | F1 | Indy | MotoGP", "Autoracing"),
-        ("https://www.politifact.com/x", "@politifact", "politifact"),
+        ("https://www.politifact.com/x", "@politifact", "politifact.com"),
         ("https://www.ctpost.com/x", "Connecticut Post", "Connecticut Post"),
         ("https://www.newsnation.in/x", "https://www.newsnation.in", "newsnation.in"),
         ("https://www.mysanantonio.com/x", "San Antonio Express-News", "San Antonio Express-News"),
