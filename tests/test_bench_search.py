@@ -38,11 +38,13 @@ def test_agreement_is_the_overlap_of_the_top_ten() -> None:
     b = {q: list(range(5, 15)) for q in queries}
     b[queries[0]] = list(range(10))  # the same list: overlap 1, same first hit
     b[queries[1]] = []  # one backend finds nothing: overlap 0
+    a[queries[3]] = b[queries[3]] = []  # neither finds anything: left out
     found = bench._agreement(a, b)
     assert found["overlap_at_10_by_query"][queries[0]] == 1.0
     assert found["overlap_at_10_by_query"][queries[1]] == 0.0
     assert found["overlap_at_10_by_query"][queries[2]] == 0.5
-    assert found["same_first_hit"] == f"1/{len(queries)}"
+    assert queries[3] not in found["overlap_at_10_by_query"]
+    assert found["same_first_hit"] == f"1/{len(queries) - 1}"
 
 
 @needs_data
