@@ -17,7 +17,7 @@ two requests to a host, ``hosts_at_once`` hosts in flight):
 A local server answers in microseconds; the wait is the politeness gap, as it is on the real web
 (where each page also costs the network's round trips, which this does not measure).
 
-    python bench/poll_phases.py [--hosts 4] [--workers 2] [--host-gap 2.0] [--json]
+    python bench/poll_phases.py [--hosts 4] [--workers 2] [--host-gap 2.0] [--pages N] [--json]
 """
 
 from __future__ import annotations
@@ -73,13 +73,13 @@ def _serve(folder: Path, ports: list[int]) -> list[subprocess.Popen[bytes]]:
     return servers
 
 
-def _site(folder: Path, ports: list[int]) -> int:
+def _site(folder: Path, ports: list[int], limit: int | None = None) -> int:
     """The pages under ``folder/p/`` and a feed of them, ``folder/feed.xml``; returns the page count."""
     if not PAGES.is_dir():
         raise SystemExit(f"{PAGES} is missing: this bench needs ../shared/datasets (see its README)")
     (folder / "p").mkdir(parents=True)
     items = []
-    for n, path in enumerate(sorted(PAGES.glob("*.html.gz"))):
+    for n, path in enumerate(sorted(PAGES.glob("*.html.gz"))[:limit]):
         name = path.name.removesuffix(".gz")
         (folder / "p" / name).write_bytes(gzip.decompress(path.read_bytes()))
         link = f"http://127.0.0.1:{ports[n % len(ports)]}/p/{name}"
@@ -169,6 +169,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--hosts", type=int, default=4)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--host-gap", type=float, default=None, help="seconds (default: WatchConfig's)")
+    parser.add_argument("--pages", type=int, default=None, help="the first N pages only (default: all)")
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args(argv)
     sys.path.insert(0, str(ROOT / "src"))
@@ -179,7 +180,7 @@ def main(argv: list[str] | None = None) -> int:
         folder = Path(tmp) / "site"
         folder.mkdir()
         ports = [_free_port() for _ in range(args.hosts)]
-        count = _site(folder, ports)
+        count = _site(folder, ports, args.pages)
         servers = _serve(folder, ports)
         try:
             feed = f"http://127.0.0.1:{ports[0]}/feed.xml"
@@ -206,7 +207,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     if args.json:
         print(json.dumps(result, indent=2))
-    return 0
+    return 0 if poll["ingested"] + poll["skipped"] == count else 1
 
 
 if __name__ == "__main__":
