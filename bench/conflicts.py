@@ -56,8 +56,12 @@ def pair_key(story: str, a: str, b: str) -> Key:
     return story, first, second
 
 
-def candidates(db: Path, stories_file: Path, config: Any = None) -> tuple[list[dict[str, Any]], set[Key]]:
-    """Every candidate pair of the store's gold stories, and the pairs the facts layer flags now."""
+def candidates(
+    db: Path, stories_file: Path, config: Any = None, shown: str = "disputes"
+) -> tuple[list[dict[str, Any]], set[Key]]:
+    """Every candidate pair of the store's gold stories, and the pairs the facts layer flags now:
+    ``shown`` "disputes" (the brief's "Sources disagree"), "updates" (a figure that changed between
+    articles of different days, shown apart) or "all" (what the sample was drawn with)."""
     from storyline.config import PipelineConfig, StoreConfig
     from storyline.facts.build import _items, _slots, story_facts
     from storyline.lang import language
@@ -111,6 +115,8 @@ def candidates(db: Path, stories_file: Path, config: Any = None) -> tuple[list[d
                     break
             found = story_facts(sources, config.briefs.facts, config.briefs.summary)
             for conflict in found.conflicts:
+                if shown != "all" and conflict.update != (shown == "updates"):
+                    continue  # the brief shows updates apart from disputes
                 for (_, one), (_, other) in itertools.combinations(conflict.sides, 2):
                     for p in one:
                         for q in other:
@@ -208,7 +214,9 @@ def run(db: Path, stories_file: Path, pairs: Path, labels: Path, config: Any = N
     rows = load(pairs, labels)
     pool, flagged = candidates(db, stories_file, config)
     pooled = {pair_key(r["story"], r["a"]["text"], r["b"]["text"]) for r in pool}
-    ours = [pair_key(r["story"], r["a"]["text"], r["b"]["text"]) in flagged for r in rows]
+    keys = [pair_key(r["story"], r["a"]["text"], r["b"]["text"]) for r in rows]
+    ours = [k in flagged for k in keys]
+    _, updated = candidates(db, stories_file, config, shown="updates")
     scores = peer_scores(rows, stories_file)
     tune = [i for i, r in enumerate(rows) if r["part"] == "tune"]
     thresholds = {name: best_threshold(s[tune], [rows[i] for i in tune]) for name, s in scores.items()}
@@ -221,6 +229,12 @@ def run(db: Path, stories_file: Path, pairs: Path, labels: Path, config: Any = N
             "ours": {
                 **weighted([ours[i] for i in index], part_rows),
                 "flagged_outside_pool": sum(1 for k in flagged - pooled if k[0] in stories_of_part),
+                # The "Updates" list: right when the pair is one figure of one thing that differs
+                # (labelled an update, or a contradiction the dates may explain).
+                "updates": weighted(
+                    [keys[i] in updated for i in index],
+                    [{**r, "positive": r["positive"] or r["kind"] == "update"} for r in part_rows],
+                ),
             },
             "peers": {
                 name: {
@@ -244,9 +258,16 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--data", "--stories", dest="stories", type=Path, default=DEFAULT_STORIES)
     parser.add_argument("--pairs", type=Path, default=DEFAULT_PAIRS)
     parser.add_argument("--labels", type=Path, default=DEFAULT_LABELS)
+    parser.add_argument(
+        "--part", choices=PARTS, action="append", help="print only this part (tuning reads --part tune)"
+    )
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args(argv)
     result = run(store_of(args), args.stories, args.pairs, args.labels)
+    if args.part:
+        result["parts"] = {p: f for p, f in result["parts"].items() if p in args.part}
+        result["ours"] = result["parts"][args.part[0]]["ours"]
+        result["peers"] = result["parts"][args.part[0]]["peers"]
     if args.json:
         print(json.dumps(result))
         return 0
@@ -261,6 +282,9 @@ def main(argv: list[str] | None = None) -> int:
         best = max(f["f1"] for f in figures["peers"].values())
         print(f"ours / best peer F1: {ours['f1'] / best:.2f}" if best else "no peer flagged a contradiction")
         print(f"flagged outside the labelled pool: {ours['flagged_outside_pool']}")
+        up = ours["updates"]
+        shown = "-" if up["precision"] is None else f"{up['precision']:.3f}"
+        print(f"updates: {up['flagged']} labelled pairs shown as updates, precision {shown}")
     return 0
 
 

@@ -44,7 +44,7 @@ def main() -> int:
     args = parser.parse_args()
     split = json.loads((HERE / "split.json").read_text(encoding="utf-8"))
     test = set(split["test_stories"])
-    pool, flagged = candidates(args.db, args.stories)
+    pool, flagged = candidates(args.db, args.stories, shown="all")
     rng = random.Random(20261209)
     by_story: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for row in pool:
