@@ -12,7 +12,6 @@ import itertools
 import logging
 import os
 import signal
-import sqlite3
 import subprocess
 import time
 import urllib.request
@@ -27,6 +26,7 @@ from storyline.config import FetchConfig, PipelineConfig, StoreConfig, WatchConf
 from storyline.pipeline.watch import watch_feeds
 from storyline.store import Store
 from tests.hostile.conftest import STORYLINE, child_env, fake_dns, hits
+from tests.hostile.peak import stored_rows
 
 CONFIG = PipelineConfig(fetch=FetchConfig(allow_private=True))
 
@@ -162,7 +162,7 @@ def _stop_during_extraction(
     try:
         deadline = time.monotonic() + 120
         # The first page committed: the workers are extracting the next ones.
-        while (committed := _count(tmp_path / "w.db", "articles")) < 1:
+        while (committed := stored_rows(tmp_path / "w.db", "articles")) < 1:
             assert time.monotonic() < deadline and process.poll() is None, log.read_text(errors="replace")
             time.sleep(0.2)
         latency = _stop_and_time(process, number, group=group)
@@ -185,16 +185,6 @@ def _stop_during_extraction(
     assert len(stored) >= committed
     assert all(a.article.locator.startswith(f"http://{server}{feed}#") for a in stored)
     assert all("harbour bridge number" in a.article.text for a in stored), [a.article.text for a in stored]
-
-
-def _count(db: Path, table: str) -> int:
-    """Rows in ``table`` of the SQLite store ``db``, read while a watcher writes it (0 before the
-    table exists)."""
-    try:
-        with contextlib.closing(sqlite3.connect(f"file:{db}?mode=ro", uri=True, timeout=1)) as connection:
-            return int(connection.execute(f"SELECT count(*) FROM {table}").fetchone()[0])
-    except sqlite3.Error:
-        return 0
 
 
 def test_sigterm_during_extraction_of_large_pages_is_honoured_within_seconds(
