@@ -193,7 +193,7 @@ def test_sigterm_during_extraction_of_large_pages_is_honoured_within_seconds(
     _stop_during_extraction(server, tmp_path, signal.SIGTERM)
 
 
-@pytest.mark.slow  # a watcher extracting 4 MB pages, stopped: 7-8 s each (SIGTERM's runs in the quick suite)
+@pytest.mark.slow  # a watcher extracting 4 MB pages, stopped: ~11 s each (SIGTERM's runs in the quick suite)
 @pytest.mark.parametrize("group", [False, True], ids=["kill-INT", "ctrl-c-to-the-group"])
 def test_sigint_during_extraction_of_large_pages_is_honoured_within_seconds(
     server: str, tmp_path: Path, group: bool

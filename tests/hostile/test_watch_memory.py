@@ -47,7 +47,7 @@ def _poll(server: str, tmp_path: Path, count: int) -> Measured:
     return measured
 
 
-@pytest.mark.slow  # two polls, 8 and 120 pages of 4 MB: 60 s
+@pytest.mark.slow  # two polls, 8 and 120 pages of 4 MB: 65-80 s
 def test_the_runner_memory_of_a_poll_does_not_grow_with_its_pages(server: str, tmp_path: Path) -> None:
     few = _poll(server, tmp_path, FEW)
     many = _poll(server, tmp_path, MANY)
