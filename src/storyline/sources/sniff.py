@@ -126,8 +126,10 @@ def _is_settings(head: bytes) -> bool:
     if len(lines) > 1 and not head.endswith(b"\n"):
         lines = lines[:-1]  # the head may cut its last line
     settings = [line for line in lines if line.strip() and not line.lstrip().startswith((b"#", b";"))]
-    return len(settings) >= 2 and all(_SETTING_LINE.match(line) for line in lines) and all(
-        b"=" in line or len(line) < 80 for line in settings
+    return (
+        len(settings) >= 2
+        and all(_SETTING_LINE.match(line) for line in lines)
+        and all(b"=" in line or len(line) < 80 for line in settings)
     )
 
 
