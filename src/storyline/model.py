@@ -788,6 +788,9 @@ class BriefSentence:
     citations: tuple[Citation, ...]
     hedged: bool = False
     cues: tuple[str, ...] = ()
+    # Where the brief already shows this fact ("lead", "development"): a list of what sources agree
+    # on names it again, marked, so that a reader sees it is the same fact and not a new one.
+    above: str = ""
 
     @property
     def outlets(self) -> tuple[str, ...]:
@@ -800,6 +803,7 @@ class BriefSentence:
             "outlets": list(self.outlets),
             "hedged": self.hedged,
             "cues": list(self.cues),
+            "above": self.above or None,
         }
 
     @classmethod
@@ -809,6 +813,7 @@ class BriefSentence:
             tuple(Citation.from_dict(c) for c in data["citations"]),
             bool(data["hedged"]),
             tuple(data["cues"]),
+            data.get("above") or "",
         )
 
 
