@@ -56,8 +56,10 @@ def test_teaser_pages_of_different_hosts_are_fetched_at_once_each_host_kept_apar
     assert set(by_host) == {f"{name}.test:{port}" for name in "abc"}
     for host, times in by_host.items():
         gaps = [b - a for a, b in itertools.pairwise(times)]
-        # Each host one request at a time, at least the gap apart (a page takes 0.5 s to answer).
-        assert min(gaps) >= 0.95, (host, gaps)
+        # Each host one request at a time, the gap apart (a page takes 0.5 s to answer). The server
+        # logs when a request arrives, not when the watcher started it: on a loaded machine one
+        # connection's set-up can delay an arrival (a CI run saw 0.943 s), so the bound leaves room.
+        assert min(gaps) >= 0.8, (host, gaps)
     # One by one, nine half-second pages with a 1 s gap per host took over 4.5 s of answers alone;
     # three hosts at once take about three turns of one host.
     first, last = min(t for t, _ in pages), max(t for t, _ in pages)
