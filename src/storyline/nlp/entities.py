@@ -44,8 +44,8 @@ _NAME = rf"(?P<name>(?:(?:[A-Z]\.|[A-Z][\w’'-]+){_SP}){{0,3}}[A-Z][\w’'-]+)"
 _OWNER = rf"(?:(?P<owner>(?:the{_SP})?[A-Z][\w.]*(?:{_SP}[A-Z][\w.]*)?(?:’s|'s)){_SP})?"
 _NOT_NAME_END = " \t\n:;,\"“”‘’'"
 _POSSESSIVE = re.compile(r"(’s|'s|’|')$")
-# A word of figures and the marks between them ("58", "5-0", "1996-08-30"), or a lone dash.
-_FIGURE = re.compile(r"[\d.,:/–-]*[\d–-][\d.,:/–-]*")
+# A word of figures and the marks between them ("58", "5-0", "1996-08-30", a telephone's "+48"), or a dash.
+_FIGURE = re.compile(r"[+\d.,:/–-]*[\d–-][\d.,:/–-]*")
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,6 +70,7 @@ class _Rules:
     kinship: frozenset[str]
     venue_nouns: frozenset[str]
     club_words: frozenset[str]
+    weekdays: frozenset[str]
 
 
 @cache
@@ -101,6 +102,7 @@ def _rules(lang: Language) -> _Rules:
         kinship=lang.words("entity-kinship"),
         venue_nouns=lang.words("entity-venue-nouns"),
         club_words=lang.words("entity-club-words"),
+        weekdays=lang.words("weekdays"),
     )
 
 
@@ -110,6 +112,7 @@ class _Draft:
     type: EntityType
     mentions: list[Mention]
     titles: list[str]
+    evidence: int = 0
 
 
 def extract_entities(doc: Any, lang: Language = ENGLISH, cue_weight: int = 3) -> tuple[Entity, ...]:
@@ -139,6 +142,8 @@ def extract_entities(doc: Any, lang: Language = ENGLISH, cue_weight: int = 3) ->
         if kind is EntityType.PERSON:
             end, name = _extend_name(doc, text, ent, start, end)
         start, end, name = _cut_figures(start, end, name, person=kind is EntityType.PERSON)
+        if kind is EntityType.PERSON:
+            end, name = _cut_weekday(rules, end, name)
         if kind is EntityType.PERSON:
             found_at = start
             start, name, title = _split_title(rules, start, name)
@@ -173,7 +178,7 @@ def extract_entities(doc: Any, lang: Language = ENGLISH, cue_weight: int = 3) ->
             continue  # not a surname: every "58" of a results table would have been this person
         for match in re.finditer(rf"\b{re.escape(surname)}(?:’s|'s)?\b", text):
             _claim(spans, match.start(), match.start() + len(surname), surname, EntityType.PERSON)
-    return _group(spans.items, titles, rules)
+    return _group(spans.items, titles, rules, weights)
 
 
 def _vote(spans: _Spans, weights: dict[tuple[int, int], int]) -> None:
@@ -369,6 +374,15 @@ def _cut_figures(start: int, end: int, name: str, *, person: bool) -> tuple[int,
     return start, end, " ".join(words)
 
 
+def _cut_weekday(rules: _Rules, end: int, name: str) -> tuple[int, str]:
+    """ "Foreign Minister Jose Miguel Insulza Monday" names Jose Miguel Insulza: a weekday after a
+    person's name is when, not who (a month may be a name: "Theresa May")."""
+    rest, _, last = name.rpartition(" ")
+    if rest and last.lower() in rules.weekdays:
+        return end - len(last) - 1, rest
+    return end, name
+
+
 def _extend_name(doc: Any, text: str, ent: Any, start: int, end: int) -> tuple[int, str]:
     """ "Seyed Abbas" followed by "Araghchi": take the capitalised proper nouns that follow."""
     index = ent.end
@@ -419,12 +433,13 @@ def _titled_people(rules: _Rules, text: str) -> Iterable[tuple[int, int, str, st
     "X, the president" is weaker, since X may be a place ("In the Kremlin, Russia's president")."""
     for match in rules.title_before.finditer(text):
         start, name, more = _split_title(rules, match.start("name"), _POSSESSIVE.sub("", match.group("name")))
+        name = _cut_weekday(rules, 0, name)[1]
         if _plausible_name(name, rules.code):
             owner = match.group("owner") or ""
             title = f"{owner} {match.group('title')} {more}".strip()
             yield start, start + len(name), name, title, True
     for match in rules.title_after.finditer(text):
-        name = _POSSESSIVE.sub("", match.group("name"))
+        name = _cut_weekday(rules, 0, _POSSESSIVE.sub("", match.group("name")))[1]
         if _plausible_name(name, rules.code):
             title = re.sub(r"^(the|a)\s+", "", match.group("title2"))
             yield match.start("name"), match.start("name") + len(name), name, title, False
@@ -452,7 +467,10 @@ def _claim(spans: _Spans, start: int, end: int, name: str, kind: EntityType) -> 
 
 
 def _group(
-    spans: dict[tuple[int, int], tuple[str, EntityType]], titles: dict[str, list[str]], rules: _Rules
+    spans: dict[tuple[int, int], tuple[str, EntityType]],
+    titles: dict[str, list[str]],
+    rules: _Rules,
+    weights: dict[tuple[int, int], int],
 ) -> tuple[Entity, ...]:
     drafts: dict[tuple[EntityType, str], _Draft] = {}
     # Full names in text order; ties broken by name, never by set order (which varies per process).
@@ -472,13 +490,14 @@ def _group(
         key = (kind, canonical.lower())
         draft = drafts.setdefault(key, _Draft(canonical, kind, [], []))
         draft.mentions.append(Mention(name, start, end))
+        draft.evidence += weights.get((start, end), 1)
     for (kind, _), draft in drafts.items():
         if kind is EntityType.PERSON:
             for name, found in titles.items():
                 if set(name.split()) <= set(draft.name.split()):
                     draft.titles.extend(t for t in found if t not in draft.titles)
     ordered = sorted(drafts.values(), key=lambda d: (-len(d.mentions), d.mentions[0].start))
-    return tuple(Entity(d.name, d.type, tuple(d.mentions), tuple(d.titles)) for d in ordered)
+    return tuple(Entity(d.name, d.type, tuple(d.mentions), tuple(d.titles), d.evidence) for d in ordered)
 
 
 def _full_form(
