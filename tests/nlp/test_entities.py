@@ -182,3 +182,16 @@ def test_figures_cut_from_the_ends_and_middle_of_a_name() -> None:
     # Another name may end in a figure of its own.
     assert _cut_figures(0, 9, "Channel 4", person=False) == (0, 9, "Channel 4")
     assert _cut_figures(0, 9, "Apollo 11", person=False) == (0, 9, "Apollo 11")
+
+
+def test_words_that_say_person_or_place() -> None:
+    # Unseen news (ECB+): "to" before a name made people places ("assistant to John Mitchell"),
+    # and a place noun before "of" or after a name makes the model's person or organisation a place.
+    found = _analysed(
+        "LaRue served as special assistant to John Mitchell, the former attorney general.",
+        "Police went to check on the branch in the agricultural town of Woodburn.",
+        "The ship docked in the southern port city of Bandar Abbas on Monday.",
+    )
+    assert found["John Mitchell"].type is EntityType.PERSON
+    assert found["Woodburn"].type is EntityType.PLACE
+    assert found["Bandar Abbas"].type is EntityType.PLACE

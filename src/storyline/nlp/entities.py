@@ -159,7 +159,7 @@ def extract_entities(doc: Any, lang: Language = ENGLISH, cue_weight: int = 3) ->
             cued = cued or by_words
         if not name or _is_noise(rules, name, kind):
             continue
-        if _is_seat(rules, name):
+        if _is_seat(rules, name) or (kind is EntityType.ORGANISATION and _named_as_a_place(rules, doc, ent)):
             kind, cued = EntityType.PLACE, True
         spans[(start, end)] = (name, kind)
         weights[(start, end)] = cue_weight if cued else 1
@@ -296,7 +296,8 @@ def _person_or_not(
     """The type of a name the model calls a person, by the evidence around it.
 
     A place: the model takes unfamiliar place names for people ("in Lào Cai", "near Gdańsk", "at
-    the Bernabeu"), and a ground or hall for a person ("Emirates Stadium", "the Royal Albert Hall").
+    the Bernabeu", "the port city of Bandar Abbas"), and a ground or hall for a person ("Emirates
+    Stadium", "the Royal Albert Hall").
     An organisation: a club named after its town ("Manchester United", "Liverpool FC"), or any
     other name a determiner takes ("the Yankees" beat ...): a person's name takes none, where it
     heads its phrase ("the Obama administration" is the administration's). None: no entity. With
@@ -310,7 +311,7 @@ def _person_or_not(
     determined = determined or ent.text.lower().startswith("the ")
     before = doc[index].lower_ if index >= 0 else ""
     after = doc[ent.end].lower_ if ent.end < len(doc) else ""
-    if before in rules.locatives or after in rules.place_nouns:
+    if (before in rules.locatives and after not in ("'s", "’s")) or _named_as_a_place(rules, doc, ent):
         return EntityType.PLACE, True
     if name in placed:
         return EntityType.PLACE, False
@@ -323,6 +324,17 @@ def _person_or_not(
         # a film or a site ("the Acropolis", "The Departed"): unsure, so no entity.
         return (EntityType.ORGANISATION, True) if ent.root.tag_ == "NNPS" else None
     return EntityType.PERSON, False
+
+
+def _named_as_a_place(rules: _Rules, doc: Any, ent: Any) -> bool:
+    """A place noun says the name is a place's: "the town of Woodburn", "the port city of Bandar
+    Abbas", "Jiangsu province" (the model calls such names people or organisations)."""
+    index = ent.start - 1
+    if index >= 0 and doc[index].lower_ == "the":
+        index -= 1
+    after = doc[ent.end].lower_ if ent.end < len(doc) else ""
+    of_a_place = index >= 1 and doc[index].lower_ == "of" and doc[index - 1].lower_ in rules.place_nouns
+    return of_a_place or after in rules.place_nouns
 
 
 def _split_title(rules: _Rules, start: int, name: str) -> tuple[int, str, str]:
