@@ -179,6 +179,8 @@ def test_figures_cut_from_the_ends_and_middle_of_a_name() -> None:
     assert _cut_figures(0, 16, "SEOUL 1996-08-30", person=False) == (0, 5, "SEOUL")
     assert _cut_figures(0, 9, "Borac 4 0", person=False) == (0, 5, "Borac")
     assert _cut_figures(0, 19, "Baltimore 5 SEATTLE", person=False) == (0, 9, "Baltimore")
+    # Tokenised text spaces a hyphen: a lone dash inside a name parts nothing.
+    assert _cut_figures(0, 17, "Hewlett - Packard", person=False) == (0, 17, "Hewlett - Packard")
     # Another name may end in a figure of its own.
     assert _cut_figures(0, 9, "Channel 4", person=False) == (0, 9, "Channel 4")
     assert _cut_figures(0, 9, "Apollo 11", person=False) == (0, 9, "Apollo 11")

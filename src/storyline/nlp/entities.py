@@ -384,8 +384,16 @@ def _cut_figures(start: int, end: int, name: str, *, person: bool) -> tuple[int,
         end -= len(words[-1]) + 1
         words = words[:-1]
     # A figure between words parts two names of a results line ("Baltimore 5 SEATTLE", "Hanwha 6
-    # Ssangbangwool"): the first is kept.
-    inner = next((n for n, word in enumerate(words[1:-1], 1) if _FIGURE.fullmatch(word)), None)
+    # Ssangbangwool"): the first is kept. A lone dash does not: tokenised text spaces a hyphenated
+    # name ("Hewlett - Packard", "Crawford - Smith").
+    inner = next(
+        (
+            n
+            for n, word in enumerate(words[1:-1], 1)
+            if _FIGURE.fullmatch(word) and any(c.isdigit() for c in word)
+        ),
+        None,
+    )
     if inner is not None and any(c.isupper() for c in words[inner + 1]):
         end -= len(" ".join(words[inner:])) + 1
         words = words[:inner]
