@@ -26,6 +26,14 @@ Scores are exact-match spans (start, end and type all equal), precision, recall 
 micro-averaged over the three, with ours/peer ratios.
 
     python bench/ner.py [--data DIR] [--part test|tune|both] [--limit N] [--json]
+
+``--labelled-names STORE`` measures instead the types of the names the brief labels give
+(``bench/data/briefs-labels.jsonl``: an event's place and actor) in a store of ECB+ made by
+``bench/stories.py --db-dir DIR`` (``DIR/normal.db``): every mention, in a labelled story's articles,
+of a name labelled as a place must be a place or a country, of one labelled as an actor a person or an
+organisation. Test part first, aggregate figures only; ``--errors`` lists the tune part's wrong types.
+
+    python bench/ner.py --labelled-names DIR/normal.db [--errors] [--json]
 """
 
 from __future__ import annotations
@@ -258,6 +266,73 @@ def run(data: Path, parts: list[str], limit: int | None = None) -> dict[str, Any
     return result
 
 
+def _labelled_names(text: str | None) -> list[str]:
+    """The proper names of a label ("Redwood City, California" -> both; "ice cream shop" none),
+    its notes in brackets left out."""
+    import re
+
+    names = []
+    for part in re.split(r",| and ", re.sub(r"\([^)]*\)", "", text or "")):
+        words = part.split()
+        if words and all(w[:1].isupper() for w in words if w.lower() not in ("of", "de", "the")):
+            names.append(part.strip().removeprefix("the ").strip())
+    return names
+
+
+def labelled_names(store_path: Path, errors: bool = False) -> dict[str, Any]:
+    """Type precision on the labelled names, per part (see the module's docstring)."""
+    from storyline.config import StoreConfig
+    from storyline.model import EntityType
+    from storyline.store import Store
+
+    root = Path(__file__).resolve().parents[1]
+    items = [
+        json.loads(line) for line in (root.parent / "shared" / "datasets" / "stories-ecbplus.jsonl").open()
+    ]
+    test = set(json.loads((root / "bench" / "data" / "split.json").read_text())["test_stories"])
+    gold: dict[str, dict[str, str]] = {}
+    for label in map(json.loads, (root / "bench" / "data" / "briefs-labels.jsonl").open()):
+        names = gold.setdefault(label["story"], {})
+        for event in label["events"]:
+            for name in _labelled_names(event.get("place")):
+                names.setdefault(name.casefold(), "place")
+            for name in _labelled_names(event.get("actor")):
+                names.setdefault(name.casefold(), "actor")
+    right: Counter[str] = Counter()
+    total: Counter[str] = Counter()
+    wrong: Counter[tuple[str, str, str]] = Counter()
+    places = (EntityType.PLACE, EntityType.COUNTRY)
+    with Store.open(StoreConfig.for_path(store_path)) as store:
+        for stored in store.iter_articles():
+            # bench/stories.py's export: the locator ends with the item's line number.
+            story = items[int(stored.article.locator.rsplit("#", 1)[1]) - 1]["story"]
+            if story not in gold or stored.analysis is None:
+                continue
+            part = "test" if story in test else "tune"
+            for entity in stored.analysis.entities:
+                for mention in entity.mentions:
+                    kind = gold[story].get(mention.text.casefold()) or gold[story].get(entity.name.casefold())
+                    if kind is None:
+                        continue
+                    ok = (entity.type in places) == (kind == "place")
+                    total[part] += 1
+                    right[part] += ok
+                    if not ok and part == "tune":
+                        wrong[(mention.text, kind, entity.type.value)] += 1
+    out: dict[str, Any] = {
+        part: {
+            "right": right[part],
+            "mentions": total[part],
+            "precision": round(right[part] / total[part], 4),
+        }
+        for part in ("test", "tune")
+        if total[part]
+    }
+    if errors:
+        out["tune_errors"] = [[*key, n] for key, n in wrong.most_common()]
+    return out
+
+
 def print_report(result: dict[str, Any]) -> None:
     for part, figures in result["ours"].items():
         theirs = result["peers"]["spacy-stock"][part]
@@ -282,7 +357,13 @@ def main() -> None:
     parser.add_argument("--part", choices=("test", "tune", "both"), default="both")
     parser.add_argument("--limit", type=int, help="the first N documents of each part only")
     parser.add_argument("--json", action="store_true")
+    parser.add_argument("--labelled-names", type=Path, metavar="STORE", help="a store of bench/stories.py")
+    parser.add_argument("--errors", action="store_true", help="with --labelled-names: the tune part's errors")
     args = parser.parse_args()
+    if args.labelled_names:
+        found = labelled_names(args.labelled_names, args.errors)
+        print(json.dumps(found, indent=2, ensure_ascii=False) if args.json else found)
+        return
     data = args.data or default_data()
     if data is None or not (data / PARTS["test"]).is_file():
         sys.exit(

@@ -66,3 +66,11 @@ def test_exact_match_scores() -> None:
     assert figures["PER"]["f1"] == 0.0  # one character short is a miss
     assert figures["all"]["precision"] == round(1 / 3, 4) and figures["all"]["recall"] == 0.5
     assert ner._conll_span("the United Nations's", 0, 20) == (4, 18)
+
+
+def test_the_proper_names_of_a_label() -> None:
+    assert ner._labelled_names("Redwood City, California") == ["Redwood City", "California"]
+    assert ner._labelled_names("ice cream shop, Staunton") == ["Staunton"]
+    assert ner._labelled_names("Harlan Boll (publicist)") == ["Harlan Boll"]
+    assert ner._labelled_names("Mark Heller (Lohan's lawyer) and prosecutor Terry White") == ["Mark Heller"]
+    assert ner._labelled_names(None) == []
