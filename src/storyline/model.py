@@ -459,6 +459,10 @@ class Entity:
     type: EntityType
     mentions: tuple[Mention, ...]
     titles: tuple[str, ...] = ()
+    # The weight of what typed it (nlp/entities.py): 1 for each mention only the model labelled,
+    # more for one the words around it typed ("in X", "Minister X"); across articles the type with
+    # the most evidence wins (nlp/resolve.py). 0: not known (an analysis stored before it was kept).
+    evidence: int = 0
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -466,6 +470,7 @@ class Entity:
             "type": self.type.value,
             "titles": list(self.titles),
             "mentions": [m.to_dict() for m in self.mentions],
+            "evidence": self.evidence,
         }
 
     @classmethod
@@ -476,6 +481,7 @@ class Entity:
             EntityType(data["type"]),
             tuple(Mention.from_dict(m) for m in data["mentions"]),
             tuple(data["titles"]),
+            int(data.get("evidence", 0)),
         )
 
 

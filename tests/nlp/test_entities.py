@@ -124,3 +124,76 @@ def test_a_rank_abbreviation_is_no_person() -> None:
     # "MP" inside "RCMP" read as a title, and the rank after it as the name: "Sgt" was a person.
     found = _analysed("The men were arrested, said RCMP Sgt. Tim Shields.")
     assert "Tim Shields" in found and not [n for n in found if "Sgt" in n], list(found)
+
+
+def test_a_name_has_one_type_across_its_mentions() -> None:
+    # The small model took an unfamiliar province for a person where the text did not say "in": the
+    # mention "in Lào Cai" was a place and the others a person, whose surname "Cai" then took the
+    # place's own mention. The evidence of all the mentions decides, for every one of them.
+    found = _analysed(
+        "Landslides buried homes in Lào Cai on Monday.",
+        "Lào Cai said on Tuesday that 40 people were missing.",
+        "Rescue teams from Hanoi reached Lào Cai late on Tuesday.",
+    )
+    assert found["Lào Cai"].type is EntityType.PLACE
+    assert [m.text for m in found["Lào Cai"].mentions] == ["Lào Cai"] * 3
+    assert "Cai" not in found, list(found)
+
+
+def test_an_even_vote_leaves_each_mention_its_own_type() -> None:
+    from storyline.nlp.entities import _Spans, _vote
+
+    spans = _Spans()
+    spans[(0, 5)] = ("Paris", EntityType.PERSON)
+    spans[(10, 15)] = ("Paris", EntityType.PLACE)
+    spans[(20, 25)] = ("Paris", EntityType.PLACE)
+    _vote(spans, {(0, 5): 3, (10, 15): 1, (20, 25): 1})  # a title's word against the model twice
+    assert spans[(10, 15)][1] is EntityType.PERSON and spans[(20, 25)][1] is EntityType.PERSON
+    spans[(30, 35)] = ("paris", EntityType.PLACE)  # "in PARIS": a cue of weight 3, any case
+    _vote(spans, {(0, 5): 3, (10, 15): 1, (20, 25): 1, (30, 35): 3})  # people 3 + 1 + 1, places 3
+    assert {kind for _, kind in spans.items.values()} == {EntityType.PERSON}
+    tied = _Spans()
+    tied[(0, 3)] = ("Ada", EntityType.PERSON)
+    tied[(5, 8)] = ("Ada", EntityType.ORGANISATION)
+    _vote(tied, {})
+    assert [kind for _, kind in tied.items.values()] == [EntityType.PERSON, EntityType.ORGANISATION]
+
+
+def test_figures_are_no_part_of_a_name() -> None:
+    # A scorecard as a wire writes it: the model ran each name into its score, so "58" became the
+    # surname of "C. Hooper 58" and every "58" of the article a mention of him.
+    found = _analysed(
+        "C. Hooper 58 , B. Lara 45 , S. Chanderpaul 12",
+        "Hooper hit 58 runs and Lara 45 in 58 minutes.",
+    )
+    assert {"C. Hooper", "B. Lara", "S. Chanderpaul"} <= set(found), list(found)
+    assert not [n for n in found if any(c.isdigit() for c in n)], list(found)
+    assert {m.text for m in found["C. Hooper"].mentions} == {"C. Hooper", "Hooper"}
+
+
+def test_figures_cut_from_the_ends_and_middle_of_a_name() -> None:
+    from storyline.nlp.entities import _cut_figures
+
+    assert _cut_figures(0, 22, "4 - Conchita Martinez", person=True) == (4, 22, "Conchita Martinez")
+    assert _cut_figures(0, 12, "C. Hooper 58", person=True) == (0, 9, "C. Hooper")
+    assert _cut_figures(0, 16, "SEOUL 1996-08-30", person=False) == (0, 5, "SEOUL")
+    assert _cut_figures(0, 9, "Borac 4 0", person=False) == (0, 5, "Borac")
+    assert _cut_figures(0, 19, "Baltimore 5 SEATTLE", person=False) == (0, 9, "Baltimore")
+    # Tokenised text spaces a hyphen: a lone dash inside a name parts nothing.
+    assert _cut_figures(0, 17, "Hewlett - Packard", person=False) == (0, 17, "Hewlett - Packard")
+    # Another name may end in a figure of its own.
+    assert _cut_figures(0, 9, "Channel 4", person=False) == (0, 9, "Channel 4")
+    assert _cut_figures(0, 9, "Apollo 11", person=False) == (0, 9, "Apollo 11")
+
+
+def test_words_that_say_person_or_place() -> None:
+    # Unseen news (ECB+): "to" before a name made people places ("assistant to John Mitchell"),
+    # and a place noun before "of" or after a name makes the model's person or organisation a place.
+    found = _analysed(
+        "LaRue served as special assistant to John Mitchell, the former attorney general.",
+        "Police went to check on the branch in the agricultural town of Woodburn.",
+        "The ship docked in the southern port city of Bandar Abbas on Monday.",
+    )
+    assert found["John Mitchell"].type is EntityType.PERSON
+    assert found["Woodburn"].type is EntityType.PLACE
+    assert found["Bandar Abbas"].type is EntityType.PLACE

@@ -64,3 +64,18 @@ def test_demo_conflicting_titles_are_kept_by_source(demo_db: Path) -> None:
     assert "former deputy foreign minister" in titles
     assert any(t.endswith("foreign minister") and "former" not in t for t in titles)
     assert len(valadares.article_ids) >= 5
+
+
+def test_a_name_takes_the_type_with_the_most_evidence_across_articles() -> None:
+    # One article names the province twice with nothing around it (the model: a person), another
+    # once as "in Lào Cai" (a place by the words around it, evidence 3): the story says place,
+    # for every mention. An entity stored without its evidence counts its mentions.
+    bare = Entity("Lào Cai", EntityType.PERSON, (Mention("Lào Cai", 0, 7), Mention("Lào Cai", 40, 47)), (), 2)
+    placed = Entity("Lào Cai", EntityType.PLACE, (Mention("Lào Cai", 12, 19),), (), 3)
+    [found] = resolve([(1, "a.example", (bare,)), (2, "b.example", (placed,))])
+    assert found.type is EntityType.PLACE and found.article_ids == (1, 2)
+    unknown = Entity("LÀO CAI", EntityType.PLACE, (Mention("LÀO CAI", 0, 7),))
+    [found] = resolve([(1, "a.example", (bare,)), (2, "b.example", (unknown,))])
+    assert found.type is EntityType.PERSON  # 2 against 1, one name whatever its case
+    assert Entity.from_dict(placed.to_dict()) == placed
+    assert Entity.from_dict({k: v for k, v in placed.to_dict().items() if k != "evidence"}).evidence == 0

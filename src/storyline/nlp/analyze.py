@@ -339,7 +339,7 @@ def _run(batch: list[Article], config: AnalyzeConfig) -> Iterator[Analysis]:
         claims: tuple[Claim, ...] = ()
         if model is not None and english[i]:
             lang = language(article.language)
-            entities = extract_entities(docs[i], lang)
+            entities = extract_entities(docs[i], lang, config.entity_cue_weight)
             events = extract_events(
                 docs[i], sentences, entities, article.published, lemma=model.lemma, lang=lang
             )

@@ -2,7 +2,7 @@
 article gives it.
 
 spaCy's small English model finds most names but misses rare ones ("Araghchi", "Raisi") and tags
-title words as organisations ("Defense"). Three corrections, each measured on the seeds and the
+title words as organisations ("Defense"). Four corrections, each measured on the seeds and the
 demo corpus (tests/nlp/test_entities.py):
 
 1. *title patterns*: "Foreign Minister Seyed Abbas Araghchi", "Iran's president, Ibrahim Raisi",
@@ -10,7 +10,13 @@ demo corpus (tests/nlp/test_entities.py):
 2. *name propagation*: once "Seyed Abbas Araghchi" is known, every "Araghchi" in the article is him,
    whatever label the model gave it;
 3. *filters*: a lone common word or title word is not an organisation; seats of power (the Kremlin)
-   are places; a GPE is a country when pycountry (or a short alias list) knows it.
+   are places; a GPE is a country when pycountry (or a short alias list) knows it; the figures of a
+   results table or a dateline are no part of a name ("C. Hooper 58", "SEOUL 1996-08-30");
+4. *one type per name*: the evidence of all of a name's mentions decides its type for every one of
+   them ("in Lào Cai" outweighs the model's "Lào Cai" person elsewhere), and each entity keeps the
+   weight of that evidence for the vote across a story's articles (nlp/resolve.py).
+
+bench/ner.py measures the spans on CoNLL-2003 against spaCy's stock model.
 
 One article at a time: nlp/resolve.py merges the entities of many articles into canonical ones.
 """
@@ -19,7 +25,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left, insort
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
@@ -44,6 +50,8 @@ _NAME = rf"(?P<name>(?:(?:[A-Z]\.|[A-Z][\w’'-]+){_SP}){{0,3}}[A-Z][\w’'-]+)"
 _OWNER = rf"(?:(?P<owner>(?:the{_SP})?[A-Z][\w.]*(?:{_SP}[A-Z][\w.]*)?(?:’s|'s)){_SP})?"
 _NOT_NAME_END = " \t\n:;,\"“”‘’'"
 _POSSESSIVE = re.compile(r"(’s|'s|’|')$")
+# A word of figures and the marks between them ("58", "5-0", "1996-08-30", a telephone's "+48"), or a dash.
+_FIGURE = re.compile(r"[+\d.,:/–-]*[\d–-][\d.,:/–-]*")
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,6 +76,7 @@ class _Rules:
     kinship: frozenset[str]
     venue_nouns: frozenset[str]
     club_words: frozenset[str]
+    weekdays: frozenset[str]
 
 
 @cache
@@ -99,6 +108,7 @@ def _rules(lang: Language) -> _Rules:
         kinship=lang.words("entity-kinship"),
         venue_nouns=lang.words("entity-venue-nouns"),
         club_words=lang.words("entity-club-words"),
+        weekdays=lang.words("weekdays"),
     )
 
 
@@ -108,14 +118,21 @@ class _Draft:
     type: EntityType
     mentions: list[Mention]
     titles: list[str]
+    evidence: int = 0
 
 
-def extract_entities(doc: Any, lang: Language = ENGLISH) -> tuple[Entity, ...]:
+def extract_entities(doc: Any, lang: Language = ENGLISH, cue_weight: int = 3) -> tuple[Entity, ...]:
     """Entities of one spaCy ``Doc`` (with NER), grouped and named canonically within the article;
-    ``lang`` is the article's language, whose titles, roles and place words are read."""
+    ``lang`` is the article's language, whose titles, roles and place words are read.
+
+    A name has one type in the article, decided by the evidence of all its mentions (:func:`_vote`):
+    a mention typed by the words around it ("in Lào Cai", "Foreign Minister X", "X Stadium") counts
+    ``cue_weight`` times a mention the model alone labelled."""
     rules = _rules(lang)
     text = doc.text
     spans = _Spans()
+    # The weight of each span's type: cue_weight when words around it decided it, else 1.
+    weights: dict[tuple[int, int], int] = {}
     titles: dict[str, list[str]] = defaultdict(list)
     ents = [ent for ent in doc.ents if ent.label_ in _LABELS and not _not_a_name(ent)]
     kin = _kin_named(rules, ents)
@@ -126,34 +143,61 @@ def extract_entities(doc: Any, lang: Language = ENGLISH) -> tuple[Entity, ...]:
     }
     for ent in ents:
         kind = EntityType.PERSON if ent.start in kin else _LABELS[ent.label_]
+        cued = ent.start in kin
         start, end, name = _trim(text, ent.start_char, ent.end_char)
         if kind is EntityType.PERSON:
             end, name = _extend_name(doc, text, ent, start, end)
+        start, end, name = _cut_figures(start, end, name, person=kind is EntityType.PERSON)
+        if kind is EntityType.PERSON:
+            end, name = _cut_weekday(rules, end, name)
+        if kind is EntityType.PERSON:
+            found_at = start
             start, name, title = _split_title(rules, start, name)
             start, name = _split_kinship(rules, start, name)
             if title:
                 titles[name].append(title)
+            # A title, an honorific or a word of kinship taken off the front names a person.
+            cued = cued or start != found_at
             typed = _person_or_not(rules, doc, ent, name, placed)
             if typed is None:
                 continue
-            kind = typed
+            kind, by_words = typed
+            cued = cued or by_words
         if not name or _is_noise(rules, name, kind):
             continue
-        if _is_seat(rules, name):
-            kind = EntityType.PLACE
+        if _is_seat(rules, name) or (kind is EntityType.ORGANISATION and _named_as_a_place(rules, doc, ent)):
+            kind, cued = EntityType.PLACE, True
         spans[(start, end)] = (name, kind)
+        weights[(start, end)] = cue_weight if cued else 1
     for start, end, name, title, strong in _titled_people(rules, text):
         overlapped = [spans[key][1] for key in spans.overlapping(start, end)]
         if not strong and any(kind is not EntityType.PERSON for kind in overlapped):
             continue  # "In the Kremlin, Russia's president": the Kremlin is a place, not a person
         _claim(spans, start, end, name, EntityType.PERSON)
+        weights[(start, end)] = cue_weight
         titles[name].append(title)
+    _vote(spans, weights)
     people = {name for name, kind in spans.items.values() if kind is EntityType.PERSON and " " in name}
     for full in sorted(people, key=lambda n: (-len(n), n)):
         surname = full.split()[-1]
+        if not surname[:1].isupper():
+            continue  # not a surname: every "58" of a results table would have been this person
         for match in re.finditer(rf"\b{re.escape(surname)}(?:’s|'s)?\b", text):
             _claim(spans, match.start(), match.start() + len(surname), surname, EntityType.PERSON)
-    return _group(spans.items, titles, rules)
+    return _group(spans.items, titles, rules, weights)
+
+
+def _vote(spans: _Spans, weights: dict[tuple[int, int], int]) -> None:
+    """One type for each name across its mentions: the type with the most weight of evidence
+    (the model took "Lào Cai" for a person once and a place twice, or for a person where the
+    text said "in Lào Cai"). A tie leaves each mention its own type: nothing says which is right."""
+    tally: dict[str, Counter[EntityType]] = defaultdict(Counter)
+    for key, (name, kind) in spans.items.items():
+        tally[name.casefold()][kind] += weights.get(key, 1)
+    for key, (name, kind) in list(spans.items.items()):
+        ranked = tally[name.casefold()].most_common(2)
+        if len(ranked) == 2 and ranked[0][1] > ranked[1][1] and ranked[0][0] is not kind:
+            spans[key] = (name, ranked[0][0])
 
 
 class _Spans:
@@ -252,14 +296,19 @@ def _split_kinship(rules: _Rules, start: int, name: str) -> tuple[int, str]:
     return start, name
 
 
-def _person_or_not(rules: _Rules, doc: Any, ent: Any, name: str, placed: set[str]) -> EntityType | None:
+def _person_or_not(
+    rules: _Rules, doc: Any, ent: Any, name: str, placed: set[str]
+) -> tuple[EntityType, bool] | None:
     """The type of a name the model calls a person, by the evidence around it.
 
     A place: the model takes unfamiliar place names for people ("in Lào Cai", "near Gdańsk", "at
-    the Bernabeu"), and a ground or hall for a person ("Emirates Stadium", "the Royal Albert Hall").
+    the Bernabeu", "the port city of Bandar Abbas"), and a ground or hall for a person ("Emirates
+    Stadium", "the Royal Albert Hall").
     An organisation: a club named after its town ("Manchester United", "Liverpool FC"), or any
     other name a determiner takes ("the Yankees" beat ...): a person's name takes none, where it
-    heads its phrase ("the Obama administration" is the administration's). None: no entity."""
+    heads its phrase ("the Obama administration" is the administration's). None: no entity. With
+    the type, whether words around the name decided it (else the model's label, or its label of the
+    same name elsewhere in the article, did)."""
     words = name.split()
     index = ent.start - 1
     determined = False
@@ -268,17 +317,30 @@ def _person_or_not(rules: _Rules, doc: Any, ent: Any, name: str, placed: set[str
     determined = determined or ent.text.lower().startswith("the ")
     before = doc[index].lower_ if index >= 0 else ""
     after = doc[ent.end].lower_ if ent.end < len(doc) else ""
-    if name in placed or before in rules.locatives or after in rules.place_nouns:
-        return EntityType.PLACE
+    if (before in rules.locatives and after not in ("'s", "’s")) or _named_as_a_place(rules, doc, ent):
+        return EntityType.PLACE, True
+    if name in placed:
+        return EntityType.PLACE, False
     if words and words[-1] in rules.venue_nouns:
-        return EntityType.PLACE
+        return EntityType.PLACE, True
     if any(word in rules.club_words for word in words):
-        return EntityType.ORGANISATION
+        return EntityType.ORGANISATION, True
     if determined and ent.root.dep_ not in ("compound", "poss", "amod", "nmod"):
         # A plural name is a team or a group ("the Steelers"); a singular one may be a building,
         # a film or a site ("the Acropolis", "The Departed"): unsure, so no entity.
-        return EntityType.ORGANISATION if ent.root.tag_ == "NNPS" else None
-    return EntityType.PERSON
+        return (EntityType.ORGANISATION, True) if ent.root.tag_ == "NNPS" else None
+    return EntityType.PERSON, False
+
+
+def _named_as_a_place(rules: _Rules, doc: Any, ent: Any) -> bool:
+    """A place noun says the name is a place's: "the town of Woodburn", "the port city of Bandar
+    Abbas", "Jiangsu province" (the model calls such names people or organisations)."""
+    index = ent.start - 1
+    if index >= 0 and doc[index].lower_ == "the":
+        index -= 1
+    after = doc[ent.end].lower_ if ent.end < len(doc) else ""
+    of_a_place = index >= 1 and doc[index].lower_ == "of" and doc[index - 1].lower_ in rules.place_nouns
+    return of_a_place or after in rules.place_nouns
 
 
 def _split_title(rules: _Rules, start: int, name: str) -> tuple[int, str, str]:
@@ -305,13 +367,56 @@ def _trim(text: str, start: int, end: int) -> tuple[int, int, str]:
     return start, end, stripped.strip()
 
 
+def _cut_figures(start: int, end: int, name: str, *, person: bool) -> tuple[int, int, str]:
+    """A name without the figures the small model runs into it from a results table or a
+    dateline: "4 - Conchita Martinez", "C. Hooper 58", "Borac 4 0", "SEOUL 1996-08-30". A person's
+    name never ends in a figure; another name may ("Channel 4", "Apollo 11"), so only a score or a
+    date ("5-0", "1996-08-30") or a run of figures is taken off its end."""
+    words = name.split(" ")
+    while len(words) > 1 and _FIGURE.fullmatch(words[0]):
+        start += len(words[0]) + 1
+        words = words[1:]
+    run = False
+    while len(words) > 1 and _FIGURE.fullmatch(words[-1]):
+        run = run or (len(words) > 2 and _FIGURE.fullmatch(words[-2]) is not None)
+        if not (person or run or any(mark in words[-1] for mark in "-–:/")):
+            break
+        end -= len(words[-1]) + 1
+        words = words[:-1]
+    # A figure between words parts two names of a results line ("Baltimore 5 SEATTLE", "Hanwha 6
+    # Ssangbangwool"): the first is kept. A lone dash does not: tokenised text spaces a hyphenated
+    # name ("Hewlett - Packard", "Crawford - Smith").
+    inner = next(
+        (
+            n
+            for n, word in enumerate(words[1:-1], 1)
+            if _FIGURE.fullmatch(word) and any(c.isdigit() for c in word)
+        ),
+        None,
+    )
+    if inner is not None and any(c.isupper() for c in words[inner + 1]):
+        end -= len(" ".join(words[inner:])) + 1
+        words = words[:inner]
+    return start, end, " ".join(words)
+
+
+def _cut_weekday(rules: _Rules, end: int, name: str) -> tuple[int, str]:
+    """ "Foreign Minister Jose Miguel Insulza Monday" names Jose Miguel Insulza: a weekday after a
+    person's name is when, not who (a month may be a name: "Theresa May")."""
+    rest, _, last = name.rpartition(" ")
+    if rest and last.lower() in rules.weekdays:
+        return end - len(last) - 1, rest
+    return end, name
+
+
 def _extend_name(doc: Any, text: str, ent: Any, start: int, end: int) -> tuple[int, str]:
     """ "Seyed Abbas" followed by "Araghchi": take the capitalised proper nouns that follow."""
     index = ent.end
     while index < len(doc) and index < ent.end + 2:
         token = doc[index]
         if (
-            token.pos_ != "PROPN"
+            "\n\n" in text[doc[index - 1].idx : token.idx]  # never into the next block
+            or token.pos_ != "PROPN"
             or not token.text[:1].isupper()
             or token.ent_type_ not in ("", "PERSON", "ORG", "GPE")
         ):
@@ -354,12 +459,13 @@ def _titled_people(rules: _Rules, text: str) -> Iterable[tuple[int, int, str, st
     "X, the president" is weaker, since X may be a place ("In the Kremlin, Russia's president")."""
     for match in rules.title_before.finditer(text):
         start, name, more = _split_title(rules, match.start("name"), _POSSESSIVE.sub("", match.group("name")))
+        name = _cut_weekday(rules, 0, name)[1]
         if _plausible_name(name, rules.code):
             owner = match.group("owner") or ""
             title = f"{owner} {match.group('title')} {more}".strip()
             yield start, start + len(name), name, title, True
     for match in rules.title_after.finditer(text):
-        name = _POSSESSIVE.sub("", match.group("name"))
+        name = _cut_weekday(rules, 0, _POSSESSIVE.sub("", match.group("name")))[1]
         if _plausible_name(name, rules.code):
             title = re.sub(r"^(the|a)\s+", "", match.group("title2"))
             yield match.start("name"), match.start("name") + len(name), name, title, False
@@ -387,7 +493,10 @@ def _claim(spans: _Spans, start: int, end: int, name: str, kind: EntityType) -> 
 
 
 def _group(
-    spans: dict[tuple[int, int], tuple[str, EntityType]], titles: dict[str, list[str]], rules: _Rules
+    spans: dict[tuple[int, int], tuple[str, EntityType]],
+    titles: dict[str, list[str]],
+    rules: _Rules,
+    weights: dict[tuple[int, int], int],
 ) -> tuple[Entity, ...]:
     drafts: dict[tuple[EntityType, str], _Draft] = {}
     # Full names in text order; ties broken by name, never by set order (which varies per process).
@@ -407,13 +516,14 @@ def _group(
         key = (kind, canonical.lower())
         draft = drafts.setdefault(key, _Draft(canonical, kind, [], []))
         draft.mentions.append(Mention(name, start, end))
+        draft.evidence += weights.get((start, end), 1)
     for (kind, _), draft in drafts.items():
         if kind is EntityType.PERSON:
             for name, found in titles.items():
                 if set(name.split()) <= set(draft.name.split()):
                     draft.titles.extend(t for t in found if t not in draft.titles)
     ordered = sorted(drafts.values(), key=lambda d: (-len(d.mentions), d.mentions[0].start))
-    return tuple(Entity(d.name, d.type, tuple(d.mentions), tuple(d.titles)) for d in ordered)
+    return tuple(Entity(d.name, d.type, tuple(d.mentions), tuple(d.titles), d.evidence) for d in ordered)
 
 
 def _full_form(

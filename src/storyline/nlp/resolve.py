@@ -2,8 +2,9 @@
 ones ("Ebrahim Raisi", "Ibrahim Raisi" and "Raisi" are one person), each with the titles every
 source gives it and the articles that name it.
 
-The small model calls one name a person in one article and a place in another: the majority of
-mentions across the articles decides. People merge by surname when their given names are
+The small model calls one name a person in one article and a place in another: the evidence of
+all its mentions across the articles decides (each article's entity brings the weight of what
+typed it: its mentions, more for those the words around them typed). People merge by surname when their given names are
 compatible; everything else by name.
 """
 
@@ -58,16 +59,18 @@ def resolve(items: Iterable[tuple[int, str, tuple[Entity, ...]]]) -> list[Canoni
     reported first (then by name).
     """
     items = list(items)
-    # The small model calls one name a person here and a place there: the majority across articles wins.
+    # The small model calls one name a person here and a place there: the type with the most
+    # evidence across the articles wins ("in Lào Cai" in one outweighs the bare name in another);
+    # an entity stored without its evidence counts its mentions.
     votes: dict[str, Counter[EntityType]] = defaultdict(Counter)
     for _, _, entities in items:
         for entity in entities:
-            votes[entity.name][entity.type] += len(entity.mentions)
+            votes[entity.name.casefold()][entity.type] += entity.evidence or len(entity.mentions)
     groups: list[dict[str, Any]] = []
     index: dict[tuple[EntityType, str], list[dict[str, Any]]] = defaultdict(list)
     for article_id, source, entities in items:
         for entity in entities:
-            kind = votes[entity.name].most_common(1)[0][0]
+            kind = votes[entity.name.casefold()].most_common(1)[0][0]
             if kind is not entity.type:
                 entity = Entity(
                     entity.name, kind, entity.mentions, entity.titles if kind is EntityType.PERSON else ()
