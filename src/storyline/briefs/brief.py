@@ -21,6 +21,7 @@ from datetime import UTC, datetime, timedelta
 
 import numpy as np
 
+from storyline.briefs.cite import cited_sentence
 from storyline.briefs.compare import title_conflict
 from storyline.briefs.summarize import Length, select
 from storyline.config import BriefConfig
@@ -256,13 +257,9 @@ def _sentences_of(fact: Fact) -> set[tuple[int, int]]:
 
 def _brief_sentence(sources: Sequence[Source], index: dict[int, int], fact: Fact) -> BriefSentence:
     """The fact as the brief shows it: its wording's whole sentence (a source's own words, with its
-    attribution), citing each sentence that states it once."""
-    first = fact.wording.citation
-    sentence = sources[index[first.article_id]].analysis.sentences[first.sentence]
-    citations = tuple(
-        {(c.citation.article_id, c.citation.sentence): c.citation for c in fact.claims}.values()
-    )
-    return BriefSentence(sentence.text, citations, hedged=sentence.hedged, cues=sentence.cues)
+    attribution), citing each sentence that states it once, a copy beside its original
+    (briefs/cite.py)."""
+    return cited_sentence(sources, index, [fact.wording.citation, *(c.citation for c in fact.claims)])
 
 
 def _figure_discrepancies(
@@ -272,14 +269,7 @@ def _figure_discrepancies(
     for conflict in conflicts:
         sides = []
         for quantity, claims in conflict.sides:
-            first = claims[0].citation
-            sentence = sources[index[first.article_id]].analysis.sentences[first.sentence]
-            citations = tuple(
-                {(c.citation.article_id, c.citation.sentence): c.citation for c in claims}.values()
-            )
-            sides.append(
-                (quantity.text, BriefSentence(sentence.text, citations, sentence.hedged, sentence.cues))
-            )
+            sides.append((quantity.text, cited_sentence(sources, index, [c.citation for c in claims])))
         found.append(Discrepancy(kind, _thing_label(conflict.thing), tuple(sides)))
     return found
 
@@ -419,14 +409,8 @@ def _centre(sources: Sequence[Source]) -> np.ndarray | None:
 
 
 def _sentence(sources: Sequence[Source], members: Sequence[tuple[int, int]]) -> BriefSentence:
-    s, i = members[0]
-    first = sources[s].analysis.sentences[i]
-    return BriefSentence(
-        first.text,
-        tuple(sources[m].citation(k) for m, k in members),
-        hedged=first.hedged,
-        cues=first.cues,
-    )
+    index = {s.article_id: n for n, s in enumerate(sources)}
+    return cited_sentence(sources, index, [sources[m].citation(k) for m, k in members])
 
 
 def _title_discrepancies(sources: Sequence[Source]) -> list[Discrepancy]:
