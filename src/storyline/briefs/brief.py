@@ -286,8 +286,10 @@ def _thing_label(thing: str) -> str:
 
 
 def _thread(story: Story) -> tuple[ThreadRef, ...]:
-    """The thread's stories in time order, this one included."""
-    if story.thread is None:
+    """The thread's stories in time order, this one included; none when no other story of the
+    thread is live (a thread of this story alone, its others merged into it, is no thread to show:
+    "In the same thread" listed only "this story")."""
+    if story.thread is None or not story.related:
         return ()
     # Only a publication date: an undated story is listed as undated, never with an ingest time
     # or a neighbour's date.
