@@ -67,6 +67,26 @@ async def _page(
     return HTMLResponse(await reader.get(("page", *key), render))
 
 
+def _followed(
+    request: Request, kind: str, subject: Callable[[dict[str, Any]], object]
+) -> Callable[[dict[str, Any]], dict[str, Any]]:
+    """What a page adds for this reader about its subject (``subject`` reads it from the page's
+    context): the id of their follow of it, so its button says "Following" and offers to unfollow
+    rather than offering to follow again; None for a browser that follows nothing."""
+    who = reader_id(request)
+    db = reader_of(request).config.db
+
+    def personal(context: dict[str, Any]) -> dict[str, Any]:
+        value = subject(context)
+        if who is None or value is None:
+            return {"followed": None}
+        wanted = " ".join(str(value).split())
+        found = next((f.id for f in readers.follows(db, who) if f.kind == kind and f.value == wanted), None)
+        return {"followed": found}
+
+    return personal
+
+
 def _day_start(value: date | None, end: bool = False) -> datetime | None:
     if value is None:
         return None
@@ -188,11 +208,13 @@ async def story(request: Request, story_id: StoryId, length: Length = "medium") 
             "chart": present.chart(view.story, brief),
         }
 
+    followed = _followed(request, "thread", lambda context: context["story"].thread)
+
     def personal(context: dict[str, Any]) -> dict[str, Any]:
         if who is None:
-            return {"changes": None}
+            return {"changes": None, "followed": None}
         changes = readers.visit_story(reader.config.db, who, context["story"], context["brief"])
-        return {"changes": changes if changes.last_seen is not None else None}
+        return {"changes": changes if changes.last_seen is not None else None, **followed(context)}
 
     response = await _page(request, ("story", story_id, length), "story.html", build, personal)
     remember_reader(response, request, who or new_reader_id())
@@ -250,7 +272,8 @@ async def search(
             "pages": max(1, -(-found.total // size)),
         }
 
-    return await _page(request, ("search", q, page), "search.html", build)
+    personal = _followed(request, "query", lambda context: context["q"] or None)
+    return await _page(request, ("search", q, page), "search.html", build, personal)
 
 
 # {name:path}: a name may hold a "/" (AC/DC), which the link encodes and the server decodes.
@@ -271,7 +294,8 @@ async def entity(request: Request, name: str) -> HTMLResponse:
         found = finder.find_stories(reader.config.db, where=finder.StoryFilter(entity=match.name), limit=100)
         return {"entity": match, "stories": found}
 
-    return await _page(request, ("entity", match.name), "entity.html", build)
+    personal = _followed(request, "entity", lambda context: context["entity"].name)
+    return await _page(request, ("entity", match.name), "entity.html", build, personal)
 
 
 @router.get("/outlets/{name:path}", response_class=HTMLResponse)
@@ -286,7 +310,8 @@ async def outlet(request: Request, name: str) -> HTMLResponse:
             )
         return {"outlet": name, "stories": found}
 
-    return await _page(request, ("outlet", name.lower()), "outlet.html", build)
+    personal = _followed(request, "outlet", lambda context: context["outlet"])
+    return await _page(request, ("outlet", name.lower()), "outlet.html", build, personal)
 
 
 @router.get("/threads/{thread_id}", response_class=HTMLResponse)
