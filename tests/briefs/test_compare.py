@@ -167,3 +167,15 @@ def test_a_thread_of_this_story_alone_is_not_shown() -> None:
     brief = brief_story(replace(alone, related=(other,)), sources)
     assert [r.story for r in brief.thread] == [9, 1]
     assert "In the same thread" in markdown(brief)
+
+
+def test_a_lead_that_points_back_gives_way_to_one_that_stands_alone() -> None:
+    lines = [
+        "This comes after police said the protesters inside the university had no option but to surrender.",
+        "Police in Hong Kong surrounded the Polytechnic University on Monday, officials said.",
+    ]
+    (lead,) = brief_story(_story(1), [_source(1, "Outlet A", lines)]).lead
+    assert lead.text == lines[1]
+    # With nothing else to open with, the sentence still leads: a brief always has a lead.
+    (lead,) = brief_story(_story(1), [_source(1, "Outlet A", lines[:1])]).lead
+    assert lead.text == lines[0]

@@ -27,6 +27,7 @@ from storyline.briefs.summarize import Length, select
 from storyline.config import BriefConfig
 from storyline.facts.build import Conflict, StoryFacts, story_facts
 from storyline.facts.source import Source, eligible
+from storyline.lang import language
 from storyline.model import (
     Brief,
     BriefSentence,
@@ -235,7 +236,23 @@ def _lead(
         return len(own | more)
 
     candidates = [f for f in facts if opening(f)] or list(facts)
+    # A sentence that points back ("This comes after police said ...") opens no brief: one that
+    # stands alone is preferred whenever there is one.
+    candidates = [f for f in candidates if _stands_alone(f, sources, index)] or candidates
     return max(candidates, key=lambda f: (told_by(f), score(f)))
+
+
+_FIRST_WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)?")
+
+
+def _stands_alone(fact: Fact, sources: Sequence[Source], index: dict[int, int]) -> bool:
+    """Does the fact's wording open without pointing back to what a reader has not been told (its
+    language's ``lead-back-references``: "This", "He", "But" ...)?"""
+    c = fact.wording.citation
+    source = sources[index[c.article_id]]
+    first = _FIRST_WORD.search(source.analysis.sentences[c.sentence].text)
+    back = language(source.article.language).words("lead-back-references")
+    return first is None or first.group().lower() not in back
 
 
 def _once_each(facts: Sequence[Fact]) -> list[Fact]:

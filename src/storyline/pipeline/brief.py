@@ -21,9 +21,10 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 # What a stored brief holds, as a number: raised when the brief code changes what a brief says or
-# how it cites (2: a copy is named beside its original, not cited), so a store's kept briefs are
-# made again by the new code rather than served as the old one made them.
-BRIEF_FORMAT = 2
+# how it cites (2: a copy is named beside its original, not cited; 3: a lead sentence that points
+# back, "This comes after ...", is passed over), so a store's kept briefs are made again by the new
+# code rather than served as the old one made them.
+BRIEF_FORMAT = 3
 
 
 def brief_story(
