@@ -147,18 +147,24 @@ class Reader:
         self._watched = True
         try:
             while True:
-                try:
-                    stamp = await self._refresh()
-                    if stamp != self._warmed:
-                        await self.warm_lists()
-                        self._warmed = stamp
-                except asyncio.CancelledError:
-                    raise
-                except Exception as exc:  # a store that cannot answer now: the next tick tries again
-                    log.warning("could not refresh the store's stamp or warm its story lists: %s", exc)
+                await self.prime()
                 await asyncio.sleep(self.config.stamp_seconds)
         finally:
             self._watched = False
+
+    async def prime(self) -> None:
+        """Ask the store for its stamp and, when it moved since the lists were last made, make
+        them (:meth:`warm_lists`). The server primes once before it takes its first request, so a
+        first visit right after a start finds the lists made too."""
+        try:
+            stamp = await self._refresh()
+            if stamp != self._warmed:
+                await self.warm_lists()
+                self._warmed = stamp
+        except asyncio.CancelledError:
+            raise
+        except Exception as exc:  # a store that cannot answer now: the next tick tries again
+            log.warning("could not refresh the store's stamp or warm its story lists: %s", exc)
 
     async def warm_lists(self) -> None:
         """The front page's first page (top stories) and the API's (latest), with what the front
