@@ -21,34 +21,21 @@ import argparse
 import json
 import os
 import signal
-import sqlite3
 import subprocess
 import sys
 import tempfile
 import time
 import urllib.request
-from contextlib import closing
 from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from tests.hostile.peak import tree_rss  # noqa: E402  (the measuring helpers live with the tests)
+from tests.hostile.peak import hwm_mib, stored_rows, tree_rss  # noqa: E402  (the measuring helpers live with the tests)
 
 SERVER = ROOT / "tests" / "hostile" / "hostile_server.py"
 STORYLINE = Path(sys.executable).with_name("storyline")
-
-
-def _hwm_mib(pid: int) -> float:
-    try:
-        with open(f"/proc/{pid}/status", encoding="ascii") as status:
-            for line in status:
-                if line.startswith("VmHWM:"):
-                    return int(line.split()[1]) / 1024
-    except OSError:
-        pass
-    return 0.0
 
 
 class _Watcher:
@@ -70,7 +57,7 @@ class _Watcher:
         """Take one sample; whether the watcher still runs."""
         if self.process.poll() is not None:
             return False
-        self.runner_mib = max(self.runner_mib, _hwm_mib(self.process.pid))
+        self.runner_mib = max(self.runner_mib, hwm_mib(self.process.pid))
         self.tree_mib = max(self.tree_mib, sum(tree_rss(self.process.pid)))
         return True
 
@@ -95,18 +82,13 @@ class _Watcher:
         return time.monotonic() - sent
 
 
-def _analysed(db: Path) -> int:
-    """How many articles the store has analysed (0 before its tables exist)."""
-    try:
-        with closing(sqlite3.connect(f"file:{db}?mode=ro", uri=True, timeout=1)) as connection:
-            return int(connection.execute("SELECT count(*) FROM analyses").fetchone()[0])
-    except sqlite3.Error:
-        return 0
-
-
 def _requested(base: str, path: str) -> bool:
     with urllib.request.urlopen(f"{base}/log", timeout=5) as response:
         return any(line.split(" ", 2)[2] == path for line in response.read().decode().splitlines())
+
+
+def _stopped(watcher: _Watcher) -> dict[str, Any]:
+    return {"seconds": round(watcher.stop_latency(), 2), "exit": watcher.process.returncode}
 
 
 def run(args: argparse.Namespace) -> dict[str, Any]:
@@ -128,12 +110,16 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
                 ]
             settings.write_text("\n".join(lines) + "\n", encoding="utf-8")
             size = int(args.page_mb * 1_000_000)
+
+            def start(name: str, feed: str, *, once: bool) -> _Watcher:
+                work = Path(tmp) / name
+                work.mkdir()
+                feeds = work / "feeds.txt"
+                feeds.write_text(f"{base}{feed}\n", encoding="utf-8")
+                return _Watcher(feeds, work, args.src, settings, once=once)
+
             # One poll of the whole feed.
-            work = Path(tmp) / "poll"
-            work.mkdir()
-            feeds = work / "feeds.txt"
-            feeds.write_text(f"{base}/big-feed/{args.items}/{size}\n", encoding="utf-8")
-            watcher = _Watcher(feeds, work, args.src, settings, once=True)
+            watcher = start("poll", f"/big-feed/{args.items}/{size}", once=True)
             while watcher.sample():
                 time.sleep(0.2)
             poll = [line for line in watcher.text().splitlines() if " poll " in line]
@@ -145,40 +131,19 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
                 "line": poll[-1].split(" INFO ", 1)[-1][:300] if poll else "",
             }
             # SIGTERM during a page that never finishes (one byte every 0.3 s).
-            work = Path(tmp) / "drip"
-            work.mkdir()
-            feeds = work / "feeds.txt"
-            feeds.write_text(f"{base}/drip-feed\n", encoding="utf-8")
-            watcher = _Watcher(feeds, work, args.src, settings, once=False)
+            watcher = start("drip", "/drip-feed", once=False)
             watcher.wait_for(lambda: _requested(base, "/drip"), 120)
             time.sleep(2.0)
-            results["sigterm_during_fetch"] = {
-                "seconds": round(watcher.stop_latency(), 2),
-                "exit": watcher.process.returncode,
-            }
+            results["sigterm_during_fetch"] = _stopped(watcher)
             # SIGTERM while the workers extract large pages.
-            work = Path(tmp) / "extract"
-            work.mkdir()
-            feeds = work / "feeds.txt"
-            feeds.write_text(f"{base}/big-feed/{args.items}/{size}\n", encoding="utf-8")
-            watcher = _Watcher(feeds, work, args.src, settings, once=False)
+            watcher = start("extract", f"/big-feed/{args.items}/{size}", once=False)
             watcher.wait_for(lambda: "engine local started" in watcher.text(), 600)
             time.sleep(3.0)
-            results["sigterm_during_extraction"] = {
-                "seconds": round(watcher.stop_latency(), 2),
-                "exit": watcher.process.returncode,
-            }
+            results["sigterm_during_extraction"] = _stopped(watcher)
             # SIGTERM once the first articles are analysed (the stage after extraction).
-            work = Path(tmp) / "analysis"
-            work.mkdir()
-            feeds = work / "feeds.txt"
-            feeds.write_text(f"{base}/big-feed/{min(args.items, 60)}/{size}\n", encoding="utf-8")
-            watcher = _Watcher(feeds, work, args.src, settings, once=False)
-            watcher.wait_for(lambda: _analysed(work / "w.db") > 0, 900)
-            results["sigterm_during_analysis"] = {
-                "seconds": round(watcher.stop_latency(), 2),
-                "exit": watcher.process.returncode,
-            }
+            watcher = start("analysis", f"/big-feed/{min(args.items, 60)}/{size}", once=False)
+            watcher.wait_for(lambda: stored_rows(Path(tmp) / "analysis" / "w.db", "analyses") > 0, 900)
+            results["sigterm_during_analysis"] = _stopped(watcher)
     finally:
         server.send_signal(signal.SIGTERM)
         server.wait(timeout=10)

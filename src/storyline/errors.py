@@ -59,7 +59,8 @@ class UnsupportedInput(InputError):
 
 
 class NotNews(InputError):
-    """A file whose name says it is program source or configuration (``SourceConfig.code_suffixes``)."""
+    """Program source or configuration, by its name (``SourceConfig.code_suffixes``) or its content
+    (a whole JSON document, a settings file under a .txt name)."""
 
     code = "not-news"
 

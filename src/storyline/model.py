@@ -788,6 +788,9 @@ class BriefSentence:
     citations: tuple[Citation, ...]
     hedged: bool = False
     cues: tuple[str, ...] = ()
+    # Where the brief already shows this fact ("lead", "development"): a list of what sources agree
+    # on names it again, marked, so that a reader sees it is the same fact and not a new one.
+    above: str = ""
     # Copies of a cited article (syndicated, or a wire story run word for word) that say the same:
     # the same source again, so shown as "also carried by", never cited as sources of their own.
     carried_by: tuple[Citation, ...] = ()
@@ -811,6 +814,7 @@ class BriefSentence:
             "outlets": list(self.outlets),
             "hedged": self.hedged,
             "cues": list(self.cues),
+            "above": self.above or None,
             "carried_by": [c.to_dict() for c in self.carried_by],
         }
 
@@ -821,6 +825,7 @@ class BriefSentence:
             tuple(Citation.from_dict(c) for c in data["citations"]),
             bool(data["hedged"]),
             tuple(data["cues"]),
+            data.get("above") or "",
             tuple(Citation.from_dict(c) for c in data.get("carried_by", ())),
         )
 

@@ -177,3 +177,21 @@ def test_a_sentence_is_shown_once_in_each_list(demo_db: Path, seeds_db: Path, tm
             for items in (brief.agreed, brief.single_source, brief.speculation):
                 shown = [(s.citations[0].article_id, s.citations[0].sentence) for s in items]
                 assert len(shown) == len(set(shown)), brief.title
+
+
+def test_agreed_facts_already_shown_above_are_marked_not_repeated_as_new(demo_db: Path) -> None:
+    marked = 0
+    for brief in _all_briefs(demo_db):
+        shown = {
+            s.text: kind
+            for kind, items in (("lead", brief.lead), ("development", brief.developments))
+            for s in items
+        }
+        for s in brief.agreed:
+            assert s.above == shown.get(s.text, ""), (s.text, s.above)
+            marked += bool(s.above)
+            if s.above:
+                assert f"(the {s.above} above)" in markdown(brief)
+        # The mark travels with the brief as JSON.
+        assert [BriefSentence.from_dict(s.to_dict()) for s in brief.agreed] == list(brief.agreed)
+    assert marked, "the demo's landslide lead is reported by several outlets"

@@ -116,6 +116,43 @@ def test_two_disputes_of_one_slot_about_two_happenings_stay_two() -> None:
     assert sorted(sorted(q.value for q, _ in c.sides) for c in disputes) == [[2, 5], [40, 50]]
 
 
+def test_a_chain_of_loose_links_makes_no_dispute_of_its_ends() -> None:
+    # Sunday's two injured and September's 40 are each at odds with a claim that names no time
+    # ("five people"), but not with each other (two times): they are never one dispute.
+    sources = [
+        _source(1, "Coast Herald", "The quake near the town of Dargahan on Sunday injured two people."),
+        _source(2, "Gulf News", "The quake near the town of Dargahan injured five people, officials said."),
+        _source(3, "Bay Times", "The quake near the town of Dargahan in September injured 40 people."),
+    ]
+    disputes = [c for c in story_facts(sources).conflicts if not c.update]
+    assert disputes, "the claim with no time is at odds with one of them"
+    for conflict in disputes:
+        assert not {2, 40} <= {q.value for q, _ in conflict.sides}
+
+
+def test_another_happening_or_other_names_are_no_dispute() -> None:
+    school = _source(
+        1, "Coast Herald", "Israeli shelling of a UN school in Jabaliya killed 40 people, the UN said."
+    )
+    another = _source(
+        2, "Bay Times", "Three people were killed when Israeli shelling hit another UN school in Gaza City."
+    )
+    assert [c for c in story_facts([school, another]).conflicts if not c.update] == []
+    ana = _source(3, "Gulf News", "Police said Ana Ruiz, the driver, was fined 300 dollars for speeding.")
+    ben = _source(4, "Daily Ledger", "Police said Ben Ortiz, the driver, was fined 500 dollars for speeding.")
+    assert [c for c in story_facts([ana, ben]).conflicts if not c.update] == []
+
+
+def test_claims_at_odds_on_two_figures_tell_two_happenings() -> None:
+    a = _source(
+        1, "Coast Herald", "A magnitude 6.1 quake struck the island, injuring 40 people, officials said."
+    )
+    b = _source(
+        2, "Bay Times", "A magnitude 5.2 quake struck the island, injuring three people, officials said."
+    )
+    assert [c for c in story_facts([a, b]).conflicts if not c.update] == []
+
+
 def test_credits_and_quote_fragments_are_no_claims() -> None:
     a = _source(
         1,

@@ -19,6 +19,8 @@
 - ``/big-page/I/SIZE``: a distinct short article padded to SIZE bytes with an inline script (what a
   page heavy with scripts and embedded data looks like to a reader);
 - ``/slow-article/TOPIC``: ``/article/TOPIC`` answered after half a second;
+- ``/slow-feed/N/SECONDS``: an RSS feed of N teasers, each linking to ``/slow-page/I/SECONDS``;
+- ``/slow-page/I/SECONDS``: a distinct short article answered after SECONDS;
 - ``/hosts-feed?hosts=A,B&n=N``: an RSS feed of N teasers per host, linking to
   ``http://HOST:PORT/slow-article/...``, the hosts taking turns;
 - ``/drip-feed``: an RSS feed of one teaser linking to ``/drip``;
@@ -103,6 +105,15 @@ class Handler(BaseHTTPRequestHandler):
         elif self.path.startswith("/big-feed/"):
             count, size = (int(part) for part in self.path.split("/")[2:4])
             self._send(big_feed(self.server.server_address[1], count, size), "application/rss+xml")
+        elif self.path.startswith("/slow-feed/"):
+            count, delay = self.path.split("/")[2:4]
+            port = self.server.server_address[1]
+            links = [f"http://127.0.0.1:{port}/slow-page/{n}/{delay}" for n in range(int(count))]
+            self._send(teaser_feed(links), "application/rss+xml")
+        elif self.path.startswith("/slow-page/"):
+            number, delay = self.path.split("/")[2:4]
+            time.sleep(float(delay))
+            self._send(big_page(int(number), 0))
         elif self.path.startswith("/big-page/"):
             number, size = (int(part) for part in self.path.split("/")[2:4])
             self._send(big_page(number, size))

@@ -229,10 +229,11 @@ def zero_symlink(path: Path) -> Path:
 
 
 def escaping_links(folder: Path, inside: str) -> dict[str, Path]:
-    """Symlinks in ``folder``: out of it (to /etc/passwd, this process's environment and status, a
+    """Symlinks in ``folder``: out of it (to /etc/passwd and /etc/os-release, this process's environment and status, a
     system folder, the parent folder), to the file ``inside`` it, in a loop, and to nothing."""
     links = {
         "link-passwd": ("link-passwd.txt", "/etc/passwd"),
+        "link-os-release": ("link-os-release.txt", "/etc/os-release"),
         "link-environ": ("link-environ.txt", "/proc/self/environ"),
         "link-status": ("link-status.txt", "/proc/self/status"),
         "link-etc": ("link-etc", "/etc"),

@@ -1,5 +1,7 @@
 """Run a command and measure it as a user would see it: wall time, and the peak resident memory of
-the process and every process it started (the runner and its workers), sampled every 0.2 s.
+the process and every process it started (the runner and its workers), sampled every 0.2 s, and
+the process's own high-water mark (the kernel's, so nothing between two samples is missed); and
+what a running command has stored so far (:func:`stored_rows`).
 
     python tests/hostile/peak.py storyline ingest page.html --db t.db
 """
@@ -8,11 +10,14 @@ from __future__ import annotations
 
 import os
 import signal
+import sqlite3
 import subprocess
 import sys
 import tempfile
 import time
+from contextlib import closing
 from dataclasses import dataclass
+from pathlib import Path
 
 
 @dataclass(frozen=True, slots=True)
@@ -24,11 +29,13 @@ class Measured:
     # The sum over the process tree at its largest, and the largest single process (MiB).
     peak_tree_mib: float
     peak_one_mib: float
+    # The command's own process at its largest (VmHWM), its workers apart (MiB).
+    peak_runner_mib: float = 0.0
 
     def line(self) -> str:
         return (
             f"{self.seconds:.0f} s, peak {self.peak_tree_mib:.0f} MiB over all processes "
-            f"({self.peak_one_mib:.0f} MiB the largest)"
+            f"({self.peak_one_mib:.0f} MiB the largest, {self.peak_runner_mib:.0f} MiB the runner)"
         )
 
 
@@ -46,15 +53,25 @@ def _children() -> dict[int, list[int]]:
     return children
 
 
-def _rss_mib(pid: int) -> float:
+def _status_mib(pid: int, field: str) -> float:
     try:
         with open(f"/proc/{pid}/status", encoding="ascii", errors="replace") as status:
             for line in status:
-                if line.startswith("VmRSS:"):
+                if line.startswith(field):
                     return int(line.split()[1]) / 1024
     except OSError:
         pass
     return 0.0
+
+
+def _rss_mib(pid: int) -> float:
+    return _status_mib(pid, "VmRSS:")
+
+
+def hwm_mib(pid: int) -> float:
+    """The resident memory of ``pid`` at its largest so far (the kernel's high-water mark), in MiB;
+    0 once it has exited."""
+    return _status_mib(pid, "VmHWM:")
 
 
 def tree_rss(pid: int) -> list[float]:
@@ -68,6 +85,16 @@ def tree_rss(pid: int) -> list[float]:
     return found
 
 
+def stored_rows(db: Path, table: str) -> int:
+    """Rows in ``table`` of the SQLite store ``db``, read (read-only) while a command writes it; 0
+    before the table exists."""
+    try:
+        with closing(sqlite3.connect(f"file:{db}?mode=ro", uri=True, timeout=1)) as connection:
+            return int(connection.execute(f"SELECT count(*) FROM {table}").fetchone()[0])
+    except sqlite3.Error:
+        return 0
+
+
 def run_measured(command: list[str], *, timeout: float, env: dict[str, str] | None = None) -> Measured:
     # Output to files, not pipes: a full pipe would stop the command while it is being measured.
     with tempfile.TemporaryFile("w+") as out, tempfile.TemporaryFile("w+") as err:
@@ -75,13 +102,14 @@ def run_measured(command: list[str], *, timeout: float, env: dict[str, str] | No
         process = subprocess.Popen(
             command, stdout=out, stderr=err, text=True, env=env, start_new_session=True
         )
-        peak_tree = peak_one = 0.0
+        peak_tree = peak_one = peak_runner = 0.0
         try:
             while process.poll() is None:
                 if time.monotonic() - started > timeout:
                     raise subprocess.TimeoutExpired(command, timeout)
                 sizes = tree_rss(process.pid)
                 peak_tree, peak_one = max(peak_tree, sum(sizes)), max(peak_one, max(sizes, default=0.0))
+                peak_runner = max(peak_runner, hwm_mib(process.pid))
                 time.sleep(0.2)
         finally:
             if process.poll() is None:
@@ -90,7 +118,7 @@ def run_measured(command: list[str], *, timeout: float, env: dict[str, str] | No
         seconds = time.monotonic() - started
         out.seek(0)
         err.seek(0)
-        return Measured(process.returncode, out.read(), err.read(), seconds, peak_tree, peak_one)
+        return Measured(process.returncode, out.read(), err.read(), seconds, peak_tree, peak_one, peak_runner)
 
 
 if __name__ == "__main__":

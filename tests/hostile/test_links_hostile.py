@@ -46,6 +46,7 @@ def test_links_out_of_the_folder_are_named_skips(folder: Path, tmp_path: Path) -
     found = skips(report)
     assert {name: code for name, (code, _) in found.items()} == {
         "link-passwd.txt": "link-outside-input",
+        "link-os-release.txt": "link-outside-input",
         "link-etc": "link-outside-input",
         "link-environ.txt": "system-path",
         "link-status.txt": "system-path",
@@ -57,6 +58,11 @@ def test_links_out_of_the_folder_are_named_skips(folder: Path, tmp_path: Path) -
     # Each message names the link and where it leads.
     assert f"{folder}/link-passwd.txt -> /etc/passwd leads outside" in found["link-passwd.txt"][1]
     assert "--follow-links" in found["link-passwd.txt"][1]
+    # /etc/os-release is itself a link on most systems (to ../usr/lib/os-release): the message names
+    # the link's target and, when it differs, where it resolves to.
+    os_release = found["link-os-release.txt"][1]
+    assert f"{folder}/link-os-release.txt -> /etc/os-release " in os_release
+    assert "leads outside the input folders" in os_release
     assert f"{folder}/link-environ.txt -> /proc/self/environ" in found["link-environ.txt"][1]
     assert "under /proc, which is never read" in found["link-environ.txt"][1]
     assert "-> link-loop-b.html is a symlink loop" in found["link-loop-a.html"][1]
@@ -64,7 +70,7 @@ def test_links_out_of_the_folder_are_named_skips(folder: Path, tmp_path: Path) -
     # The link to a file inside the folder is read like the file.
     assert stored(tmp_path / "t.db") == ["a-good.html", "link-inside.html"]
     texts = " ".join(s.article.text for s in storyline.articles(db=tmp_path / "t.db"))
-    assert "root:" not in texts and "PATH=" not in texts
+    assert "root:" not in texts and "PATH=" not in texts and "PRETTY_NAME" not in texts
 
 
 def test_a_link_named_on_its_own_is_held_to_its_folder(folder: Path, tmp_path: Path) -> None:

@@ -150,3 +150,16 @@ def test_a_round_figure_allows_slack_an_exact_one_none() -> None:
 def test_casualties_are_counted_per_clause(sentence: str, read: list[tuple[float, str]]) -> None:
     """A death word counts the figure of its own clause, not the next clause's missing or homes."""
     assert [(q.value, q.thing) for q in _figures(sentence)] == read
+
+
+def test_a_fraction_broken_apart_or_lost_to_the_encoding_is_no_figure() -> None:
+    # "4½" written "41 / 2" by a tokeniser, or with the ½ lost to a bad decoding: no safe value.
+    assert _figures("He served 41 / 2 months in federal prison for conspiracy.") == []
+    assert _figures("He served 4\ufffd months in federal prison for conspiracy.") == []
+    (served,) = _figures("He served 2 1/2 years in federal prison for conspiracy.")
+    assert served.value == pytest.approx(2.5)
+
+
+def test_a_converted_figure_in_brackets_is_not_a_second_figure() -> None:
+    figures = _figures("The camp lies less than 50 km (30 miles) from the border, a witness said.")
+    assert [q.value for q in figures] == [50]

@@ -109,8 +109,27 @@ def test_program_source_beside_the_news_is_a_named_skip(tmp_path: Path) -> None:
     (news / "settings.yaml").write_text("feeds:\n  - https://example.org/feed.xml\n")
     story = DEMO / "text/lakeside-observer/rescuers-search-vietnam-landslide.txt"
     (news / "landslide.txt").write_bytes(story.read_bytes())
+    # The demo folder's own truth table and outlets list sit beside its news the same way.
+    (news / "truth.json").write_bytes((DEMO.parent / "truth.json").read_bytes())
+    (news / "outlets.txt").write_bytes((DEMO.parent / "outlets.txt").read_bytes())
     report = storyline.ingest([news], db=tmp_path / "t.db")
     assert len(report.ingested) == 1
     skipped = {s.locator.rsplit("/", 1)[-1]: s for s in report.skipped}
-    assert set(skipped) == {"fetch_news.py", "settings.yaml"}
-    assert all(s.code == "not-news" and "rename it to .txt" in s.message for s in skipped.values())
+    assert set(skipped) == {"fetch_news.py", "settings.yaml", "truth.json", "outlets.txt"}
+    assert all(s.code == "not-news" for s in skipped.values())
+    assert "rename it to .txt" in skipped["fetch_news.py"].message
+    assert "--outlets" in skipped["outlets.txt"].message
+
+
+def test_a_json_document_or_a_settings_file_beside_the_news_is_not_news() -> None:
+    from storyline.errors import NotNews
+
+    # The demo folder's truth table and outlets list became stories titled "{" and "# The demo ...".
+    with pytest.raises(NotNews, match="JSON document"):
+        sniff(b'{\n  "outlets": [\n    {"name": "Meridian Wire"}\n  ]\n}\n', "truth.json")
+    with pytest.raises(NotNews, match="settings file"):
+        sniff(b"# outlets of the folders\nbayline-daily = Bayline Daily\nlakeside = The Lakeside Observer\n")
+    # News with header lines is still text, and one JSON object a line is JSON Lines.
+    news = b"Title: Port strike ends\nDate: 2026-10-19\n\nDock workers returned to work on Monday after a deal.\n"
+    assert sniff(news) is ContentKind.TEXT
+    assert sniff(b'{"title": "Port strike ends", "text": "Dock workers returned."}\n') is ContentKind.JSONL

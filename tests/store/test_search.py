@@ -154,3 +154,32 @@ def test_postgresql_search_uses_its_gin_index(pg_server: str) -> None:
             c.exec_driver_sql("SET enable_seqscan = off")
             plan = "\n".join(str(r[0]) for r in c.exec_driver_sql("EXPLAIN " + statement, parameters))
         assert "ix_articles_search" in plan and "Seq Scan on articles" not in plan, plan
+
+
+def test_the_newest_change_is_read_through_an_index_on_any_backend(store_url: str) -> None:
+    """SQLite's search index catches up from the newest change to articles at every search: without
+    an index that read the whole table (0.8-0.9 s at 100,000 articles, bench/search.py). A store
+    made before the index gets it when opened."""
+    from sqlalchemy import inspect, text
+
+    from storyline.config import StoreConfig
+
+    def indexed(store: Store) -> bool:
+        return "ix_articles_updated_at" in {i["name"] for i in inspect(store.engine).get_indexes("articles")}
+
+    with Store.open(StoreConfig(url=store_url)) as store:
+        assert indexed(store)
+        put(store, "a.txt", "Port strike", "Dock workers walked out on Monday over pay.")
+        if store_url.startswith("sqlite"):
+            with store.engine.connect() as c:
+                plan = " ".join(
+                    str(r[-1])
+                    for r in c.exec_driver_sql("EXPLAIN QUERY PLAN SELECT max(updated_at) FROM articles")
+                )
+            assert "ix_articles_updated_at" in plan, plan
+        with store.engine.begin() as c:  # as a store made before the index was
+            c.exec_driver_sql("DROP INDEX ix_articles_updated_at")
+            c.execute(text("DELETE FROM schema_version WHERE version = 13"))
+    with Store.open(StoreConfig(url=store_url)) as store:
+        assert indexed(store)
+        assert [h.title for h in store.search("strikes", limit=5, config=CONFIG)] == ["Port strike"]

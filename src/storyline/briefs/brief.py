@@ -134,6 +134,7 @@ def brief_story(
 
     reported = [f for f in facts if not f.hedged and not f.wording.claim.negated]
     lead_fact = _lead(reported or facts, found, sources, index, config, lead_score)
+    lead_origin = lead_fact  # the fact as the lists hold it, before the lead gathers its restatements
     shown: set[tuple[int, int]] = set()  # (article, sentence) already in the brief
     lead: tuple[BriefSentence, ...] = ()
     if lead_fact is not None:
@@ -190,7 +191,10 @@ def brief_story(
         last_seen=max(published) if published else None,
         lead=lead,
         developments=tuple(_brief_sentence(sources, index, f) for f in developments),
-        agreed=tuple(_brief_sentence(sources, index, f) for f in agreed[:items]),
+        agreed=tuple(
+            replace(_brief_sentence(sources, index, f), above=_above(f, lead_origin, developments))
+            for f in agreed[:items]
+        ),
         single_source=tuple(_brief_sentence(sources, index, f) for f in single[:items]),
         speculation=tuple(_brief_sentence(sources, index, f) for f in speculative[:items]),
         discrepancies=tuple(
@@ -270,6 +274,13 @@ def _once_each(facts: Sequence[Fact]) -> list[Fact]:
 
 def _sentences_of(fact: Fact) -> set[tuple[int, int]]:
     return {(c.citation.article_id, c.citation.sentence) for c in fact.claims}
+
+
+def _above(fact: Fact, lead: Fact | None, developments: Sequence[Fact]) -> str:
+    """Where the brief shows ``fact`` already: the lead, a development, or nowhere."""
+    if fact is lead:
+        return "lead"
+    return "development" if any(fact is d for d in developments) else ""
 
 
 def _brief_sentence(sources: Sequence[Source], index: dict[int, int], fact: Fact) -> BriefSentence:

@@ -43,7 +43,9 @@ def cited_sentence(
             originals.add(original)
     first = kept[0] if kept else unique[0]
     sentence = sources[index[first.article_id]].analysis.sentences[first.sentence]
-    return BriefSentence(sentence.text, tuple(kept), sentence.hedged, sentence.cues, tuple(carried))
+    return BriefSentence(
+        sentence.text, tuple(kept), sentence.hedged, sentence.cues, carried_by=tuple(carried)
+    )
 
 
 def _original(source: Source, sources: Sequence[Source], index: Mapping[int, int]) -> int:

@@ -93,7 +93,7 @@ def markdown(brief: Brief, level: int = 2) -> str:
         lines += [f"{sub} Sources compared", ""]
     if brief.agreed:
         lines += [f"**{_agree_heading(brief)}:**", ""]
-        lines += [f"- {escape(s.text)} — {_cite_md(s)}" for s in brief.agreed]
+        lines += [f"- {escape(s.text)} — {_cite_md(s)}{_above_md(s)}" for s in brief.agreed]
         lines.append("")
     if brief.single_source:
         lines += ["**Single-source claims** (one outlet only):", ""]
@@ -171,7 +171,7 @@ def text(brief: Brief) -> str:
         if items:
             lines.append(title)
             for s in items:
-                lines += [f"  • {s.text}", f"    {_cite_text(s)}"]
+                lines += [f"  • {s.text}", f"    {_cite_text(s)}{_above_text(s)}"]
             lines.append("")
     if brief.speculation:
         lines.append("Speculation (hedged):")
@@ -207,3 +207,12 @@ def text(brief: Brief) -> str:
             lines.append(f"  {when}  story {ref.story}: {ref.title or ''} ({ref.reason})")
         lines.append("")
     return "\n".join(lines).rstrip() + "\n"
+
+
+def _above_text(sentence: BriefSentence) -> str:
+    """A fact the brief already shows, named where a list repeats it."""
+    return f" (the {sentence.above} above)" if sentence.above else ""
+
+
+def _above_md(sentence: BriefSentence) -> str:
+    return f" *(the {sentence.above} above)*" if sentence.above else ""

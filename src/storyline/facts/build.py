@@ -359,7 +359,9 @@ def _conflicts(
     Not a conflict (docs/annotation.md): a hedged figure; values their scopes reconcile ("about 40"
     and 43); a count that changes over time (the dead, the injured, arrests) in articles of
     different days, which is an update, not a disagreement."""
-    found: dict[tuple[bool, tuple[str, str, str, str]], list[tuple[tuple[Quantity, int], ...]]] = {}
+    found: dict[
+        tuple[bool, tuple[str, str, str, str]], list[tuple[tuple[Quantity, int], tuple[Quantity, int], float]]
+    ] = {}
 
     def sentences_of(m: int) -> str:
         return sources[items[m].source].analysis.sentences[items[m].claim.sentence].text
@@ -380,8 +382,23 @@ def _conflicts(
         apart = _times_differ(left.claim.text, right.claim.text, lang)
         if apart and not later:
             continue
+        # "Another UN school", "elsewhere": a claim that tells another happening counts its own.
+        if _other_incident(left.claim.text, lang) or _other_incident(right.claim.text, lang):
+            continue
+        # Both name who or where, and name no one in common: two people, two places, two events.
+        if _names_differ(left.claim, right.claim):
+            continue
         slots_a = _slots(left.claim.quantities, lang)
         slots_b = _slots(right.claim.quantities, lang)
+        # Two claims at odds on two figures at once (a 6.1 quake injuring 40, a 5.2 quake injuring
+        # three) tell two happenings; one happening told two ways disagrees on one figure.
+        differing = [
+            key
+            for key in slots_a.keys() & slots_b.keys()
+            if not any(compatible(x, y) for x in slots_a[key] for y in slots_b[key])
+        ]
+        if len(differing) > 1:
+            continue
         for key in slots_a.keys() & slots_b.keys():
             update = later and key[0] in config.changing_counts
             if apart and not update:
@@ -396,7 +413,8 @@ def _conflicts(
             # (An update shows any new count: "at least 12" then "14" is the count a reader sees
             # change, though the first allowed the second.)
             if update:
-                if any(x.value == y.value for x in ours for y in theirs):
+                # An update is one claim told again with a new count: the same claim but for it.
+                if value < config.same_claim or any(x.value == y.value for x in ours for y in theirs):
                     continue
             elif any(compatible(x, y) for x in ours for y in theirs):
                 continue
@@ -404,7 +422,7 @@ def _conflicts(
                 continue  # several values of one thing in one claim: which one is meant is unsure
             if _writes(sentences_of(b), ours[0], lang) or _writes(sentences_of(a), theirs[0], lang):
                 continue  # each sentence gives both figures ("91.4% against 90.8%"): no dispute
-            found.setdefault((update, key), []).append(((ours[0], a), (theirs[0], b)))
+            found.setdefault((update, key), []).append(((ours[0], a), (theirs[0], b), value))
     conflicts = []
     for (update, key), sides in _disputes(found):
         # A voice on two sides contradicts itself, not another outlet: its claims leave the dispute.
@@ -449,32 +467,57 @@ def _conflicts(
 
 
 def _disputes(
-    found: dict[tuple[bool, tuple[str, str, str, str]], list[tuple[tuple[Quantity, int], ...]]],
+    found: dict[
+        tuple[bool, tuple[str, str, str, str]], list[tuple[tuple[Quantity, int], tuple[Quantity, int], float]]
+    ],
 ) -> list[tuple[tuple[bool, tuple[str, str, str, str]], dict[int, tuple[Quantity, list[int]]]]]:
-    """Each slot's disagreeing pairs, joined into one dispute only where claims link them: two
-    outlets at odds on Sunday's quake (2 injured, 5 injured) and two at odds on September's (40,
-    almost 50) are two disputes, not one of four values, though both count the injured."""
+    """Each slot's disagreeing pairs, joined into one dispute only where every two claims of
+    different values are themselves at odds (complete linkage): two outlets at odds on Sunday's
+    quake (2 injured, 5 injured) and two at odds on September's (40, almost 50) are two disputes,
+    and a chain of loose links (Sunday's 5 to September's 40 through a third claim) makes none.
+    A claim that cannot join a dispute without such a gap is left out of it: where the code cannot
+    be sure two figures are of one thing, it shows nothing."""
     out: list[tuple[tuple[bool, tuple[str, str, str, str]], dict[int, tuple[Quantity, list[int]]]]] = []
     for slot, pairs in found.items():
-        parent: dict[int, int] = {}
-        for (_, a), (_, b) in pairs:
-            parent[_root(parent, a)] = _root(parent, b)
-        groups: dict[int, dict[int, tuple[Quantity, list[int]]]] = {}
-        for pair in pairs:
-            for q, m in pair:
-                side = groups.setdefault(_root(parent, m), {}).setdefault(_value_key(q), (q, []))
-                if m not in side[1]:
-                    side[1].append(m)
-        out.extend((slot, sides) for sides in groups.values())
+        odds = {frozenset((a, b)) for (_, a), (_, b), _ in pairs}
+        groups: list[dict[int, Quantity]] = []
+        for (qa, a), (qb, b), _ in sorted(pairs, key=lambda pair: -pair[2]):
+            home = [g for g in groups if a in g or b in g]
+            if len(home) > 1:
+                continue  # a and b already stand in two disputes: joining them would need every link
+            group = home[0] if home else {}
+            joined = {**group, a: qa, b: qb}
+            if all(
+                _value_key(joined[m]) == _value_key(joined[n]) or frozenset((m, n)) in odds
+                for m in joined
+                for n in joined
+                if m < n
+            ):
+                if home:
+                    group.update(joined)
+                else:
+                    groups.append(joined)
+        for group in groups:
+            sides: dict[int, tuple[Quantity, list[int]]] = {}
+            for m, q in group.items():
+                sides.setdefault(_value_key(q), (q, []))[1].append(m)
+            out.append((slot, sides))
     return out
 
 
-def _root(parent: dict[int, int], m: int) -> int:
-    """Union-find's root of ``m`` (halving the path as it goes)."""
-    while parent.setdefault(m, m) != m:
-        parent[m] = parent[parent[m]]
-        m = parent[m]
-    return m
+def _names_differ(a: Claim, b: Claim) -> bool:
+    names_a, names_b = {n.lower() for n in a.names}, {n.lower() for n in b.names}
+    return bool(names_a and names_b and not names_a & names_b)
+
+
+def _other_incident(text: str, lang: Language) -> bool:
+    return bool(_other_incident_pattern(lang).search(text))
+
+
+@cache
+def _other_incident_pattern(lang: Language) -> re.Pattern[str]:
+    words = "|".join(r"\s+".join(map(re.escape, line.split())) for line in lang.lines("other-incident-words"))
+    return re.compile(rf"\b(?:{words})\b", re.IGNORECASE)
 
 
 def _order(

@@ -232,6 +232,10 @@ def _not_a_count(match: re.Match[str], before: str, after: str, value: float, wo
         return True  # "four of its 11 players": the 11 is what the four are taken from
     if re.match(r"0\d", raw) or re.match(r"\s+\d", after) or re.search(r"\d\s+$", before):
         return True  # "0199", "555 0199": a telephone number or a code, no count is written so
+    if re.match(r"\s*[/\ufffd]", after) or re.search(r"/\s*$", before):
+        return True  # "41 / 2", "4\ufffd": a fraction broken apart or lost to a bad encoding; no safe value
+    if re.search(r"\d[^()]{0,30}\(\s*$", before):
+        return True  # "less than 50 km (30 miles)", "$100 (£80)": the same figure converted, not another
     previous = before.split()[-1].strip("(\"'“.") if before.split() else ""
     if previous in words.naming or previous in words.months or re.search(r"[a-z]-?$", before):
         return True  # a name ("Flight 447") or a letter joined to it ("S4", "MH-17")

@@ -8,7 +8,7 @@ import re
 import zlib
 from dataclasses import dataclass, replace
 
-from storyline.errors import BinaryInput, EmptyInput, InputError, TooLarge, UnsupportedInput
+from storyline.errors import BinaryInput, EmptyInput, InputError, NotNews, TooLarge, UnsupportedInput
 from storyline.model import ContentKind, RawDocument, Repair, Skip
 
 _HEAD = 8192
@@ -78,6 +78,18 @@ def sniff(content: bytes, name: str = "") -> ContentKind:
         return ContentKind.JSONL
     if _HTML_MARKERS.search(head) and re.search(rb"</(p|div|article|body)>", head, re.I):
         return ContentKind.HTML
+    if stripped[:1] in (b"{", b"[") and _is_json(content):
+        # A whole JSON document (a results file, a truth table beside the news) read as text became
+        # a story titled "{".
+        raise NotNews(
+            "a JSON document, not JSON Lines of articles",
+            remedy='write one article a line as JSON Lines ({"title": ..., "text": ...}) to ingest it',
+        )
+    if _is_settings(head):
+        raise NotNews(
+            "a settings file (only '#' comments and 'name = value' lines), not a news text",
+            remedy="pass it where it belongs (e.g. --outlets FILE), or give the file prose if it is news",
+        )
     return ContentKind.TEXT
 
 
@@ -93,6 +105,32 @@ def typed(raw: RawDocument) -> RawDocument | Skip:
 def _gunzip_prefix(content: bytes) -> bytes:
     decompressor = zlib.decompressobj(16 + zlib.MAX_WBITS)
     return decompressor.decompress(content[: 1 << 16], 64)
+
+
+def _is_json(content: bytes) -> bool:
+    try:
+        json.loads(content)
+    except ValueError:
+        return False
+    return True
+
+
+_SETTING_LINE = re.compile(rb"^\s*(?:#.*|;.*|[\w.\-]+(?:\s+[\w.\-]+)?\s*[=:]\s*\S.*)?$")
+
+
+def _is_settings(head: bytes) -> bool:
+    """Only comments and "name = value" lines, at least two of them settings: an outlets list, an
+    .env or an ini file under a .txt name. A news text has sentences; its "Updated: ..." line has
+    prose around it."""
+    lines = head.splitlines()
+    if len(lines) > 1 and not head.endswith(b"\n"):
+        lines = lines[:-1]  # the head may cut its last line
+    settings = [line for line in lines if line.strip() and not line.lstrip().startswith((b"#", b";"))]
+    return (
+        len(settings) >= 2
+        and all(_SETTING_LINE.match(line) for line in lines)
+        and all(b"=" in line or len(line) < 80 for line in settings)
+    )
 
 
 def _looks_like_jsonl(content: bytes) -> bool:

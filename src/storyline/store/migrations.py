@@ -118,6 +118,11 @@ def _v12(connection: Connection) -> None:
         connection.exec_driver_sql("ALTER TABLE feed_items ADD COLUMN reason TEXT")
 
 
+def _v13(connection: Connection) -> None:
+    # The newest change to articles by an index (see schema.py), for stores made before it.
+    connection.exec_driver_sql("CREATE INDEX IF NOT EXISTS ix_articles_updated_at ON articles (updated_at)")
+
+
 MIGRATIONS: tuple[Callable[[Connection], None], ...] = (
     _v1,
     _v2,
@@ -131,6 +136,7 @@ MIGRATIONS: tuple[Callable[[Connection], None], ...] = (
     _v10,
     _v11,
     _v12,
+    _v13,
 )
 
 

@@ -110,6 +110,9 @@ articles = Table(
 )
 Index("ix_articles_locator", articles.c.locator)
 Index("ix_articles_outlet", articles.c.outlet)
+# The newest change (SQLite's search index catches up from it at every search, and the store's change
+# stamp reads it): without it each search read the whole table, 0.8-0.9 s at 100,000 articles.
+Index("ix_articles_updated_at", articles.c.updated_at)
 
 skips = Table(
     "skips",
