@@ -797,10 +797,21 @@ class BriefSentence:
     # Where the brief already shows this fact ("lead", "development"): a list of what sources agree
     # on names it again, marked, so that a reader sees it is the same fact and not a new one.
     above: str = ""
+    # Copies of a cited article (syndicated, or a wire story run word for word) that say the same:
+    # the same source again, so shown as "also carried by", never cited as sources of their own.
+    carried_by: tuple[Citation, ...] = ()
 
     @property
     def outlets(self) -> tuple[str, ...]:
         return tuple(dict.fromkeys(c.outlet or f"article {c.article_id}" for c in self.citations))
+
+    @property
+    def carriers(self) -> tuple[Citation, ...]:
+        """The copies to name after the citations: one for each outlet that also carries the
+        sentence and is not cited already."""
+        cited = set(self.outlets)
+        first = {c.outlet or f"article {c.article_id}": c for c in reversed(self.carried_by)}
+        return tuple(c for name, c in reversed(first.items()) if name not in cited)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -810,6 +821,7 @@ class BriefSentence:
             "hedged": self.hedged,
             "cues": list(self.cues),
             "above": self.above or None,
+            "carried_by": [c.to_dict() for c in self.carried_by],
         }
 
     @classmethod
@@ -820,6 +832,7 @@ class BriefSentence:
             bool(data["hedged"]),
             tuple(data["cues"]),
             data.get("above") or "",
+            tuple(Citation.from_dict(c) for c in data.get("carried_by", ())),
         )
 
 

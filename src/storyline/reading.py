@@ -36,10 +36,12 @@ __all__ = [
     "find_stories",
     "ingest_outcome",
     "languages",
+    "rank_stories",
     "search",
     "search_page",
     "store_stamp",
     "story_of",
+    "story_page",
     "threads",
 ]
 
@@ -71,6 +73,29 @@ def find_stories(
         return store.find_stories(
             where or StoryFilter(), limit=limit, offset=offset, config=config or SearchConfig(), order=order
         )
+
+
+def rank_stories(
+    db: DbArg = None,
+    *,
+    where: StoryFilter | None = None,
+    config: SearchConfig | None = None,
+    order: str = "latest",
+) -> list[int]:
+    """The ids of the live stories matching ``where``, in ``order`` (as :func:`find_stories`): a
+    reader that pages through a list ranks it once and reads each page with :func:`story_page`."""
+    if order not in ORDERS:
+        raise ConfigError(f"unknown order {order!r}", remedy="use " + ", ".join(ORDERS))
+    with _open(db) as store:
+        return store.rank_stories(where or StoryFilter(), config=config or SearchConfig(), order=order)
+
+
+def story_page(db: DbArg, ranked: list[int], *, limit: int = 20, offset: int = 0) -> StoryPage:
+    """The stories of a ranking (:func:`rank_stories`), ``limit`` from ``offset``."""
+    if limit < 1 or offset < 0:
+        raise ConfigError("limit must be at least 1 and offset at least 0", remedy="e.g. limit=20, offset=0")
+    with _open(db) as store:
+        return store.story_page(ranked, limit=limit, offset=offset)
 
 
 def languages(db: DbArg = None) -> list[str]:

@@ -71,8 +71,9 @@ def test_timeline_in_time_order_and_thread(demo_db: Path) -> None:
     for brief in _all_briefs(demo_db):
         whens = [e.when or "~" for e in brief.timeline]
         assert whens == sorted(whens)
-        if brief.thread_id is not None:
+        if brief.thread:
             assert any(r.reason == "this story" for r in brief.thread)
+            assert len(brief.thread) >= 2
             firsts = [r.first_seen for r in brief.thread if r.first_seen]
             assert firsts == sorted(firsts)
 

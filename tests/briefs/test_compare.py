@@ -27,6 +27,7 @@ from storyline.model import (
     Sentence,
     Story,
     StoryArticle,
+    ThreadRef,
 )
 
 
@@ -152,3 +153,29 @@ def test_a_past_event_is_not_dated_by_its_report() -> None:
     src = _source(1, "Outlet A", [line], entities=(smith,), events=events)
     (entry,) = brief_story(_story(1), [src], BriefConfig()).timeline
     assert entry.when is None
+
+
+def test_a_thread_of_this_story_alone_is_not_shown() -> None:
+    lines = ["Rui Valadares met Helena Amaral in Brasilia on Monday, officials said."]
+    sources = [_source(1, "Outlet A", lines)]
+    alone = replace(_story(1), thread=7)
+    brief = brief_story(alone, sources)
+    # A single-article story whose thread has no other live story listed "this story" alone.
+    assert brief.thread == ()
+    assert "same thread" not in markdown(brief) and "same thread" not in text(brief)
+    other = ThreadRef(9, "Earlier talks", datetime(2025, 12, 1, tzinfo=UTC), "same people")
+    brief = brief_story(replace(alone, related=(other,)), sources)
+    assert [r.story for r in brief.thread] == [9, 1]
+    assert "In the same thread" in markdown(brief)
+
+
+def test_a_lead_that_points_back_gives_way_to_one_that_stands_alone() -> None:
+    lines = [
+        "This comes after police said the protesters inside the university had no option but to surrender.",
+        "Police in Hong Kong surrounded the Polytechnic University on Monday, officials said.",
+    ]
+    (lead,) = brief_story(_story(1), [_source(1, "Outlet A", lines)]).lead
+    assert lead.text == lines[1]
+    # With nothing else to open with, the sentence still leads: a brief always has a lead.
+    (lead,) = brief_story(_story(1), [_source(1, "Outlet A", lines[:1])]).lead
+    assert lead.text == lines[0]

@@ -4,7 +4,8 @@ CLI's ``--json``, errors as JSON with a remedy, the token, the body limit, secur
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+import time
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -15,6 +16,7 @@ pytest.importorskip("fastapi")
 from fastapi.testclient import TestClient
 
 from storyline.config import StoreConfig
+from storyline.reading import StoryFilter, find_stories, rank_stories
 from storyline.web import WebConfig, create_app
 from tests.web.conftest import copy_store
 
@@ -190,3 +192,36 @@ def test_feed_is_atom(client: TestClient) -> None:
     root = ET.fromstring(feed.content)
     entries = root.findall("{http://www.w3.org/2005/Atom}entry")
     assert entries and entries[0].find("{http://www.w3.org/2005/Atom}summary") is not None
+
+
+def _until(check: Callable[[], bool], seconds: float = 60.0) -> None:
+    deadline = time.monotonic() + seconds
+    while not check():
+        assert time.monotonic() < deadline, "not within the time"
+        time.sleep(0.05)
+
+
+def test_the_story_lists_are_made_before_their_first_reader(db: Path, tmp_path: Path) -> None:
+    copy = copy_store(db, tmp_path / "warm.db")
+    app = create_app(WebConfig(db=StoreConfig.for_path(copy), token=TOKEN, stamp_seconds=0.2))
+    top, latest = ("ranking", StoryFilter(), "top"), ("ranking", StoryFilter(), "latest")
+    with TestClient(app) as client:
+        reader = app.state.reader
+        # At start, before any request for a list: the first visit finds them made.
+        _until(lambda: reader.recall(top) is not None and reader.recall(latest) is not None)
+        _until(lambda: reader.recall(("story-page", StoryFilter(), "latest", 20, 0)) is not None)
+        before = len(reader.recall(latest))
+        # Every page of a list is read from its one ranking, and is the page find_stories gives.
+        for offset in (0, 3, 6):
+            page = client.get("/api/stories", params={"limit": 3, "offset": offset}).json()
+            assert page == json.loads(json.dumps(find_stories(copy, limit=3, offset=offset).to_dict()))
+        # A change of the store (an ingest) drops them, and they are made again, unasked.
+        text = (
+            "Probe reaches Jupiter\n\nThe Ganymede orbiter of the Norwegian Space Agency entered orbit "
+            "around Jupiter on Friday after an eight-year cruise, mission controllers in Andøya said."
+        )
+        auth = {"Authorization": f"Bearer {TOKEN}"}
+        assert client.post("/api/ingest", json={"text": text}, headers=auth).json()["ingested"] == 1
+        _until(lambda: (found := reader.recall(latest)) is not None and len(found) == before + 1)
+        _until(lambda: reader.recall(latest) == rank_stories(copy, order="latest"))
+        _until(lambda: reader.recall(top) is not None)

@@ -130,3 +130,24 @@ def test_a_repeated_api_answer_comes_whole_from_the_cache_with_its_headers(clien
     assert reader.recall(("answer", "/api/stories", b"limit=2&order=top")) is not None
     assert client.get("/api/stories", params={"limit": 0}).status_code == 422  # errors are never kept
     assert reader.recall(("answer", "/api/stories", b"limit=0")) is None
+
+
+def test_a_page_says_what_its_reader_already_follows(client: TestClient) -> None:
+    name = _entity(client)
+    path = "/entities/" + name.replace(" ", "%20")
+    client.cookies.clear()
+    assert f"Follow {name}</button>" in client.get(path).text
+    client.post("/follows", data={"kind": "entity", "value": name, "next": path})
+    client.post("/follows", data={"kind": "query", "value": "landslide", "next": "/search?q=landslide"})
+    page = client.get(path).text
+    # Followed: the button no longer offers to follow it again, it offers to unfollow.
+    assert f"Follow {name}</button>" not in page and f"Following {name}" in page
+    assert "Following “landslide”" in client.get("/search", params={"q": "landslide"}).text
+    # Another browser still sees the page as everyone does.
+    other = TestClient(client.app)
+    assert f"Follow {name}</button>" in other.get(path).text
+    # Unfollowing from the page comes back to the page, which offers to follow again.
+    action = page.split('action="/follows/', 1)[1].split('"', 1)[0]
+    answer = client.post(f"/follows/{action}", data={"next": path}, follow_redirects=False)
+    assert answer.status_code == 303 and answer.headers["location"] == path
+    assert f"Follow {name}</button>" in client.get(path).text

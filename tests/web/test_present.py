@@ -11,6 +11,8 @@ def test_snippet_marks_matches_and_escapes_the_rest() -> None:
     html = str(present.snippet('<img src=x onerror="alert(1)"> said [Amaral] in [Lisbon]'))
     assert "<img" not in html and "&lt;img" in html
     assert html.count("<mark>") == 2 and "<mark>Amaral</mark>" in html
+    # Neighbouring matched words are one mark, as a reader reads them.
+    assert str(present.snippet("sent troops to [Hong] [Kong] in a bid")).count("<mark>Hong Kong</mark>") == 1
 
 
 def test_only_web_addresses_become_links() -> None:

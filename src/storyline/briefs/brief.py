@@ -21,11 +21,13 @@ from datetime import UTC, datetime, timedelta
 
 import numpy as np
 
+from storyline.briefs.cite import cited_sentence
 from storyline.briefs.compare import title_conflict
 from storyline.briefs.summarize import Length, select
 from storyline.config import BriefConfig
 from storyline.facts.build import Conflict, StoryFacts, story_facts
 from storyline.facts.source import Source, eligible
+from storyline.lang import language
 from storyline.model import (
     Brief,
     BriefSentence,
@@ -238,7 +240,23 @@ def _lead(
         return len(own | more)
 
     candidates = [f for f in facts if opening(f)] or list(facts)
+    # A sentence that points back ("This comes after police said ...") opens no brief: one that
+    # stands alone is preferred whenever there is one.
+    candidates = [f for f in candidates if _stands_alone(f, sources, index)] or candidates
     return max(candidates, key=lambda f: (told_by(f), score(f)))
+
+
+_FIRST_WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)?")
+
+
+def _stands_alone(fact: Fact, sources: Sequence[Source], index: dict[int, int]) -> bool:
+    """Does the fact's wording open without pointing back to what a reader has not been told (its
+    language's ``lead-back-references``: "This", "He", "But" ...)?"""
+    c = fact.wording.citation
+    source = sources[index[c.article_id]]
+    first = _FIRST_WORD.search(source.analysis.sentences[c.sentence].text)
+    back = language(source.article.language).words("lead-back-references")
+    return first is None or first.group().lower() not in back
 
 
 def _once_each(facts: Sequence[Fact]) -> list[Fact]:
@@ -267,13 +285,9 @@ def _above(fact: Fact, lead: Fact | None, developments: Sequence[Fact]) -> str:
 
 def _brief_sentence(sources: Sequence[Source], index: dict[int, int], fact: Fact) -> BriefSentence:
     """The fact as the brief shows it: its wording's whole sentence (a source's own words, with its
-    attribution), citing each sentence that states it once."""
-    first = fact.wording.citation
-    sentence = sources[index[first.article_id]].analysis.sentences[first.sentence]
-    citations = tuple(
-        {(c.citation.article_id, c.citation.sentence): c.citation for c in fact.claims}.values()
-    )
-    return BriefSentence(sentence.text, citations, hedged=sentence.hedged, cues=sentence.cues)
+    attribution), citing each sentence that states it once, a copy beside its original
+    (briefs/cite.py)."""
+    return cited_sentence(sources, index, [fact.wording.citation, *(c.citation for c in fact.claims)])
 
 
 def _figure_discrepancies(
@@ -283,14 +297,7 @@ def _figure_discrepancies(
     for conflict in conflicts:
         sides = []
         for quantity, claims in conflict.sides:
-            first = claims[0].citation
-            sentence = sources[index[first.article_id]].analysis.sentences[first.sentence]
-            citations = tuple(
-                {(c.citation.article_id, c.citation.sentence): c.citation for c in claims}.values()
-            )
-            sides.append(
-                (quantity.text, BriefSentence(sentence.text, citations, sentence.hedged, sentence.cues))
-            )
+            sides.append((quantity.text, cited_sentence(sources, index, [c.citation for c in claims])))
         found.append(Discrepancy(kind, _thing_label(conflict.thing), tuple(sides)))
     return found
 
@@ -307,8 +314,10 @@ def _thing_label(thing: str) -> str:
 
 
 def _thread(story: Story) -> tuple[ThreadRef, ...]:
-    """The thread's stories in time order, this one included."""
-    if story.thread is None:
+    """The thread's stories in time order, this one included; none when no other story of the
+    thread is live (a thread of this story alone, its others merged into it, is no thread to show:
+    "In the same thread" listed only "this story")."""
+    if story.thread is None or not story.related:
         return ()
     # Only a publication date: an undated story is listed as undated, never with an ingest time
     # or a neighbour's date.
@@ -430,14 +439,8 @@ def _centre(sources: Sequence[Source]) -> np.ndarray | None:
 
 
 def _sentence(sources: Sequence[Source], members: Sequence[tuple[int, int]]) -> BriefSentence:
-    s, i = members[0]
-    first = sources[s].analysis.sentences[i]
-    return BriefSentence(
-        first.text,
-        tuple(sources[m].citation(k) for m, k in members),
-        hedged=first.hedged,
-        cues=first.cues,
-    )
+    index = {s.article_id: n for n, s in enumerate(sources)}
+    return cited_sentence(sources, index, [sources[m].citation(k) for m, k in members])
 
 
 def _title_discrepancies(sources: Sequence[Source]) -> list[Discrepancy]:

@@ -50,14 +50,20 @@ def _agree_heading(brief: Brief) -> str:
     return "Reported by two or more sources" if len(brief.outlets) > 1 else "Reported by two or more articles"
 
 
+def _carried(sentence: BriefSentence) -> str:
+    return ", ".join(c.outlet or f"article {c.article_id}" for c in sentence.carriers)
+
+
 def _cite_md(sentence: BriefSentence) -> str:
     ids = ", ".join(f"#{c.article_id}" for c in sentence.citations)
-    return f"*{escape(', '.join(sentence.outlets))}* ({ids})"
+    also = f"; also carried by {escape(_carried(sentence))}" if sentence.carriers else ""
+    return f"*{escape(', '.join(sentence.outlets))}* ({ids}){also}"
 
 
 def _cite_text(sentence: BriefSentence) -> str:
     ids = ", ".join(f"#{c.article_id}" for c in sentence.citations)
-    return f"[{', '.join(sentence.outlets)} · {ids}]"
+    also = f"; also carried by {_carried(sentence)}" if sentence.carriers else ""
+    return f"[{', '.join(sentence.outlets)} · {ids}{also}]"
 
 
 def markdown(brief: Brief, level: int = 2) -> str:

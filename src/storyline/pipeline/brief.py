@@ -20,6 +20,11 @@ if TYPE_CHECKING:
     from storyline.model import Brief, Story
 
 log = logging.getLogger(__name__)
+# What a stored brief holds, as a number: raised when the brief code changes what a brief says or
+# how it cites (2: a copy is named beside its original, not cited; 3: a lead sentence that points
+# back, "This comes after ...", is passed over), so a store's kept briefs are made again by the new
+# code rather than served as the old one made them.
+BRIEF_FORMAT = 3
 
 
 def brief_story(
@@ -48,12 +53,12 @@ def brief_version(story: Story) -> str:
 
 
 def brief_settings(config: PipelineConfig) -> str:
-    """What a stored brief was made with: the brief settings, the embedder and storyline's version.
-    A brief made under other settings (another settings file) or by another release is made again,
-    never served."""
+    """What a stored brief was made with: the brief settings, the embedder, storyline's version and
+    the brief format. A brief made under other settings (another settings file), by another release
+    or in an older format is made again, never served."""
     from storyline._version import __version__
 
-    key = (config.briefs, config.analyze.embedder, __version__)
+    key = (config.briefs, config.analyze.embedder, __version__, BRIEF_FORMAT)
     return hashlib.sha256(repr(key).encode()).hexdigest()[:16]
 
 

@@ -177,6 +177,19 @@ class SearchQueries(StoryQueries):
         self, where: StoryFilter, *, limit: int, offset: int, config: SearchConfig, order: str = "latest"
     ) -> StoryPage:
         """Live stories matching ``where`` in ``order`` (see :data:`ORDERS`), ``limit`` from ``offset``."""
+        return self.story_page(
+            self.rank_stories(where, config=config, order=order), limit=limit, offset=offset
+        )
+
+    def story_page(self, ranked: Sequence[int], *, limit: int, offset: int) -> StoryPage:
+        """The stories of ``ranked`` (story ids in order, from :meth:`rank_stories`), ``limit`` from
+        ``offset``: one ranking serves every page of a list."""
+        return StoryPage(
+            self.stories_by_ids(list(ranked[offset : offset + limit])), len(ranked), offset, limit
+        )
+
+    def rank_stories(self, where: StoryFilter, *, config: SearchConfig, order: str = "latest") -> list[int]:
+        """The ids of the live stories matching ``where``, in ``order`` (see :data:`ORDERS`)."""
         independent = story_articles.c.duplicate_of.is_(None)
         last = func.max(articles.c.published)
         first = func.min(articles.c.published)
@@ -226,7 +239,7 @@ class SearchQueries(StoryQueries):
                     else []
                 )
                 if not matched:
-                    return StoryPage([], 0, offset, limit)
+                    return []
                 ids = self.story_ids_of(matched)
                 for rank, article in enumerate(matched):
                     if article in ids:
@@ -238,9 +251,7 @@ class SearchQueries(StoryQueries):
             rows = [
                 r for r in rows if any(str(v[2]).lower() == wanted for v in json.loads(r.entities).values())
             ]
-        ranked = _ordered(rows, order, relevance, config)
-        page = ranked[offset : offset + limit]
-        return StoryPage(self.stories_by_ids(page), len(ranked), offset, limit)
+        return _ordered(rows, order, relevance, config)
 
     def languages(self) -> list[str]:
         """The languages of the latest articles, most common first."""

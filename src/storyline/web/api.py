@@ -92,15 +92,12 @@ async def stories(
         since=since, until=until, entity=entity, outlet=outlet, thread=thread, query=q, language=language
     )
     reader = reader_of(request)
-    key = ("api-stories", where, limit, offset, order)
+    # The ranking is shared by every page of the list (and made before the first reader of the
+    # default list comes: Reader.watch); the body of each page is kept as bytes.
+    page = await reader.story_page(where, order, limit, offset)
     body = await reader.get(
-        key,
-        lambda: json.dumps(
-            finder.find_stories(
-                reader.config.db, where=where, limit=limit, offset=offset, order=order
-            ).to_dict(),
-            ensure_ascii=False,
-        ).encode(),
+        ("api-stories", where, limit, offset, order),
+        lambda: json.dumps(page.to_dict(), ensure_ascii=False).encode(),
     )
     return Response(body, media_type="application/json")
 

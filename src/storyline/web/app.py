@@ -11,7 +11,9 @@ of each error.
 
 from __future__ import annotations
 
+import asyncio
 import base64
+import contextlib
 import hashlib
 import logging
 import os
@@ -270,7 +272,17 @@ def create_app(config: WebConfig | None = None) -> FastAPI:
             # imports that the first visit of a story page would wait for), and every template
             # compiled (~0.3 s for the story page's).
             await run_in_threadpool(_prepare, app.state.templates)
-            yield
+            # The stamp kept fresh and the story lists made before their first reader, at start
+            # (before the server answers: ~0.3 s on 10,000 articles) and after every change of
+            # the store (an ingest, a merge): see Reader.watch.
+            await app.state.reader.prime()
+            watcher = asyncio.create_task(app.state.reader.watch())
+            try:
+                yield
+            finally:
+                watcher.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await watcher
 
     app = FastAPI(
         lifespan=lifespan,

@@ -8,13 +8,14 @@ from __future__ import annotations
 
 import asyncio
 import hmac
+import logging
 import os
 import threading
 import time
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
-from typing import Annotated, Any, Literal, TypeVar
+from typing import TYPE_CHECKING, Annotated, Any, Literal, TypeVar
 
 from fastapi import Form, Path, Query, Request
 from starlette.concurrency import run_in_threadpool
@@ -22,7 +23,11 @@ from starlette.concurrency import run_in_threadpool
 from storyline.config import PipelineConfig, StoreConfig
 from storyline.errors import ConfigError, InputError, NotFound, StorylineError
 
+if TYPE_CHECKING:
+    from storyline.reading import StoryFilter, StoryPage
+
 T = TypeVar("T")
+log = logging.getLogger(__name__)
 
 # The lengths of a brief, as a query parameter of the API and the pages.
 Length = Literal["short", "medium", "long"]
@@ -105,6 +110,8 @@ class Reader:
         self._stamp_at = 0.0
         self._stamp_lock = asyncio.Lock()
         self._pending: dict[Hashable, asyncio.Future[Any]] = {}
+        self._watched = False  # a watcher (:meth:`watch`) keeps the stamp fresh
+        self._warmed = ""  # the stamp the story lists were last warmed under
 
     def _fresh_stamp(self) -> str:
         from storyline.reading import store_stamp
@@ -114,6 +121,14 @@ class Reader:
     async def stamp(self) -> str:
         if time.monotonic() - self._stamp_at < self.config.stamp_seconds:
             return self._stamp
+        if self._watched and self._stamp_at > 0:
+            # The watcher asks the store again every stamp_seconds: a request never waits for it
+            # (the stamp's query under load held every request of that moment for its ~50-100 ms).
+            return self._stamp
+        return await self._refresh()
+
+    async def _refresh(self) -> str:
+        """Ask the store for its stamp (once at a time); a new one drops every cached answer."""
         async with self._stamp_lock:
             if time.monotonic() - self._stamp_at >= self.config.stamp_seconds:
                 stamp = await run_in_threadpool(self._fresh_stamp)
@@ -123,6 +138,77 @@ class Reader:
                     self._stamp = stamp
                 self._stamp_at = time.monotonic()
         return self._stamp
+
+    async def watch(self) -> None:
+        """Keep the stamp fresh (every ``stamp_seconds``) and, whenever the store changed (or the
+        server just started), make the story lists a first visit asks for before it comes: the
+        ranking of the whole list (the one aggregate over every story, ~100-300 ms on 10,000
+        articles) and the front page's and the API's first pages. Runs for the server's life."""
+        self._watched = True
+        try:
+            while True:
+                await self.prime()
+                await asyncio.sleep(self.config.stamp_seconds)
+        finally:
+            self._watched = False
+
+    async def prime(self) -> None:
+        """Ask the store for its stamp and, when it moved since the lists were last made, make
+        them (:meth:`warm_lists`). The server primes once before it takes its first request, so a
+        first visit right after a start finds the lists made too."""
+        try:
+            stamp = await self._refresh()
+            if stamp != self._warmed:
+                await self.warm_lists()
+                self._warmed = stamp
+        except asyncio.CancelledError:
+            raise
+        except Exception as exc:  # a store that cannot answer now: the next tick tries again
+            log.warning("could not refresh the store's stamp or warm its story lists: %s", exc)
+
+    async def warm_lists(self) -> None:
+        """The front page's first page (top stories) and the API's (latest), with what the front
+        page's filters list: computed once, as a first visit would, into the cache."""
+        from storyline.reading import StoryFilter
+
+        where = StoryFilter()
+        await self.story_page(where, "top", self.config.page_size, 0)
+        await self.story_page(where, "latest", self.config.page_size, 0)
+        await self.outlet_names()
+        await self.languages()
+
+    async def story_page(self, where: StoryFilter, order: str, limit: int, offset: int) -> StoryPage:
+        """One page of a story list (a :class:`~storyline.reading.StoryPage`): the list is ranked
+        once per stamp (``("ranking", where, order)``) and each page read from that ranking."""
+        from storyline import reading
+
+        db = self.config.db
+        ranked = await self.get(
+            ("ranking", where, order), lambda: reading.rank_stories(db, where=where, order=order)
+        )
+        page: StoryPage = await self.get(
+            ("story-page", where, order, limit, offset),
+            lambda: reading.story_page(db, ranked, limit=limit, offset=offset),
+        )
+        return page
+
+    async def outlet_names(self) -> list[str]:
+        """The names of the known outlets (the front page's outlet filter)."""
+        import storyline
+
+        db = self.config.db
+        names: list[str] = await self.get(
+            ("outlet-names",), lambda: [o["name"] for o in storyline.outlets(db) if o["key"] is not None]
+        )
+        return names
+
+    async def languages(self) -> list[str]:
+        """The languages of the stored articles, most common first (the front page's filter)."""
+        from storyline import reading
+
+        db = self.config.db
+        found: list[str] = await self.get(("languages",), lambda: reading.languages(db))
+        return found
 
     def recall(self, key: Hashable) -> Any:
         """The answer kept for ``key`` under the current stamp (call :meth:`stamp` first), or None."""
@@ -143,6 +229,7 @@ class Reader:
         with self._lock:
             self._cache.clear()
         self._stamp_at = 0.0
+        self._warmed = ""  # the watcher makes the lists again, even if the stamp stays the same
 
     async def get(self, key: Hashable, compute: Callable[[], T]) -> T:
         """The cached answer for ``key``, or ``compute()`` run in a worker thread."""

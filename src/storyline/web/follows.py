@@ -58,13 +58,15 @@ async def follow(
 
 
 @router.post("/follows/{follow_id}/delete")
-async def unfollow(request: Request, follow_id: FollowId) -> Response:
+async def unfollow(
+    request: Request, follow_id: FollowId, next: Annotated[str, Form(max_length=2000)] = "/following"
+) -> Response:
     reader = reader_of(request)
     who = reader_id(request)
     if who is None:
         raise ConfigError("this browser follows nothing", remedy="follow something first")
     await run_in_threadpool(readers.unfollow, reader.config.db, who, follow_id)
-    return RedirectResponse("/following", status_code=303)
+    return RedirectResponse(_local(next), status_code=303)
 
 
 @router.get("/following", response_class=HTMLResponse)

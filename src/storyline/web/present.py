@@ -7,6 +7,7 @@ returned as :class:`markupsafe.Markup` is built from escaped pieces.
 
 from __future__ import annotations
 
+import re
 from dataclasses import asdict, dataclass, replace
 from datetime import UTC, date, datetime
 from typing import Any
@@ -83,9 +84,11 @@ def path_part(value: str) -> str:
 
 
 def snippet(text: str) -> Markup:
-    """A search snippet with the matched words (between ``[`` and ``]``) marked."""
+    """A search snippet with the matched words (between ``[`` and ``]``) marked; neighbouring
+    matched words are one mark ("Hong Kong", not "Hong" and "Kong" with a gap between)."""
     out = Markup("")
-    for index, part in enumerate(str(escape(text)).replace("]", "[").split("[")):
+    joined = re.sub(r"\] \[", " ", str(escape(text)))
+    for index, part in enumerate(joined.replace("]", "[").split("[")):
         out += Markup(f"<mark>{part}</mark>") if index % 2 else Markup(part)
     return out
 
