@@ -79,3 +79,17 @@ def test_a_name_takes_the_type_with_the_most_evidence_across_articles() -> None:
     assert found.type is EntityType.PERSON  # 2 against 1, one name whatever its case
     assert Entity.from_dict(placed.to_dict()) == placed
     assert Entity.from_dict({k: v for k, v in placed.to_dict().items() if k != "evidence"}).evidence == 0
+
+
+def test_a_family_name_written_first_joins_its_full_name_across_articles() -> None:
+    def person(name: str) -> Entity:
+        return Entity(name, EntityType.PERSON, (Mention(name, 0, len(name)),))
+
+    merged = resolve(
+        [(1, "A", (person("Xi Jinping"),)), (2, "B", (person("Xi"),)), (3, "C", (person("Li"),))]
+    )
+    xi = next(e for e in merged if e.name == "Xi Jinping")
+    assert xi.article_ids == (1, 2) and xi.aliases == ("Xi",)
+    # A one-word name that some full name ends with is a surname, read as before.
+    merged = resolve([(1, "A", (person("Anna Lee"), person("Lee Chong"))), (2, "B", (person("Lee"),))])
+    assert next(e for e in merged if e.name == "Anna Lee").article_ids == (1, 2)

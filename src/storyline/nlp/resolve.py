@@ -66,6 +66,7 @@ def resolve(items: Iterable[tuple[int, str, tuple[Entity, ...]]]) -> list[Canoni
     for _, _, entities in items:
         for entity in entities:
             votes[entity.name.casefold()][entity.type] += entity.evidence or len(entity.mentions)
+    opening = _family_first(items)
     groups: list[dict[str, Any]] = []
     index: dict[tuple[EntityType, str], list[dict[str, Any]]] = defaultdict(list)
     for article_id, source, entities in items:
@@ -75,10 +76,8 @@ def resolve(items: Iterable[tuple[int, str, tuple[Entity, ...]]]) -> list[Canoni
                 entity = Entity(
                     entity.name, kind, entity.mentions, entity.titles if kind is EntityType.PERSON else ()
                 )
-            key = (
-                entity.type,
-                entity.name.split()[-1].lower() if entity.type is EntityType.PERSON else entity.name.lower(),
-            )
+            surname = opening.get(entity.name, entity.name).split()[-1]
+            key = (entity.type, surname.lower() if entity.type is EntityType.PERSON else entity.name.lower())
             group = next((g for g in index[key] if _compatible(g["names"], entity)), None)
             if group is None:
                 group = {
@@ -108,6 +107,22 @@ def resolve(items: Iterable[tuple[int, str, tuple[Entity, ...]]]) -> list[Canoni
             )
         )
     return sorted(result, key=lambda e: (-len(e.article_ids), e.name))
+
+
+def _family_first(items: list[tuple[int, str, tuple[Entity, ...]]]) -> dict[str, str]:
+    """One-word people that are a family name written first ("Xi" of "Xi Jinping"): the one full
+    name of the story that opens with the word, when no full name ends with it."""
+    people = {e.name for _, _, entities in items for e in entities if e.type is EntityType.PERSON}
+    full = [name.split() for name in people if " " in name]
+    last = {words[-1] for words in full}
+    opening: dict[str, set[str]] = defaultdict(set)
+    for words in full:
+        opening[words[0]].add(" ".join(words))
+    return {
+        name: next(iter(opening[name]))
+        for name in people
+        if " " not in name and name not in last and len(opening.get(name, ())) == 1
+    }
 
 
 def _compatible(names: dict[str, int], entity: Entity) -> bool:
